@@ -1,0 +1,14 @@
+// Builds the single executable ./aurea: the SDK first (it is embedded), then
+// `bun build --compile` of src/main.ts with migrations, assets and GeoIP data inside.
+import { $ } from "bun";
+import { statSync } from "node:fs";
+import { join } from "node:path";
+
+const root = join(import.meta.dir, "..");
+const outfile = process.argv[2] ?? join(root, "aurea");
+
+await $`bun ${join(root, "scripts/build-sdk.ts")}`;
+await $`bun ${join(root, "scripts/embed-migrations.ts")} --check`;
+await $`bun build --compile --minify --sourcemap=none ${join(root, "src/main.ts")} --outfile ${outfile}`.quiet();
+const mb = (statSync(outfile).size / 1024 / 1024).toFixed(1);
+console.log(`built ${outfile} (${mb} MB)`);

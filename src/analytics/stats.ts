@@ -1,0 +1,51 @@
+// The headline numbers of one funnel over a range.
+import type { Database } from "bun:sqlite";
+import { revenueMapToMajor } from "../pipeline/money";
+import type { Range } from "./range";
+
+export interface Stats {
+  visitors: number;
+  sessions: number;
+  pageviews: number;
+  events: number;
+  conversions: number;
+  revenue: Record<string, number>;
+  bounceRate: number;
+  avgSessionSeconds: number;
+}
+
+export function funnelStats(sqlite: Database, funnelId: string, range: Range): Stats {
+  const ev = sqlite
+    .query<{ visitors: number; pageviews: number; events: number; conversions: number }, [string, number, number]>(
+      `SELECT count(DISTINCT anonymous_id) AS visitors,
+        count(*) FILTER (WHERE type = 'page_view') AS pageviews,
+        count(*) AS events,
+        count(*) FILTER (WHERE type = 'conversion') AS conversions
+       FROM events WHERE funnel_id = ? AND ts >= ? AND ts < ?`,
+    )
+    .get(funnelId, range.from, range.to)!;
+  const revenueRows = sqlite
+    .query<{ currency: string; minor: number }, [string, number, number]>(
+      `SELECT currency, sum(revenue_minor) AS minor FROM events
+       WHERE funnel_id = ? AND ts >= ? AND ts < ? AND type = 'conversion' AND revenue_minor IS NOT NULL GROUP BY currency`,
+    )
+    .all(funnelId, range.from, range.to);
+  const ses = sqlite
+    .query<{ sessions: number; bounces: number; duration: number | null }, [string, number, number]>(
+      `SELECT count(*) AS sessions, sum(bounce) AS bounces, avg(duration_ms) AS duration
+       FROM sessions WHERE funnel_id = ? AND started_at >= ? AND started_at < ?`,
+    )
+    .get(funnelId, range.from, range.to)!;
+  const revenue: Record<string, number> = {};
+  for (const r of revenueRows) revenue[r.currency] = r.minor;
+  return {
+    visitors: ev.visitors,
+    sessions: ses.sessions,
+    pageviews: ev.pageviews,
+    events: ev.events,
+    conversions: ev.conversions,
+    revenue: revenueMapToMajor(revenue),
+    bounceRate: ses.sessions ? Math.round(((ses.bounces ?? 0) / ses.sessions) * 1000) / 1000 : 0,
+    avgSessionSeconds: Math.round((ses.duration ?? 0) / 1000),
+  };
+}

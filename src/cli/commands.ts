@@ -1,0 +1,30 @@
+// The subcommand table. Each command lives in its own file with its flags and help.
+import { ConfigError } from "../config";
+import { funnelCommand } from "./funnel";
+import { helpText } from "./help";
+import { serveCommand } from "./serve";
+import { VERSION } from "./version";
+
+export interface Command {
+  summary: string;
+  /** Resolves to an exit code, or null for a command that keeps running (serve). */
+  run(argv: string[]): Promise<number | null>;
+}
+
+export const commands: Record<string, Command> = {
+  serve: serveCommand,
+  funnel: funnelCommand,
+  version: { summary: "print the version", run: async () => (console.log(`aurea ${VERSION}`), 0) },
+};
+
+export async function runCommand(argv: string[]): Promise<number | null> {
+  const [name, ...rest] = argv;
+  if (!name || name === "help" || name === "--help" || name === "-h") {
+    console.log(helpText(commands, rest[0]));
+    return 0;
+  }
+  if (name === "--version" || name === "-v") return commands.version.run([]);
+  const command = commands[name];
+  if (!command) throw new ConfigError(`unknown command "${name}" (see \`aurea help\`)`);
+  return command.run(rest);
+}

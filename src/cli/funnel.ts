@@ -1,0 +1,96 @@
+// aurea funnel create | list | rotate-keys
+import { ConfigError, DATA_FLAG, parseFlags, resolveDataDir, type ParsedFlags } from "../config";
+import { openStore } from "../db/open";
+import { createFunnel, FunnelInputError, getFunnel, listFunnels, rotateKeys } from "../funnels/store";
+import type { Command } from "./commands";
+
+const FLAGS = {
+  ...DATA_FLAG,
+  name: { type: "string" as const },
+  url: { type: "string" as const },
+  origin: { type: "list" as const },
+  description: { type: "string" as const },
+  json: { type: "boolean" as const },
+};
+
+function withStore<T>(flags: ParsedFlags, fn: (store: ReturnType<typeof openStore>) => T): T {
+  const store = openStore(resolveDataDir(flags));
+  try {
+    return fn(store);
+  } finally {
+    store.close();
+  }
+}
+
+function printKeys(id: string, keys: { publicKey: string; secretKey: string }): void {
+  console.log(`  id:          ${id}`);
+  console.log(`  public key:  ${keys.publicKey}   (goes in your page: data-key)`);
+  console.log(`  secret key:  ${keys.secretKey}   (server-side only; shown once)`);
+}
+
+const sub: Record<string, (flags: ParsedFlags) => number> = {
+  create(flags) {
+    if (!flags.name) throw new ConfigError("funnel create: --name is required");
+    if (!flags.url) throw new ConfigError("funnel create: --url is required");
+    return withStore(flags, ({ db }) => {
+      let made;
+      try {
+        made = createFunnel(db, {
+          name: flags.name as string,
+          url: flags.url as string,
+          origins: flags.origin as string[] | undefined,
+          description: flags.description as string | undefined,
+        });
+      } catch (e) {
+        if (e instanceof FunnelInputError) throw new ConfigError(`funnel create: ${e.message}`);
+        throw e;
+      }
+      const { funnel, publicKey, secretKey } = made;
+      if (flags.json) {
+        console.log(JSON.stringify({ id: funnel.id, name: funnel.name, url: funnel.url, publicKey, secretKey, origins: funnel.origins }));
+      } else {
+        console.log(`Funnel "${funnel.name}" registered. Keep the secret key now: it is not shown again.`);
+        printKeys(funnel.id, { publicKey, secretKey });
+        console.log(`  origins:     ${funnel.origins.join(", ")}`);
+      }
+      return 0;
+    });
+  },
+  list(flags) {
+    return withStore(flags, ({ db }) => {
+      const all = listFunnels(db).map((f) => ({
+        id: f.id, name: f.name, url: f.url, origins: f.origins,
+        publicKeyPrefix: f.publicKeyPrefix, secretKeyPrefix: f.secretKeyPrefix, createdAt: new Date(f.createdAt).toISOString(),
+      }));
+      if (flags.json) console.log(JSON.stringify(all));
+      else if (!all.length) console.log("No funnels yet. Create one: aurea funnel create --name NAME --url URL");
+      else for (const f of all) console.log(`${f.id}  ${f.name}  ${f.url}  keys ${f.publicKeyPrefix} ${f.secretKeyPrefix}`);
+      return 0;
+    });
+  },
+  "rotate-keys"(flags) {
+    const id = flags._[1];
+    if (!id) throw new ConfigError("funnel rotate-keys: give the funnel id (see `aurea funnel list`)");
+    return withStore(flags, ({ db }) => {
+      if (!getFunnel(db, id)) throw new ConfigError(`funnel rotate-keys: no funnel with id ${id}`);
+      const keys = rotateKeys(db, id)!;
+      if (flags.json) console.log(JSON.stringify({ id, ...keys }));
+      else {
+        console.log("New keys (the old ones no longer work). Keep the secret key now: it is not shown again.");
+        printKeys(id, keys);
+      }
+      return 0;
+    });
+  },
+};
+
+export const funnelCommand: Command = {
+  summary: "register funnels, list them, rotate their keys",
+  async run(argv) {
+    const flags = parseFlags(argv, FLAGS);
+    const action = flags._[0];
+    const fn = action ? sub[action] : undefined;
+    if (!fn) throw new ConfigError(`funnel: expected create, list or rotate-keys${action ? `, got "${action}"` : ""}`);
+    return fn(flags);
+  },
+};

@@ -1,0 +1,130 @@
+// The only reader of flags and environment. Flags > AUREA_* environment > defaults.
+import { accessSync, constants, statSync } from "node:fs";
+import { resolve } from "node:path";
+
+export interface ServeConfig {
+  port: number;
+  host: string;
+  dataDir: string;
+  geoipPath: string | null;
+  trustProxy: boolean;
+  allowPrivateWebhooks: boolean;
+  /** Requests per minute per IP (and per funnel key) on the ingest endpoint. */
+  rateLimitPerMinute: number;
+  /** Pending ingest batches above which new requests get 503. */
+  queueHighWater: number;
+}
+
+export class ConfigError extends Error {}
+
+export interface FlagSpec {
+  [flag: string]: { env?: string; type: "string" | "number" | "boolean" | "list" };
+}
+
+export type ParsedFlags = Record<string, string | number | boolean | string[] | undefined> & {
+  _: string[];
+};
+
+/** Parses `--flag value`, `--flag=value` and boolean `--flag`; unknown flags are errors. */
+export function parseFlags(argv: string[], spec: FlagSpec, env: Record<string, string | undefined> = process.env): ParsedFlags {
+  const out: ParsedFlags = { _: [] };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (!arg.startsWith("--")) {
+      out._.push(arg);
+      continue;
+    }
+    const eq = arg.indexOf("=");
+    const name = arg.slice(2, eq === -1 ? undefined : eq);
+    const def = spec[name];
+    if (!def) throw new ConfigError(`unknown flag --${name} (see \`aurea help\`)`);
+    let value: string | undefined = eq === -1 ? undefined : arg.slice(eq + 1);
+    if (def.type === "boolean") {
+      out[name] = value === undefined ? true : parseBool(value, `--${name}`);
+      continue;
+    }
+    if (value === undefined) {
+      value = argv[++i];
+      if (value === undefined) throw new ConfigError(`--${name} needs a value`);
+    }
+    if (def.type === "list") {
+      const prev = (out[name] as string[] | undefined) ?? [];
+      out[name] = [...prev, value];
+    } else out[name] = def.type === "number" ? parseNumber(value, `--${name}`) : value;
+  }
+  for (const [name, def] of Object.entries(spec)) {
+    if (out[name] !== undefined || !def.env) continue;
+    const raw = env[def.env];
+    if (raw === undefined || raw === "") continue;
+    if (def.type === "boolean") out[name] = parseBool(raw, def.env);
+    else if (def.type === "number") out[name] = parseNumber(raw, def.env);
+    else if (def.type === "list") out[name] = raw.split(",").map((s) => s.trim()).filter(Boolean);
+    else out[name] = raw;
+  }
+  return out;
+}
+
+function parseBool(raw: string, where: string): boolean {
+  const v = raw.toLowerCase();
+  if (["1", "true", "yes", "on"].includes(v)) return true;
+  if (["0", "false", "no", "off"].includes(v)) return false;
+  throw new ConfigError(`${where}: expected true or false, got "${raw}"`);
+}
+
+function parseNumber(raw: string, where: string): number {
+  const n = Number(raw);
+  if (!/^\d+$/.test(raw.trim()) || !Number.isSafeInteger(n)) throw new ConfigError(`${where}: expected a whole number, got "${raw}"`);
+  return n;
+}
+
+export const DATA_FLAG: FlagSpec = { data: { env: "AUREA_DATA_DIR", type: "string" } };
+
+export const SERVE_FLAGS: FlagSpec = {
+  ...DATA_FLAG,
+  port: { env: "AUREA_PORT", type: "number" },
+  host: { env: "AUREA_HOST", type: "string" },
+  geoip: { env: "AUREA_GEOIP_DB", type: "string" },
+  "trust-proxy": { env: "AUREA_TRUST_PROXY", type: "boolean" },
+  "allow-private-webhooks": { env: "AUREA_ALLOW_PRIVATE_WEBHOOKS", type: "boolean" },
+  "rate-limit": { env: "AUREA_RATE_LIMIT", type: "number" },
+  "queue-high-water": { env: "AUREA_QUEUE_HIGH_WATER", type: "number" },
+};
+
+export function resolveDataDir(flags: ParsedFlags): string {
+  return resolve((flags.data as string | undefined) ?? "aurea-data");
+}
+
+/** Validates everything before anything is created on disk. */
+export function serveConfig(flags: ParsedFlags): ServeConfig {
+  const port = (flags.port as number | undefined) ?? 8080;
+  if (port < 0 || port > 65535) throw new ConfigError(`--port: ${port} is not a port number (0-65535)`);
+  const dataDir = resolveDataDir(flags);
+  try {
+    const st = statSync(dataDir, { throwIfNoEntry: false });
+    if (st && !st.isDirectory()) throw new ConfigError(`--data: ${dataDir} exists and is not a directory`);
+    if (st) accessSync(dataDir, constants.W_OK | constants.R_OK);
+  } catch (e) {
+    if (e instanceof ConfigError) throw e;
+    throw new ConfigError(`--data: ${dataDir} is not readable and writable`);
+  }
+  let geoipPath: string | null = null;
+  if (flags.geoip) {
+    geoipPath = resolve(flags.geoip as string);
+    try {
+      accessSync(geoipPath, constants.R_OK);
+      if (!statSync(geoipPath).isFile()) throw new Error();
+    } catch {
+      throw new ConfigError(`--geoip: cannot read ${geoipPath}`);
+    }
+  }
+  return {
+    port,
+    host: (flags.host as string | undefined) ?? "0.0.0.0",
+    dataDir,
+    geoipPath,
+    trustProxy: Boolean(flags["trust-proxy"]),
+    allowPrivateWebhooks: Boolean(flags["allow-private-webhooks"]),
+    rateLimitPerMinute: (flags["rate-limit"] as number | undefined) ?? 6000,
+    queueHighWater: (flags["queue-high-water"] as number | undefined) ?? 20000,
+  };
+}

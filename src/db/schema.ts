@@ -1,0 +1,310 @@
+// The whole database, one table per noun. Times are UTC milliseconds; money is
+// integer minor units plus an ISO 4217 currency. drizzle-kit generates the
+// migrations in drizzle/ from this file (`bun run db:generate`).
+import {
+  index,
+  integer,
+  primaryKey,
+  sqliteTable,
+  text,
+  uniqueIndex,
+} from "drizzle-orm/sqlite-core";
+
+export const funnels = sqliteTable("funnels", {
+  id: text("id").primaryKey(),
+  name: text("name").notNull(),
+  description: text("description").notNull().default(""),
+  url: text("url").notNull(),
+  /** JSON array of allowed origins, e.g. ["https://shop.example"]. */
+  origins: text("origins").notNull(),
+  publicKeyHash: text("public_key_hash").notNull().unique(),
+  publicKeyPrefix: text("public_key_prefix").notNull(),
+  secretKeyHash: text("secret_key_hash").notNull().unique(),
+  secretKeyPrefix: text("secret_key_prefix").notNull(),
+  /** JSON object of SDK auto-capture choices made when the funnel was registered. */
+  capture: text("capture").notNull().default("{}"),
+  /** JSON steps definition (window, order, steps), or null when none is defined. */
+  steps: text("steps"),
+  /** Keep events this many days; null keeps them forever. */
+  retentionDays: integer("retention_days"),
+  botsDropped: integer("bots_dropped").notNull().default(0),
+  firstEventAt: integer("first_event_at"),
+  createdAt: integer("created_at").notNull(),
+});
+
+/** The durable queue between accepting a request and processing its events. */
+export const ingestBatches = sqliteTable(
+  "ingest_batches",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    funnelId: text("funnel_id").notNull(),
+    /** "public" or "secret": which key sent it (secret-key revenue is verified). */
+    keyKind: text("key_kind").notNull(),
+    receivedAt: integer("received_at").notNull(),
+    /** Cleared once the batch is processed: the IP never outlives its batch. */
+    ip: text("ip"),
+    userAgent: text("user_agent"),
+    /** JSON array of the events that passed validation, clock-corrected. */
+    payload: text("payload").notNull(),
+    /** pending | done | parked */
+    status: text("status").notNull().default("pending"),
+    attempts: integer("attempts").notNull().default(0),
+    error: text("error"),
+    processedAt: integer("processed_at"),
+  },
+  (t) => [index("ingest_batches_status_id").on(t.status, t.id)],
+);
+
+export const events = sqliteTable(
+  "events",
+  {
+    rowId: integer("row_id").primaryKey({ autoIncrement: true }),
+    funnelId: text("funnel_id").notNull(),
+    /** The client's event UUID; unique per funnel so retries are harmless. */
+    id: text("id").notNull(),
+    type: text("type").notNull(),
+    name: text("name").notNull(),
+    ts: integer("ts").notNull(),
+    receivedAt: integer("received_at").notNull(),
+    anonymousId: text("anonymous_id").notNull(),
+    sessionId: text("session_id").notNull(),
+    userId: text("user_id"),
+    contactId: integer("contact_id"),
+    url: text("url"),
+    path: text("path"),
+    title: text("title"),
+    referrer: text("referrer"),
+    referrerHost: text("referrer_host"),
+    screenW: integer("screen_w"),
+    screenH: integer("screen_h"),
+    language: text("language"),
+    timezone: text("timezone"),
+    /** JSON object of flat props. */
+    props: text("props"),
+    revenueMinor: integer("revenue_minor"),
+    currency: text("currency"),
+    verified: integer("verified", { mode: "boolean" }).notNull().default(false),
+    browser: text("browser"),
+    browserVersion: text("browser_version"),
+    os: text("os"),
+    device: text("device"),
+    country: text("country"),
+    region: text("region"),
+    city: text("city"),
+    channel: text("channel"),
+    utmSource: text("utm_source"),
+    utmMedium: text("utm_medium"),
+    utmCampaign: text("utm_campaign"),
+    utmTerm: text("utm_term"),
+    utmContent: text("utm_content"),
+    clickId: text("click_id"),
+    /** Comma-separated flags, e.g. "clock_clamped". */
+    flags: text("flags"),
+  },
+  (t) => [
+    uniqueIndex("events_funnel_event_id").on(t.funnelId, t.id),
+    index("events_funnel_ts").on(t.funnelId, t.ts),
+    index("events_funnel_session").on(t.funnelId, t.sessionId, t.ts),
+    index("events_funnel_anon").on(t.funnelId, t.anonymousId, t.ts),
+  ],
+);
+
+export const sessions = sqliteTable(
+  "sessions",
+  {
+    funnelId: text("funnel_id").notNull(),
+    id: text("id").notNull(),
+    anonymousId: text("anonymous_id").notNull(),
+    contactId: integer("contact_id"),
+    startedAt: integer("started_at").notNull(),
+    lastAt: integer("last_at").notNull(),
+    entryPath: text("entry_path"),
+    exitPath: text("exit_path"),
+    pageviews: integer("pageviews").notNull().default(0),
+    events: integer("events").notNull().default(0),
+    durationMs: integer("duration_ms").notNull().default(0),
+    /** One page view and nothing else that counts as engagement. */
+    bounce: integer("bounce", { mode: "boolean" }).notNull().default(true),
+    channel: text("channel"),
+    referrerHost: text("referrer_host"),
+    utmSource: text("utm_source"),
+    utmMedium: text("utm_medium"),
+    utmCampaign: text("utm_campaign"),
+    utmTerm: text("utm_term"),
+    utmContent: text("utm_content"),
+    clickId: text("click_id"),
+    browser: text("browser"),
+    os: text("os"),
+    device: text("device"),
+    country: text("country"),
+    region: text("region"),
+    city: text("city"),
+    converted: integer("converted", { mode: "boolean" }).notNull().default(false),
+    conversions: integer("conversions").notNull().default(0),
+    /** JSON object {CURRENCY: minor units}. */
+    revenue: text("revenue").notNull().default("{}"),
+  },
+  (t) => [
+    primaryKey({ columns: [t.funnelId, t.id] }),
+    index("sessions_funnel_started").on(t.funnelId, t.startedAt),
+    index("sessions_funnel_anon_last").on(t.funnelId, t.anonymousId, t.lastAt),
+  ],
+);
+
+export const contacts = sqliteTable(
+  "contacts",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    funnelId: text("funnel_id").notNull(),
+    email: text("email"),
+    userId: text("user_id"),
+    name: text("name"),
+    /** JSON object of the latest traits. */
+    traits: text("traits").notNull().default("{}"),
+    firstSeen: integer("first_seen").notNull(),
+    lastSeen: integer("last_seen").notNull(),
+    firstChannel: text("first_channel"),
+    firstSource: text("first_source"),
+    conversions: integer("conversions").notNull().default(0),
+    /** JSON object {CURRENCY: minor units}. */
+    revenue: text("revenue").notNull().default("{}"),
+  },
+  (t) => [
+    uniqueIndex("contacts_funnel_email").on(t.funnelId, t.email),
+    uniqueIndex("contacts_funnel_user").on(t.funnelId, t.userId),
+    index("contacts_funnel_last").on(t.funnelId, t.lastSeen),
+  ],
+);
+
+/** Which anonymous ids a contact has used, so their pre-identify journey is theirs. */
+export const contactVisitors = sqliteTable(
+  "contact_visitors",
+  {
+    funnelId: text("funnel_id").notNull(),
+    anonymousId: text("anonymous_id").notNull(),
+    contactId: integer("contact_id").notNull(),
+    linkedAt: integer("linked_at").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.funnelId, t.anonymousId] }),
+    index("contact_visitors_contact").on(t.contactId),
+  ],
+);
+
+/** Daily random salts for cookieless visitor hashes; old ones are deleted. */
+export const visitorSalts = sqliteTable("visitor_salts", {
+  day: text("day").primaryKey(),
+  salt: text("salt").notNull(),
+});
+
+export const users = sqliteTable("users", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  email: text("email").notNull().unique(),
+  passwordHash: text("password_hash").notNull(),
+  /** owner | viewer */
+  role: text("role").notNull(),
+  createdAt: integer("created_at").notNull(),
+});
+
+export const userSessions = sqliteTable("user_sessions", {
+  tokenHash: text("token_hash").primaryKey(),
+  userId: integer("user_id")
+    .notNull()
+    .references(() => users.id, { onDelete: "cascade" }),
+  csrfToken: text("csrf_token").notNull(),
+  createdAt: integer("created_at").notNull(),
+  expiresAt: integer("expires_at").notNull(),
+});
+
+export const automations = sqliteTable(
+  "automations",
+  {
+    id: text("id").primaryKey(),
+    funnelId: text("funnel_id").notNull(),
+    name: text("name").notNull(),
+    /** JSON trigger, e.g. {"type":"event","name":"purchase"}. */
+    trigger: text("trigger").notNull(),
+    /** JSON array of conditions. */
+    conditions: text("conditions").notNull().default("[]"),
+    /** JSON action, e.g. {"type":"webhook","url":"…","headers":{}}. */
+    action: text("action").notNull(),
+    /** The whsec_ signing secret; kept readable because every delivery is signed with it. */
+    secret: text("secret").notNull(),
+    paused: integer("paused", { mode: "boolean" }).notNull().default(false),
+    cooldownSeconds: integer("cooldown_seconds"),
+    createdAt: integer("created_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [index("automations_funnel").on(t.funnelId)],
+);
+
+/** One row per (rule, occurrence): makes "fires at most once" a unique index. */
+export const automationFirings = sqliteTable(
+  "automation_firings",
+  {
+    automationId: text("automation_id").notNull(),
+    occurrence: text("occurrence").notNull(),
+    visitor: text("visitor").notNull(),
+    firedAt: integer("fired_at").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.automationId, t.occurrence] }),
+    index("automation_firings_visitor").on(t.automationId, t.visitor, t.firedAt),
+  ],
+);
+
+/** Durable background jobs (webhook deliveries, abandonment checks, housekeeping). */
+export const jobs = sqliteTable(
+  "jobs",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    kind: text("kind").notNull(),
+    payload: text("payload").notNull(),
+    /** pending | running | done | failed */
+    status: text("status").notNull().default("pending"),
+    runAt: integer("run_at").notNull(),
+    attempts: integer("attempts").notNull().default(0),
+    maxAttempts: integer("max_attempts").notNull().default(8),
+    lastError: text("last_error"),
+    lockedUntil: integer("locked_until"),
+    createdAt: integer("created_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [index("jobs_status_run_at").on(t.status, t.runAt)],
+);
+
+export const deliveries = sqliteTable(
+  "deliveries",
+  {
+    id: text("id").primaryKey(),
+    automationId: text("automation_id").notNull(),
+    funnelId: text("funnel_id").notNull(),
+    /** The exact JSON body that is signed and sent on every attempt. */
+    body: text("body").notNull(),
+    /** pending | delivered | failed */
+    status: text("status").notNull().default("pending"),
+    attempts: integer("attempts").notNull().default(0),
+    test: integer("test", { mode: "boolean" }).notNull().default(false),
+    createdAt: integer("created_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [
+    index("deliveries_automation").on(t.automationId, t.createdAt),
+    index("deliveries_funnel_status").on(t.funnelId, t.status),
+  ],
+);
+
+export const deliveryAttempts = sqliteTable(
+  "delivery_attempts",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    deliveryId: text("delivery_id").notNull(),
+    attempt: integer("attempt").notNull(),
+    at: integer("at").notNull(),
+    statusCode: integer("status_code"),
+    latencyMs: integer("latency_ms"),
+    responseSnippet: text("response_snippet"),
+    error: text("error"),
+  },
+  (t) => [index("delivery_attempts_delivery").on(t.deliveryId, t.attempt)],
+);

@@ -1,0 +1,24 @@
+import { HttpError } from "./errors";
+
+/** Reads the body as text, refusing it before parsing once it passes `limit` bytes. */
+export async function readBodyLimited(request: Request, limit: number): Promise<string> {
+  const tooLarge = () =>
+    new HttpError(413, "payload_too_large", `request body is over the limit of ${limit} bytes`);
+  const declared = Number(request.headers.get("content-length") ?? "NaN");
+  if (declared > limit) throw tooLarge();
+  if (!request.body) return "";
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel().catch(() => {});
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  return new TextDecoder("utf-8", { fatal: false }).decode(Buffer.concat(chunks));
+}

@@ -1,0 +1,84 @@
+// POST /api/track/events: cheap checks, one durable write, one answer.
+import { Elysia } from "elysia";
+import type { AppContext } from "../context";
+import { clientIp } from "../enrich/client-ip";
+import { anyFunnelAllowsOrigin } from "../funnels/origins";
+import { authenticate, checkOrigin, requestKey } from "./auth";
+import { errorResponse, HttpError, jsonResponse } from "./errors";
+import type { GroupCommitter } from "./group-commit";
+import { LIMITS, type TrackResponse } from "./payload";
+import { RateLimiter } from "./rate-limit";
+import { readBodyLimited } from "./read-body";
+import { parseEnvelope, validateEvents } from "./validate";
+
+export interface IngestDeps {
+  committer: GroupCommitter;
+  /** Batches committed but not yet processed. */
+  pendingBatches: () => number;
+}
+
+const PREFLIGHT_HEADERS = {
+  "access-control-allow-methods": "POST, OPTIONS",
+  "access-control-allow-headers": "content-type, x-aurea-key, authorization",
+  "access-control-max-age": "86400",
+};
+
+export function ingestRoutes(ctx: AppContext, deps: IngestDeps) {
+  const limiter = new RateLimiter(ctx.config.rateLimitPerMinute, ctx.now);
+  const { db } = ctx.store;
+
+  async function accept(request: Request, socketIp: string | null): Promise<Response> {
+    const origin = request.headers.get("origin");
+    let cors: Record<string, string> = {};
+    try {
+      const receivedAt = ctx.now();
+      if (deps.pendingBatches() + deps.committer.queued >= ctx.config.queueHighWater) {
+        throw new HttpError(503, "queue_full", "Aurea is behind on processing; retry shortly", undefined, { "retry-after": "5" });
+      }
+      const body = await readBodyLimited(request, LIMITS.maxBodyBytes);
+      const envelope = parseEnvelope(body);
+      const { funnel, kind } = authenticate(db, envelope.funnelId, requestKey(envelope.key, request.headers));
+      if (kind === "public" && origin && funnel.origins.includes(origin)) {
+        cors = { "access-control-allow-origin": origin, vary: "Origin" };
+      }
+      checkOrigin(funnel, kind, origin);
+      const ip = clientIp(request.headers, socketIp, ctx.config.trustProxy);
+      if (kind === "public") {
+        const wait = limiter.take(ip ?? "unknown");
+        if (wait) throw new HttpError(429, "rate_limited", `too many requests from this address; retry in ${wait}s`, undefined, { "retry-after": String(wait) });
+      }
+      const { events, rejected } = validateEvents(envelope.rawEvents, kind, receivedAt, envelope.sentAt);
+      if (events.length) {
+        await deps.committer.enqueue({
+          funnelId: funnel.id,
+          keyKind: kind,
+          receivedAt,
+          ip,
+          userAgent: request.headers.get("user-agent"),
+          payload: JSON.stringify(events),
+        });
+      }
+      const result: TrackResponse = { accepted: events.length, rejected };
+      return jsonResponse(events.length ? 202 : 400, events.length ? result : {
+        error: { code: "no_valid_events", message: "no event in the batch is valid", details: result.rejected },
+      }, cors);
+    } catch (e) {
+      if (e instanceof HttpError) return errorResponse(e, cors);
+      ctx.log(`ingest: ${(e as Error).stack ?? e}`);
+      return errorResponse(new HttpError(500, "internal", "the batch could not be stored; retry"), cors);
+    }
+  }
+
+  function preflight(request: Request): Response {
+    const origin = request.headers.get("origin");
+    const funnelId = new URL(request.url).searchParams.get("funnel");
+    if (origin && anyFunnelAllowsOrigin(db, origin, funnelId)) {
+      return new Response(null, { status: 204, headers: { ...PREFLIGHT_HEADERS, "access-control-allow-origin": origin, vary: "Origin" } });
+    }
+    return errorResponse(new HttpError(403, "origin_not_allowed", `origin ${origin ?? "(none)"} is not allowed by any funnel`));
+  }
+
+  return new Elysia({ name: "ingest" })
+    .post("/api/track/events", ({ request, server }) => accept(request, server?.requestIP(request)?.address ?? null), { parse: "none" })
+    .options("/api/track/events", ({ request }) => preflight(request));
+}

@@ -1,0 +1,29 @@
+import type { Database } from "bun:sqlite";
+import { HttpError } from "../ingest/errors";
+
+export interface BatchView {
+  id: number;
+  status: string;
+  receivedAt: number;
+  attempts: number;
+  error: string | null;
+  events: number;
+}
+
+const STATUSES = new Set(["pending", "done", "parked"]);
+
+/** Queue rows of a funnel, for operators: parked batches carry the error that parked them. */
+export function listBatches(sqlite: Database, funnelId: string, status: string, limit: number): BatchView[] {
+  if (!STATUSES.has(status)) throw new HttpError(400, "invalid_query", "status: expected pending, done or parked");
+  return sqlite
+    .query<BatchView, [string, string]>(
+      `SELECT id, status, received_at AS receivedAt, attempts, error, json_array_length(payload) AS events
+       FROM ingest_batches WHERE funnel_id = ? AND status = ? ORDER BY id DESC LIMIT ${limit}`,
+    )
+    .all(funnelId, status);
+}
+
+export function queueCounts(sqlite: Database): { pending: number; parked: number } {
+  const count = sqlite.query<{ n: number }, [string]>("SELECT count(*) AS n FROM ingest_batches WHERE status = ?");
+  return { pending: count.get("pending")!.n, parked: count.get("parked")!.n };
+}

@@ -1,0 +1,116 @@
+// Writes to contacts and contact_visitors: a known person, and the anonymous ids they used.
+import type { Database } from "bun:sqlite";
+import type { QueuedEvent } from "../ingest/validate";
+
+export interface ContactKey {
+  email: string | null;
+  userId: string | null;
+}
+
+/** Who an event names, if anyone: identify by userId or email, or any event carrying traits.email. */
+export function contactKeyOf(e: QueuedEvent): ContactKey | null {
+  const rawEmail = e.traits?.email;
+  const email = typeof rawEmail === "string" && rawEmail.includes("@") ? rawEmail.trim().toLowerCase() : null;
+  let userId = e.userId ?? null;
+  // identify("someone@example.com") from the SDK: an email given as the user id.
+  if (e.type === "identify" && userId && userId.includes("@") && !email) return { email: userId.trim().toLowerCase(), userId: null };
+  if (e.type !== "identify" && e.type !== "conversion") userId = null;
+  if (!email && !userId) return null;
+  return { email, userId };
+}
+
+export class ContactWriter {
+  private byEmail;
+  private byUser;
+  private insert;
+  private touch;
+  private link;
+  private contactOfVisitor;
+  private latestVisitor;
+  private addConversion;
+  private firstSession;
+  private relinkEvents;
+  private cache = new Map<string, number | null>();
+
+  constructor(sqlite: Database) {
+    this.byEmail = sqlite.prepare<{ id: number }, [string, string]>("SELECT id FROM contacts WHERE funnel_id = ? AND email = ?");
+    this.byUser = sqlite.prepare<{ id: number }, [string, string]>("SELECT id FROM contacts WHERE funnel_id = ? AND user_id = ?");
+    this.insert = sqlite.prepare<{ id: number }, [string, string | null, string | null, number, number, string | null, string | null]>(
+      `INSERT INTO contacts (funnel_id, email, user_id, first_seen, last_seen, first_channel, first_source)
+       VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+    );
+    this.touch = sqlite.prepare(
+      `UPDATE contacts SET last_seen = max(last_seen, $ts), first_seen = min(first_seen, $ts),
+        email = coalesce(email, $email), user_id = coalesce(user_id, $userId), name = coalesce($name, name),
+        traits = CASE WHEN $traits IS NULL THEN traits ELSE json_patch(traits, $traits) END
+       WHERE id = $id`,
+    );
+    this.link = sqlite.prepare(
+      `INSERT INTO contact_visitors (funnel_id, anonymous_id, contact_id, linked_at) VALUES (?, ?, ?, ?)
+       ON CONFLICT (funnel_id, anonymous_id) DO UPDATE SET contact_id = excluded.contact_id, linked_at = excluded.linked_at`,
+    );
+    this.contactOfVisitor = sqlite.prepare<{ contact_id: number }, [string, string]>(
+      "SELECT contact_id FROM contact_visitors WHERE funnel_id = ? AND anonymous_id = ?",
+    );
+    this.latestVisitor = sqlite.prepare<{ anonymous_id: string }, [number]>(
+      "SELECT anonymous_id FROM contact_visitors WHERE contact_id = ? ORDER BY linked_at DESC LIMIT 1",
+    );
+    this.addConversion = sqlite.prepare(
+      `UPDATE contacts SET conversions = conversions + 1, last_seen = max(last_seen, $ts),
+        revenue = CASE WHEN $currency IS NULL THEN revenue
+          ELSE json_set(revenue, '$.' || $currency, coalesce(json_extract(revenue, '$.' || $currency), 0) + $minor) END
+       WHERE id = $id`,
+    );
+    this.firstSession = sqlite.prepare<{ channel: string | null; utm_source: string | null; referrer_host: string | null }, [string, string]>(
+      "SELECT channel, utm_source, referrer_host FROM sessions WHERE funnel_id = ? AND anonymous_id = ? ORDER BY started_at LIMIT 1",
+    );
+    this.relinkEvents = sqlite.prepare("UPDATE events SET contact_id = ? WHERE funnel_id = ? AND anonymous_id = ? AND contact_id IS NULL");
+  }
+
+  /** Forget per-run lookups; call at the start of each processing transaction. */
+  reset(): void {
+    this.cache.clear();
+  }
+
+  find(funnelId: string, key: ContactKey): number | null {
+    const byEmail = key.email ? this.byEmail.get(funnelId, key.email) : null;
+    if (byEmail) return byEmail.id;
+    const byUser = key.userId ? this.byUser.get(funnelId, key.userId) : null;
+    return byUser?.id ?? null;
+  }
+
+  /** The contact an anonymous id is linked to, if any (memoised per run). */
+  ofVisitor(funnelId: string, anonymousId: string): number | null {
+    const k = `${funnelId}\u0000${anonymousId}`;
+    if (!this.cache.has(k)) this.cache.set(k, this.contactOfVisitor.get(funnelId, anonymousId)?.contact_id ?? null);
+    return this.cache.get(k) ?? null;
+  }
+
+  latestVisitorOf(contactId: number): string | null {
+    return this.latestVisitor.get(contactId)?.anonymous_id ?? null;
+  }
+
+  /** Creates or updates the contact and links the visitor; says whether it is new. */
+  upsert(funnelId: string, key: ContactKey, e: QueuedEvent, anonymousId: string): { id: number; created: boolean } {
+    let id = this.find(funnelId, key);
+    let created = false;
+    if (id === null) {
+      const first = this.firstSession.get(funnelId, anonymousId);
+      id = this.insert.get(funnelId, key.email, key.userId, e.ts, e.ts, first?.channel ?? null, first?.utm_source ?? first?.referrer_host ?? null)!.id;
+      created = true;
+    }
+    const traits = e.traits ? JSON.stringify(e.traits) : null;
+    const name = typeof e.traits?.name === "string" ? e.traits.name : null;
+    this.touch.run({ id, ts: e.ts, email: key.email, userId: key.userId, name, traits });
+    if (this.ofVisitor(funnelId, anonymousId) !== id) {
+      this.link.run(funnelId, anonymousId, id, e.ts);
+      this.cache.set(`${funnelId}\u0000${anonymousId}`, id);
+      this.relinkEvents.run(id, funnelId, anonymousId);
+    }
+    return { id, created };
+  }
+
+  conversion(contactId: number, ts: number, currency: string | null, minor: number | null): void {
+    this.addConversion.run({ id: contactId, ts, currency: minor !== null ? currency : null, minor: minor ?? 0 });
+  }
+}

@@ -1,0 +1,74 @@
+// The per-event enrichment steps, composed. Pure but for the geo lookup, which is passed in.
+import { attributionFromUrl, hasCampaign, type Attribution } from "../enrich/attribution";
+import { isBotAgent } from "../enrich/bot";
+import { channelFor } from "../enrich/channel";
+import type { GeoInfo } from "../enrich/geo";
+import { referrerHost } from "../enrich/referrer";
+import { pathOf } from "../enrich/url";
+import { parseUserAgent, type UaInfo } from "../enrich/user-agent";
+import type { QueuedEvent } from "../ingest/validate";
+import { toMinorUnits } from "./money";
+
+export interface RequestFacts {
+  keyKind: "public" | "secret";
+  ip: string | null;
+  userAgent: string | null;
+}
+
+export interface Enriched {
+  ip: string | null;
+  userAgent: string | null;
+  ua: UaInfo;
+  geo: GeoInfo;
+  path: string | null;
+  referrerHost: string | null;
+  /** Campaign facts this event itself carries (its URL, else the SDK's props). */
+  attribution: Attribution;
+  channel: string;
+  revenueMinor: number | null;
+  currency: string | null;
+  verified: boolean;
+}
+
+export type DropReason = "bot";
+
+const NO_UA: UaInfo = { browser: null, browserVersion: null, os: null, device: "other" };
+const UTM_PROPS = ["utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content"] as const;
+
+/** The SDK repeats the landing attribution in props; the URL wins when it has any. */
+function attributionOf(e: QueuedEvent): Attribution {
+  const fromUrl = attributionFromUrl(e.url ?? null);
+  if (hasCampaign(fromUrl) || !e.props) return fromUrl;
+  const p = e.props;
+  const str = (k: string) => (typeof p[k] === "string" && p[k] !== "" ? String(p[k]).slice(0, 200) : null);
+  const [utmSource, utmMedium, utmCampaign, utmTerm, utmContent] = UTM_PROPS.map(str);
+  return { utmSource, utmMedium, utmCampaign, utmTerm, utmContent, clickId: str("click_id") };
+}
+
+export function enrichEvent(
+  e: QueuedEvent,
+  facts: RequestFacts,
+  lookupGeo: (ip: string | null) => GeoInfo,
+): Enriched | DropReason {
+  // A secret key may speak for a visitor (ip, userAgent); a server call without a
+  // user agent is not a bot, it is a server.
+  const userAgent = facts.keyKind === "secret" ? (e.userAgent ?? null) : facts.userAgent;
+  const ip = facts.keyKind === "secret" ? (e.ip ?? facts.ip) : facts.ip;
+  if ((facts.keyKind === "public" || userAgent !== null) && isBotAgent(userAgent)) return "bot";
+  const attribution = attributionOf(e);
+  const refHost = referrerHost(e.referrer ?? null, e.url ?? null);
+  const revenueMinor = e.revenue ? toMinorUnits(e.revenue.amount, e.revenue.currency) : null;
+  return {
+    ip,
+    userAgent,
+    ua: userAgent ? parseUserAgent(userAgent) : NO_UA,
+    geo: lookupGeo(facts.keyKind === "secret" && !e.ip ? null : ip),
+    path: pathOf(e.url ?? null),
+    referrerHost: refHost,
+    attribution,
+    channel: channelFor({ referrerHost: refHost, ...attribution }),
+    revenueMinor,
+    currency: e.revenue?.currency ?? null,
+    verified: facts.keyKind === "secret" && e.type === "conversion",
+  };
+}

@@ -1,0 +1,117 @@
+// One queued batch → events, sessions and contacts. Runs inside the worker's transaction.
+import type { Database } from "bun:sqlite";
+import type { NewContact } from "../context";
+import type { GeoInfo } from "../enrich/geo";
+import { visitorHash } from "../enrich/visitor-hash";
+import type { QueuedEvent } from "../ingest/validate";
+import { ContactWriter, contactKeyOf } from "./contacts";
+import { enrichEvent, type RequestFacts } from "./enrich-event";
+import { DailySalts } from "./salts";
+import { SessionWriter, type SessionAttribution } from "./sessions";
+import type { StoredEvent } from "./stored-event";
+import { EventWriter } from "./write-event";
+
+export interface QueuedBatch {
+  id: number;
+  funnelId: string;
+  keyKind: string;
+  receivedAt: number;
+  ip: string | null;
+  userAgent: string | null;
+  payload: string;
+}
+
+export interface BatchResult {
+  written: StoredEvent[];
+  bots: number;
+  newContacts: NewContact[];
+}
+
+export class BatchProcessor {
+  private sessions: SessionWriter;
+  private contacts: ContactWriter;
+  private events: EventWriter;
+  private salts: DailySalts;
+  private addBots;
+  private markFirstEvent;
+
+  constructor(
+    sqlite: Database,
+    private lookupGeo: (ip: string | null) => GeoInfo,
+  ) {
+    this.sessions = new SessionWriter(sqlite);
+    this.contacts = new ContactWriter(sqlite);
+    this.events = new EventWriter(sqlite);
+    this.salts = new DailySalts(sqlite);
+    this.addBots = sqlite.prepare("UPDATE funnels SET bots_dropped = bots_dropped + ? WHERE id = ?");
+    this.markFirstEvent = sqlite.prepare("UPDATE funnels SET first_event_at = ? WHERE id = ? AND first_event_at IS NULL");
+  }
+
+  startRun(): void {
+    this.contacts.reset();
+  }
+
+  process(batch: QueuedBatch): BatchResult {
+    const facts: RequestFacts = { keyKind: batch.keyKind === "secret" ? "secret" : "public", ip: batch.ip, userAgent: batch.userAgent };
+    const queued = JSON.parse(batch.payload) as QueuedEvent[];
+    const result: BatchResult = { written: [], bots: 0, newContacts: [] };
+    for (const e of queued) {
+      const en = enrichEvent(e, facts, this.lookupGeo);
+      if (en === "bot") {
+        result.bots++;
+        continue;
+      }
+      const key = contactKeyOf(e);
+      const anonymousId = this.visitorOf(batch, e, en.ip, en.userAgent, key);
+      const { id: sessionId, existing } = this.sessions.resolve(batch.funnelId, anonymousId, e.sessionId, e.ts, en.attribution);
+      let contactId = this.contacts.ofVisitor(batch.funnelId, anonymousId);
+      let created = false;
+      if (key) ({ id: contactId, created } = this.contacts.upsert(batch.funnelId, key, e, anonymousId));
+
+      const name = e.name ?? e.type;
+      const attribution: SessionAttribution = existing ?? {
+        ...en.attribution,
+        channel: en.channel,
+        referrerHost: en.referrerHost,
+      };
+      const row: Omit<StoredEvent, "rowId"> = {
+        funnelId: batch.funnelId, id: e.id, type: e.type, name, ts: e.ts, receivedAt: batch.receivedAt,
+        anonymousId, sessionId, userId: e.userId ?? null, contactId, url: e.url ?? null, path: en.path,
+        title: e.title ?? null, referrer: e.referrer ?? null, referrerHost: en.referrerHost,
+        screenW: e.screen?.w ?? null, screenH: e.screen?.h ?? null, language: e.language ?? null,
+        timezone: e.timezone ?? null, props: e.props ?? null, revenueMinor: en.revenueMinor, currency: en.currency,
+        verified: en.verified, browser: en.ua.browser, browserVersion: en.ua.browserVersion, os: en.ua.os,
+        device: en.ua.device, country: en.geo.country, region: en.geo.region, city: en.geo.city,
+        channel: attribution.channel, utmSource: attribution.utmSource, utmMedium: attribution.utmMedium,
+        utmCampaign: attribution.utmCampaign, utmTerm: attribution.utmTerm, utmContent: attribution.utmContent,
+        clickId: attribution.clickId, flags: e.flags?.join(",") ?? null,
+      };
+      const rowId = this.events.write(row);
+      if (rowId === null) continue; // already processed: change nothing
+      const session = { funnelId: batch.funnelId, id: sessionId, contactId, ts: e.ts, type: e.type, name, en };
+      if (existing) this.sessions.fold(session);
+      else this.sessions.open({ ...session, anonymousId });
+      if (contactId !== null && key) this.sessions.linkContact(batch.funnelId, anonymousId, contactId);
+      if (contactId !== null && e.type === "conversion") this.contacts.conversion(contactId, e.ts, en.currency, en.revenueMinor);
+      if (created && contactId !== null) result.newContacts.push({ funnelId: batch.funnelId, contactId, anonymousId, eventRowId: rowId });
+      result.written.push({ ...row, rowId });
+    }
+    if (result.bots) this.addBots.run(result.bots, batch.funnelId);
+    if (result.written.length) this.markFirstEvent.run(result.written[0].ts, batch.funnelId);
+    return result;
+  }
+
+  /**
+   * The client's anonymous id; else, for a server event naming a known contact, the
+   * contact's latest visitor id; else the cookieless daily hash of IP + UA + funnel.
+   */
+  private visitorOf(batch: QueuedBatch, e: QueuedEvent, ip: string | null, ua: string | null, key: ReturnType<typeof contactKeyOf>): string {
+    if (e.anonymousId) return e.anonymousId;
+    if (key) {
+      const contactId = this.contacts.find(batch.funnelId, key);
+      const anon = contactId !== null ? this.contacts.latestVisitorOf(contactId) : null;
+      if (anon) return anon;
+    }
+    return visitorHash(this.salts.forTime(batch.receivedAt), batch.funnelId, ip ?? "", ua ?? "");
+  }
+}

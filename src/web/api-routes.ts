@@ -1,0 +1,37 @@
+// GET /api/v1/funnels/:id/… — read what Aurea holds, with the funnel's secret key.
+import { Elysia } from "elysia";
+import { listContacts } from "../analytics/contact-list";
+import { parseCursor } from "../analytics/cursor";
+import { listEvents } from "../analytics/event-list";
+import { parseLimit, parseRange } from "../analytics/range";
+import { listSessions } from "../analytics/session-list";
+import { funnelStats } from "../analytics/stats";
+import type { AppContext } from "../context";
+import { errorResponse, HttpError, jsonResponse } from "../ingest/errors";
+import { listBatches } from "../pipeline/batch-list";
+import { requireSecretKey } from "./api-auth";
+
+type Query = Record<string, string | undefined>;
+
+export function apiRoutes(ctx: AppContext) {
+  const { sqlite, db } = ctx.store;
+
+  /** Authenticates, runs one read, answers JSON; errors keep the one shape. */
+  const read = (fn: (funnelId: string, q: Query) => unknown) =>
+    ({ params, query, request }: { params: { id: string }; query: Query; request: Request }) => {
+      try {
+        requireSecretKey(db, params.id, request.headers);
+        return jsonResponse(200, fn(params.id, query));
+      } catch (e) {
+        if (e instanceof HttpError) return errorResponse(e);
+        throw e;
+      }
+    };
+
+  return new Elysia({ name: "api-v1" })
+    .get("/api/v1/funnels/:id/stats", read((id, q) => funnelStats(sqlite, id, parseRange(q, ctx.now()))))
+    .get("/api/v1/funnels/:id/events", read((id, q) => listEvents(sqlite, id, parseLimit(q.limit), parseCursor(q.before))))
+    .get("/api/v1/funnels/:id/sessions", read((id, q) => listSessions(sqlite, id, parseLimit(q.limit), parseCursor(q.before))))
+    .get("/api/v1/funnels/:id/contacts", read((id, q) => listContacts(sqlite, id, parseLimit(q.limit), parseCursor(q.before))))
+    .get("/api/v1/funnels/:id/batches", read((id, q) => ({ batches: listBatches(sqlite, id, q.status ?? "parked", parseLimit(q.limit)) })));
+}
