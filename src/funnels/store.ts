@@ -1,5 +1,5 @@
 // Funnels: load, validate and save. The one module that reads and writes the funnels table.
-import { desc, eq } from "drizzle-orm";
+import { desc, eq, sql } from "drizzle-orm";
 import type { Db } from "../db/open";
 import { funnels } from "../db/schema";
 import { hashKey, keyPrefix, newFunnelId, newKey, type KeyKind } from "./keys";
@@ -162,9 +162,21 @@ export function deleteFunnel(db: Db, id: string): boolean {
   return db.delete(funnels).where(eq(funnels.id, id)).returning({ id: funnels.id }).all().length > 0;
 }
 
+// Every ingest request authenticates: prepare the lookup once per database.
+const byIdStatements = new WeakMap<Db, { get(p: { id: string }): FunnelRow | undefined }>();
+
+function selectById(db: Db) {
+  let stmt = byIdStatements.get(db);
+  if (!stmt) {
+    stmt = db.select().from(funnels).where(eq(funnels.id, sql.placeholder("id"))).prepare();
+    byIdStatements.set(db, stmt);
+  }
+  return stmt;
+}
+
 /** The funnel a key belongs to, and which kind of key it is. */
 export function funnelForKey(db: Db, id: string, key: string, kind: KeyKind): Funnel | null {
-  const row = db.select().from(funnels).where(eq(funnels.id, id)).get();
+  const row = selectById(db).get({ id });
   if (!row) return null;
   const hash = hashKey(key);
   const expected = kind === "public" ? row.publicKeyHash : row.secretKeyHash;

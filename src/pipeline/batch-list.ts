@@ -7,7 +7,8 @@ export interface BatchView {
   receivedAt: number;
   attempts: number;
   error: string | null;
-  events: number;
+  /** null when the payload itself is what failed to parse. */
+  events: number | null;
 }
 
 const STATUSES = new Set(["pending", "done", "parked"]);
@@ -17,7 +18,7 @@ export function listBatches(sqlite: Database, funnelId: string, status: string, 
   if (!STATUSES.has(status)) throw new HttpError(400, "invalid_query", "status: expected pending, done or parked");
   return sqlite
     .query<BatchView, [string, string]>(
-      `SELECT id, status, received_at AS receivedAt, attempts, error, json_array_length(payload) AS events
+      `SELECT id, status, received_at AS receivedAt, attempts, error, CASE WHEN json_valid(payload) THEN json_array_length(payload) END AS events
        FROM ingest_batches WHERE funnel_id = ? AND status = ? ORDER BY id DESC LIMIT ${limit}`,
     )
     .all(funnelId, status);

@@ -51,6 +51,12 @@ export class BatchProcessor {
     this.contacts.reset();
   }
 
+  /** After a rollback, remembered sessions and contacts may not exist: drop them. */
+  forget(): void {
+    this.contacts.reset();
+    this.sessions.forget();
+  }
+
   process(batch: QueuedBatch): BatchResult {
     const facts: RequestFacts = { keyKind: batch.keyKind === "secret" ? "secret" : "public", ip: batch.ip, userAgent: batch.userAgent };
     const queued = JSON.parse(batch.payload) as QueuedEvent[];
@@ -88,14 +94,15 @@ export class BatchProcessor {
       };
       const rowId = this.events.write(row);
       if (rowId === null) continue; // already processed: change nothing
-      const session = { funnelId: batch.funnelId, id: sessionId, contactId, ts: e.ts, type: e.type, name, en };
-      if (existing) this.sessions.fold(session);
-      else this.sessions.open({ ...session, anonymousId });
+      const session = { funnelId: batch.funnelId, id: sessionId, anonymousId, contactId, ts: e.ts, type: e.type, name, en };
+      if (existing) this.sessions.fold({ ...session, existing });
+      else this.sessions.open(session);
       if (contactId !== null && key) this.sessions.linkContact(batch.funnelId, anonymousId, contactId);
       if (contactId !== null && e.type === "conversion") this.contacts.conversion(contactId, e.ts, en.currency, en.revenueMinor);
       if (created && contactId !== null) result.newContacts.push({ funnelId: batch.funnelId, contactId, anonymousId, eventRowId: rowId });
       result.written.push({ ...row, rowId });
     }
+    this.sessions.flush();
     if (result.bots) this.addBots.run(result.bots, batch.funnelId);
     if (result.written.length) this.markFirstEvent.run(result.written[0].ts, batch.funnelId);
     return result;

@@ -1,6 +1,7 @@
 // Writes to the sessions table: resolve which visit an event belongs to, and fold it in.
 import type { Database } from "bun:sqlite";
 import type { Attribution } from "../enrich/attribution";
+import { Lru } from "../enrich/lru";
 import type { Enriched } from "./enrich-event";
 
 export const SESSION_IDLE_MS = 30 * 60 * 1000;
@@ -13,10 +14,27 @@ export interface SessionAttribution extends Attribution {
   referrerHost: string | null;
 }
 
-interface SessionRow extends SessionAttribution {
+export interface SessionRow extends SessionAttribution {
   id: string;
   lastAt: number;
   startedAt: number;
+}
+
+interface SessionDelta {
+  funnel: string;
+  id: string;
+  minTs: number;
+  maxTs: number;
+  firstViewTs: number | null;
+  firstViewPath: string | null;
+  lastViewTs: number | null;
+  lastViewPath: string | null;
+  views: number;
+  events: number;
+  engaging: number;
+  contact: number | null;
+  conversions: number;
+  revenue: Record<string, number> | null;
 }
 
 export function newSessionId(): string {
@@ -33,6 +51,11 @@ export class SessionWriter {
   private insert;
   private update;
   private setContact;
+  // Only this writer changes sessions, so recent ones are remembered instead of
+  // re-read for every event; forget() drops them when a transaction rolls back.
+  private recentByVisitor = new Lru<string, SessionRow>(50_000);
+  private recentById = new Lru<string, SessionRow>(50_000);
+  private pending = new Map<string, SessionDelta>();
 
   constructor(sqlite: Database) {
     const cols = `id, last_at AS lastAt, started_at AS startedAt, channel, referrer_host AS referrerHost,
@@ -48,21 +71,24 @@ export class SessionWriter {
         utm_content, click_id, browser, os, device, country, region, city, converted, conversions, revenue)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
+    // All SET expressions read the row as it was before the update.
     this.update = sqlite.prepare(
       `UPDATE sessions SET
-        started_at = min(started_at, $ts),
-        entry_path = CASE WHEN $ts < started_at AND $path IS NOT NULL THEN $path ELSE entry_path END,
-        exit_path = CASE WHEN $path IS NOT NULL AND $ts >= last_at THEN $path ELSE exit_path END,
-        last_at = max(last_at, $ts),
-        duration_ms = max(last_at, $ts) - min(started_at, $ts),
-        pageviews = pageviews + $pv,
-        events = events + 1,
-        bounce = CASE WHEN bounce = 1 AND pageviews + $pv <= 1 AND $engaging = 0 THEN 1 ELSE 0 END,
+        entry_path = CASE WHEN $firstViewTs IS NOT NULL AND $firstViewTs < started_at THEN $firstViewPath ELSE entry_path END,
+        exit_path = CASE WHEN $lastViewTs IS NOT NULL AND $lastViewTs >= last_at THEN $lastViewPath ELSE exit_path END,
+        started_at = min(started_at, $minTs),
+        last_at = max(last_at, $maxTs),
+        duration_ms = max(last_at, $maxTs) - min(started_at, $minTs),
+        pageviews = pageviews + $views,
+        events = events + $events,
+        bounce = CASE WHEN bounce = 1 AND pageviews + $views <= 1 AND $engaging = 0 THEN 1 ELSE 0 END,
         contact_id = coalesce($contact, contact_id),
-        converted = max(converted, $conv),
-        conversions = conversions + $conv,
-        revenue = CASE WHEN $currency IS NULL THEN revenue
-          ELSE json_set(revenue, '$.' || $currency, coalesce(json_extract(revenue, '$.' || $currency), 0) + $minor) END
+        converted = max(converted, $conversions > 0),
+        conversions = conversions + $conversions,
+        revenue = CASE WHEN $revenue IS NULL THEN revenue ELSE (
+          SELECT json_group_object(key, total) FROM (
+            SELECT key, sum(value) AS total FROM (SELECT key, value FROM json_each(revenue) UNION ALL SELECT key, value FROM json_each($revenue))
+            GROUP BY key)) END
        WHERE funnel_id = $funnel AND id = $id`,
     );
     this.setContact = sqlite.prepare(
@@ -75,13 +101,31 @@ export class SessionWriter {
    * latest visit if it was active within 30 minutes and no new campaign lands.
    */
   resolve(funnelId: string, anonymousId: string, clientSessionId: string | undefined, ts: number, a: Attribution): { id: string; existing: SessionRow | null } {
-    if (clientSessionId) return { id: clientSessionId, existing: this.byId.get(funnelId, clientSessionId) };
-    const last = this.latestForVisitor.get(funnelId, anonymousId);
+    if (clientSessionId) {
+      const key = `${funnelId}\u0000${clientSessionId}`;
+      const existing = this.recentById.get(key) ?? this.byId.get(funnelId, clientSessionId);
+      return { id: clientSessionId, existing };
+    }
+    const key = `${funnelId}\u0000${anonymousId}`;
+    const last = this.recentByVisitor.get(key) ?? this.latestForVisitor.get(funnelId, anonymousId);
     const newCampaign = a.utmSource !== null && (a.utmSource !== last?.utmSource || a.utmCampaign !== last?.utmCampaign);
     if (last && ts - last.lastAt <= SESSION_IDLE_MS && ts >= last.startedAt - SESSION_IDLE_MS && !newCampaign) {
       return { id: last.id, existing: last };
     }
     return { id: newSessionId(), existing: null };
+  }
+
+  forget(): void {
+    this.pending.clear();
+    this.recentByVisitor = new Lru(50_000);
+    this.recentById = new Lru(50_000);
+  }
+
+  private remember(funnelId: string, anonymousId: string, row: SessionRow): void {
+    this.recentById.set(`${funnelId}\u0000${row.id}`, row);
+    const key = `${funnelId}\u0000${anonymousId}`;
+    const latest = this.recentByVisitor.get(key);
+    if (!latest || latest.id === row.id || latest.lastAt <= row.lastAt) this.recentByVisitor.set(key, row);
   }
 
   /** Attribution of a new session comes from the event that opens it. */
@@ -100,23 +144,42 @@ export class SessionWriter {
       en.ua.browser, en.ua.os, en.ua.device, en.geo.country, en.geo.region, en.geo.city,
       conv, conv, en.currency && en.revenueMinor !== null ? JSON.stringify({ [en.currency]: en.revenueMinor }) : "{}",
     );
-    return { ...a, channel: en.channel, referrerHost: en.referrerHost };
+    const attribution = { ...a, channel: en.channel, referrerHost: en.referrerHost };
+    this.remember(p.funnelId, p.anonymousId, { ...attribution, id: p.id, lastAt: p.ts, startedAt: p.ts });
+    return attribution;
   }
 
-  fold(p: { funnelId: string; id: string; contactId: number | null; ts: number; type: string; name: string; en: Enriched }): void {
-    const isView = p.type === "page_view";
-    this.update.run({
-      funnel: p.funnelId,
-      id: p.id,
-      ts: p.ts,
-      path: isView ? p.en.path : null,
-      pv: isView ? 1 : 0,
-      engaging: isEngaging(p.type, p.name) ? 1 : 0,
-      contact: p.contactId,
-      conv: p.type === "conversion" ? 1 : 0,
-      currency: p.en.revenueMinor !== null ? p.en.currency : null,
-      minor: p.en.revenueMinor ?? 0,
-    });
+  /** Adds an event to a known session; written by flush(), once per session per batch. */
+  fold(p: { funnelId: string; id: string; anonymousId: string; existing: SessionRow; contactId: number | null; ts: number; type: string; name: string; en: Enriched }): void {
+    const e = p.existing;
+    this.remember(p.funnelId, p.anonymousId, { ...e, lastAt: Math.max(e.lastAt, p.ts), startedAt: Math.min(e.startedAt, p.ts) });
+    const key = `${p.funnelId}\u0000${p.id}`;
+    let d = this.pending.get(key);
+    if (!d) {
+      d = { funnel: p.funnelId, id: p.id, minTs: p.ts, maxTs: p.ts, firstViewTs: null, firstViewPath: null, lastViewTs: null, lastViewPath: null, views: 0, events: 0, engaging: 0, contact: null, conversions: 0, revenue: null };
+      this.pending.set(key, d);
+    }
+    d.minTs = Math.min(d.minTs, p.ts);
+    d.maxTs = Math.max(d.maxTs, p.ts);
+    d.events++;
+    if (p.type === "page_view") {
+      d.views++;
+      if (d.firstViewTs === null || p.ts < d.firstViewTs) [d.firstViewTs, d.firstViewPath] = [p.ts, p.en.path];
+      if (d.lastViewTs === null || p.ts >= d.lastViewTs) [d.lastViewTs, d.lastViewPath] = [p.ts, p.en.path];
+    }
+    if (isEngaging(p.type, p.name)) d.engaging = 1;
+    if (p.contactId !== null) d.contact = p.contactId;
+    if (p.type === "conversion") d.conversions++;
+    if (p.en.revenueMinor !== null && p.en.currency) {
+      d.revenue ??= {};
+      d.revenue[p.en.currency] = (d.revenue[p.en.currency] ?? 0) + p.en.revenueMinor;
+    }
+  }
+
+  /** Writes what fold() gathered; call before the batch's transaction ends. */
+  flush(): void {
+    for (const d of this.pending.values()) this.update.run({ ...d, revenue: d.revenue ? JSON.stringify(d.revenue) : null });
+    this.pending.clear();
   }
 
   linkContact(funnelId: string, anonymousId: string, contactId: number): void {

@@ -5,7 +5,8 @@ import type { AppContext } from "../context";
 import { BatchProcessor, type BatchResult, type QueuedBatch } from "./process-batch";
 
 export const MAX_ATTEMPTS = 5;
-const BATCHES_PER_RUN = 200;
+// Small runs keep the event loop free to answer requests between them (ack latency).
+const BATCHES_PER_RUN = 50;
 // Done batches are kept briefly for inspection, then deleted (with them, nothing of the request remains).
 const DONE_RETENTION_MS = 2 * 60 * 1000;
 
@@ -98,6 +99,7 @@ export class IngestWorker {
               if (result.written.length || result.newContacts.length) this.notifyListeners(result);
             })();
           } catch (e) {
+            this.processor.forget();
             const attempts = batch.attempts + 1;
             const status = attempts >= MAX_ATTEMPTS ? "parked" : "pending";
             const message = (e as Error).message ?? String(e);

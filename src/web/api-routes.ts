@@ -24,7 +24,8 @@ export function apiRoutes(ctx: AppContext) {
         return jsonResponse(200, fn(params.id, query));
       } catch (e) {
         if (e instanceof HttpError) return errorResponse(e);
-        throw e;
+        ctx.log(`api: ${(e as Error).stack ?? e}`);
+        return errorResponse(new HttpError(500, "internal", "the request failed on the server; see its log"));
       }
     };
 

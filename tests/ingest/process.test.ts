@@ -160,3 +160,20 @@ test("queue over its high-water mark answers 503 with Retry-After", async () => 
     await full.stop();
   }
 });
+
+test("a batch that keeps failing is parked with its error; the rest keep flowing", async () => {
+  server.ctx.store.sqlite
+    .query("INSERT INTO ingest_batches (funnel_id, key_kind, received_at, payload) VALUES (?, 'public', ?, ?)")
+    .run(funnel.id, Date.now(), "[{not json");
+  server.running.worker.notify(1);
+  const id = eventId();
+  await send([{ id, type: "page_view", anonymousId: "after-poison", url: "https://shop.example/" }]);
+  for (let i = 0; i < 10; i++) server.running.worker.runOnce();
+  await waitForEvents(server, funnel.id, funnel.secretKey, (es) => es.some((e) => e.id === id));
+  const { batches } = await apiGet(server, `/api/v1/funnels/${funnel.id}/batches?status=parked`, funnel.secretKey);
+  expect(batches).toHaveLength(1);
+  expect(batches[0].attempts).toBe(5);
+  expect(batches[0].error).toMatch(/JSON|parse/i);
+  const health = await (await fetch(`${server.url}/healthz`)).json();
+  expect(health.queue.parked).toBe(1);
+});
