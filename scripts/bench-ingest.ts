@@ -40,17 +40,18 @@ const LANDINGS = [
 ];
 const PATHS = ["/pricing", "/features", "/faq", "/checkout", "/blog/launch"];
 
+// Ids as the SDK makes them: time-ordered (UUIDv7) event ids, visitors in order of arrival.
 let seq = 0;
 function batch(funnelId: string, key: string): { body: string; ua: string } {
   const visitor = `bench-${process.pid}-${seq++}`;
   const [landing, referrer] = LANDINGS[seq % LANDINGS.length];
   const now = Date.now();
-  const events: object[] = [{ id: crypto.randomUUID(), type: "page_view", anonymousId: visitor, url: landing, referrer, title: "Home", ts: now, screen: { w: 1440, h: 900 }, language: "en-US", timezone: "Europe/Berlin" }];
+  const events: object[] = [{ id: Bun.randomUUIDv7(), type: "page_view", anonymousId: visitor, url: landing, referrer, title: "Home", ts: now, screen: { w: 1440, h: 900 }, language: "en-US", timezone: "Europe/Berlin" }];
   for (let i = 1; i < 10; i++) {
     const path = PATHS[(seq + i) % PATHS.length];
-    if (i % 3 === 0) events.push({ id: crypto.randomUUID(), type: "track", name: "scroll_depth", anonymousId: visitor, url: `https://shop.example${path}`, props: { depth: 50 }, ts: now + i });
-    else if (i === 9 && seq % 5 === 0) events.push({ id: crypto.randomUUID(), type: "conversion", name: "purchase", anonymousId: visitor, url: "https://shop.example/thank-you", revenue: { amount: 49, currency: "USD" }, ts: now + i });
-    else events.push({ id: crypto.randomUUID(), type: "page_view", anonymousId: visitor, url: `https://shop.example${path}`, referrer: landing, ts: now + i });
+    if (i % 3 === 0) events.push({ id: Bun.randomUUIDv7(), type: "track", name: "scroll_depth", anonymousId: visitor, url: `https://shop.example${path}`, props: { depth: 50 }, ts: now + i });
+    else if (i === 9 && seq % 5 === 0) events.push({ id: Bun.randomUUIDv7(), type: "conversion", name: "purchase", anonymousId: visitor, url: "https://shop.example/thank-you", revenue: { amount: 49, currency: "USD" }, ts: now + i });
+    else events.push({ id: Bun.randomUUIDv7(), type: "page_view", anonymousId: visitor, url: `https://shop.example${path}`, referrer: landing, ts: now + i });
   }
   return { body: JSON.stringify({ funnelId, key, sentAt: now, events }), ua: UAS[seq % UAS.length] };
 }
@@ -71,7 +72,7 @@ async function pending(url: string): Promise<number> {
 /** Time from a marker's 202 until the read API shows it, on a funnel of its own. */
 async function lagProbe(url: string, marker: { id: string; secretKey: string }, until: () => boolean, lags: number[]) {
   while (!until()) {
-    const id = crypto.randomUUID();
+    const id = Bun.randomUUIDv7();
     await fetch(`${url}/api/track/events`, { method: "POST", headers: { authorization: `Bearer ${marker.secretKey}` }, body: JSON.stringify({ funnelId: marker.id, events: [{ id, type: "track", name: "marker", anonymousId: "m" }] }) });
     const t = performance.now();
     for (;;) {
@@ -84,7 +85,17 @@ async function lagProbe(url: string, marker: { id: string; secretKey: string }, 
   }
 }
 
-interface Result { label: string; events: number; seconds: number; lat: number[]; failed: number; lags: number[]; backlogStart: number; backlogEnd: number; drainMs: number }
+/** CPU seconds (user + system) the server process has used so far, from /proc. */
+function serverCpuSeconds(pid: number): number {
+  try {
+    const fields = require("node:fs").readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return NaN;
+  }
+}
+
+interface Result { cpu?: number; label: string; events: number; seconds: number; lat: number[]; failed: number; lags: number[]; backlogStart: number; backlogEnd: number; drainMs: number }
 
 async function closedLoop(url: string, f: { id: string; publicKey: string }, marker: { id: string; secretKey: string }, concurrency: number): Promise<Result> {
   const lat: number[] = [];
@@ -140,9 +151,10 @@ async function openLoop(url: string, f: { id: string; publicKey: string }, marke
 
 function report(r: Result) {
   const ms = (v: number) => `${v.toFixed(1)} ms`;
+  const cpu = r.cpu === undefined ? "" : ` | server CPU ${((r.cpu / r.seconds) * 100).toFixed(0)}% of a core, ${((r.cpu * 1e6) / Math.max(1, r.events)).toFixed(0)} µs/event`;
   console.log(
     `${r.label.padEnd(30)} ${(r.events / r.seconds).toFixed(0).padStart(7)} events/s accepted | ack p50 ${ms(percentile(r.lat, 50))} p99 ${ms(percentile(r.lat, 99))} | ` +
-      `lag p50 ${ms(percentile(r.lags, 50))} p99 ${ms(percentile(r.lags, 99))} | backlog ${r.backlogStart}→${r.backlogEnd} batches, drained in ${ms(r.drainMs)} | failed ${r.failed}`,
+      `lag p50 ${ms(percentile(r.lags, 50))} p99 ${ms(percentile(r.lags, 99))} | backlog ${r.backlogStart}→${r.backlogEnd} batches, drained in ${ms(r.drainMs)} | failed ${r.failed}${cpu}`,
   );
 }
 
@@ -154,8 +166,14 @@ const server = await spawnServe(dataDir, [], bin);
 console.log(`bench-ingest: ${machineLine()}`);
 console.log(`server: ${bin} (load generator in this process on the same machine), ${SECONDS}s per phase, batches of 10 events\n`);
 try {
-  for (const c of [1, 8, 32, 64]) report(await closedLoop(server.url, funnel, marker, c));
-  for (const rps of [1000, 2000]) report(await openLoop(server.url, funnel, marker, rps));
+  const measured = async (run: () => Promise<Result>) => {
+    const before = serverCpuSeconds(server.proc.pid);
+    const r = await run();
+    r.cpu = serverCpuSeconds(server.proc.pid) - before;
+    report(r);
+  };
+  for (const c of [1, 8, 32, 64]) await measured(() => closedLoop(server.url, funnel, marker, c));
+  for (const rps of [1000, 2000]) await measured(() => openLoop(server.url, funnel, marker, rps));
 } finally {
   server.proc.kill("SIGTERM");
   await server.proc.exited;

@@ -13,6 +13,8 @@ export interface ServeConfig {
   rateLimitPerMinute: number;
   /** Pending ingest batches above which new requests get 503. */
   queueHighWater: number;
+  /** Process batches on a thread of their own (the default); tests process inline. */
+  processingThread: boolean;
 }
 
 export class ConfigError extends Error {}
@@ -126,5 +128,6 @@ export function serveConfig(flags: ParsedFlags): ServeConfig {
     allowPrivateWebhooks: Boolean(flags["allow-private-webhooks"]),
     rateLimitPerMinute: (flags["rate-limit"] as number | undefined) ?? 6000,
     queueHighWater: (flags["queue-high-water"] as number | undefined) ?? 20000,
+    processingThread: true,
   };
 }

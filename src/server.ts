@@ -1,4 +1,4 @@
-// Wires the running server: database, enrichment, ingest, worker and routes.
+// Wires the running server: database, enrichment, ingest, processing and routes.
 import { Elysia } from "elysia";
 import type { ServeConfig } from "./config";
 import type { AppContext } from "./context";
@@ -8,15 +8,25 @@ import { jsonResponse } from "./ingest/errors";
 import { GroupCommitter } from "./ingest/group-commit";
 import { ingestRoutes } from "./ingest/routes";
 import { queueCounts } from "./pipeline/batch-list";
-import { IngestWorker } from "./pipeline/worker";
+import { installEventListeners } from "./pipeline/listeners";
+import { InlineProcessing, ThreadProcessing, type Processing } from "./pipeline/processing";
+import type { IngestWorker } from "./pipeline/worker";
+import { startRetentionJob } from "./jobs/retention";
+import { startAutomations } from "./automations/start";
 import { apiRoutes } from "./web/api-routes";
+import { automationsApi } from "./web/automations-api";
+import { dashboardRoutes } from "./web/dashboard";
 import { sdkRoutes } from "./web/sdk-route";
+import { stepsApi } from "./web/steps-api";
+import { stepsPages } from "./web/pages/steps";
 
 export interface RunningServer {
   ctx: AppContext;
   url: string;
   port: number;
-  worker: IngestWorker;
+  processing: Processing;
+  /** The inline worker (null when processing runs on its own thread); tests drive it. */
+  worker: IngestWorker | null;
   /** Stop accepting, finish the work in hand, close the database. */
   stop(): Promise<void>;
 }
@@ -26,11 +36,15 @@ export interface StartOptions {
   log?: (line: string) => void;
 }
 
-export function createApp(ctx: AppContext, committer: GroupCommitter, worker: IngestWorker) {
+export function createApp(ctx: AppContext, committer: GroupCommitter, processing: Processing) {
   return new Elysia()
-    .use(ingestRoutes(ctx, { committer, pendingBatches: () => worker.pending }))
+    .use(ingestRoutes(ctx, { committer, pendingBatches: () => processing.pending }))
     .use(apiRoutes(ctx))
+    .use(automationsApi(ctx))
+    .use(stepsApi(ctx))
     .use(sdkRoutes())
+    .use(dashboardRoutes(ctx))
+    .use(stepsPages(ctx))
     .get("/healthz", () => {
       try {
         ctx.store.sqlite.query("SELECT 1").get();
@@ -54,12 +68,19 @@ export async function startServer(config: ServeConfig, options: StartOptions = {
     stopping: false,
   };
   const committer = new GroupCommitter(store.sqlite);
-  const worker = new IngestWorker(ctx);
-  committer.onCommitted = (n) => worker.notify(n);
-  const app = createApp(ctx, committer, worker);
+  let processing: Processing;
+  if (config.processingThread) processing = await ThreadProcessing.start(config, ctx.log);
+  else {
+    installEventListeners(ctx);
+    processing = new InlineProcessing(ctx);
+  }
+  committer.onCommitted = (n) => processing.notify(n);
+  const app = createApp(ctx, committer, processing);
   app.listen({ port: config.port, hostname: config.host, maxRequestBodySize: 4 * 1024 * 1024 });
   const server = app.server!;
-  worker.start();
+  const retention = startRetentionJob(ctx);
+  const automations = startAutomations(ctx);
+  processing.onProcessed = () => automations.runner.wake(2);
   const shownHost = config.host === "0.0.0.0" || config.host === "::" ? "localhost" : config.host;
   const url = `http://${shownHost}:${server.port}`;
 
@@ -68,14 +89,16 @@ export async function startServer(config: ServeConfig, options: StartOptions = {
     ctx,
     url,
     port: server.port!,
-    worker,
+    processing,
+    worker: processing instanceof InlineProcessing ? processing.worker : null,
     stop() {
       stopped ??= (async () => {
         ctx.stopping = true;
         await server.stop(false);
         committer.flushNow();
-        worker.stop();
-        worker.drain();
+        retention.stop();
+        await processing.stop();
+        await automations.stop();
         store.close();
         geo.close();
       })();

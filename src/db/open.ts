@@ -17,6 +17,21 @@ export interface Store {
 export const DATABASE_FILE = "aurea.db";
 
 /**
+ * Runs fn with synchronous=NORMAL: its commit is not fsynced on its own. Only for
+ * writes that can be redone from something already durable (the worker's output
+ * of committed batches). In WAL mode the next FULL commit fsyncs everything before
+ * it, and a lost commit only leaves its batches pending, to be processed again.
+ */
+export function withoutFsync<T>(sqlite: Database, fn: () => T): T {
+  sqlite.exec("PRAGMA synchronous = NORMAL");
+  try {
+    return fn();
+  } finally {
+    sqlite.exec("PRAGMA synchronous = FULL");
+  }
+}
+
+/**
  * Opens (creating when missing) the SQLite database in dataDir, sets the pragmas
  * Bun leaves off, and applies the embedded migrations.
  *
@@ -34,6 +49,9 @@ export function openStore(dataDir: string): Store {
   sqlite.exec("PRAGMA temp_store = MEMORY");
   sqlite.exec("PRAGMA cache_size = -65536");
   sqlite.exec("PRAGMA mmap_size = 268435456");
+  // Checkpoint less often: index pages written many times between checkpoints are
+  // copied into the database once. The WAL may grow to ~80 MB before it is reused.
+  sqlite.exec("PRAGMA wal_autocheckpoint = 20000");
   applyMigrations(sqlite);
   const db = drizzle(sqlite, { schema });
   return {

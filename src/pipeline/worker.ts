@@ -1,14 +1,25 @@
-// Takes pending batches in order and processes them, many per transaction. A batch
-// that throws is rolled back alone (savepoint), retried, then parked with its error.
+// Takes pending batches in order and processes them, many per transaction. When a
+// run fails, it is rolled back and redone batch by batch (savepoints), so only the
+// failing batch is retried and, after MAX_ATTEMPTS, parked with its error.
 import type { Database } from "bun:sqlite";
 import type { AppContext } from "../context";
+import { withoutFsync } from "../db/open";
 import { BatchProcessor, type BatchResult, type QueuedBatch } from "./process-batch";
 
 export const MAX_ATTEMPTS = 5;
-// Small runs keep the event loop free to answer requests between them (ack latency).
-const BATCHES_PER_RUN = 50;
 // Done batches are kept briefly for inspection, then deleted (with them, nothing of the request remains).
 const DONE_RETENTION_MS = 2 * 60 * 1000;
+
+type ClaimedBatch = QueuedBatch & { attempts: number };
+
+export interface WorkerOptions {
+  /**
+   * Batches per transaction. Sharing a thread with the HTTP server, small runs keep
+   * the event loop free to answer requests between them; on its own thread, larger
+   * runs write each index page to the WAL fewer times.
+   */
+  batchesPerRun?: number;
+}
 
 export class IngestWorker {
   private processor: BatchProcessor;
@@ -21,12 +32,19 @@ export class IngestWorker {
   private dueAt = Infinity;
   private running = false;
   private lastPurge = 0;
+  private batchesPerRun: number;
   pending: number;
+  /** Called after each run with how many batches left the pending state. */
+  onProcessed: (count: number) => void = () => {};
 
-  constructor(private ctx: AppContext) {
+  constructor(
+    private ctx: AppContext,
+    options: WorkerOptions = {},
+  ) {
+    this.batchesPerRun = options.batchesPerRun ?? 50;
     const sqlite: Database = ctx.store.sqlite;
     this.processor = new BatchProcessor(sqlite, (ip) => ctx.geo.lookup(ip));
-    this.claim = sqlite.prepare<QueuedBatch & { attempts: number }, [number]>(
+    this.claim = sqlite.prepare<ClaimedBatch, [number]>(
       `SELECT id, funnel_id AS funnelId, key_kind AS keyKind, received_at AS receivedAt, ip, user_agent AS userAgent,
         payload, attempts FROM ingest_batches WHERE status = 'pending' ORDER BY id LIMIT ?`,
     );
@@ -75,50 +93,80 @@ export class IngestWorker {
       this.dueAt = Infinity;
       const n = this.runOnce();
       // More may be waiting: go on after giving the event loop a turn; else idle-poll.
-      this.schedule(n >= BATCHES_PER_RUN ? 0 : n > 0 ? 2 : 1000);
+      this.schedule(n >= this.batchesPerRun ? 0 : n > 0 ? 2 : 1000);
     }, delayMs);
   }
 
-  /** Returns how many batches it handled. */
+  /** Returns how many batches it looked at. */
   runOnce(): number {
     if (this.running) return 0;
     this.running = true;
     try {
-      const batches = this.claim.all(BATCHES_PER_RUN);
+      const batches = this.claim.all(this.batchesPerRun);
       if (!batches.length) return 0;
-      const sqlite = this.ctx.store.sqlite;
       const now = this.ctx.now();
-      this.processor.startRun();
-      let handled = 0;
-      sqlite.transaction(() => {
-        for (const batch of batches) {
-          try {
-            sqlite.transaction(() => {
-              const result = this.processor.process(batch);
-              this.markDone.run(now, batch.id);
-              if (result.written.length || result.newContacts.length) this.notifyListeners(result);
-            })();
-          } catch (e) {
-            this.processor.forget();
-            const attempts = batch.attempts + 1;
-            const status = attempts >= MAX_ATTEMPTS ? "parked" : "pending";
-            const message = (e as Error).message ?? String(e);
-            this.markFailed.run(status, attempts, message, status, batch.id);
-            this.ctx.log(`ingest batch ${batch.id} failed (attempt ${attempts}/${MAX_ATTEMPTS}${status === "parked" ? ", parked" : ""}): ${message}`);
-            if (status === "pending") continue;
-          }
-          handled++;
-        }
-        if (now - this.lastPurge > 15_000) {
-          this.purgeDone.run(now - DONE_RETENTION_MS);
-          this.lastPurge = now;
-        }
-      }).immediate();
+      let handled: number;
+      try {
+        handled = this.inTransaction(() => this.processAll(batches, now));
+      } catch {
+        this.processor.forget();
+        handled = this.inTransaction(() => this.processOneByOne(batches, now));
+      }
       this.pending = Math.max(0, this.pending - handled);
+      this.onProcessed(handled);
       return batches.length;
     } finally {
       this.running = false;
     }
+  }
+
+  private inTransaction(fn: () => number): number {
+    const sqlite = this.ctx.store.sqlite;
+    const now = this.ctx.now();
+    const run = sqlite.transaction(() => {
+      const n = fn();
+      if (now - this.lastPurge > 15_000) {
+        this.purgeDone.run(now - DONE_RETENTION_MS);
+        this.lastPurge = now;
+      }
+      return n;
+    });
+    return withoutFsync(sqlite, () => run.immediate());
+  }
+
+  /** The fast path: every batch in one transaction, no savepoints. */
+  private processAll(batches: ClaimedBatch[], now: number): number {
+    this.processor.startRun();
+    for (const batch of batches) this.processOne(batch, now);
+    return batches.length;
+  }
+
+  /** The slow path after a failure: each batch in a savepoint of its own. */
+  private processOneByOne(batches: ClaimedBatch[], now: number): number {
+    const sqlite = this.ctx.store.sqlite;
+    this.processor.startRun();
+    let handled = 0;
+    for (const batch of batches) {
+      try {
+        sqlite.transaction(() => this.processOne(batch, now))();
+        handled++;
+      } catch (e) {
+        this.processor.forget();
+        const attempts = batch.attempts + 1;
+        const status = attempts >= MAX_ATTEMPTS ? "parked" : "pending";
+        const message = (e as Error).message ?? String(e);
+        this.markFailed.run(status, attempts, message, status, batch.id);
+        this.ctx.log(`ingest batch ${batch.id} failed (attempt ${attempts}/${MAX_ATTEMPTS}${status === "parked" ? ", parked" : ""}): ${message}`);
+        if (status === "parked") handled++;
+      }
+    }
+    return handled;
+  }
+
+  private processOne(batch: ClaimedBatch, now: number): void {
+    const result = this.processor.process(batch);
+    this.markDone.run(now, batch.id);
+    if (result.written.length || result.newContacts.length) this.notifyListeners(result);
   }
 
   /** Listener bugs must not stop ingestion: they are logged and the events still land. */

@@ -31,6 +31,7 @@ export async function startTestServer(opts: Partial<ServeConfig> & { keepData?: 
     allowPrivateWebhooks: false,
     rateLimitPerMinute: 6000,
     queueHighWater: 20000,
+    processingThread: false,
     ...overrides,
   };
   const logs: string[] = [];

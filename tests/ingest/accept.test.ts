@@ -67,7 +67,7 @@ describe("POST /api/track/events", () => {
     for (let i = 0; i < 3; i++) {
       expect((await sendEvents(server, { funnelId: funnel.id, key: funnel.publicKey, events: [ev, ev] }, { origin: ORIGIN })).status).toBe(202);
     }
-    server.running.worker.drain();
+    server.running.worker!.drain();
     const events = await waitForEvents(server, funnel.id, funnel.secretKey, (es) => es.some((e) => e.id === ev.id));
     expect(events.filter((e) => e.id === ev.id)).toHaveLength(1);
   });
@@ -158,7 +158,7 @@ describe("POST /api/track/events", () => {
     const ev = pageView();
     const r = await sendEvents(server, { funnelId: funnel.id, key: funnel.publicKey, events: [ev] }, { origin: ORIGIN, "user-agent": "Googlebot/2.1 (+http://www.google.com/bot.html)" });
     expect(r.status).toBe(202);
-    server.running.worker.drain();
+    server.running.worker!.drain();
     const row = server.ctx.store.sqlite.query("SELECT bots_dropped AS n FROM funnels WHERE id = ?").get(funnel.id) as { n: number };
     expect(row.n).toBeGreaterThanOrEqual(1);
     const ids = server.ctx.store.sqlite.query("SELECT count(*) AS n FROM events WHERE id = ?").get(ev.id) as { n: number };

@@ -56,7 +56,7 @@ test("kill -9 in the middle of a load loses no acknowledged event", async () => 
 
   const after = await startTestServer({ dataDir, keepData: true });
   try {
-    after.running.worker.drain();
+    after.running.worker!.drain();
     const stored = new Set(
       (after.ctx.store.sqlite.query("SELECT id FROM events WHERE funnel_id = ?").all(f.id) as { id: string }[]).map((r) => r.id),
     );

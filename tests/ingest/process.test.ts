@@ -20,7 +20,7 @@ async function send(events: unknown[], opts: { secret?: boolean; headers?: Recor
     { ...(opts.secret ? {} : { origin: ORIGIN }), ...opts.headers },
   );
   expect(r.status).toBe(202);
-  server.running.worker.drain();
+  server.running.worker!.drain();
   return r;
 }
 
@@ -165,10 +165,10 @@ test("a batch that keeps failing is parked with its error; the rest keep flowing
   server.ctx.store.sqlite
     .query("INSERT INTO ingest_batches (funnel_id, key_kind, received_at, payload) VALUES (?, 'public', ?, ?)")
     .run(funnel.id, Date.now(), "[{not json");
-  server.running.worker.notify(1);
+  server.running.worker!.notify(1);
   const id = eventId();
   await send([{ id, type: "page_view", anonymousId: "after-poison", url: "https://shop.example/" }]);
-  for (let i = 0; i < 10; i++) server.running.worker.runOnce();
+  for (let i = 0; i < 10; i++) server.running.worker!.runOnce();
   await waitForEvents(server, funnel.id, funnel.secretKey, (es) => es.some((e) => e.id === id));
   const { batches } = await apiGet(server, `/api/v1/funnels/${funnel.id}/batches?status=parked`, funnel.secretKey);
   expect(batches).toHaveLength(1);

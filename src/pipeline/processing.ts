@@ -1,0 +1,104 @@
+// Where batches are processed: on the server's own thread (tests, small installs)
+// or on a thread of its own with its own database connection (the default for
+// `aurea serve`), so processing uses the second core and never delays an answer.
+import type { AppContext } from "../context";
+import type { ServeConfig } from "../config";
+import { IngestWorker } from "./worker";
+
+export interface Processing {
+  /** Batches committed and not yet processed. */
+  readonly pending: number;
+  notify(count: number): void;
+  /** Called after batches were processed (e.g. to wake the job runner). */
+  onProcessed: (count: number) => void;
+  /** Stops after processing everything pending. */
+  stop(): Promise<void>;
+}
+
+export class InlineProcessing implements Processing {
+  readonly worker: IngestWorker;
+  onProcessed: (count: number) => void = () => {};
+
+  constructor(ctx: AppContext) {
+    this.worker = new IngestWorker(ctx, { batchesPerRun: 50 });
+    this.worker.onProcessed = (n) => this.onProcessed(n);
+    this.worker.start();
+  }
+
+  get pending(): number {
+    return this.worker.pending;
+  }
+
+  notify(count: number): void {
+    this.worker.notify(count);
+  }
+
+  async stop(): Promise<void> {
+    this.worker.stop();
+    this.worker.drain();
+  }
+}
+
+export type ThreadMessage =
+  | { type: "ready"; pending: number }
+  | { type: "processed"; count: number }
+  | { type: "log"; line: string }
+  | { type: "stopped" };
+
+/**
+ * From source, the entry sits beside this file. In the compiled executable every
+ * module is bundled into the root entry, and scripts/build.ts adds the thread's
+ * entry as a second entrypoint, kept at its path relative to src/.
+ */
+function threadEntryUrl(): string {
+  const compiled = import.meta.url.includes("$bunfs");
+  return new URL(compiled ? "./pipeline/thread-entry.ts" : "./thread-entry.ts", import.meta.url).href;
+}
+
+export class ThreadProcessing implements Processing {
+  pending = 0;
+  onProcessed: (count: number) => void = () => {};
+  private thread: Worker;
+  private stopped: Promise<void> | null = null;
+  private resolveStopped: () => void = () => {};
+
+  private constructor(log: (line: string) => void) {
+    this.thread = new Worker(threadEntryUrl());
+    this.thread.addEventListener("message", (e: MessageEvent<ThreadMessage>) => {
+      const m = e.data;
+      if (m.type === "processed") {
+        this.pending = Math.max(0, this.pending - m.count);
+        this.onProcessed(m.count);
+      } else if (m.type === "log") log(m.line);
+      else if (m.type === "stopped") this.resolveStopped();
+    });
+  }
+
+  static start(config: ServeConfig, log: (line: string) => void): Promise<ThreadProcessing> {
+    const p = new ThreadProcessing(log);
+    return new Promise((resolve, reject) => {
+      const onReady = (e: MessageEvent<ThreadMessage>) => {
+        if (e.data.type !== "ready") return;
+        p.pending = e.data.pending;
+        p.thread.removeEventListener("message", onReady);
+        resolve(p);
+      };
+      p.thread.addEventListener("message", onReady);
+      p.thread.addEventListener("error", (e) => reject(new Error(`processing thread failed: ${e.message}`)));
+      p.thread.postMessage({ type: "start", config });
+    });
+  }
+
+  notify(count: number): void {
+    this.pending += count;
+    this.thread.postMessage({ type: "notify", count });
+  }
+
+  stop(): Promise<void> {
+    this.stopped ??= new Promise<void>((resolve) => {
+      this.resolveStopped = resolve;
+      this.thread.postMessage({ type: "stop" });
+    }).then(() => this.thread.terminate());
+    return this.stopped;
+  }
+}

@@ -1,0 +1,49 @@
+// The processing thread: its own database connection and enrichment, the same
+// worker and listeners as inline processing. Talks to the server by messages.
+import type { ServeConfig } from "../config";
+import type { AppContext } from "../context";
+import { openStore } from "../db/open";
+import { openGeo } from "../enrich/geo";
+import { installEventListeners } from "./listeners";
+import type { ThreadMessage } from "./processing";
+import { IngestWorker } from "./worker";
+
+declare const self: Worker;
+
+type Incoming = { type: "start"; config: ServeConfig } | { type: "notify"; count: number } | { type: "stop" };
+
+let ctx: AppContext | null = null;
+let worker: IngestWorker | null = null;
+const send = (m: ThreadMessage) => postMessage(m);
+
+self.onmessage = async (e: MessageEvent<Incoming>) => {
+  const m = e.data;
+  if (m.type === "start") {
+    const geo = await openGeo(m.config.geoipPath);
+    ctx = {
+      store: openStore(m.config.dataDir),
+      config: m.config,
+      geo,
+      now: Date.now,
+      log: (line) => send({ type: "log", line }),
+      eventListeners: [],
+      stopping: false,
+    };
+    installEventListeners(ctx);
+    worker = new IngestWorker(ctx, { batchesPerRun: 250 });
+    worker.onProcessed = (count) => send({ type: "processed", count });
+    worker.start();
+    send({ type: "ready", pending: worker.pending });
+  } else if (m.type === "notify") {
+    worker?.notify(m.count);
+  } else if (m.type === "stop") {
+    if (ctx && worker) {
+      ctx.stopping = true;
+      worker.stop();
+      worker.drain();
+      ctx.store.close();
+      ctx.geo.close();
+    }
+    send({ type: "stopped" });
+  }
+};
