@@ -1,0 +1,31 @@
+/**
+ * Least-recently-used cache on a Map: a Map iterates in insertion order, so
+ * re-inserting on every hit keeps the oldest entry first, ready for eviction.
+ */
+export class Lru<K, V> {
+  private readonly map = new Map<K, V>();
+  private readonly max: number;
+
+  constructor(max: number) {
+    if (!Number.isInteger(max) || max < 1) throw new RangeError(`Lru max must be a positive integer, got ${max}`);
+    this.max = max;
+  }
+
+  get(k: K): V | undefined {
+    if (!this.map.has(k)) return undefined;
+    const v = this.map.get(k) as V;
+    this.map.delete(k);
+    this.map.set(k, v);
+    return v;
+  }
+
+  set(k: K, v: V): void {
+    if (this.map.has(k)) this.map.delete(k);
+    else if (this.map.size >= this.max) this.map.delete(this.map.keys().next().value as K);
+    this.map.set(k, v);
+  }
+
+  get size(): number {
+    return this.map.size;
+  }
+}
