@@ -29,7 +29,11 @@ export function ingestRoutes(ctx: AppContext, deps: IngestDeps) {
 
   async function accept(request: Request, socketIp: string | null): Promise<Response> {
     const origin = request.headers.get("origin");
-    let cors: Record<string, string> = {};
+    // Errors are readable by any page, so the SDK can tell "dropped, here is why"
+    // from a network failure; only allowed origins ever get a 202.
+    const cors: Record<string, string> = origin
+      ? { "access-control-allow-origin": origin, "access-control-expose-headers": "Retry-After", vary: "Origin" }
+      : {};
     try {
       const receivedAt = ctx.now();
       if (deps.pendingBatches() + deps.committer.queued >= ctx.config.queueHighWater) {
@@ -38,9 +42,6 @@ export function ingestRoutes(ctx: AppContext, deps: IngestDeps) {
       const body = await readBodyLimited(request, LIMITS.maxBodyBytes);
       const envelope = parseEnvelope(body);
       const { funnel, kind } = authenticate(db, envelope.funnelId, requestKey(envelope.key, request.headers));
-      if (kind === "public" && origin && funnel.origins.includes(origin)) {
-        cors = { "access-control-allow-origin": origin, vary: "Origin" };
-      }
       checkOrigin(funnel, kind, origin);
       const ip = clientIp(request.headers, socketIp, ctx.config.trustProxy);
       if (kind === "public") {

@@ -1,28 +1,61 @@
-// GET /sdk.js: the browser SDK, embedded at build time, compressed once, cached by ETag.
+// GET /sdk.js: the browser SDK, embedded in the executable at build time
+// (scripts/build-sdk.ts writes sdk/dist/sdk.js), compressed once, cached by ETag,
+// loadable from any page.
 import { Elysia } from "elysia";
-import { brotliCompressSync, gzipSync } from "node:zlib";
+import { brotliCompressSync, constants, gzipSync } from "node:zlib";
 import sdkSource from "../../sdk/dist/sdk.js" with { type: "text" };
 
-const body = Buffer.from(sdkSource);
-const gzip = gzipSync(body, { level: 9 });
-const brotli = brotliCompressSync(body);
-const etag = `"${new Bun.CryptoHasher("sha256").update(body).digest("hex").slice(0, 20)}"`;
+type Encoding = "br" | "gzip" | "identity";
+
+const raw = new Uint8Array(Buffer.from(sdkSource));
+const hash = new Bun.CryptoHasher("sha256").update(raw).digest("hex").slice(0, 20);
+const bodies: Record<Encoding, Uint8Array<ArrayBuffer>> = {
+  identity: raw,
+  gzip: new Uint8Array(gzipSync(raw, { level: 9 })),
+  br: new Uint8Array(brotliCompressSync(raw, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } })),
+};
+// A strong ETag names one representation, so each encoding has its own.
+const etags: Record<Encoding, string> = { identity: `"${hash}"`, gzip: `"${hash}-gz"`, br: `"${hash}-br"` };
+const known = new Set(Object.values(etags));
 
 const BASE_HEADERS = {
   "content-type": "application/javascript; charset=utf-8",
   "cache-control": "public, max-age=3600, stale-while-revalidate=86400",
   "access-control-allow-origin": "*",
   "cross-origin-resource-policy": "cross-origin",
+  // Lets pages see the script's real transfer size in their Resource Timing.
+  "timing-allow-origin": "*",
+  "x-content-type-options": "nosniff",
   vary: "Accept-Encoding",
-  etag,
 };
 
-function serveSdk(request: Request): Response {
-  if (request.headers.get("if-none-match") === etag) return new Response(null, { status: 304, headers: BASE_HEADERS });
-  const accept = request.headers.get("accept-encoding") ?? "";
-  if (/\bbr\b/.test(accept)) return new Response(brotli, { headers: { ...BASE_HEADERS, "content-encoding": "br" } });
-  if (/\bgzip\b/.test(accept)) return new Response(gzip, { headers: { ...BASE_HEADERS, "content-encoding": "gzip" } });
-  return new Response(body, { headers: BASE_HEADERS });
+/** The best encoding the client accepts (q=0 refuses one). */
+export function pickEncoding(acceptEncoding: string | null): Encoding {
+  const accepted = new Set<string>();
+  for (const part of (acceptEncoding ?? "").toLowerCase().split(",")) {
+    const [name, ...params] = part.trim().split(";");
+    const q = params.map((p) => p.trim()).find((p) => p.startsWith("q="));
+    if (name && !(q && Number(q.slice(2)) === 0)) accepted.add(name.trim());
+  }
+  if (accepted.has("br")) return "br";
+  if (accepted.has("gzip") || accepted.has("*")) return "gzip";
+  return "identity";
+}
+
+function matches(ifNoneMatch: string | null): boolean {
+  if (!ifNoneMatch) return false;
+  if (ifNoneMatch.trim() === "*") return true;
+  return ifNoneMatch.split(",").some((tag) => known.has(tag.trim().replace(/^W\//, "")));
+}
+
+export function serveSdk(request: Request): Response {
+  const encoding = pickEncoding(request.headers.get("accept-encoding"));
+  const headers: Record<string, string> = { ...BASE_HEADERS, etag: etags[encoding] };
+  if (matches(request.headers.get("if-none-match"))) return new Response(null, { status: 304, headers });
+  if (encoding !== "identity") headers["content-encoding"] = encoding;
+  const body = bodies[encoding];
+  headers["content-length"] = String(body.byteLength);
+  return new Response(request.method === "HEAD" ? null : body, { headers });
 }
 
 export function sdkRoutes() {

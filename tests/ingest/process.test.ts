@@ -143,6 +143,7 @@ test("rate limit answers 429 with Retry-After", async () => {
     const r = await sendEvents(limited, body(), { origin: ORIGIN });
     expect(r.status).toBe(429);
     expect(Number(r.headers.get("retry-after"))).toBeGreaterThan(0);
+    expect(r.headers.get("access-control-expose-headers")).toBe("Retry-After");
   } finally {
     await limited.stop();
   }

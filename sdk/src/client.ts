@@ -1,0 +1,148 @@
+// The event pipeline in the browser: build events with identity, session and
+// attribution, queue them, send in batches, retry, and hand leftovers to the next load.
+import { parseAttribution, type Attribution } from "./attribution";
+import { retryDelay } from "./backoff";
+import { bounded } from "./queue";
+import { nextSession, type Session } from "./session";
+import { createStore } from "./store";
+import { post } from "./transport";
+import type { Aurea, AureaOptions, Props, TrackBatch, TrackEvent } from "./types";
+import { clip, flat, log, safe, uuid } from "./util";
+
+/** What is kept between pages: anonymous id, user id, session. */
+interface Identity {
+  a: string;
+  u?: string;
+  s?: Session;
+}
+
+const PER_REQUEST = 50;
+// sendBeacon and keepalive fetch each cap a body at 64 KB.
+const PER_BEACON = 20;
+
+export function createClient(o: AureaOptions, onPage: () => void): Aurea {
+  const store = createStore(!o.cookieless);
+  const endpoint = o.apiUrl.replace(/\/+$/, "") + "/api/track/events";
+  const queueKey = "aurea_q_" + o.funnelId;
+  const max = o.batchSize || 10;
+  const wait = o.flushInterval ?? 2000;
+  let queue = bounded(store.get<TrackEvent[]>(queueKey) || []);
+  // Events left by an earlier page were unsent because sending failed.
+  let failing = queue.length > 0;
+  let attempt = 0;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let inflight: Promise<void> | undefined;
+  let pageUrl = "";
+  let pageRef = document.referrer;
+  const timezone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+
+  // Read on every use: other tabs of the same site share the visitor and session.
+  const identity = () => store.get<Identity>("aurea") || { a: uuid() };
+  const keep = (id: Identity) => store.set("aurea", id);
+  const save = () => store.set(queueKey, queue.length ? queue : undefined);
+  const later = (ms: number) => {
+    clearTimeout(timer);
+    timer = setTimeout(send, ms);
+  };
+  const body = (events: TrackEvent[]) =>
+    JSON.stringify({ funnelId: o.funnelId, key: o.key, sentAt: Date.now(), events } satisfies TrackBatch);
+
+  function emit(type: TrackEvent["type"], name?: string, props?: Props | null, extra?: Partial<TrackEvent>, landing?: Attribution | null) {
+    const id = identity();
+    const s = (id.s = nextSession(id.s, Date.now(), landing, uuid));
+    keep(id);
+    const ev: TrackEvent = {
+      id: uuid(),
+      type,
+      name: name && clip(name, 200),
+      ts: Date.now(),
+      url: clip(location.href, 2048),
+      title: clip(document.title),
+      referrer: clip(pageRef, 2048),
+      screen: { w: screen.width, h: screen.height },
+      language: navigator.language,
+      timezone,
+      userId: id.u,
+      // The landing campaign rides on every event of the session.
+      props: flat(props, { ...s.a }),
+      ...extra,
+    };
+    if (!o.cookieless) (ev.anonymousId = id.a), (ev.sessionId = s.i);
+    queue = bounded([...queue, ev]);
+    log(ev);
+    if (!failing && !inflight && queue.length >= max) send();
+    else if (!timer) later(wait);
+  }
+
+  async function send(): Promise<void> {
+    clearTimeout(timer);
+    timer = undefined;
+    if (inflight || !queue.length) return inflight;
+    const batch = queue.slice(0, PER_REQUEST);
+    return (inflight = post(endpoint, body(batch)).then((r) => {
+      inflight = undefined;
+      if (r.retry) {
+        failing = true;
+        const delay = retryDelay(attempt++, r.retryAfter);
+        log("retry in", delay);
+        later(delay);
+      } else {
+        failing = false;
+        attempt = 0;
+        queue = queue.filter((e) => !batch.includes(e));
+        if (r.message) log("server:", r.message);
+        if (queue.length) later(queue.length >= max ? 0 : wait);
+      }
+      save();
+    }));
+  }
+
+  // The page may never run again: beacon everything; keep it stored only if the API was failing.
+  // pagehide and visibilitychange both come on close: the same queue goes once.
+  let left: TrackEvent[] | undefined;
+  function leave() {
+    if (left == queue) return;
+    left = queue;
+    for (let i = 0; i < queue.length; i += PER_BEACON) {
+      const b = body(queue.slice(i, i + PER_BEACON));
+      try {
+        if (navigator.sendBeacon(endpoint, b)) continue;
+      } catch {}
+      fetch(endpoint, { method: "POST", body: b, keepalive: true }).catch(() => {});
+    }
+    if (!failing) queue = [];
+    save();
+  }
+
+  const bye = safe(leave);
+  addEventListener("pagehide", bye);
+  document.addEventListener("visibilitychange", () => document.hidden && bye());
+  addEventListener("online", () => failing && send());
+  if (queue.length) later(0);
+
+  return {
+    track: (name, props) => name && emit("track", name, props),
+    conversion(name, options = {}) {
+      const { revenue, currency, orderId, ...props } = options;
+      if (orderId != null) props.order_id = orderId;
+      if (name) emit("conversion", name, props, typeof revenue == "number" ? { revenue: { amount: revenue, currency: currency || "USD" } } : {});
+    },
+    identify(userIdOrEmail, traits) {
+      const v = userIdOrEmail && clip(userIdOrEmail, 128).trim();
+      if (!v) return;
+      const t = flat(traits);
+      const id = identity();
+      if (v.includes("@")) t.email = v;
+      else keep({ ...id, u: v });
+      emit("identify", undefined, null, { traits: t });
+    },
+    page() {
+      if (pageUrl) pageRef = pageUrl;
+      pageUrl = location.href;
+      onPage();
+      emit("page_view", undefined, null, {}, parseAttribution(location.search));
+    },
+    reset: () => keep({ a: uuid() }),
+    flush: send,
+  };
+}

@@ -1,0 +1,43 @@
+// The SDK as an ES module for bundlers: `createAurea({ funnelId, key, apiUrl })`.
+// Safe to import during server-side rendering: without a window it does nothing.
+import { autocapture } from "./autocapture";
+import { createClient } from "./client";
+import type { Aurea, AureaOptions, CaptureOptions } from "./types";
+import { CAPTURES, debug, log, safe } from "./util";
+
+export type * from "./types";
+
+const METHODS = ["track", "conversion", "identify", "page", "reset", "flush"] as const;
+
+function noop(): Aurea {
+  const a: Record<string, () => Promise<void>> = {};
+  for (const m of METHODS) a[m] = async () => {};
+  return a as unknown as Aurea;
+}
+
+function privacySignal(): boolean {
+  const n = navigator as Navigator & { globalPrivacyControl?: boolean };
+  return n.doNotTrack == "1" || !!n.globalPrivacyControl;
+}
+
+export function createAurea(options: AureaOptions): Aurea {
+  if (typeof window == "undefined") return noop();
+  try {
+    debug.on = !!options.debug;
+    log("Initialized", options);
+    if (!options.funnelId || !options.key || (options.respectDnt && privacySignal())) return log("off: no funnelId/key, or DNT/GPC"), noop();
+    const capture = {} as CaptureOptions;
+    for (const c of CAPTURES) capture[c] = options.capture?.[c] ?? true;
+    let onPage = () => {};
+    const client = createClient(options, () => onPage());
+    const api = {} as Record<string, unknown>;
+    for (const m of METHODS) api[m] = safe(client[m] as (...a: unknown[]) => unknown);
+    const aurea = api as unknown as Aurea;
+    onPage = autocapture(aurea, capture);
+    if (capture.pageviews) aurea.page();
+    return aurea;
+  } catch (e) {
+    log("error", e);
+    return noop();
+  }
+}

@@ -1,0 +1,31 @@
+// localStorage when allowed (and not cookieless), else memory for the page's life.
+export interface Store {
+  get<T>(key: string): T | undefined;
+  /** undefined removes the key */
+  set(key: string, value: unknown): void;
+}
+
+export function createStore(persist: boolean): Store {
+  const mem: Record<string, string> = {};
+  let s: Record<string, string> = mem;
+  try {
+    // The getter throws where storage is blocked (sandboxed iframes, some privacy settings).
+    if (persist) s = localStorage;
+  } catch {
+    s = mem;
+  }
+  return {
+    get(key) {
+      try {
+        return JSON.parse(s[key]);
+      } catch {}
+    },
+    set(key, value) {
+      try {
+        value === undefined ? delete s[key] : (s[key] = JSON.stringify(value));
+      } catch {
+        // Over quota: the page keeps what it holds in memory; only persistence is lost.
+      }
+    },
+  };
+}

@@ -1,0 +1,27 @@
+// One POST of a batch, and what to do next: done, retry (with the server's hint), or drop.
+import type { TrackResponse } from "./types";
+
+export interface Outcome {
+  /** Network error, 429 or 5xx: keep the events and retry later. */
+  retry?: boolean;
+  retryAfter?: string | null;
+  /** What the server said about a dropped batch or rejected events. */
+  message?: string;
+}
+
+export async function post(url: string, body: string): Promise<Outcome> {
+  let res: Response;
+  try {
+    // A string body goes as text/plain: a "simple" request, so no CORS preflight.
+    res = await fetch(url, { method: "POST", body });
+  } catch {
+    return { retry: true };
+  }
+  if (res.status == 429 || res.status >= 500) return { retry: true, retryAfter: res.headers.get("Retry-After") };
+  // A 4xx is final: the batch is dropped. Debug mode logs the server's explanation.
+  let json: Partial<TrackResponse> = {};
+  try {
+    json = await res.json();
+  } catch {}
+  return res.ok && !json.rejected?.length ? {} : { message: res.status + " " + JSON.stringify(json) };
+}
