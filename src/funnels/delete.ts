@@ -1,0 +1,31 @@
+// Deleting a funnel deletes everything recorded for it, in one transaction:
+// either all of it is gone or nothing is. Pending background jobs that pointed
+// at its automations or deliveries find nothing and finish as no-ops.
+import type { Database } from "bun:sqlite";
+
+const STATEMENTS = [
+  `DELETE FROM delivery_attempts WHERE delivery_id IN (SELECT id FROM deliveries WHERE funnel_id = :id)`,
+  `DELETE FROM deliveries WHERE funnel_id = :id`,
+  `DELETE FROM automation_firings WHERE automation_id IN (SELECT id FROM automations WHERE funnel_id = :id)`,
+  `DELETE FROM automations WHERE funnel_id = :id`,
+  `DELETE FROM contact_visitors WHERE funnel_id = :id`,
+  `DELETE FROM contacts WHERE funnel_id = :id`,
+  `DELETE FROM sessions WHERE funnel_id = :id`,
+  `DELETE FROM events WHERE funnel_id = :id`,
+  `DELETE FROM ingest_batches WHERE funnel_id = :id`,
+  `DELETE FROM rollup_hours WHERE funnel_id = :id`,
+  `DELETE FROM rollup_revenue WHERE funnel_id = :id`,
+  `DELETE FROM rollup_dirty_hours WHERE funnel_id = :id`,
+  `DELETE FROM rollup_built WHERE funnel_id = :id`,
+  `DELETE FROM funnels WHERE id = :id`,
+];
+
+/** Removes the funnel and all its data; false when there was no such funnel. */
+export function deleteFunnelData(sqlite: Database, funnelId: string): boolean {
+  const run = sqlite.transaction((id: string) => {
+    let removed = 0;
+    for (const sql of STATEMENTS) removed = sqlite.query(sql).run({ id }).changes;
+    return removed > 0; // the last statement removed the funnel row itself
+  });
+  return run.immediate(funnelId);
+}

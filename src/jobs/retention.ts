@@ -1,0 +1,91 @@
+// Data retention: once at start and then every 24 hours, delete each funnel's
+// events older than its retention_days, its sessions that ended before that, and
+// the dashboard rollups of the hours before it (so no view shows what is gone).
+// Deletes run in small chunks with a pause between them, so ingest and the
+// dashboard never wait long for the write lock.
+import type { Database } from "bun:sqlite";
+import type { AppContext } from "../context";
+
+const DAY_MS = 86_400_000;
+const HOUR_MS = 3_600_000;
+const CHUNK = 2000;
+
+export interface RetentionResult {
+  events: number;
+  sessions: number;
+}
+
+export interface RetentionOptions {
+  intervalMs?: number;
+  /** Pause between chunks (ms). */
+  pauseMs?: number;
+  chunk?: number;
+}
+
+interface Plan {
+  id: string;
+  retention_days: number;
+}
+
+/** Runs one pass; `stopped` is checked between chunks. */
+export async function runRetention(
+  sqlite: Database,
+  now: number,
+  opts: { chunk?: number; pauseMs?: number; stopped?: () => boolean } = {},
+): Promise<RetentionResult> {
+  const chunk = opts.chunk ?? CHUNK;
+  const stopped = opts.stopped ?? (() => false);
+  const plans = sqlite.query<Plan, []>("SELECT id, retention_days FROM funnels WHERE retention_days IS NOT NULL AND retention_days > 0").all();
+  const deleteEvents = sqlite.query(
+    "DELETE FROM events WHERE row_id IN (SELECT row_id FROM events WHERE funnel_id = :id AND ts < :cutoff LIMIT :chunk)",
+  );
+  const deleteSessions = sqlite.query(
+    "DELETE FROM sessions WHERE rowid IN (SELECT rowid FROM sessions WHERE funnel_id = :id AND last_at < :cutoff LIMIT :chunk)",
+  );
+  // Rollups are a few rows per hour: one statement each is short enough.
+  const deleteRollups = [
+    sqlite.query("DELETE FROM rollup_hours WHERE funnel_id = :id AND hour < :hour"),
+    sqlite.query("DELETE FROM rollup_revenue WHERE funnel_id = :id AND hour < :hour"),
+  ];
+  const total: RetentionResult = { events: 0, sessions: 0 };
+  for (const plan of plans) {
+    const cutoff = now - plan.retention_days * DAY_MS;
+    for (const [stmt, key] of [[deleteEvents, "events"], [deleteSessions, "sessions"]] as const) {
+      while (!stopped()) {
+        const n = stmt.run({ id: plan.id, cutoff, chunk }).changes;
+        total[key] += n;
+        if (n < chunk) break;
+        await Bun.sleep(opts.pauseMs ?? 5);
+      }
+      if (stopped()) return total;
+    }
+    const hour = Math.floor(cutoff / HOUR_MS);
+    for (const stmt of deleteRollups) stmt.run({ id: plan.id, hour });
+  }
+  return total;
+}
+
+/** Starts the daily pass (first one right away); stop() ends it between chunks. */
+export function startRetentionJob(ctx: AppContext, opts: RetentionOptions = {}): { stop(): void; running: () => Promise<unknown> } {
+  let stopped = false;
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  let current: Promise<unknown> = Promise.resolve();
+  const isStopped = () => stopped || ctx.stopping;
+  const pass = async () => {
+    try {
+      const r = await runRetention(ctx.store.sqlite, ctx.now(), { chunk: opts.chunk, pauseMs: opts.pauseMs, stopped: isStopped });
+      if (r.events || r.sessions) ctx.log(`retention: deleted ${r.events} events and ${r.sessions} sessions past their funnel's retention`);
+    } catch (e) {
+      if (!isStopped()) ctx.log(`retention: failed: ${(e as Error).message}`);
+    }
+    if (!isStopped()) timer = setTimeout(() => (current = pass()), opts.intervalMs ?? DAY_MS);
+  };
+  current = pass();
+  return {
+    stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+    },
+    running: () => current,
+  };
+}

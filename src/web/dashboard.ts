@@ -1,0 +1,19 @@
+// The dashboard: static assets, sign-in pages, and the funnel management pages.
+// Other dashboard plugins (analytics, steps, automations) mount themselves in
+// src/server.ts and guard their routes with requireUser(ctx) from ./auth/guard.
+import { Elysia } from "elysia";
+import type { AppContext } from "../context";
+import { assetRoutes } from "./assets";
+import { LoginLimiter } from "./auth/login-limiter";
+import { authPages } from "./pages/auth";
+import { funnelPages } from "./pages/funnels";
+import { settingsPages } from "./pages/settings";
+
+export function dashboardRoutes(ctx: AppContext, opts: { loginLimiter?: LoginLimiter } = {}) {
+  const limiter = opts.loginLimiter ?? new LoginLimiter({ now: ctx.now });
+  return new Elysia({ name: "dashboard" })
+    .use(assetRoutes())
+    .use(authPages(ctx, limiter))
+    .use(funnelPages(ctx))
+    .use(settingsPages(ctx));
+}
