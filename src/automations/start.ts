@@ -4,7 +4,7 @@
 import type { AppContext } from "../context";
 import { JobRunner } from "../jobs/runner";
 import { ABANDONMENT_JOB, abandonmentHandler } from "./abandonment";
-import { DELIVER_JOB } from "./deliveries";
+import { DELIVER_JOB, DELIVERY_LOG_DAYS } from "./deliveries";
 import { deliveryHandler } from "./delivery-job";
 import { automationRuntime } from "./runtime";
 
@@ -20,9 +20,19 @@ export function startAutomations(ctx: AppContext): RunningAutomations {
   runner.register(DELIVER_JOB, deliveryHandler(rt)).register(ABANDONMENT_JOB, abandonmentHandler(rt));
   rt.runner = runner;
   runner.start();
+  const prune = () => {
+    try {
+      rt.sqlite.transaction(() => rt.deliveries.prune(ctx.now() - DELIVERY_LOG_DAYS * 86_400_000))();
+    } catch (e) {
+      ctx.log(`automations: pruning the delivery log failed: ${(e as Error).message}`);
+    }
+  };
+  const pruneTimer = setInterval(prune, 3_600_000);
+  pruneTimer.unref?.();
   return {
     runner,
     async stop() {
+      clearInterval(pruneTimer);
       await runner.stop();
       rt.runner = null;
     },
