@@ -3,6 +3,7 @@ import { ConfigError, DATA_FLAG, parseFlags, resolveDataDir, type ParsedFlags } 
 import { openStore } from "../db/open";
 import { createFunnel, FunnelInputError, getFunnel, listFunnels, rotateKeys } from "../funnels/store";
 import type { Command } from "./commands";
+import { funnelSteps } from "./funnel-steps";
 
 const FLAGS = {
   ...DATA_FLAG,
@@ -11,6 +12,7 @@ const FLAGS = {
   origin: { type: "list" as const },
   description: { type: "string" as const },
   json: { type: "boolean" as const },
+  file: { type: "string" as const },
 };
 
 function withStore<T>(flags: ParsedFlags, fn: (store: ReturnType<typeof openStore>) => T): T {
@@ -29,6 +31,7 @@ function printKeys(id: string, keys: { publicKey: string; secretKey: string }): 
 }
 
 const sub: Record<string, (flags: ParsedFlags) => number> = {
+  steps: funnelSteps,
   create(flags) {
     if (!flags.name) throw new ConfigError("funnel create: --name is required");
     if (!flags.url) throw new ConfigError("funnel create: --url is required");

@@ -1,6 +1,22 @@
 import type { Command } from "./commands";
 
 export const DETAILS: Record<string, string> = {
+  automation: `aurea automation list FUNNEL_ID [--json]
+aurea automation show FUNNEL_ID RULE_ID [--json]
+aurea automation create FUNNEL_ID --file rule.json [--json]
+  Create a rule from a JSON file (- reads standard input); prints its id and its
+  whsec_ signing secret (shown once). The JSON is the API's shape, e.g.
+  {"name": "Purchases to n8n", "trigger": {"type": "event", "name": "purchase"},
+   "action": {"type": "webhook", "url": "https://hooks.example.com/aurea"}}
+aurea automation pause|resume|delete FUNNEL_ID RULE_ID [--json]
+aurea automation test FUNNEL_ID RULE_ID [--json]
+  Queue a sample delivery; the running server sends it.
+aurea automation deliveries FUNNEL_ID RULE_ID [--json]
+  The delivery log: status, attempts, last answer.
+All take --data DIR (AUREA_DATA_DIR); create takes --allow-private-webhooks
+(AUREA_ALLOW_PRIVATE_WEBHOOKS) for receivers on a private network. See docs/automations.md.
+
+Example: aurea automation create fn_abc123 --file rule.json --json`,
   serve: `aurea serve [flags]
   --port N              port to listen on (AUREA_PORT, default 8080)
   --host HOST           address to bind (AUREA_HOST, default 0.0.0.0)
@@ -17,9 +33,27 @@ Example: aurea serve --port 8080 --data /var/lib/aurea`,
 aurea funnel list [--json]
 aurea funnel rotate-keys ID [--json]
   New public and secret keys; the old ones stop working at once.
+aurea funnel steps ID [--file steps.json | --file -] [--json]
+  Without --file, print the funnel's steps as JSON; with it, validate and save them
+  (nothing is saved if any step is wrong). Shape: docs/funnel-steps.md
 All take --data DIR (AUREA_DATA_DIR) and work while the server runs.
 
 Example: aurea funnel create --name "Launch" --url https://launch.example --json`,
+  user: `aurea user create --email EMAIL [--role owner|viewer] --password-stdin [--json]
+  Add a dashboard user (owner: can change settings; viewer: read only).
+aurea user reset-password --email EMAIL --password-stdin
+  Set a new password; the user's sessions are signed out.
+aurea user list [--json]
+Passwords are read from standard input (at least 10 characters). All take --data DIR (AUREA_DATA_DIR).
+
+Example: printf '%s' "$PASSWORD" | aurea user create --email ana@example.com --role viewer --password-stdin`,
+  "seed-demo": `aurea seed-demo --create [--name NAME] | --funnel ID [--events N] [--days D] [--seed S] [--json]
+  Fill a new demo funnel (--create), or an existing one, with realistic traffic written straight into the
+  database: channels and campaigns, devices, countries, landing pages, returning visitors, identified
+  contacts, custom events, conversions with revenue (verified and not). Default 100,000 events over 90 days.
+  Takes --data DIR (AUREA_DATA_DIR); safe while the server runs.
+
+Example: aurea seed-demo --create --events 1000000 --days 90`,
 };
 
 export function helpText(commands: Record<string, Command>, topic?: string): string {

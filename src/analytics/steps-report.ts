@@ -1,0 +1,115 @@
+// The funnel report for a range: one journeys query, the pure maths, and (optionally)
+// the same for the previous period of equal length; plus the drill-down lists.
+import type { Database } from "bun:sqlite";
+import type { StepsDefinition } from "../funnels/steps-definition";
+import { fromMinorUnits } from "../pipeline/money";
+import type { Filter } from "./filters";
+import { entryFilterFor, loadJourneys, type BreakdownDimension } from "./funnel-journeys";
+import type { Progress, ProgressRules, ProgressStatus } from "./funnel-progress";
+import { buildReport, progressAll, visitorsAtStep, type DrillStatus, type FunnelReport, type ReportTotals } from "./funnel-report";
+import { visitorIdentities, type LastEvent } from "./funnel-visitors";
+
+export interface StepsReportOptions {
+  from: number;
+  to: number;
+  now: number;
+  breakdown?: BreakdownDimension;
+  /** The dashboard filters, applied to each visitor's entry visit. */
+  filters?: Filter[];
+  /** Also compute the previous period of the same length. */
+  compare?: boolean;
+}
+
+export interface PreviousPeriod {
+  from: number;
+  to: number;
+  steps: { name: string; visitors: number; conversionFromStart: number }[];
+  totals: ReportTotals;
+}
+
+export interface StepsReport extends FunnelReport {
+  from: number;
+  to: number;
+  window: string;
+  order: string;
+  breakdownBy?: BreakdownDimension;
+  previous?: PreviousPeriod;
+}
+
+function progressFor(sqlite: Database, funnelId: string, def: StepsDefinition, o: StepsReportOptions): Progress[] {
+  const entryFilter = entryFilterFor(funnelId, o.filters ?? [], o.from, o.to);
+  const journeys = loadJourneys(sqlite, funnelId, { def, from: o.from, to: o.to, breakdown: o.breakdown, entryFilter });
+  const rules: ProgressRules = { stepCount: def.steps.length, windowMs: def.windowMs, order: def.order, from: o.from, to: o.to, now: o.now };
+  return progressAll(journeys, rules);
+}
+
+export function stepsReport(sqlite: Database, funnelId: string, def: StepsDefinition, o: StepsReportOptions): StepsReport {
+  const names = def.steps.map((s) => s.name);
+  const report = buildReport(names, progressFor(sqlite, funnelId, def, o), Boolean(o.breakdown));
+  const out: StepsReport = { from: o.from, to: o.to, window: def.window, order: def.order, ...report };
+  if (o.breakdown) out.breakdownBy = o.breakdown;
+  if (o.compare) {
+    const span = o.to - o.from;
+    const prev = { ...o, from: o.from - span, to: o.from, breakdown: undefined };
+    const p = buildReport(names, progressFor(sqlite, funnelId, def, prev));
+    out.previous = {
+      from: prev.from,
+      to: prev.to,
+      steps: p.steps.map((s) => ({ name: s.name, visitors: s.visitors, conversionFromStart: s.conversionFromStart })),
+      totals: p.totals,
+    };
+  }
+  return out;
+}
+
+export interface StepVisitor {
+  visitor: string;
+  contactId: number | null;
+  anonymousId: string | null;
+  email: string | null;
+  contactName: string | null;
+  status: ProgressStatus;
+  /** Steps reached (1-based count). */
+  reached: number;
+  enteredAt: number;
+  /** When they reached the chosen step. */
+  reachedAt: number;
+  deadline: number;
+  revenue: Record<string, number>;
+  lastEvent: LastEvent | null;
+}
+
+export interface StepVisitorsResult {
+  step: number;
+  name: string;
+  status: DrillStatus;
+  total: number;
+  visitors: StepVisitor[];
+}
+
+/** `step` is 1-based, as people count steps. */
+export function stepVisitors(
+  sqlite: Database,
+  funnelId: string,
+  def: StepsDefinition,
+  o: StepsReportOptions & { step: number; status: DrillStatus; limit: number },
+): StepVisitorsResult {
+  const index = o.step - 1;
+  const all = visitorsAtStep(progressFor(sqlite, funnelId, def, { ...o, breakdown: undefined }), index, o.status);
+  const shown = all.slice(0, o.limit);
+  const who = visitorIdentities(sqlite, funnelId, shown.map((p) => p.visitor));
+  const visitors = shown.map((p, i): StepVisitor => {
+    const revenue: Record<string, number> = {};
+    for (const [c, v] of Object.entries(p.revenue)) revenue[c] = fromMinorUnits(v, c);
+    return {
+      ...who[i],
+      status: p.status,
+      reached: p.reached,
+      enteredAt: p.hits[0].ts,
+      reachedAt: p.hits[index].ts,
+      deadline: p.deadline,
+      revenue,
+    };
+  });
+  return { step: o.step, name: def.steps[index].name, status: o.status, total: all.length, visitors };
+}

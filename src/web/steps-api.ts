@@ -1,0 +1,79 @@
+// GET/PUT /api/v1/funnels/:id/steps, GET …/report and …/report/visitors, with the funnel's secret key.
+import { Elysia } from "elysia";
+import { stepsReport, stepVisitors } from "../analytics/steps-report";
+import { suggestSteps } from "../analytics/steps-suggestion";
+import type { AppContext } from "../context";
+import { getSteps, parseSteps, saveSteps, stepsToJson, type StepsDefinition } from "../funnels/steps-definition";
+import { errorResponse, HttpError, jsonResponse } from "../ingest/errors";
+import { readBodyLimited } from "../ingest/read-body";
+import { requireSecretKey } from "./api-auth";
+import { parseDrillParams, parseReportParams } from "./steps-params";
+
+type Query = Record<string, string | undefined>;
+
+const MAX_BODY = 64 * 1024;
+
+export function stepsApi(ctx: AppContext) {
+  const { db, sqlite } = ctx.store;
+
+  const guarded = (fn: (id: string, q: Query, request: Request) => Response | Promise<Response>) =>
+    async ({ params, query, request }: { params: { id: string }; query: Query; request: Request }) => {
+      try {
+        requireSecretKey(db, params.id, request.headers);
+        return await fn(params.id, query, request);
+      } catch (e) {
+        if (e instanceof HttpError) return errorResponse(e);
+        throw e;
+      }
+    };
+
+  const definedSteps = (id: string): StepsDefinition => {
+    const def = getSteps(db, id);
+    if (!def) {
+      throw new HttpError(404, "no_steps", `funnel ${id} has no steps yet: PUT /api/v1/funnels/${id}/steps to define them`, {
+        suggestion: suggestSteps(sqlite, id),
+      });
+    }
+    return def;
+  };
+
+  return new Elysia({ name: "steps-api" })
+    .get("/api/v1/funnels/:id/steps", guarded((id) => jsonResponse(200, stepsToJson(definedSteps(id)))))
+    .put(
+      "/api/v1/funnels/:id/steps",
+      guarded(async (id, _q, request) => {
+        const body = await readBodyLimited(request, MAX_BODY);
+        let json: unknown;
+        try {
+          json = JSON.parse(body);
+        } catch (e) {
+          throw new HttpError(400, "invalid_json", `request body is not valid JSON: ${(e as Error).message}`);
+        }
+        const parsed = parseSteps(json);
+        if (!parsed.ok) {
+          const message = parsed.errors.map((e) => `${e.path}: ${e.message}`).join("; ");
+          throw new HttpError(400, "invalid_steps", message, parsed.errors);
+        }
+        saveSteps(db, id, parsed.value);
+        return jsonResponse(200, stepsToJson(parsed.value));
+      }),
+      { parse: "none" },
+    )
+    .get(
+      "/api/v1/funnels/:id/report",
+      guarded((id, q) => {
+        const def = definedSteps(id);
+        const p = parseReportParams(q, ctx.now());
+        return jsonResponse(200, stepsReport(sqlite, id, def, { ...p, now: ctx.now() }));
+      }),
+    )
+    .get(
+      "/api/v1/funnels/:id/report/visitors",
+      guarded((id, q) => {
+        const def = definedSteps(id);
+        const p = parseReportParams(q, ctx.now());
+        const d = parseDrillParams(q, def.steps.length);
+        return jsonResponse(200, stepVisitors(sqlite, id, def, { from: p.from, to: p.to, filters: p.filters, now: ctx.now(), ...d }));
+      }),
+    );
+}
