@@ -13,8 +13,9 @@ import { InlineProcessing, ThreadProcessing, type Processing } from "./pipeline/
 import type { IngestWorker } from "./pipeline/worker";
 import { startRetentionJob } from "./jobs/retention";
 import { startAutomations } from "./automations/start";
+import { analyticsRoutes } from "./web/analytics-routes";
 import { apiRoutes } from "./web/api-routes";
-import { automationsApi } from "./web/automations-api";
+import { automationRoutes } from "./web/automations";
 import { dashboardRoutes } from "./web/dashboard";
 import { sdkRoutes } from "./web/sdk-route";
 import { stepsApi } from "./web/steps-api";
@@ -40,15 +41,16 @@ export function createApp(ctx: AppContext, committer: GroupCommitter, processing
   return new Elysia()
     .use(ingestRoutes(ctx, { committer, pendingBatches: () => processing.pending }))
     .use(apiRoutes(ctx))
-    .use(automationsApi(ctx))
+    .use(automationRoutes(ctx))
     .use(stepsApi(ctx))
     .use(sdkRoutes())
     .use(dashboardRoutes(ctx))
     .use(stepsPages(ctx))
+    .use(analyticsRoutes(ctx))
     .get("/healthz", () => {
       try {
         ctx.store.sqlite.query("SELECT 1").get();
-        return jsonResponse(200, { status: "ok", database: "ok", queue: { ...queueCounts(ctx.store.sqlite), inMemory: committer.queued } });
+        return jsonResponse(200, { status: "ok", database: "ok", queue: { ...queueCounts(ctx.store.queue), inMemory: committer.queued } });
       } catch (e) {
         return jsonResponse(503, { status: "error", database: (e as Error).message });
       }
@@ -67,7 +69,7 @@ export async function startServer(config: ServeConfig, options: StartOptions = {
     eventListeners: [],
     stopping: false,
   };
-  const committer = new GroupCommitter(store.sqlite);
+  const committer = new GroupCommitter(store.queue);
   let processing: Processing;
   if (config.processingThread) processing = await ThreadProcessing.start(config, ctx.log);
   else {

@@ -3,12 +3,15 @@ import { drizzle, type BunSQLiteDatabase } from "drizzle-orm/bun-sqlite";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { applyMigrations } from "./migrate";
+import { openQueue } from "./queue-db";
 import * as schema from "./schema";
 
 export type Db = BunSQLiteDatabase<typeof schema>;
 
 export interface Store {
   sqlite: Database;
+  /** The ingest queue's own database (queue-db.ts). */
+  queue: Database;
   db: Db;
   path: string;
   close(): void;
@@ -17,10 +20,11 @@ export interface Store {
 export const DATABASE_FILE = "aurea.db";
 
 /**
- * Runs fn with synchronous=NORMAL: its commit is not fsynced on its own. Only for
- * writes that can be redone from something already durable (the worker's output
- * of committed batches). In WAL mode the next FULL commit fsyncs everything before
- * it, and a lost commit only leaves its batches pending, to be processed again.
+ * Runs fn with synchronous=NORMAL: its commit is not fsynced
+ * on its own. Only for writes that can be redone from something already durable
+ * (the worker's output of queued batches, which stay queued until a later FULL
+ * commit has made that output durable). In WAL mode a FULL commit fsyncs every
+ * commit before it too.
  */
 export function withoutFsync<T>(sqlite: Database, fn: () => T): T {
   sqlite.exec("PRAGMA synchronous = NORMAL");
@@ -36,7 +40,8 @@ export function withoutFsync<T>(sqlite: Database, fn: () => T): T {
  * Bun leaves off, and applies the embedded migrations.
  *
  * synchronous=FULL: every acknowledged commit is fsynced to the WAL, so neither
- * kill -9 nor a power loss loses an accepted event. Group commit keeps that cheap.
+ * kill -9 nor a power loss loses an accepted event. Group commit keeps that cheap,
+ * and the queue's own file (queue-db.ts) keeps it independent of processing.
  */
 export function openStore(dataDir: string): Store {
   mkdirSync(dataDir, { recursive: true });
@@ -53,9 +58,11 @@ export function openStore(dataDir: string): Store {
   // copied into the database once. The WAL may grow to ~80 MB before it is reused.
   sqlite.exec("PRAGMA wal_autocheckpoint = 20000");
   applyMigrations(sqlite);
+  const queue = openQueue(dataDir);
   const db = drizzle(sqlite, { schema });
   return {
     sqlite,
+    queue,
     db,
     path,
     close() {
@@ -65,6 +72,7 @@ export function openStore(dataDir: string): Store {
         // optimize is advisory; closing matters more
       }
       sqlite.close();
+      queue.close();
     },
   };
 }

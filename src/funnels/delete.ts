@@ -2,6 +2,7 @@
 // either all of it is gone or nothing is. Pending background jobs that pointed
 // at its automations or deliveries find nothing and finish as no-ops.
 import type { Database } from "bun:sqlite";
+import type { Store } from "../db/open";
 
 const STATEMENTS = [
   `DELETE FROM delivery_attempts WHERE delivery_id IN (SELECT id FROM deliveries WHERE funnel_id = :id)`,
@@ -12,7 +13,6 @@ const STATEMENTS = [
   `DELETE FROM contacts WHERE funnel_id = :id`,
   `DELETE FROM sessions WHERE funnel_id = :id`,
   `DELETE FROM events WHERE funnel_id = :id`,
-  `DELETE FROM ingest_batches WHERE funnel_id = :id`,
   `DELETE FROM rollup_hours WHERE funnel_id = :id`,
   `DELETE FROM rollup_revenue WHERE funnel_id = :id`,
   `DELETE FROM rollup_dirty_hours WHERE funnel_id = :id`,
@@ -21,7 +21,10 @@ const STATEMENTS = [
 ];
 
 /** Removes the funnel and all its data; false when there was no such funnel. */
-export function deleteFunnelData(sqlite: Database, funnelId: string): boolean {
+export function deleteFunnelData(store: Store, funnelId: string): boolean {
+  // Its queued batches first (their own database): none can be processed afterwards.
+  store.queue.query("DELETE FROM ingest_batches WHERE funnel_id = ?").run(funnelId);
+  const sqlite: Database = store.sqlite;
   const run = sqlite.transaction((id: string) => {
     let removed = 0;
     for (const sql of STATEMENTS) removed = sqlite.query(sql).run({ id }).changes;

@@ -1,8 +1,10 @@
 // Everything that reacts to newly written events, inside the processing transaction.
 // Both the inline worker and the processing thread install the same list.
+import { rollupListener } from "../analytics/rollups/listener";
 import { automationListener } from "../automations/listener";
 import type { AppContext } from "../context";
 
 export function installEventListeners(ctx: AppContext): void {
   ctx.eventListeners.push(automationListener(ctx));
+  ctx.eventListeners.push(rollupListener(ctx.store.sqlite));
 }

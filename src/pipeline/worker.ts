@@ -1,16 +1,24 @@
 // Takes pending batches in order and processes them, many per transaction. When a
 // run fails, it is rolled back and redone batch by batch (savepoints), so only the
 // failing batch is retried and, after MAX_ATTEMPTS, parked with its error.
+//
+// Runs are committed without an fsync of their own; every SYNC_INTERVAL_MS the main
+// database's WAL is fsynced, which makes every run before it durable. Only then are
+// their batches marked done in the queue, so a power loss can cost processing work
+// (redone, idempotently) but never an acknowledged event.
 import type { Database } from "bun:sqlite";
 import type { AppContext } from "../context";
+import { closeSync, fsyncSync, openSync } from "node:fs";
 import { withoutFsync } from "../db/open";
 import { BatchProcessor, type BatchResult, type QueuedBatch } from "./process-batch";
 
 export const MAX_ATTEMPTS = 5;
 // Done batches are kept briefly for inspection, then deleted (with them, nothing of the request remains).
 const DONE_RETENTION_MS = 2 * 60 * 1000;
+const SYNC_INTERVAL_MS = 250;
 
 type ClaimedBatch = QueuedBatch & { attempts: number };
+type ParkedBatch = { id: number; error: string };
 
 export interface WorkerOptions {
   /**
@@ -32,6 +40,11 @@ export class IngestWorker {
   private dueAt = Infinity;
   private running = false;
   private lastPurge = 0;
+  private lastSync = 0;
+  private lastClaimed = 0;
+  /** Processed in a commit that may not be durable yet: marked done after the next synced run. */
+  private unconfirmed: number[] = [];
+  private takeWriteLock;
   private batchesPerRun: number;
   pending: number;
   /** Called after each run with how many batches left the pending state. */
@@ -43,19 +56,24 @@ export class IngestWorker {
   ) {
     this.batchesPerRun = options.batchesPerRun ?? 50;
     const sqlite: Database = ctx.store.sqlite;
+    const queue: Database = ctx.store.queue;
     this.processor = new BatchProcessor(sqlite, (ip) => ctx.geo.lookup(ip));
-    this.claim = sqlite.prepare<ClaimedBatch, [number]>(
+    this.claim = queue.prepare<ClaimedBatch, [number, number]>(
       `SELECT id, funnel_id AS funnelId, key_kind AS keyKind, received_at AS receivedAt, ip, user_agent AS userAgent,
-        payload, attempts FROM ingest_batches WHERE status = 'pending' ORDER BY id LIMIT ?`,
+        payload, attempts FROM ingest_batches WHERE status = 'pending' AND id > ? ORDER BY id LIMIT ?`,
     );
-    this.markDone = sqlite.prepare(
-      "UPDATE ingest_batches SET status = 'done', ip = NULL, user_agent = NULL, processed_at = ?, attempts = attempts + 1 WHERE id = ?",
+    this.markDone = queue.prepare(
+      `UPDATE ingest_batches SET status = 'done', ip = NULL, user_agent = NULL, processed_at = ?, attempts = attempts + 1
+       WHERE id IN (SELECT value FROM json_each(?))`,
     );
-    this.markFailed = sqlite.prepare(
-      "UPDATE ingest_batches SET status = ?, attempts = ?, error = ?, ip = CASE WHEN ? = 'parked' THEN NULL ELSE ip END WHERE id = ?",
+    this.markFailed = queue.prepare(
+      "UPDATE ingest_batches SET status = 'parked', attempts = ?, error = ?, ip = NULL, user_agent = NULL WHERE id = ?",
     );
-    this.purgeDone = sqlite.prepare("DELETE FROM ingest_batches WHERE status = 'done' AND processed_at < ?");
-    this.countPending = sqlite.prepare<{ n: number }, []>("SELECT count(*) AS n FROM ingest_batches WHERE status = 'pending'");
+    this.purgeDone = queue.prepare("DELETE FROM ingest_batches WHERE status = 'done' AND processed_at < ?");
+    this.countPending = queue.prepare<{ n: number }, []>("SELECT count(*) AS n FROM ingest_batches WHERE status = 'pending'");
+    // A no-op write as the first statement takes the write lock (with busy_timeout) at
+    // the start, so a run never fails upgrading a read to a write.
+    this.takeWriteLock = sqlite.prepare("UPDATE funnels SET bots_dropped = bots_dropped WHERE id = ''");
     this.pending = this.countPending.get()!.n;
   }
 
@@ -74,9 +92,38 @@ export class IngestWorker {
     this.timer = null;
   }
 
-  /** Processes until nothing is pending (used on shutdown and in tests). */
+  /** Processes until nothing is pending and makes it durable (shutdown, tests). */
   drain(): void {
     while (this.runOnce() > 0) {}
+    this.sync();
+  }
+
+  /**
+   * Makes every processed run durable, then marks its batches done. fsync flushes a
+   * file's data whichever descriptor asks; frames already checkpointed out of the
+   * WAL were synced into the database file by the checkpoint itself.
+   */
+  private sync(): void {
+    const now = this.ctx.now();
+    this.lastSync = now;
+    if (!this.unconfirmed.length) return;
+    try {
+      const fd = openSync(`${this.ctx.store.path}-wal`, "r");
+      try {
+        fsyncSync(fd);
+      } finally {
+        closeSync(fd);
+      }
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e;
+    }
+    const ids = this.unconfirmed;
+    this.unconfirmed = [];
+    this.markDone.run(now, JSON.stringify(ids));
+    if (now - this.lastPurge > 15_000) {
+      this.purgeDone.run(now - DONE_RETENTION_MS);
+      this.lastPurge = now;
+    }
   }
 
   /** Runs at most once per timer; an earlier request replaces a later one (the idle poll). */
@@ -102,70 +149,69 @@ export class IngestWorker {
     if (this.running) return 0;
     this.running = true;
     try {
-      const batches = this.claim.all(this.batchesPerRun);
+      const batches = this.claim.all(this.lastClaimed, this.batchesPerRun);
       if (!batches.length) return 0;
-      const now = this.ctx.now();
-      let handled: number;
+      let parked: ParkedBatch[] = [];
       try {
-        handled = this.inTransaction(() => this.processAll(batches, now));
+        this.inTransaction(() => this.processAll(batches));
       } catch {
         this.processor.forget();
-        handled = this.inTransaction(() => this.processOneByOne(batches, now));
+        parked = this.inTransaction(() => this.processOneByOne(batches));
       }
-      this.pending = Math.max(0, this.pending - handled);
-      this.onProcessed(handled);
+      this.lastClaimed = batches.at(-1)!.id;
+      const parkedIds = new Set(parked.map((p) => p.id));
+      this.unconfirmed.push(...batches.filter((b) => !parkedIds.has(b.id)).map((b) => b.id));
+      for (const p of parked) this.markFailed.run(MAX_ATTEMPTS, p.error, p.id);
+      if (this.ctx.now() - this.lastSync >= SYNC_INTERVAL_MS) this.sync();
+      this.pending = Math.max(0, this.pending - batches.length);
+      this.onProcessed(batches.length);
       return batches.length;
     } finally {
       this.running = false;
     }
   }
 
-  private inTransaction(fn: () => number): number {
+  private inTransaction<T>(fn: () => T): T {
     const sqlite = this.ctx.store.sqlite;
-    const now = this.ctx.now();
     const run = sqlite.transaction(() => {
-      const n = fn();
-      if (now - this.lastPurge > 15_000) {
-        this.purgeDone.run(now - DONE_RETENTION_MS);
-        this.lastPurge = now;
-      }
-      return n;
+      this.takeWriteLock.run();
+      return fn();
     });
-    return withoutFsync(sqlite, () => run.immediate());
+    return withoutFsync(sqlite, () => run());
   }
 
   /** The fast path: every batch in one transaction, no savepoints. */
-  private processAll(batches: ClaimedBatch[], now: number): number {
+  private processAll(batches: ClaimedBatch[]): void {
     this.processor.startRun();
-    for (const batch of batches) this.processOne(batch, now);
-    return batches.length;
+    for (const batch of batches) this.processOne(batch);
   }
 
-  /** The slow path after a failure: each batch in a savepoint of its own. */
-  private processOneByOne(batches: ClaimedBatch[], now: number): number {
+  /** The slow path after a failure: each batch in a savepoint, tried up to MAX_ATTEMPTS times. */
+  private processOneByOne(batches: ClaimedBatch[]): ParkedBatch[] {
     const sqlite = this.ctx.store.sqlite;
     this.processor.startRun();
-    let handled = 0;
+    const parked: ParkedBatch[] = [];
     for (const batch of batches) {
-      try {
-        sqlite.transaction(() => this.processOne(batch, now))();
-        handled++;
-      } catch (e) {
-        this.processor.forget();
-        const attempts = batch.attempts + 1;
-        const status = attempts >= MAX_ATTEMPTS ? "parked" : "pending";
-        const message = (e as Error).message ?? String(e);
-        this.markFailed.run(status, attempts, message, status, batch.id);
-        this.ctx.log(`ingest batch ${batch.id} failed (attempt ${attempts}/${MAX_ATTEMPTS}${status === "parked" ? ", parked" : ""}): ${message}`);
-        if (status === "parked") handled++;
+      for (let attempt = 1; ; attempt++) {
+        try {
+          sqlite.transaction(() => this.processOne(batch))();
+          break;
+        } catch (e) {
+          this.processor.forget();
+          const message = (e as Error).message ?? String(e);
+          this.ctx.log(`ingest batch ${batch.id} failed (attempt ${attempt}/${MAX_ATTEMPTS}${attempt >= MAX_ATTEMPTS ? ", parked" : ""}): ${message}`);
+          if (attempt >= MAX_ATTEMPTS) {
+            parked.push({ id: batch.id, error: message });
+            break;
+          }
+        }
       }
     }
-    return handled;
+    return parked;
   }
 
-  private processOne(batch: ClaimedBatch, now: number): void {
+  private processOne(batch: ClaimedBatch): void {
     const result = this.processor.process(batch);
-    this.markDone.run(now, batch.id);
     if (result.written.length || result.newContacts.length) this.notifyListeners(result);
   }
 

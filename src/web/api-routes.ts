@@ -34,5 +34,5 @@ export function apiRoutes(ctx: AppContext) {
     .get("/api/v1/funnels/:id/events", read((id, q) => listEvents(sqlite, id, parseLimit(q.limit), parseCursor(q.before))))
     .get("/api/v1/funnels/:id/sessions", read((id, q) => listSessions(sqlite, id, parseLimit(q.limit), parseCursor(q.before))))
     .get("/api/v1/funnels/:id/contacts", read((id, q) => listContacts(sqlite, id, parseLimit(q.limit), parseCursor(q.before))))
-    .get("/api/v1/funnels/:id/batches", read((id, q) => ({ batches: listBatches(sqlite, id, q.status ?? "parked", parseLimit(q.limit)) })));
+    .get("/api/v1/funnels/:id/batches", read((id, q) => ({ batches: listBatches(ctx.store.queue, id, q.status ?? "parked", parseLimit(q.limit)) })));
 }

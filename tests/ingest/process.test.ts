@@ -163,7 +163,7 @@ test("queue over its high-water mark answers 503 with Retry-After", async () => 
 });
 
 test("a batch that keeps failing is parked with its error; the rest keep flowing", async () => {
-  server.ctx.store.sqlite
+  server.ctx.store.queue
     .query("INSERT INTO ingest_batches (funnel_id, key_kind, received_at, payload) VALUES (?, 'public', ?, ?)")
     .run(funnel.id, Date.now(), "[{not json");
   server.running.worker!.notify(1);
@@ -174,6 +174,7 @@ test("a batch that keeps failing is parked with its error; the rest keep flowing
   const { batches } = await apiGet(server, `/api/v1/funnels/${funnel.id}/batches?status=parked`, funnel.secretKey);
   expect(batches).toHaveLength(1);
   expect(batches[0].attempts).toBe(5);
+  expect(server.ctx.store.queue.query("SELECT ip FROM ingest_batches WHERE status = 'parked'").get()).toEqual({ ip: null });
   expect(batches[0].error).toMatch(/JSON|parse/i);
   const health = await (await fetch(`${server.url}/healthz`)).json();
   expect(health.queue.parked).toBe(1);

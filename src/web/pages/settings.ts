@@ -127,7 +127,7 @@ export function settingsPages(ctx: AppContext) {
           if (isHtmx(request)) return htmlResponse(deleteForm(funnel, csrfToken, error), 422);
           return htmlResponse(errorPage({ status: 422, title: "Not deleted", message: error, user, csrfToken }), 422);
         }
-        deleteFunnelData(sqlite, funnel.id);
+        deleteFunnelData(ctx.store, funnel.id);
         ctx.log(`dashboard: ${user.email} deleted funnel ${funnel.id} and its data`);
         if (isHtmx(request)) return new Response(null, { status: 204, headers: { "hx-redirect": "/funnels" } });
         return new Response(null, { status: 303, headers: { location: "/funnels" } });

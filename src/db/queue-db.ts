@@ -1,0 +1,30 @@
+// The ingest queue lives in a database file of its own, with its own connection.
+// An acknowledgement then fsyncs only the small queue WAL, never the pages the
+// processing thread is writing into the main database, and no transaction on the
+// main database ever holds up an acknowledgement (or the other way round).
+import { Database } from "bun:sqlite";
+import { join } from "node:path";
+
+export const QUEUE_FILE = "queue.db";
+
+export function openQueue(dataDir: string): Database {
+  const sqlite = new Database(join(dataDir, QUEUE_FILE), { create: true, strict: true });
+  sqlite.exec("PRAGMA journal_mode = WAL");
+  sqlite.exec("PRAGMA synchronous = FULL");
+  sqlite.exec("PRAGMA busy_timeout = 5000");
+  sqlite.exec(`CREATE TABLE IF NOT EXISTS ingest_batches (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    funnel_id TEXT NOT NULL,
+    key_kind TEXT NOT NULL,
+    received_at INTEGER NOT NULL,
+    ip TEXT,
+    user_agent TEXT,
+    payload TEXT NOT NULL,
+    status TEXT NOT NULL DEFAULT 'pending',
+    attempts INTEGER NOT NULL DEFAULT 0,
+    error TEXT,
+    processed_at INTEGER
+  )`);
+  sqlite.exec("CREATE INDEX IF NOT EXISTS ingest_batches_status_id ON ingest_batches (status, id)");
+  return sqlite;
+}
