@@ -81,6 +81,10 @@ export class JobQueue {
   /** Takes up to `limit` due jobs and leases them until now + leaseMs. */
   claim(now: number, limit: number, leaseMs: number): Job[] {
     if (limit <= 0) return [];
+    // Look before taking the write lock: the processing thread holds it for whole
+    // runs, and an idle poll should never wait for one.
+    const due = this.nextDueAt();
+    if (due === null || due > now) return [];
     return this.sqlite.transaction(() => {
       const jobs = this.claimExpired.all(now + leaseMs, now, now, limit);
       if (jobs.length < limit) jobs.push(...this.claimPending.all(now + leaseMs, now, now, limit - jobs.length));
