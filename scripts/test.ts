@@ -17,5 +17,5 @@ if (!ua.version.startsWith("1.") || ua.license !== "MIT") {
 }
 await $`bun scripts/build.ts`;
 await $`bunx tsc --noEmit -p .`;
-const result = await $`bun test ${process.argv.slice(2)}`.nothrow();
+const result = await $`bun test --timeout 30000 ${process.argv.slice(2)}`.nothrow();
 process.exit(result.exitCode);

@@ -1,8 +1,11 @@
 // The subcommand table. Each command lives in its own file with its flags and help.
 import { ConfigError } from "../config";
+import { automationCommand } from "./automation";
 import { funnelCommand } from "./funnel";
 import { helpText } from "./help";
+import { seedDemoCommand } from "./seed-demo";
 import { serveCommand } from "./serve";
+import { userCommand } from "./user";
 import { VERSION } from "./version";
 
 export interface Command {
@@ -14,6 +17,9 @@ export interface Command {
 export const commands: Record<string, Command> = {
   serve: serveCommand,
   funnel: funnelCommand,
+  user: userCommand,
+  automation: automationCommand,
+  "seed-demo": seedDemoCommand,
   version: { summary: "print the version", run: async () => (console.log(`aurea ${VERSION}`), 0) },
 };
 

@@ -104,8 +104,12 @@ export const events = sqliteTable(
   (t) => [
     uniqueIndex("events_funnel_event_id").on(t.funnelId, t.id),
     index("events_funnel_ts").on(t.funnelId, t.ts),
-    index("events_funnel_session").on(t.funnelId, t.sessionId, t.ts),
+    // Covering for the dashboard: a visit's pages and events without reading event rows.
+    index("events_funnel_session").on(t.funnelId, t.sessionId, t.ts, t.type, t.name, t.path),
     index("events_funnel_anon").on(t.funnelId, t.anonymousId, t.ts),
+    // Dashboard filters "viewed page P" / "did event E", conversions for revenue and the
+    // event property drill-down: covering, so finding matching visits reads no event rows.
+    index("events_funnel_type_name").on(t.funnelId, t.type, t.name, t.path, t.ts, t.sessionId),
   ],
 );
 
@@ -148,6 +152,8 @@ export const sessions = sqliteTable(
     primaryKey({ columns: [t.funnelId, t.id] }),
     index("sessions_funnel_started").on(t.funnelId, t.startedAt),
     index("sessions_funnel_anon_last").on(t.funnelId, t.anonymousId, t.lastAt),
+    // Distinct visitors over a range without a temporary b-tree (src/analytics/visitors.ts).
+    index("sessions_funnel_anon_started").on(t.funnelId, t.anonymousId, t.startedAt),
   ],
 );
 
@@ -308,3 +314,64 @@ export const deliveryAttempts = sqliteTable(
   },
   (t) => [index("delivery_attempts_delivery").on(t.deliveryId, t.attempt)],
 );
+
+/**
+ * Dashboard rollups (src/analytics/rollups/): what the visits that started in a span
+ * add up to, per dimension value (value "" = none). Spans are UTC hours for dimension
+ * "all" (charts) and UTC days for the others (panels); `hour` is the span's first hour.
+ * Only whole days before the current UTC day are rolled up; newer data is read live.
+ */
+export const rollupHours = sqliteTable(
+  "rollup_hours",
+  {
+    funnelId: text("funnel_id").notNull(),
+    /** "all", a session dimension (channel, source, …) or an event one (page, event). */
+    dim: text("dim").notNull(),
+    /** Hours since the epoch, UTC: the first hour of the span. */
+    hour: integer("hour").notNull(),
+    value: text("value").notNull(),
+    visits: integer("visits").notNull(),
+    /** Visits with at least one conversion. */
+    converted: integer("converted").notNull(),
+    conversions: integer("conversions").notNull(),
+    pageviews: integer("pageviews").notNull(),
+    events: integer("events").notNull(),
+    bounces: integer("bounces").notNull(),
+    durationMs: integer("duration_ms").notNull(),
+    /** Event dimensions: how many such events (views of the page, times the event happened). */
+    hits: integer("hits").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.funnelId, t.dim, t.hour, t.value] })],
+);
+
+/** Revenue of those visits per dimension value, currency and verified flag (minor units). */
+export const rollupRevenue = sqliteTable(
+  "rollup_revenue",
+  {
+    funnelId: text("funnel_id").notNull(),
+    dim: text("dim").notNull(),
+    hour: integer("hour").notNull(),
+    value: text("value").notNull(),
+    currency: text("currency").notNull(),
+    verified: integer("verified").notNull(),
+    minor: integer("minor").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.funnelId, t.dim, t.hour, t.value, t.currency, t.verified] })],
+);
+
+/** Hours (since the epoch, UTC) whose rollups new events changed: their days are rebuilt before the next read. */
+export const rollupDirtyHours = sqliteTable(
+  "rollup_dirty_hours",
+  {
+    funnelId: text("funnel_id").notNull(),
+    hour: integer("hour").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.funnelId, t.hour] })],
+);
+
+/** Funnels whose rollups are built, and how far: every UTC day before builtThroughDay. */
+export const rollupBuilt = sqliteTable("rollup_built", {
+  funnelId: text("funnel_id").primaryKey(),
+  builtAt: integer("built_at").notNull(),
+  builtThroughDay: integer("built_through_day").notNull(),
+});

@@ -6,6 +6,8 @@
 import { Elysia } from "elysia";
 import { brotliCompressSync, gzipSync } from "node:zlib";
 import htmxJs from "htmx.org/dist/htmx.min.js" with { type: "text" };
+import analyticsCss from "../../views/assets/analytics.css" with { type: "text" };
+import analyticsJs from "../../views/assets/analytics.js" with { type: "text" };
 import appCss from "../../views/assets/app.css" with { type: "text" };
 import appJs from "../../views/assets/app.js" with { type: "text" };
 import favicon from "../../views/assets/favicon.svg" with { type: "text" };
@@ -19,6 +21,8 @@ const ASSETS: Record<string, { body: string; type: string }> = {
   "app.js": { body: appJs, type: JS },
   "app.css": { body: appCss, type: CSS },
   "favicon.svg": { body: favicon, type: SVG },
+  "analytics.js": { body: analyticsJs, type: JS },
+  "analytics.css": { body: analyticsCss, type: CSS },
 };
 
 interface Prepared {

@@ -1,0 +1,64 @@
+// The stats cards: totals of a scope and of the previous period of the same length.
+import type { Scope } from "./filters";
+import { liveTotals } from "./live-queries";
+import { freshRollups, type AnalyticsReader } from "./reader";
+import { rollupTotals, splitRange } from "./rollups/read";
+import { addRevenue, addTally, type Revenue, type Tally } from "./tally";
+import { countVisitors } from "./visitors";
+
+export interface Totals {
+  visitors: number;
+  tally: Tally;
+  revenue: Revenue;
+}
+
+export interface Overview {
+  current: Totals;
+  previous: Totals;
+}
+
+/** `knownVisitors`: the current range's distinct visitors when the caller has them already (the chart). */
+export function overview(
+  reader: AnalyticsReader,
+  scope: Scope,
+  previous: { from: number; to: number },
+  historyStart: number | null,
+  knownVisitors: number | null = null,
+): Overview {
+  return {
+    current: totals(reader, scope, historyStart, knownVisitors),
+    previous: totals(reader, { ...scope, ...previous }, historyStart),
+  };
+}
+
+export function mergeRevenue(into: Revenue, more: Revenue): Revenue {
+  for (const [c, r] of Object.entries(more)) addRevenue(addRevenue(into, c, true, r.verified), c, false, r.unverified);
+  return into;
+}
+
+export function totals(reader: AnalyticsReader, scope: Scope, historyStart: number | null, knownVisitors: number | null = null): Totals {
+  if (scope.filters.length) return liveTotals(reader.sqlite, scope);
+  return { visitors: knownVisitors ?? countVisitors(reader.sqlite, scope, historyStart), ...sums(reader, scope) };
+}
+
+/** Everything but distinct visitors (which cannot come from rollups): whole hours from rollups, the rest live. */
+export function sums(reader: AnalyticsReader, scope: Scope): { tally: Tally; revenue: Revenue } {
+  if (scope.filters.length) {
+    const { tally, revenue } = liveTotals(reader.sqlite, scope);
+    return { tally, revenue };
+  }
+  const split = splitRange(scope.from, scope.to, "hour", freshRollups(reader, scope.funnelId));
+  let tally: Tally | null = null;
+  const revenue: Revenue = {};
+  if (split.rolled) {
+    const r = rollupTotals(reader.sqlite, scope.funnelId, split.rolled);
+    tally = r.tally;
+    mergeRevenue(revenue, r.revenue);
+  }
+  for (const span of split.live) {
+    const r = liveTotals(reader.sqlite, { ...scope, ...span });
+    tally = tally ? addTally(tally, r.tally) : r.tally;
+    mergeRevenue(revenue, r.revenue);
+  }
+  return { tally: tally!, revenue };
+}

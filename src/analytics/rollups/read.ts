@@ -1,0 +1,98 @@
+// Reads of the rollup tables, and how a range splits between rollups and live
+// queries: rollups hold whole UTC hours ("all") or days (other dimensions) before the
+// horizon; the ragged start of a local-time range and everything from the horizon on
+// (today) are read live. Filtered scopes are always read live.
+import type { Database } from "bun:sqlite";
+import type { Scope } from "../filters";
+import { addRevenue, toTally, type Revenue, type Tally, type TallyRow } from "../tally";
+import { DAY_MS, HOUR_MS } from "../timezone";
+import type { RollupDim } from "./sql";
+
+export interface Span {
+  from: number;
+  to: number;
+}
+
+export interface SplitRange {
+  rolled: Span | null;
+  live: Span[];
+}
+
+export function splitRange(from: number, to: number, unit: "hour" | "day", horizon: number): SplitRange {
+  const size = unit === "hour" ? HOUR_MS : DAY_MS;
+  const a = Math.ceil(from / size) * size;
+  const b = Math.min(Math.floor(to / size) * size, horizon);
+  if (a >= b) return { rolled: null, live: [{ from, to }] };
+  const live: Span[] = [];
+  if (from < a) live.push({ from, to: a });
+  if (b < to) live.push({ from: b, to });
+  return { rolled: { from: a, to: b }, live };
+}
+
+const SUMS = `sum(visits) AS visits, sum(converted) AS converted, sum(conversions) AS conversions, sum(pageviews) AS pageviews,
+  sum(events) AS events, sum(bounces) AS bounces, sum(duration_ms) AS duration_ms, sum(hits) AS hits`;
+
+const hours = (funnelId: string, span: Span): [string, number, number] => [funnelId, span.from / HOUR_MS, span.to / HOUR_MS];
+
+export function rollupTotals(sqlite: Database, funnelId: string, span: Span): { tally: Tally; revenue: Revenue } {
+  const row = sqlite
+    .query<TallyRow, [string, number, number]>(`SELECT ${SUMS} FROM rollup_hours WHERE funnel_id = ? AND dim = 'all' AND hour >= ? AND hour < ?`)
+    .get(...hours(funnelId, span));
+  return { tally: toTally(row), revenue: rollupRevenue(sqlite, funnelId, "all", span).get("") ?? {} };
+}
+
+/** Every value of a dimension over whole days, with its tally. */
+export function rollupGroups(sqlite: Database, funnelId: string, dim: RollupDim, span: Span): Map<string, Tally> {
+  const rows = sqlite
+    .query<TallyRow & { value: string }, [string, string, number, number]>(
+      `SELECT value, ${SUMS} FROM rollup_hours WHERE funnel_id = ? AND dim = ? AND hour >= ? AND hour < ? GROUP BY value`,
+    )
+    .all(funnelId, dim, span.from / HOUR_MS, span.to / HOUR_MS);
+  return new Map(rows.map((r) => [r.value, toTally(r)]));
+}
+
+/** Revenue per value of a dimension. */
+export function rollupRevenue(sqlite: Database, funnelId: string, dim: RollupDim, span: Span): Map<string, Revenue> {
+  const rows = sqlite
+    .query<{ value: string; currency: string; verified: number; minor: number }, [string, string, number, number]>(
+      `SELECT value, currency, verified, sum(minor) AS minor FROM rollup_revenue
+       WHERE funnel_id = ? AND dim = ? AND hour >= ? AND hour < ? GROUP BY value, currency, verified`,
+    )
+    .all(funnelId, dim, span.from / HOUR_MS, span.to / HOUR_MS);
+  const out = new Map<string, Revenue>();
+  for (const r of rows) {
+    let rev = out.get(r.value);
+    if (!rev) out.set(r.value, (rev = {}));
+    addRevenue(rev, r.currency, r.verified, r.minor);
+  }
+  return out;
+}
+
+export interface TimeTally {
+  /** Start of the hour (or smaller unit), UTC ms. */
+  at: number;
+  tally: Tally;
+  revenue: Revenue;
+}
+
+/** Totals per UTC hour, for charts (which group hours into the viewer's buckets). */
+export function rollupHourly(sqlite: Database, funnelId: string, span: Span): TimeTally[] {
+  const rows = sqlite
+    .query<TallyRow & { hour: number }, [string, number, number]>(
+      `SELECT hour, ${SUMS} FROM rollup_hours WHERE funnel_id = ? AND dim = 'all' AND hour >= ? AND hour < ? GROUP BY hour`,
+    )
+    .all(...hours(funnelId, span));
+  const byHour = new Map<number, TimeTally>();
+  for (const r of rows) byHour.set(r.hour, { at: r.hour * HOUR_MS, tally: toTally(r), revenue: {} });
+  const revenue = sqlite
+    .query<{ hour: number; currency: string; verified: number; minor: number }, [string, number, number]>(
+      `SELECT hour, currency, verified, sum(minor) AS minor FROM rollup_revenue
+       WHERE funnel_id = ? AND dim = 'all' AND hour >= ? AND hour < ? GROUP BY hour, currency, verified`,
+    )
+    .all(...hours(funnelId, span));
+  for (const r of revenue) {
+    const h = byHour.get(r.hour);
+    if (h) addRevenue(h.revenue, r.currency, r.verified, r.minor);
+  }
+  return [...byHour.values()];
+}

@@ -1,0 +1,28 @@
+// What a funnel shows before its first event: how to install, and a live check.
+import { codeBlock } from "../components";
+import { html, type SafeHtml } from "../html";
+import { installCheck } from "../pages/register";
+import { funnelBase } from "./links";
+
+export interface OnboardingInput {
+  origin: string;
+  funnel: { id: string; name: string; url: string; publicKeyPrefix: string };
+}
+
+export function onboarding(o: OnboardingInput): SafeHtml {
+  const f = o.funnel;
+  const snippet = `<script defer src="${o.origin}/sdk.js" data-funnel-id="${f.id}" data-key="${f.publicKeyPrefix.replace(/…$/, "")}…"></script>`;
+  return html`<div class="empty-state onboarding" id="analytics">
+    <h2>No events yet for ${f.name}</h2>
+    <div class="empty-body">
+      <p>Add the script to every page of <strong>${f.url}</strong> (before <code>&lt;/head&gt;</code>). Use the full public key
+        shown when you registered the funnel; lost it? <a href="${funnelBase(f.id)}/settings#keys">Rotate the keys in Settings</a>.</p>
+      ${codeBlock("install-snippet", snippet, "Script tag")}
+      <p>Then open your site in a browser. This page starts counting as soon as the first event arrives:</p>
+      ${installCheck(f.id, false)}
+      <p class="hint">More ways to send events (ES module, server-side conversions with the secret key, curl) and the full
+        install check: <a href="${funnelBase(f.id)}/settings#install">Settings → Installation</a>.</p>
+    </div>
+    <div class="empty-action"><a class="button primary" href="${funnelBase(f.id)}">Reload the dashboard</a></div>
+  </div>`;
+}
