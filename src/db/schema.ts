@@ -32,28 +32,7 @@ export const funnels = sqliteTable("funnels", {
   createdAt: integer("created_at").notNull(),
 });
 
-/** The durable queue between accepting a request and processing its events. */
-export const ingestBatches = sqliteTable(
-  "ingest_batches",
-  {
-    id: integer("id").primaryKey({ autoIncrement: true }),
-    funnelId: text("funnel_id").notNull(),
-    /** "public" or "secret": which key sent it (secret-key revenue is verified). */
-    keyKind: text("key_kind").notNull(),
-    receivedAt: integer("received_at").notNull(),
-    /** Cleared once the batch is processed: the IP never outlives its batch. */
-    ip: text("ip"),
-    userAgent: text("user_agent"),
-    /** JSON array of the events that passed validation, clock-corrected. */
-    payload: text("payload").notNull(),
-    /** pending | done | parked */
-    status: text("status").notNull().default("pending"),
-    attempts: integer("attempts").notNull().default(0),
-    error: text("error"),
-    processedAt: integer("processed_at"),
-  },
-  (t) => [index("ingest_batches_status_id").on(t.status, t.id)],
-);
+// The ingest queue (ingest_batches) lives in a database file of its own: src/db/queue-db.ts.
 
 export const events = sqliteTable(
   "events",
@@ -152,6 +131,7 @@ export const sessions = sqliteTable(
     primaryKey({ columns: [t.funnelId, t.id] }),
     index("sessions_funnel_started").on(t.funnelId, t.startedAt),
     index("sessions_funnel_anon_last").on(t.funnelId, t.anonymousId, t.lastAt),
+    index("sessions_funnel_contact").on(t.funnelId, t.contactId),
     // Distinct visitors over a range without a temporary b-tree (src/analytics/visitors.ts).
     index("sessions_funnel_anon_started").on(t.funnelId, t.anonymousId, t.startedAt),
   ],

@@ -208,6 +208,7 @@ describe("settings", () => {
     sqlite.run("INSERT INTO delivery_attempts (delivery_id, attempt, at) VALUES ('dl_1', 1, ?)", [now]);
     sqlite.run("INSERT INTO rollup_revenue (funnel_id, dim, hour, value, currency, verified, minor) VALUES (?, 'all', 1, '', 'EUR', 1, 100)", [f.id]);
     sqlite.run("INSERT OR IGNORE INTO rollup_dirty_hours (funnel_id, hour) VALUES (?, 1)", [f.id]);
+    server.ctx.store.queue.run("INSERT INTO ingest_batches (funnel_id, key_kind, received_at, payload) VALUES (?, 'public', ?, '[]')", [f.id, now]);
 
     let res = await owner.post(`/funnels/${f.id}/delete`, { _csrf: owner.csrf, confirm_name: "doomed" }, { "hx-request": "true" });
     expect(res.status).toBe(422);
@@ -215,7 +216,8 @@ describe("settings", () => {
     res = await owner.post(`/funnels/${f.id}/delete`, { _csrf: owner.csrf, confirm_name: "Doomed" }, { "hx-request": "true" });
     expect(res.status).toBe(204);
     expect(res.headers.get("hx-redirect")).toBe("/funnels");
-    const tables = ["events", "sessions", "contacts", "contact_visitors", "ingest_batches", "automations", "deliveries", "rollup_revenue", "rollup_dirty_hours", "rollup_hours"];
+    expect((server.ctx.store.queue.query("SELECT count(*) AS n FROM ingest_batches WHERE funnel_id = ?").get(f.id) as { n: number }).n).toBe(0);
+    const tables = ["events", "sessions", "contacts", "contact_visitors", "automations", "deliveries", "rollup_revenue", "rollup_dirty_hours", "rollup_hours"];
     for (const table of tables) {
       expect(count(table, `funnel_id = '${f.id}'`)).toBe(0);
     }
