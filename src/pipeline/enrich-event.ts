@@ -1,6 +1,7 @@
 // The per-event enrichment steps, composed. Pure but for the geo lookup, which is passed in.
 import { attributionFromUrl, hasCampaign, type Attribution } from "../enrich/attribution";
 import { isBotAgent } from "../enrich/bot";
+import { Lru } from "../enrich/lru";
 import { channelFor } from "../enrich/channel";
 import type { GeoInfo } from "../enrich/geo";
 import { referrerHost } from "../enrich/referrer";
@@ -35,9 +36,21 @@ export type DropReason = "bot";
 const NO_UA: UaInfo = { browser: null, browserVersion: null, os: null, device: "other" };
 const UTM_PROPS = ["utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content"] as const;
 
+// A site has few distinct URLs and the SDK sends each many times: parse each once.
+const parsedUrls = new Lru<string, { attribution: Attribution; path: string | null }>(20_000);
+
+function parseUrl(url: string | undefined): { attribution: Attribution; path: string | null } {
+  const key = url ?? "";
+  let parsed = parsedUrls.get(key);
+  if (!parsed) {
+    parsed = { attribution: attributionFromUrl(url ?? null), path: pathOf(url ?? null) };
+    parsedUrls.set(key, parsed);
+  }
+  return parsed;
+}
+
 /** The SDK repeats the landing attribution in props; the URL wins when it has any. */
-function attributionOf(e: QueuedEvent): Attribution {
-  const fromUrl = attributionFromUrl(e.url ?? null);
+function attributionOf(e: QueuedEvent, fromUrl: Attribution): Attribution {
   if (hasCampaign(fromUrl) || !e.props) return fromUrl;
   const p = e.props;
   const str = (k: string) => (typeof p[k] === "string" && p[k] !== "" ? String(p[k]).slice(0, 200) : null);
@@ -55,7 +68,8 @@ export function enrichEvent(
   const userAgent = facts.keyKind === "secret" ? (e.userAgent ?? null) : facts.userAgent;
   const ip = facts.keyKind === "secret" ? (e.ip ?? facts.ip) : facts.ip;
   if ((facts.keyKind === "public" || userAgent !== null) && isBotAgent(userAgent)) return "bot";
-  const attribution = attributionOf(e);
+  const url = parseUrl(e.url);
+  const attribution = attributionOf(e, url.attribution);
   const refHost = referrerHost(e.referrer ?? null, e.url ?? null);
   const revenueMinor = e.revenue ? toMinorUnits(e.revenue.amount, e.revenue.currency) : null;
   return {
@@ -63,7 +77,7 @@ export function enrichEvent(
     userAgent,
     ua: userAgent ? parseUserAgent(userAgent) : NO_UA,
     geo: lookupGeo(facts.keyKind === "secret" && !e.ip ? null : ip),
-    path: pathOf(e.url ?? null),
+    path: url.path,
     referrerHost: refHost,
     attribution,
     channel: channelFor({ referrerHost: refHost, ...attribution }),

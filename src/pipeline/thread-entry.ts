@@ -30,7 +30,7 @@ self.onmessage = async (e: MessageEvent<Incoming>) => {
       stopping: false,
     };
     installEventListeners(ctx);
-    worker = new IngestWorker(ctx, { batchesPerRun: 250 });
+    worker = new IngestWorker(ctx, { batchesPerRun: 200 });
     worker.onProcessed = (count) => send({ type: "processed", count });
     worker.start();
     send({ type: "ready", pending: worker.pending });
