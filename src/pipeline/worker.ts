@@ -150,7 +150,11 @@ export class IngestWorker {
     this.running = true;
     try {
       const batches = this.claim.all(this.lastClaimed, this.batchesPerRun);
-      if (!batches.length) return 0;
+      if (!batches.length) {
+        // Idle: nothing will trigger a later sync, so confirm what is waiting now.
+        if (this.unconfirmed.length) this.sync();
+        return 0;
+      }
       let parked: ParkedBatch[] = [];
       try {
         this.inTransaction(() => this.processAll(batches));

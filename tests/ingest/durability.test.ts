@@ -90,3 +90,29 @@ test("SIGTERM finishes the work in hand and exits 0", async () => {
     await after.stop();
   }
 });
+
+test("processed batches leave the queue once their events are durable, also when traffic stops", async () => {
+  const server = await startTestServer();
+  try {
+    const f = createTestFunnel(server);
+    // Two runs in quick succession: the second is committed without a sync of its own.
+    for (let n = 1; n <= 2; n++) {
+      const res = await fetch(`${server.url}/api/track/events`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${f.secretKey}` },
+        body: JSON.stringify({ funnelId: f.id, events: [{ id: eventId(), type: "page_view", anonymousId: "q", url: "https://shop.example/" }] }),
+      });
+      expect(res.status).toBe(202);
+      await waitForEvents(server, f.id, f.secretKey, (es) => es.length === n);
+    }
+    let health: any;
+    for (let i = 0; i < 150; i++) {
+      health = await (await fetch(`${server.url}/healthz`)).json();
+      if (health.queue.pending === 0) break;
+      await Bun.sleep(20);
+    }
+    expect(health.queue.pending).toBe(0);
+  } finally {
+    await server.stop();
+  }
+});
