@@ -1,5 +1,5 @@
 // How far one visitor got through a funnel, from their candidate events. Pure: no
-// SQL, no clock. The rules (docs/funnel-steps.md):
+// SQL, no clock. The rules (README, "Funnel steps"):
 // - Every hit of step 1 inside [from, to) is a possible start. From a start, the
 //   visitor has windowMs (inclusive) to reach the later steps in order.
 // - sequential: other events may come between steps; the earliest hit of the next

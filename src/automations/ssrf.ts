@@ -4,7 +4,7 @@
 // there), unspecified, multicast and the like. Checked when a rule is saved and
 // again before every request, redirects included.
 //
-// Residual risk (documented in docs/automations.md): fetch() resolves the host once
+// Residual risk (documented in the README, "Automations"): fetch() resolves the host once
 // more when it connects, so a DNS server that answers "public" to our lookup and
 // "private" a moment later (DNS rebinding) can slip past. Pinning the connection to
 // the checked address is not possible with fetch() for https without breaking SNI

@@ -14,7 +14,7 @@ aurea automation test FUNNEL_ID RULE_ID [--json]
 aurea automation deliveries FUNNEL_ID RULE_ID [--json]
   The delivery log: status, attempts, last answer.
 All take --data DIR (AUREA_DATA_DIR); create takes --allow-private-webhooks
-(AUREA_ALLOW_PRIVATE_WEBHOOKS) for receivers on a private network. See docs/automations.md.
+(AUREA_ALLOW_PRIVATE_WEBHOOKS) for receivers on a private network. See the README, "Automations".
 
 Example: aurea automation create fn_abc123 --file rule.json --json`,
   serve: `aurea serve [flags]
@@ -35,7 +35,7 @@ aurea funnel rotate-keys ID [--json]
   New public and secret keys; the old ones stop working at once.
 aurea funnel steps ID [--file steps.json | --file -] [--json]
   Without --file, print the funnel's steps as JSON; with it, validate and save them
-  (nothing is saved if any step is wrong). Shape: docs/funnel-steps.md
+  (nothing is saved if any step is wrong). Shape: the README, "Funnel steps"
 All take --data DIR (AUREA_DATA_DIR) and work while the server runs.
 
 Example: aurea funnel create --name "Launch" --url https://launch.example --json`,

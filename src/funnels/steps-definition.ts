@@ -3,7 +3,7 @@
 // not parse ...`); loading and saving it in funnels.steps; and the pure rule that
 // says whether an event is a hit for a step.
 //
-// Matching rules (docs/funnel-steps.md):
+// Matching rules (README, "Funnel steps"):
 // - `page`: a page_view whose path matches a glob: exact "/pricing", prefix
 //   "/blog/*", or any glob with `*` (any run of characters, "/" included), `?` (one
 //   character) and `[...]` classes. A pattern ending in a plain character also
