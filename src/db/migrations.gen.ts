@@ -12,5 +12,5 @@ export interface EmbeddedMigration {
 export const migrations: EmbeddedMigration[] = [
   { tag: "0000_init", when: 1795684090879, sql: m0 },
   { tag: "0001_dashboard_rollups", when: 1795687910537, sql: m1 },
-  { tag: "0002_queue_moved_out", when: 1795688649917, sql: m2 },
+  { tag: "0002_queue_moved_out", when: 1795690471925, sql: m2 },
 ];

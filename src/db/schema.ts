@@ -131,7 +131,6 @@ export const sessions = sqliteTable(
     primaryKey({ columns: [t.funnelId, t.id] }),
     index("sessions_funnel_started").on(t.funnelId, t.startedAt),
     index("sessions_funnel_anon_last").on(t.funnelId, t.anonymousId, t.lastAt),
-    index("sessions_funnel_contact").on(t.funnelId, t.contactId),
     // Distinct visitors over a range without a temporary b-tree (src/analytics/visitors.ts).
     index("sessions_funnel_anon_started").on(t.funnelId, t.anonymousId, t.startedAt),
   ],
