@@ -49,20 +49,17 @@ export function ingestRoutes(ctx: AppContext, deps: IngestDeps) {
         if (wait) throw new HttpError(429, "rate_limited", `too many requests from this address; retry in ${wait}s`, undefined, { "retry-after": String(wait) });
       }
       const { events, rejected } = validateEvents(envelope.rawEvents, kind, receivedAt, envelope.sentAt);
-      if (events.length) {
-        await deps.committer.enqueue({
-          funnelId: funnel.id,
-          keyKind: kind,
-          receivedAt,
-          ip,
-          userAgent: request.headers.get("user-agent"),
-          payload: JSON.stringify(events),
-        });
-      }
+      if (!events.length) throw new HttpError(400, "no_valid_events", "no event in the batch is valid", rejected);
+      await deps.committer.enqueue({
+        funnelId: funnel.id,
+        keyKind: kind,
+        receivedAt,
+        ip,
+        userAgent: request.headers.get("user-agent"),
+        payload: JSON.stringify(events),
+      });
       const result: TrackResponse = { accepted: events.length, rejected };
-      return jsonResponse(events.length ? 202 : 400, events.length ? result : {
-        error: { code: "no_valid_events", message: "no event in the batch is valid", details: result.rejected },
-      }, cors);
+      return jsonResponse(202, result, cors);
     } catch (e) {
       if (e instanceof HttpError) return errorResponse(e, cors);
       ctx.log(`ingest: ${(e as Error).stack ?? e}`);
