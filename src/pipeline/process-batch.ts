@@ -34,6 +34,8 @@ export class BatchProcessor {
   private salts: DailySalts;
   private addBots;
   private markFirstEvent;
+  /** Funnels whose first event is already recorded: spares an update per batch. */
+  private started = new Set<string>();
 
   constructor(
     sqlite: Database,
@@ -55,6 +57,7 @@ export class BatchProcessor {
   forget(): void {
     this.contacts.reset();
     this.sessions.forget();
+    this.started.clear();
   }
 
   process(batch: QueuedBatch): BatchResult {
@@ -104,7 +107,10 @@ export class BatchProcessor {
     }
     this.sessions.flush();
     if (result.bots) this.addBots.run(result.bots, batch.funnelId);
-    if (result.written.length) this.markFirstEvent.run(result.written[0].ts, batch.funnelId);
+    if (result.written.length && !this.started.has(batch.funnelId)) {
+      this.markFirstEvent.run(result.written[0].ts, batch.funnelId);
+      this.started.add(batch.funnelId);
+    }
     return result;
   }
 

@@ -187,7 +187,14 @@ export class IngestWorker {
   /** The fast path: every batch in one transaction, no savepoints. */
   private processAll(batches: ClaimedBatch[]): void {
     this.processor.startRun();
-    for (const batch of batches) this.processOne(batch);
+    // Listeners hear the whole run at once: one savepoint per listener, not per batch.
+    const run: BatchResult = { written: [], bots: 0, newContacts: [] };
+    for (const batch of batches) {
+      const result = this.processor.process(batch);
+      for (const e of result.written) run.written.push(e);
+      for (const c of result.newContacts) run.newContacts.push(c);
+    }
+    if (run.written.length || run.newContacts.length) this.notifyListeners(run);
   }
 
   /** The slow path after a failure: each batch in a savepoint, tried up to MAX_ATTEMPTS times. */
