@@ -5,7 +5,7 @@ import { DIMENSIONS, type DimensionKey } from "./dimensions";
 import { sessionWhere, type Scope } from "./filters";
 import type { TimeTally } from "./rollups/read";
 import { EVENT_METRICS, eventDimCondition, revenueFrom, SESSION_EVENTS_JOIN, SESSION_METRICS, valueSql } from "./rollups/sql";
-import { addRevenue, toTally, type Revenue, type Tally, type TallyRow } from "./tally";
+import { addRevenue, revenueByValue, toTally, type Revenue, type Tally, type TallyRow } from "./tally";
 import { DAY_MS } from "./timezone";
 
 type Params = (string | number)[];
@@ -27,13 +27,7 @@ export function liveRevenue(sqlite: Database, scope: Scope, dim: DimensionKey | 
        ${revenueFrom(where.sql)} GROUP BY 1, 2, 3`,
     )
     .all(scope.funnelId, scope.from, scope.to + DAY_MS, ...where.params);
-  const out = new Map<string, Revenue>();
-  for (const r of rows) {
-    let rev = out.get(r.value);
-    if (!rev) out.set(r.value, (rev = {}));
-    addRevenue(rev, r.currency, r.verified, r.minor);
-  }
-  return out;
+  return revenueByValue(rows);
 }
 
 export interface LiveGroups {

@@ -63,3 +63,14 @@ export function mainCurrency(r: Revenue): string | null {
   for (const c of Object.keys(r)) if (best === null || revenueTotal(r, c) > revenueTotal(r, best)) best = c;
   return best;
 }
+
+/** Revenue rows grouped by their dimension value. */
+export function revenueByValue(rows: { value: string; currency: string; verified: number; minor: number }[]): Map<string, Revenue> {
+  const out = new Map<string, Revenue>();
+  for (const r of rows) {
+    let rev = out.get(r.value);
+    if (!rev) out.set(r.value, (rev = {}));
+    addRevenue(rev, r.currency, r.verified, r.minor);
+  }
+  return out;
+}

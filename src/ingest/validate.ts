@@ -33,8 +33,8 @@ export function parseEnvelope(body: string): ParsedBatch {
   const parsed = batchSchema.safeParse(json);
   if (!parsed.success) {
     const errors = zodErrors("", parsed.error);
-    const tooMany = parsed.error.issues.some((i) => i.path[0] === "events" && i.code === "too_big");
-    if (tooMany) throw new HttpError(413, "too_many_events", errors[0].message.replace(/^/, "events: "), errors);
+    const tooMany = errors.find((e, i) => e.path === "events" && parsed.error.issues[i].code === "too_big");
+    if (tooMany) throw new HttpError(413, "too_many_events", `events: ${tooMany.message}`, errors);
     throw new HttpError(400, "invalid_body", errors.map((e) => `${e.path}: ${e.message}`).join("; "), errors);
   }
   return { funnelId: parsed.data.funnelId, key: parsed.data.key, sentAt: parsed.data.sentAt, rawEvents: parsed.data.events };

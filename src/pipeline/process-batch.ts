@@ -3,6 +3,7 @@ import type { Database } from "bun:sqlite";
 import type { NewContact } from "../context";
 import type { GeoInfo } from "../enrich/geo";
 import { visitorHash } from "../enrich/visitor-hash";
+import type { BatchRow } from "../ingest/group-commit";
 import type { QueuedEvent } from "../ingest/validate";
 import { ContactWriter, contactKeyOf } from "./contacts";
 import { enrichEvent, type RequestFacts } from "./enrich-event";
@@ -11,14 +12,9 @@ import { SessionWriter, type SessionAttribution } from "./sessions";
 import type { StoredEvent } from "./stored-event";
 import { EventWriter } from "./write-event";
 
-export interface QueuedBatch {
+/** A queue row as the accept path wrote it, with its id. */
+export interface QueuedBatch extends BatchRow {
   id: number;
-  funnelId: string;
-  keyKind: string;
-  receivedAt: number;
-  ip: string | null;
-  userAgent: string | null;
-  payload: string;
 }
 
 export interface BatchResult {

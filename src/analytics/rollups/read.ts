@@ -4,7 +4,7 @@
 // (today) are read live. Filtered scopes are always read live.
 import type { Database } from "bun:sqlite";
 import type { Scope } from "../filters";
-import { addRevenue, toTally, type Revenue, type Tally, type TallyRow } from "../tally";
+import { addRevenue, revenueByValue, toTally, type Revenue, type Tally, type TallyRow } from "../tally";
 import { DAY_MS, HOUR_MS } from "../timezone";
 import type { RollupDim } from "./sql";
 
@@ -59,13 +59,7 @@ export function rollupRevenue(sqlite: Database, funnelId: string, dim: RollupDim
        WHERE funnel_id = ? AND dim = ? AND hour >= ? AND hour < ? GROUP BY value, currency, verified`,
     )
     .all(funnelId, dim, span.from / HOUR_MS, span.to / HOUR_MS);
-  const out = new Map<string, Revenue>();
-  for (const r of rows) {
-    let rev = out.get(r.value);
-    if (!rev) out.set(r.value, (rev = {}));
-    addRevenue(rev, r.currency, r.verified, r.minor);
-  }
-  return out;
+  return revenueByValue(rows);
 }
 
 export interface TimeTally {
