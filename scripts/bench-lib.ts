@@ -1,4 +1,4 @@
-// Shared by the scripts/bench-* figures: the machine line and percentiles.
+// Shared by the scripts/bench-* figures: the machine line, percentiles and realistic ingest batches.
 import { cpus, totalmem } from "node:os";
 
 export function machineLine(): string {
@@ -10,4 +10,39 @@ export function percentile(values: number[], p: number): number {
   if (!values.length) return NaN;
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+export const BENCH_ORIGIN = "https://shop.example";
+const UAS = [
+  "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36",
+  "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1",
+  "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Safari/605.1.15",
+  "Mozilla/5.0 (Linux; Android 14; SM-S918B) AppleWebKit/537.36 (KHTML, like Gecko) SamsungBrowser/25.0 Chrome/121.0.0.0 Mobile Safari/537.36",
+  "Mozilla/5.0 (X11; Linux x86_64; rv:127.0) Gecko/20100101 Firefox/127.0",
+  "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/125.0.0.0 Safari/537.36 Edg/125.0.0.0",
+];
+const LANDINGS = [
+  ["https://shop.example/?utm_source=facebook&utm_medium=paid_social&utm_campaign=spring", "https://l.facebook.com/"],
+  ["https://shop.example/?utm_source=google&utm_medium=cpc&utm_campaign=brand&gclid=abc", "https://www.google.com/"],
+  ["https://shop.example/?utm_source=newsletter&utm_medium=email", ""],
+  ["https://shop.example/", "https://www.google.co.uk/"],
+  ["https://shop.example/blog/launch", "https://news.ycombinator.com/"],
+  ["https://shop.example/", ""],
+];
+const PATHS = ["/pricing", "/features", "/faq", "/checkout", "/blog/launch"];
+
+// Ids as the SDK makes them: time-ordered (UUIDv7) event ids, visitors in order of arrival.
+let seq = 0;
+export function benchBatch(funnelId: string, key: string): { body: string; ua: string } {
+  const visitor = `bench-${process.pid}-${seq++}`;
+  const [landing, referrer] = LANDINGS[seq % LANDINGS.length];
+  const now = Date.now();
+  const events: object[] = [{ id: Bun.randomUUIDv7(), type: "page_view", anonymousId: visitor, url: landing, referrer, title: "Home", ts: now, screen: { w: 1440, h: 900 }, language: "en-US", timezone: "Europe/Berlin" }];
+  for (let i = 1; i < 10; i++) {
+    const path = PATHS[(seq + i) % PATHS.length];
+    if (i % 3 === 0) events.push({ id: Bun.randomUUIDv7(), type: "track", name: "scroll_depth", anonymousId: visitor, url: `https://shop.example${path}`, props: { depth: 50 }, ts: now + i });
+    else if (i === 9 && seq % 5 === 0) events.push({ id: Bun.randomUUIDv7(), type: "conversion", name: "purchase", anonymousId: visitor, url: "https://shop.example/thank-you", revenue: { amount: 49, currency: "USD" }, ts: now + i });
+    else events.push({ id: Bun.randomUUIDv7(), type: "page_view", anonymousId: visitor, url: `https://shop.example${path}`, referrer: landing, ts: now + i });
+  }
+  return { body: JSON.stringify({ funnelId, key, sentAt: now, events }), ua: UAS[seq % UAS.length] };
 }
