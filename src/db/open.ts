@@ -6,7 +6,7 @@ import { applyMigrations } from "./migrate";
 import { openQueue } from "./queue-db";
 import * as schema from "./schema";
 
-export type Db = BunSQLiteDatabase<typeof schema>;
+export type Db = BunSQLiteDatabase<typeof schema> & { $client: Database };
 
 export interface Store {
   sqlite: Database;

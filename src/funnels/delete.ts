@@ -3,6 +3,7 @@
 // at its automations or deliveries find nothing and finish as no-ops.
 import type { Database } from "bun:sqlite";
 import type { Store } from "../db/open";
+import { stampPathOf, touchStamp } from "./change-stamp";
 
 const STATEMENTS = [
   `DELETE FROM delivery_attempts WHERE delivery_id IN (SELECT id FROM deliveries WHERE funnel_id = :id)`,
@@ -30,5 +31,7 @@ export function deleteFunnelData(store: Store, funnelId: string): boolean {
     for (const sql of STATEMENTS) removed = sqlite.query(sql).run({ id }).changes;
     return removed > 0; // the last statement removed the funnel row itself
   });
-  return run.immediate(funnelId);
+  const removed = run.immediate(funnelId);
+  touchStamp(stampPathOf(store.path));
+  return removed;
 }

@@ -2,6 +2,7 @@
 import { desc, eq, sql } from "drizzle-orm";
 import type { Db } from "../db/open";
 import { funnels } from "../db/schema";
+import { stampPathOfDb, touchStamp } from "./change-stamp";
 import { hashKey, keyPrefix, newFunnelId, newKey, type KeyKind } from "./keys";
 
 export type FunnelRow = typeof funnels.$inferSelect;
@@ -125,6 +126,7 @@ export function rotateKeys(db: Db, id: string): IssuedKeys | null {
     .where(eq(funnels.id, id))
     .returning({ id: funnels.id })
     .get();
+  touchStamp(stampPathOfDb(db));
   return updated ? { publicKey, secretKey } : null;
 }
 
@@ -155,11 +157,14 @@ export function updateFunnel(
     .where(eq(funnels.id, id))
     .returning()
     .get();
+  touchStamp(stampPathOfDb(db));
   return row ? toFunnel(row) : null;
 }
 
 export function deleteFunnel(db: Db, id: string): boolean {
-  return db.delete(funnels).where(eq(funnels.id, id)).returning({ id: funnels.id }).all().length > 0;
+  const deleted = db.delete(funnels).where(eq(funnels.id, id)).returning({ id: funnels.id }).all().length > 0;
+  touchStamp(stampPathOfDb(db));
+  return deleted;
 }
 
 // Every ingest request authenticates: prepare the lookup once per database.

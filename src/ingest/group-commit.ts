@@ -1,6 +1,9 @@
-// Group commit: every batch accepted in one turn of the event loop is written in
-// one transaction (one fsync), and only then is each request answered.
+// Group commit: every batch accepted in one turn of the event loop is written in one
+// transaction, and each request is answered only once an fsync of the queue's WAL has
+// made its row durable. The fsync runs off the HTTP thread; batches committed while
+// one is in flight wait for the next, which covers them all at once.
 import type { Database } from "bun:sqlite";
+import { syncWal, syncWalAsync } from "../db/wal-sync";
 
 export interface BatchRow {
   funnelId: string;
@@ -15,28 +18,42 @@ interface Waiting {
   row: BatchRow;
   resolve: () => void;
   reject: (e: unknown) => void;
+  /** Set once answered: flushNow on shutdown may overtake an fsync in flight. */
+  answered?: boolean;
 }
 
 export class GroupCommitter {
+  /** Not written yet. */
   private waiting: Waiting[] = [];
+  /** Committed, waiting for an fsync to start. */
+  private written: Waiting[] = [];
+  /** Committed, covered by the fsync in flight. */
+  private syncing: Waiting[] = [];
+  private syncInFlight = false;
   private scheduled = false;
   private insert;
+  private path: string;
   onCommitted: (count: number) => void = () => {};
 
   constructor(
     private sqlite: Database,
     private maxPerCommit = 1000,
   ) {
+    this.path = sqlite.filename;
     this.insert = sqlite.prepare(
       "INSERT INTO ingest_batches (funnel_id, key_kind, received_at, ip, user_agent, payload) VALUES (?, ?, ?, ?, ?, ?)",
     );
+    // Checkpoints copy the WAL into the file and fsync it; the processing side runs them
+    // (IngestWorker), so none ever stalls an answer.
+    sqlite.exec("PRAGMA wal_autocheckpoint = 0");
   }
 
+  /** Batches accepted and not yet durable. */
   get queued(): number {
-    return this.waiting.length;
+    return this.waiting.length + this.written.length + this.syncing.length;
   }
 
-  /** Resolves once the row is committed (durable); rejects if the commit failed. */
+  /** Resolves once the row is durable; rejects if the commit or the fsync failed. */
   enqueue(row: BatchRow): Promise<void> {
     return new Promise((resolve, reject) => {
       this.waiting.push({ row, resolve, reject });
@@ -47,23 +64,29 @@ export class GroupCommitter {
     });
   }
 
-  /** Commits everything waiting now; used on shutdown. */
+  /** Commits and fsyncs everything waiting now, on this thread; used on shutdown. */
   flushNow(): void {
     while (this.waiting.length) this.commitSome();
+    const pending = [...this.syncing, ...this.written];
+    this.written = [];
+    if (!pending.length) return;
+    try {
+      syncWal(this.path);
+    } catch (e) {
+      for (const w of pending) w.reject(e);
+      return;
+    }
+    this.done(pending);
   }
 
   private flush(): void {
     this.scheduled = false;
-    this.commitSome();
-    if (this.waiting.length && !this.scheduled) {
-      this.scheduled = true;
-      setImmediate(() => this.flush());
-    }
+    while (this.waiting.length) this.commitSome();
+    this.startSync();
   }
 
   private commitSome(): void {
     const group = this.waiting.splice(0, this.maxPerCommit);
-    if (!group.length) return;
     try {
       this.sqlite.transaction(() => {
         for (const { row } of group) {
@@ -74,7 +97,31 @@ export class GroupCommitter {
       for (const w of group) w.reject(e);
       return;
     }
-    this.onCommitted(group.length);
-    for (const w of group) w.resolve();
+    for (const w of group) this.written.push(w);
+  }
+
+  private startSync(): void {
+    if (this.syncInFlight || !this.written.length) return;
+    this.syncInFlight = true;
+    this.syncing = this.written;
+    this.written = [];
+    syncWalAsync(this.path).then(
+      () => this.done(this.syncing),
+      (e) => {
+        for (const w of this.syncing) w.reject(e);
+      },
+    ).finally(() => {
+      this.syncing = [];
+      this.syncInFlight = false;
+      this.startSync();
+    });
+  }
+
+  private done(group: Waiting[]): void {
+    const fresh = group.filter((w) => !w.answered);
+    if (!fresh.length) return;
+    for (const w of fresh) w.answered = true;
+    this.onCommitted(fresh.length);
+    for (const w of fresh) w.resolve();
   }
 }

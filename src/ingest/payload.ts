@@ -16,15 +16,15 @@ export const LIMITS = {
 export const EVENT_TYPES = ["page_view", "track", "conversion", "identify"] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
-// Lone surrogates cannot be encoded as UTF-8 and break JSON round trips downstream.
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-
+// NUL bytes and lone surrogates (which UTF-8 cannot encode) break storage and JSON
+// round trips downstream. One check for both keeps validation cheap on the hot path.
 const text = (max: number) =>
   z
     .string()
     .max(max, `must be at most ${max} characters`)
-    .refine((s) => !s.includes("\u0000"), "must not contain NUL bytes")
-    .refine((s) => !LONE_SURROGATE.test(s), "must not contain lone surrogates");
+    .refine((s) => !s.includes("\u0000") && s.isWellFormed(), {
+      error: (issue) => ((issue.input as string).includes("\u0000") ? "must not contain NUL bytes" : "must not contain lone surrogates"),
+    });
 
 const idText = text(LIMITS.maxId).min(1, "must not be empty");
 

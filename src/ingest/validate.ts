@@ -71,7 +71,11 @@ export function validateEvents(raw: unknown[], keyKind: KeyKind, receivedAt: num
       ts = receivedAt;
       flags = ["clock_clamped"];
     }
-    events.push(flags ? { ...e, ts, flags } : { ...e, ts });
+    // zod's output is a fresh object: complete it in place rather than copy it.
+    const queued = e as QueuedEvent;
+    queued.ts = ts;
+    if (flags) queued.flags = flags;
+    events.push(queued);
   });
   return { events, rejected };
 }
