@@ -9,6 +9,7 @@ import { GroupCommitter } from "./ingest/group-commit";
 import { ingestRoutes } from "./ingest/routes";
 import { queueCounts } from "./pipeline/batch-list";
 import { installEventListeners } from "./pipeline/listeners";
+import { localQueueMarks } from "./pipeline/queue-marks";
 import { InlineProcessing, ThreadProcessing, type Processing } from "./pipeline/processing";
 import type { IngestWorker } from "./pipeline/worker";
 import { startRetentionJob } from "./jobs/retention";
@@ -38,8 +39,7 @@ export interface StartOptions {
 }
 
 export function createApp(ctx: AppContext, committer: GroupCommitter, processing: Processing) {
-  return new Elysia()
-    .use(ingestRoutes(ctx, { committer, pendingBatches: () => processing.pending }))
+  return new Elysia({ serve: { routes: ingestRoutes(ctx, { committer, pendingBatches: () => processing.pending }) } })
     .use(apiRoutes(ctx))
     .use(automationRoutes(ctx))
     .use(stepsApi(ctx))
@@ -71,7 +71,12 @@ export async function startServer(config: ServeConfig, options: StartOptions = {
   };
   const committer = new GroupCommitter(store.queue);
   let processing: Processing;
-  if (config.processingThread) processing = await ThreadProcessing.start(config, ctx.log);
+  if (config.processingThread) {
+    // The processing thread checkpoints the WAL it fills; a commit here (a login, a
+    // delivery) must never find a large WAL and copy it while requests wait.
+    store.sqlite.exec("PRAGMA wal_autocheckpoint = 0");
+    processing = await ThreadProcessing.start(config, ctx.log, localQueueMarks(store.queue));
+  }
   else {
     installEventListeners(ctx);
     processing = new InlineProcessing(ctx);
@@ -82,7 +87,7 @@ export async function startServer(config: ServeConfig, options: StartOptions = {
   const server = app.server!;
   const retention = startRetentionJob(ctx);
   const automations = startAutomations(ctx);
-  processing.onProcessed = () => automations.runner.wake(2);
+  processing.onJobs = () => automations.runner.wake(2);
   const shownHost = config.host === "0.0.0.0" || config.host === "::" ? "localhost" : config.host;
   const url = `http://${shownHost}:${server.port}`;
 

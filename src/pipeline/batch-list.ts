@@ -11,11 +11,12 @@ export interface BatchView {
   events: number | null;
 }
 
-const STATUSES = new Set(["pending", "done", "parked"]);
+// Processed batches are deleted from the queue (queue-marks.ts): only these remain.
+const STATUSES = new Set(["pending", "parked"]);
 
 /** Queue rows of a funnel, for operators: parked batches carry the error that parked them. */
 export function listBatches(sqlite: Database, funnelId: string, status: string, limit: number): BatchView[] {
-  if (!STATUSES.has(status)) throw new HttpError(400, "invalid_query", "status: expected pending, done or parked");
+  if (!STATUSES.has(status)) throw new HttpError(400, "invalid_query", "status: expected pending or parked (processed batches are deleted)");
   return sqlite
     .query<BatchView, [string, string]>(
       `SELECT id, status, received_at AS receivedAt, attempts, error, CASE WHEN json_valid(payload) THEN json_array_length(payload) END AS events

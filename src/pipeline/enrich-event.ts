@@ -58,16 +58,33 @@ function attributionOf(e: QueuedEvent, fromUrl: Attribution): Attribution {
   return { utmSource, utmMedium, utmCampaign, utmTerm, utmContent, clickId: str("click_id") };
 }
 
+/** What a public key's request tells about every event in it: computed once per batch. */
+export interface RequestEnrichment {
+  bot: boolean;
+  ua: UaInfo;
+  geo: GeoInfo;
+}
+
+export function enrichRequest(facts: RequestFacts, lookupGeo: (ip: string | null) => GeoInfo): RequestEnrichment {
+  return {
+    bot: isBotAgent(facts.userAgent),
+    ua: facts.userAgent ? parseUserAgent(facts.userAgent) : NO_UA,
+    geo: lookupGeo(facts.ip),
+  };
+}
+
 export function enrichEvent(
   e: QueuedEvent,
   facts: RequestFacts,
   lookupGeo: (ip: string | null) => GeoInfo,
+  request?: RequestEnrichment,
 ): Enriched | DropReason {
   // A secret key may speak for a visitor (ip, userAgent); a server call without a
-  // user agent is not a bot, it is a server.
-  const userAgent = facts.keyKind === "secret" ? (e.userAgent ?? null) : facts.userAgent;
-  const ip = facts.keyKind === "secret" ? (e.ip ?? facts.ip) : facts.ip;
-  if ((facts.keyKind === "public" || userAgent !== null) && isBotAgent(userAgent)) return "bot";
+  // user agent is not a bot, it is a server. A public key's events all share the request's.
+  const shared = facts.keyKind === "public" ? (request ?? enrichRequest(facts, lookupGeo)) : null;
+  const userAgent = shared ? facts.userAgent : (e.userAgent ?? null);
+  const ip = shared ? facts.ip : (e.ip ?? facts.ip);
+  if (shared ? shared.bot : userAgent !== null && isBotAgent(userAgent)) return "bot";
   const url = parseUrl(e.url);
   const attribution = attributionOf(e, url.attribution);
   const refHost = referrerHost(e.referrer ?? null, e.url ?? null);
@@ -75,8 +92,8 @@ export function enrichEvent(
   return {
     ip,
     userAgent,
-    ua: userAgent ? parseUserAgent(userAgent) : NO_UA,
-    geo: lookupGeo(facts.keyKind === "secret" && !e.ip ? null : ip),
+    ua: shared ? shared.ua : userAgent ? parseUserAgent(userAgent) : NO_UA,
+    geo: shared ? shared.geo : lookupGeo(e.ip ? ip : null),
     path: url.path,
     referrerHost: refHost,
     attribution,

@@ -6,7 +6,7 @@ import { visitorHash } from "../enrich/visitor-hash";
 import type { BatchRow } from "../ingest/group-commit";
 import type { QueuedEvent } from "../ingest/validate";
 import { ContactWriter, contactKeyOf } from "./contacts";
-import { enrichEvent, type RequestFacts } from "./enrich-event";
+import { enrichEvent, enrichRequest, type RequestFacts } from "./enrich-event";
 import { DailySalts } from "./salts";
 import { SessionWriter, type SessionAttribution } from "./sessions";
 import type { StoredEvent } from "./stored-event";
@@ -60,8 +60,9 @@ export class BatchProcessor {
     const facts: RequestFacts = { keyKind: batch.keyKind === "secret" ? "secret" : "public", ip: batch.ip, userAgent: batch.userAgent };
     const queued = JSON.parse(batch.payload) as QueuedEvent[];
     const result: BatchResult = { written: [], bots: 0, newContacts: [] };
+    const request = facts.keyKind === "public" ? enrichRequest(facts, this.lookupGeo) : undefined;
     for (const e of queued) {
-      const en = enrichEvent(e, facts, this.lookupGeo);
+      const en = enrichEvent(e, facts, this.lookupGeo, request);
       if (en === "bot") {
         result.bots++;
         continue;
@@ -79,8 +80,8 @@ export class BatchProcessor {
         channel: en.channel,
         referrerHost: en.referrerHost,
       };
-      const row: Omit<StoredEvent, "rowId"> = {
-        funnelId: batch.funnelId, id: e.id, type: e.type, name, ts: e.ts, receivedAt: batch.receivedAt,
+      const row: StoredEvent = {
+        rowId: 0, funnelId: batch.funnelId, id: e.id, type: e.type, name, ts: e.ts, receivedAt: batch.receivedAt,
         anonymousId, sessionId, userId: e.userId ?? null, contactId, url: e.url ?? null, path: en.path,
         title: e.title ?? null, referrer: e.referrer ?? null, referrerHost: en.referrerHost,
         screenW: e.screen?.w ?? null, screenH: e.screen?.h ?? null, language: e.language ?? null,
@@ -99,7 +100,8 @@ export class BatchProcessor {
       if (contactId !== null && key) this.sessions.linkContact(batch.funnelId, anonymousId, contactId);
       if (contactId !== null && e.type === "conversion") this.contacts.conversion(contactId, e.ts, en.currency, en.revenueMinor);
       if (created && contactId !== null) result.newContacts.push({ funnelId: batch.funnelId, contactId, anonymousId, eventRowId: rowId });
-      result.written.push({ ...row, rowId });
+      row.rowId = rowId;
+      result.written.push(row);
     }
     this.sessions.flush();
     if (result.bots) this.addBots.run(result.bots, batch.funnelId);

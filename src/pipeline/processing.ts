@@ -3,25 +3,26 @@
 // `aurea serve`), so processing uses the second core and never delays an answer.
 import type { AppContext } from "../context";
 import type { ServeConfig } from "../config";
+import type { QueueMarks } from "./queue-marks";
 import { IngestWorker } from "./worker";
 
 export interface Processing {
   /** Batches committed and not yet processed. */
   readonly pending: number;
   notify(count: number): void;
-  /** Called after batches were processed (e.g. to wake the job runner). */
-  onProcessed: (count: number) => void;
+  /** Called when processing enqueued jobs that are due now (automations fired). */
+  onJobs: () => void;
   /** Stops after processing everything pending. */
   stop(): Promise<void>;
 }
 
 export class InlineProcessing implements Processing {
   readonly worker: IngestWorker;
-  onProcessed: (count: number) => void = () => {};
+  /** Unused: inline, the automations runtime wakes its runner itself. */
+  onJobs: () => void = () => {};
 
   constructor(ctx: AppContext) {
     this.worker = new IngestWorker(ctx, { batchesPerRun: 50 });
-    this.worker.onProcessed = (n) => this.onProcessed(n);
     this.worker.start();
   }
 
@@ -42,7 +43,10 @@ export class InlineProcessing implements Processing {
 export type ThreadMessage =
   | { type: "ready"; pending: number }
   | { type: "processed"; count: number }
+  | { type: "jobs" }
   | { type: "log"; line: string }
+  | { type: "done"; ids: number[] }
+  | { type: "parked"; id: number; attempts: number; error: string }
   | { type: "stopped" };
 
 /**
@@ -57,25 +61,29 @@ function threadEntryUrl(): string {
 
 export class ThreadProcessing implements Processing {
   pending = 0;
-  onProcessed: (count: number) => void = () => {};
+  onJobs: () => void = () => {};
   private thread: Worker;
   private stopped: Promise<void> | null = null;
   private resolveStopped: () => void = () => {};
 
-  private constructor(log: (line: string) => void) {
+  private constructor(log: (line: string) => void, marks: QueueMarks) {
     this.thread = new Worker(threadEntryUrl());
     this.thread.addEventListener("message", (e: MessageEvent<ThreadMessage>) => {
       const m = e.data;
-      if (m.type === "processed") {
+      if (m.type === "done") marks.done(m.ids);
+      else if (m.type === "parked") marks.parked(m.id, m.attempts, m.error);
+      else if (m.type === "processed") {
         this.pending = Math.max(0, this.pending - m.count);
-        this.onProcessed(m.count);
+      } else if (m.type === "jobs") {
+        this.onJobs();
       } else if (m.type === "log") log(m.line);
       else if (m.type === "stopped") this.resolveStopped();
     });
   }
 
-  static start(config: ServeConfig, log: (line: string) => void): Promise<ThreadProcessing> {
-    const p = new ThreadProcessing(log);
+  /** marks: records on the HTTP thread's queue connection what the thread reports. */
+  static start(config: ServeConfig, log: (line: string) => void, marks: QueueMarks): Promise<ThreadProcessing> {
+    const p = new ThreadProcessing(log, marks);
     return new Promise((resolve, reject) => {
       const onReady = (e: MessageEvent<ThreadMessage>) => {
         if (e.data.type !== "ready") return;

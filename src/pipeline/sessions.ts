@@ -47,7 +47,7 @@ export function isEngaging(type: string, name: string): boolean {
 }
 
 export class SessionWriter {
-  private latestForVisitor;
+  private visitorSessions;
   private byId;
   private insert;
   private update;
@@ -62,8 +62,10 @@ export class SessionWriter {
     const cols = `id, last_at AS lastAt, started_at AS startedAt, channel, referrer_host AS referrerHost,
       utm_source AS utmSource, utm_medium AS utmMedium, utm_campaign AS utmCampaign, utm_term AS utmTerm,
       utm_content AS utmContent, click_id AS clickId`;
-    this.latestForVisitor = sqlite.prepare<SessionRow, [string, string]>(
-      `SELECT ${cols} FROM sessions WHERE funnel_id = ? AND anonymous_id = ? ORDER BY last_at DESC LIMIT 1`,
+    // No ORDER BY … DESC LIMIT 1: SQLite's backward seek costs ~10 µs even when nothing
+    // matches, a forward one ~1 µs, and a visitor has few sessions (the latest sit in the LRU).
+    this.visitorSessions = sqlite.prepare<SessionRow, [string, string]>(
+      `SELECT ${cols} FROM sessions WHERE funnel_id = ? AND anonymous_id = ?`,
     );
     this.byId = sqlite.prepare<SessionRow, [string, string]>(`SELECT ${cols} FROM sessions WHERE funnel_id = ? AND id = ?`);
     this.insert = sqlite.prepare(
@@ -108,12 +110,18 @@ export class SessionWriter {
       return { id: clientSessionId, existing };
     }
     const key = `${funnelId}\u0000${anonymousId}`;
-    const last = this.recentByVisitor.get(key) ?? this.latestForVisitor.get(funnelId, anonymousId);
+    const last = this.recentByVisitor.get(key) ?? this.latestOf(funnelId, anonymousId);
     const newCampaign = a.utmSource !== null && (a.utmSource !== last?.utmSource || a.utmCampaign !== last?.utmCampaign);
     if (last && ts - last.lastAt <= SESSION_IDLE_MS && ts >= last.startedAt - SESSION_IDLE_MS && !newCampaign) {
       return { id: last.id, existing: last };
     }
     return { id: newSessionId(), existing: null };
+  }
+
+  private latestOf(funnelId: string, anonymousId: string): SessionRow | null {
+    let latest: SessionRow | null = null;
+    for (const row of this.visitorSessions.iterate(funnelId, anonymousId)) if (!latest || row.lastAt > latest.lastAt) latest = row;
+    return latest;
   }
 
   forget(): void {

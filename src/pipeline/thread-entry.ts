@@ -4,6 +4,7 @@ import type { ServeConfig } from "../config";
 import type { AppContext } from "../context";
 import { openStore } from "../db/open";
 import { openGeo } from "../enrich/geo";
+import { automationRuntime } from "../automations/runtime";
 import { installEventListeners } from "./listeners";
 import type { ThreadMessage } from "./processing";
 import { IngestWorker } from "./worker";
@@ -30,8 +31,22 @@ self.onmessage = async (e: MessageEvent<Incoming>) => {
       stopping: false,
     };
     installEventListeners(ctx);
-    worker = new IngestWorker(ctx, { batchesPerRun: 200 });
-    worker.onProcessed = (count) => send({ type: "processed", count });
+    // The job runner lives on the HTTP thread: tell it, once the run that enqueued due
+    // jobs has committed, so that it finds them.
+    let jobsDue = false;
+    automationRuntime(ctx).wake = () => (jobsDue = true);
+    worker = new IngestWorker(ctx, {
+      batchesPerRun: 200,
+      marks: {
+        done: (ids) => send({ type: "done", ids }),
+        parked: (id, attempts, error) => send({ type: "parked", id, attempts, error }),
+      },
+    });
+    worker.onProcessed = (count) => {
+      send({ type: "processed", count });
+      if (jobsDue) send({ type: "jobs" });
+      jobsDue = false;
+    };
     worker.start();
     send({ type: "ready", pending: worker.pending });
   } else if (m.type === "notify") {

@@ -3,19 +3,21 @@
 // failing batch is retried and, after MAX_ATTEMPTS, parked with its error.
 //
 // Runs are committed without an fsync of their own; every SYNC_INTERVAL_MS the main
-// database's WAL is fsynced, which makes every run before it durable. Only then are
-// their batches marked done in the queue, so a power loss can cost processing work
-// (redone, idempotently) but never an acknowledged event.
+// database's WAL is fsynced (off this thread), which makes every run before it durable.
+// Only then are their batches removed from the queue, so a power loss can cost
+// processing work (redone, idempotently) but never an acknowledged event.
 import type { Database } from "bun:sqlite";
 import type { AppContext } from "../context";
-import { closeSync, fsyncSync, openSync } from "node:fs";
 import { withoutFsync } from "../db/open";
+import { syncWal, syncWalAsync } from "../db/wal-sync";
+import { localQueueMarks, type QueueMarks } from "./queue-marks";
 import { BatchProcessor, type BatchResult, type QueuedBatch } from "./process-batch";
 
 export const MAX_ATTEMPTS = 5;
-// Done batches are kept briefly for inspection, then deleted (with them, nothing of the request remains).
-const DONE_RETENTION_MS = 2 * 60 * 1000;
 const SYNC_INTERVAL_MS = 250;
+// New batches wait this long to be processed together: each commit writes every page it
+// touched to the WAL, so a run of 1 batch costs several times more per event than a run of 50.
+const GATHER_MS = 20;
 
 type ClaimedBatch = QueuedBatch & { attempts: number };
 type ParkedBatch = { id: number; error: string };
@@ -27,23 +29,28 @@ export interface WorkerOptions {
    * runs write each index page to the WAL fewer times.
    */
   batchesPerRun?: number;
+  /** Where done and parked batches are recorded; by default on this thread's queue connection. */
+  marks?: QueueMarks;
 }
 
 export class IngestWorker {
   private processor: BatchProcessor;
   private claim;
-  private markDone;
-  private markFailed;
-  private purgeDone;
+  private marks: QueueMarks;
   private countPending;
   private timer: ReturnType<typeof setTimeout> | null = null;
   private dueAt = Infinity;
   private running = false;
-  private lastPurge = 0;
   private lastSync = 0;
   private lastClaimed = 0;
-  /** Processed in a commit that may not be durable yet: marked done after the next synced run. */
+  /** Processed in a commit that may not be durable yet: marked done after the next fsync. */
   private unconfirmed: number[] = [];
+  /** The batches the fsync in flight will confirm. */
+  private syncingIds: number[] = [];
+  private syncInFlight = false;
+  /** Bumped by syncNow, so an fsync in flight that it overtook confirms nothing. */
+  private syncGeneration = 0;
+  private checkpointQueue;
   private takeWriteLock;
   private batchesPerRun: number;
   pending: number;
@@ -62,14 +69,8 @@ export class IngestWorker {
       `SELECT id, funnel_id AS funnelId, key_kind AS keyKind, received_at AS receivedAt, ip, user_agent AS userAgent,
         payload, attempts FROM ingest_batches WHERE status = 'pending' AND id > ? ORDER BY id LIMIT ?`,
     );
-    this.markDone = queue.prepare(
-      `UPDATE ingest_batches SET status = 'done', ip = NULL, user_agent = NULL, processed_at = ?, attempts = attempts + 1
-       WHERE id IN (SELECT value FROM json_each(?))`,
-    );
-    this.markFailed = queue.prepare(
-      "UPDATE ingest_batches SET status = 'parked', attempts = ?, error = ?, ip = NULL, user_agent = NULL WHERE id = ?",
-    );
-    this.purgeDone = queue.prepare("DELETE FROM ingest_batches WHERE status = 'done' AND processed_at < ?");
+    this.marks = options.marks ?? localQueueMarks(queue);
+    this.checkpointQueue = queue.prepare("PRAGMA wal_checkpoint(PASSIVE)");
     this.countPending = queue.prepare<{ n: number }, []>("SELECT count(*) AS n FROM ingest_batches WHERE status = 'pending'");
     // A no-op write as the first statement takes the write lock (with busy_timeout) at
     // the start, so a run never fails upgrading a read to a write.
@@ -84,7 +85,7 @@ export class IngestWorker {
   /** New batches were committed: process them soon. */
   notify(count: number): void {
     this.pending += count;
-    this.schedule(2);
+    this.schedule(this.pending >= this.batchesPerRun ? 0 : GATHER_MS);
   }
 
   stop(): void {
@@ -95,35 +96,58 @@ export class IngestWorker {
   /** Processes until nothing is pending and makes it durable (shutdown, tests). */
   drain(): void {
     while (this.runOnce() > 0) {}
-    this.sync();
+    this.syncNow();
   }
 
   /**
-   * Makes every processed run durable, then marks its batches done. fsync flushes a
-   * file's data whichever descriptor asks; frames already checkpointed out of the
-   * WAL were synced into the database file by the checkpoint itself.
+   * Makes every processed run durable, then marks its batches done. The fsync runs on
+   * the I/O pool while processing goes on; runs committed meanwhile wait for the next.
+   * Frames already checkpointed out of the WAL were synced into the database file by
+   * the checkpoint itself.
    */
-  private sync(): void {
-    const now = this.ctx.now();
-    this.lastSync = now;
-    if (!this.unconfirmed.length) return;
-    try {
-      const fd = openSync(`${this.ctx.store.path}-wal`, "r");
-      try {
-        fsyncSync(fd);
-      } finally {
-        closeSync(fd);
-      }
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e;
-    }
+  private startSync(): void {
+    this.lastSync = this.ctx.now();
+    if (this.syncInFlight || !this.unconfirmed.length) return;
     const ids = this.unconfirmed;
     this.unconfirmed = [];
-    this.markDone.run(now, JSON.stringify(ids));
-    if (now - this.lastPurge > 15_000) {
-      this.purgeDone.run(now - DONE_RETENTION_MS);
-      this.lastPurge = now;
-    }
+    this.syncInFlight = true;
+    this.syncingIds = ids;
+    const generation = this.syncGeneration;
+    syncWalAsync(this.ctx.store.path).then(
+      () => {
+        if (generation === this.syncGeneration && !this.ctx.stopping) this.confirm(ids);
+      },
+      (e) => {
+        if (generation !== this.syncGeneration) return;
+        this.ctx.log(`ingest: fsync of the database failed, will retry: ${(e as Error).message}`);
+        this.unconfirmed.unshift(...ids);
+      },
+    ).finally(() => {
+      if (generation !== this.syncGeneration) return;
+      this.syncInFlight = false;
+      this.syncingIds = [];
+    });
+  }
+
+  /** The same on this thread: on shutdown and in tests, after the last run. */
+  private syncNow(): void {
+    this.syncGeneration++;
+    this.lastSync = this.ctx.now();
+    // Batches of an fsync still in flight are covered by this one too.
+    const ids = this.unconfirmed.concat(this.syncingIds);
+    this.unconfirmed = [];
+    this.syncingIds = [];
+    this.syncInFlight = false;
+    if (!ids.length) return;
+    syncWal(this.ctx.store.path);
+    this.confirm(ids);
+  }
+
+  private confirm(ids: number[]): void {
+    this.marks.done(ids);
+    // The accept path never checkpoints the queue (group-commit.ts): it happens here. A
+    // passive checkpoint takes no write lock, so it never holds up an acknowledgement.
+    this.checkpointQueue.run();
   }
 
   /** Runs at most once per timer; an earlier request replaces a later one (the idle poll). */
@@ -140,7 +164,7 @@ export class IngestWorker {
       this.dueAt = Infinity;
       const n = this.runOnce();
       // More may be waiting: go on after giving the event loop a turn; else idle-poll.
-      this.schedule(n >= this.batchesPerRun ? 0 : n > 0 ? 2 : 1000);
+      this.schedule(n >= this.batchesPerRun ? 0 : n > 0 ? GATHER_MS : 1000);
     }, delayMs);
   }
 
@@ -152,7 +176,7 @@ export class IngestWorker {
       const batches = this.claim.all(this.lastClaimed, this.batchesPerRun);
       if (!batches.length) {
         // Idle: nothing will trigger a later sync, so confirm what is waiting now.
-        if (this.unconfirmed.length) this.sync();
+        if (this.unconfirmed.length) this.startSync();
         return 0;
       }
       let parked: ParkedBatch[] = [];
@@ -165,8 +189,8 @@ export class IngestWorker {
       this.lastClaimed = batches.at(-1)!.id;
       const parkedIds = new Set(parked.map((p) => p.id));
       this.unconfirmed.push(...batches.filter((b) => !parkedIds.has(b.id)).map((b) => b.id));
-      for (const p of parked) this.markFailed.run(MAX_ATTEMPTS, p.error, p.id);
-      if (this.ctx.now() - this.lastSync >= SYNC_INTERVAL_MS) this.sync();
+      for (const p of parked) this.marks.parked(p.id, MAX_ATTEMPTS, p.error);
+      if (this.ctx.now() - this.lastSync >= SYNC_INTERVAL_MS) this.startSync();
       this.pending = Math.max(0, this.pending - batches.length);
       this.onProcessed(batches.length);
       return batches.length;
