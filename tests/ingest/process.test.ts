@@ -179,3 +179,38 @@ test("a batch that keeps failing is parked with its error; the rest keep flowing
   const health = await (await fetch(`${server.url}/healthz`)).json();
   expect(health.queue.parked).toBe(1);
 });
+
+test("a processed batch leaves the queue, and with it the request's IP and user agent", async () => {
+  const id = eventId();
+  await send([{ id, type: "page_view", anonymousId: "v-queue", url: "https://shop.example/" }]);
+  const left = server.ctx.store.queue.query("SELECT count(*) AS n FROM ingest_batches WHERE status = 'pending'").get() as { n: number };
+  expect(left.n).toBe(0);
+  const stored = server.ctx.store.queue.query("SELECT count(*) AS n FROM ingest_batches WHERE ip IS NOT NULL OR user_agent IS NOT NULL").get() as { n: number };
+  expect(stored.n).toBe(0);
+  const r = await fetch(`${server.url}/api/v1/funnels/${funnel.id}/batches?status=done`, { headers: { authorization: `Bearer ${funnel.secretKey}` } });
+  expect(r.status).toBe(400);
+  expect((await r.json()).error.message).toContain("processed batches are deleted");
+});
+
+test("on its own thread, processing confirms batches after its fsync: the queue empties without a drain", async () => {
+  const threaded = await startTestServer({ processingThread: true });
+  try {
+    const f = createTestFunnel(threaded);
+    const ids = Array.from({ length: 30 }, () => eventId());
+    for (let i = 0; i < ids.length; i += 10) {
+      const r = await sendEvents(threaded, { funnelId: f.id, key: f.secretKey, events: ids.slice(i, i + 10).map((id) => ({ id, type: "page_view", anonymousId: `v-${i}`, url: "https://shop.example/" })) });
+      expect(r.status).toBe(202);
+    }
+    await waitForEvents(threaded, f.id, f.secretKey, (es) => ids.every((id) => es.some((e) => e.id === id)));
+    const deadline = Date.now() + 10_000;
+    let health: any;
+    do {
+      health = await (await fetch(`${threaded.url}/healthz`)).json();
+      if (health.queue.pending === 0) break;
+      await Bun.sleep(50);
+    } while (Date.now() < deadline);
+    expect(health.queue).toMatchObject({ pending: 0, parked: 0, inMemory: 0 });
+  } finally {
+    await threaded.stop();
+  }
+});
