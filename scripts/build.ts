@@ -9,7 +9,8 @@ const outfile = process.argv[2] ?? join(root, "aurea");
 
 await $`bun ${join(root, "scripts/build-sdk.ts")}`;
 await $`bun ${join(root, "scripts/embed-migrations.ts")} --check`;
-// The processing thread's entry is a second entrypoint so the executable contains it.
-await $`bun build --compile --minify --sourcemap=none ${join(root, "src/main.ts")} ${join(root, "src/pipeline/thread-entry.ts")} --outfile ${outfile}`.quiet();
+// The threads' entries are more entrypoints, so the executable contains them (src/thread-url.ts).
+const threads = ["src/pipeline/thread-entry.ts", "src/db/checkpoint-entry.ts"].map((p) => join(root, p));
+await $`bun build --compile --minify --sourcemap=none ${join(root, "src/main.ts")} ${threads} --outfile ${outfile}`.quiet();
 const mb = (statSync(outfile).size / 1024 / 1024).toFixed(1);
 console.log(`built ${outfile} (${mb} MB)`);

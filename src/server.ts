@@ -2,6 +2,7 @@
 import { Elysia } from "elysia";
 import type { ServeConfig } from "./config";
 import type { AppContext } from "./context";
+import { Checkpointer } from "./db/checkpointer";
 import { openStore } from "./db/open";
 import { openGeo } from "./enrich/geo";
 import { jsonResponse } from "./ingest/errors";
@@ -71,10 +72,12 @@ export async function startServer(config: ServeConfig, options: StartOptions = {
   };
   const committer = new GroupCommitter(store.queue);
   let processing: Processing;
+  let checkpointer: Checkpointer | null = null;
   if (config.processingThread) {
-    // The processing thread checkpoints the WAL it fills; a commit here (a login, a
-    // delivery) must never find a large WAL and copy it while requests wait.
+    // Checkpoints run on a thread of their own: a commit here (a login, a delivery)
+    // must never find a large WAL and copy it while requests wait.
     store.sqlite.exec("PRAGMA wal_autocheckpoint = 0");
+    checkpointer = new Checkpointer([store.path, store.queue.filename], ctx.log);
     processing = await ThreadProcessing.start(config, ctx.log, localQueueMarks(store.queue));
   }
   else {
@@ -105,6 +108,7 @@ export async function startServer(config: ServeConfig, options: StartOptions = {
         committer.flushNow();
         retention.stop();
         await processing.stop();
+        await checkpointer?.stop();
         await automations.stop();
         store.close();
         geo.close();

@@ -3,6 +3,7 @@
 // `aurea serve`), so processing uses the second core and never delays an answer.
 import type { AppContext } from "../context";
 import type { ServeConfig } from "../config";
+import { threadEntryUrl } from "../thread-url";
 import type { QueueMarks } from "./queue-marks";
 import { IngestWorker } from "./worker";
 
@@ -49,16 +50,6 @@ export type ThreadMessage =
   | { type: "parked"; id: number; attempts: number; error: string }
   | { type: "stopped" };
 
-/**
- * From source, the entry sits beside this file. In the compiled executable every
- * module is bundled into the root entry, and scripts/build.ts adds the thread's
- * entry as a second entrypoint, kept at its path relative to src/.
- */
-function threadEntryUrl(): string {
-  const compiled = import.meta.url.includes("$bunfs");
-  return new URL(compiled ? "./pipeline/thread-entry.ts" : "./thread-entry.ts", import.meta.url).href;
-}
-
 export class ThreadProcessing implements Processing {
   pending = 0;
   onJobs: () => void = () => {};
@@ -67,7 +58,7 @@ export class ThreadProcessing implements Processing {
   private resolveStopped: () => void = () => {};
 
   private constructor(log: (line: string) => void, marks: QueueMarks) {
-    this.thread = new Worker(threadEntryUrl());
+    this.thread = new Worker(threadEntryUrl("pipeline/thread-entry.ts"));
     this.thread.addEventListener("message", (e: MessageEvent<ThreadMessage>) => {
       const m = e.data;
       if (m.type === "done") marks.done(m.ids);

@@ -30,6 +30,9 @@ self.onmessage = async (e: MessageEvent<Incoming>) => {
       eventListeners: [],
       stopping: false,
     };
+    // The checkpoint thread (src/db/checkpointer.ts) copies the WALs this thread fills.
+    ctx.store.sqlite.exec("PRAGMA wal_autocheckpoint = 0");
+    ctx.store.queue.exec("PRAGMA wal_autocheckpoint = 0");
     installEventListeners(ctx);
     // The job runner lives on the HTTP thread: tell it, once the run that enqueued due
     // jobs has committed, so that it finds them.
@@ -37,6 +40,7 @@ self.onmessage = async (e: MessageEvent<Incoming>) => {
     automationRuntime(ctx).wake = () => (jobsDue = true);
     worker = new IngestWorker(ctx, {
       batchesPerRun: 200,
+      checkpointQueue: false,
       marks: {
         done: (ids) => send({ type: "done", ids }),
         parked: (id, attempts, error) => send({ type: "parked", id, attempts, error }),

@@ -31,6 +31,11 @@ export interface WorkerOptions {
   batchesPerRun?: number;
   /** Where done and parked batches are recorded; by default on this thread's queue connection. */
   marks?: QueueMarks;
+  /**
+   * Checkpoint the queue after confirming (the accept path never does, group-commit.ts).
+   * Off when a checkpoint thread does it (src/db/checkpointer.ts).
+   */
+  checkpointQueue?: boolean;
 }
 
 export class IngestWorker {
@@ -70,7 +75,7 @@ export class IngestWorker {
         payload, attempts FROM ingest_batches WHERE status = 'pending' AND id > ? ORDER BY id LIMIT ?`,
     );
     this.marks = options.marks ?? localQueueMarks(queue);
-    this.checkpointQueue = queue.prepare("PRAGMA wal_checkpoint(PASSIVE)");
+    this.checkpointQueue = options.checkpointQueue === false ? null : queue.prepare("PRAGMA wal_checkpoint(PASSIVE)");
     this.countPending = queue.prepare<{ n: number }, []>("SELECT count(*) AS n FROM ingest_batches WHERE status = 'pending'");
     // A no-op write as the first statement takes the write lock (with busy_timeout) at
     // the start, so a run never fails upgrading a read to a write.
@@ -145,9 +150,8 @@ export class IngestWorker {
 
   private confirm(ids: number[]): void {
     this.marks.done(ids);
-    // The accept path never checkpoints the queue (group-commit.ts): it happens here. A
-    // passive checkpoint takes no write lock, so it never holds up an acknowledgement.
-    this.checkpointQueue.run();
+    // A passive checkpoint takes no write lock, so it never holds up an acknowledgement.
+    this.checkpointQueue?.run();
   }
 
   /** Runs at most once per timer; an earlier request replaces a later one (the idle poll). */

@@ -1,0 +1,39 @@
+// The checkpoint thread copies a database's WAL into its file, so a writer that never
+// checkpoints itself (wal_autocheckpoint = 0) reuses the WAL instead of growing it.
+import { expect, test } from "bun:test";
+import { Database } from "bun:sqlite";
+import { statSync } from "node:fs";
+import { join } from "node:path";
+import { Checkpointer } from "../../src/db/checkpointer";
+import { tempDir } from "../helpers/server";
+
+test("a writer that never checkpoints keeps its WAL bounded while the thread runs", async () => {
+  const path = join(tempDir(), "w.db");
+  const db = new Database(path, { create: true, strict: true });
+  db.exec("PRAGMA journal_mode = WAL; PRAGMA wal_autocheckpoint = 0; CREATE TABLE t (v TEXT)");
+  const insert = db.prepare("INSERT INTO t VALUES (?)");
+  const write = () => db.transaction(() => { for (let i = 0; i < 2000; i++) insert.run("x".repeat(500)); })();
+  const walSize = () => statSync(`${path}-wal`).size;
+  write();
+  const afterOne = walSize();
+  write();
+  expect(walSize()).toBeGreaterThan(afterOne * 1.5); // without checkpoints it grows
+
+  const logs: string[] = [];
+  const checkpointer = new Checkpointer([path], (l) => logs.push(l));
+  try {
+    const grown = walSize();
+    for (let round = 0; round < 3; round++) {
+      await Bun.sleep(1200); // more than one interval: everything written so far is copied
+      // The writer restarts the WAL from its start, so the two transactions fit in it.
+      write();
+      write();
+      expect(walSize()).toBeLessThanOrEqual(grown * 1.1);
+    }
+    expect(db.query("SELECT count(*) AS n FROM t").get()).toEqual({ n: 16_000 });
+  } finally {
+    await checkpointer.stop();
+    db.close();
+  }
+  expect(logs).toEqual([]);
+});
