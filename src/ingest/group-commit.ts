@@ -43,8 +43,8 @@ export class GroupCommitter {
     this.insert = sqlite.prepare(
       "INSERT INTO ingest_batches (funnel_id, key_kind, received_at, ip, user_agent, payload) VALUES (?, ?, ?, ?, ?, ?)",
     );
-    // Checkpoints copy the WAL into the file and fsync it; the processing side runs them
-    // (IngestWorker), so none ever stalls an answer.
+    // Checkpoints copy the WAL into the file and fsync it: they run elsewhere (the
+    // checkpoint thread, or inline after the worker confirms), so none stalls an answer.
     sqlite.exec("PRAGMA wal_autocheckpoint = 0");
   }
 
