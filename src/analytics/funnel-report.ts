@@ -52,14 +52,14 @@ export const BREAKDOWN_TOP = 8;
 
 const ratio = (a: number, b: number) => (b > 0 ? Math.round((a / b) * 10000) / 10000 : 0);
 
-export function median(sorted: number[]): number | null {
+export function median(sorted: ArrayLike<number>): number | null {
   if (!sorted.length) return null;
   const mid = sorted.length >> 1;
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
 /** Nearest-rank percentile of an ascending list. */
-export function percentile(sorted: number[], p: number): number | null {
+export function percentile(sorted: ArrayLike<number>, p: number): number | null {
   if (!sorted.length) return null;
   return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)];
 }
@@ -103,7 +103,7 @@ export function stepReports(stepNames: string[], progress: Progress[]): StepRepo
   }
   const entered = reached[0];
   return stepNames.map((name, i) => {
-    const sorted = gaps[i].sort((a, b) => a - b);
+    const sorted = Float64Array.from(gaps[i]).sort(); // numeric order, without a comparator call per pair
     return {
       name,
       visitors: reached[i],

@@ -4,7 +4,7 @@ import type { Database } from "bun:sqlite";
 import type { StepsDefinition } from "../funnels/steps-definition";
 import { fromMinorUnits } from "../pipeline/money";
 import type { Filter } from "./filters";
-import { entryFilterFor, loadJourneys, type BreakdownDimension } from "./funnel-journeys";
+import { entryVisitsFor, loadJourneys, type BreakdownDimension } from "./funnel-journeys";
 import type { Progress, ProgressRules, ProgressStatus } from "./funnel-progress";
 import { buildReport, progressAll, visitorsAtStep, type DrillStatus, type FunnelReport, type ReportTotals } from "./funnel-report";
 import { visitorIdentities, type LastEvent } from "./funnel-visitors";
@@ -37,8 +37,8 @@ export interface StepsReport extends FunnelReport {
 }
 
 function progressFor(sqlite: Database, funnelId: string, def: StepsDefinition, o: StepsReportOptions): Progress[] {
-  const entryFilter = entryFilterFor(funnelId, o.filters ?? [], o.from, o.to);
-  const journeys = loadJourneys(sqlite, funnelId, { def, from: o.from, to: o.to, breakdown: o.breakdown, entryFilter });
+  const entryVisits = entryVisitsFor(funnelId, o.filters ?? [], o.from, o.to);
+  const journeys = loadJourneys(sqlite, funnelId, { def, from: o.from, to: o.to, breakdown: o.breakdown, entryVisits });
   const rules: ProgressRules = { stepCount: def.steps.length, windowMs: def.windowMs, order: def.order, from: o.from, to: o.to, now: o.now };
   return progressAll(journeys, rules);
 }
