@@ -1,17 +1,20 @@
 // Per visitor, the events that could be step hits (plus conversions with revenue),
-// in time order, with which steps each one is a hit for. The SQL (funnel-journey-sql)
-// matches type, name and path as a bit mask; here the `where` props are checked and
-// rows are grouped per visitor. A visitor is a contact when known (events of all their
+// in time order, with which steps each one is a hit for. The SQL (funnel-journey-sql,
+// journeys-rollup-sql) finds them by type, name and path; here the `where` props are
+// checked, rows are grouped per visitor, put in time order and merged when two lookups
+// found the same event. A visitor is a contact when known (events of all their
 // anonymous ids are back-filled with contact_id), else an anonymous id. Visitors with
 // no step-1 hit in the range are left out: they cannot enter the funnel.
-import type { Database, SQLQueryBindings } from "bun:sqlite";
-import { propsMatch } from "../funnels/steps-definition";
+import { SQLiteError, type Database, type SQLQueryBindings } from "bun:sqlite";
+import { propsMatch, type Step } from "../funnels/steps-definition";
 import { sessionWhere, type Filter } from "./filters";
-import { journeySql, type JourneyQuery, type SqlPredicate } from "./funnel-journey-sql";
+import { eventsJourneySql, journeyColumns, type JourneyColumns, type JourneyPart, type JourneyQuery, type SqlPredicate } from "./funnel-journey-sql";
 import type { JourneyEvent, VisitorJourney } from "./funnel-progress";
+import { JourneysRollup } from "./journeys-rollup";
+import { rollupJourneySql } from "./journeys-rollup-sql";
 import { DAY_MS } from "./timezone";
 
-export { BREAKDOWN_DIMENSIONS, journeySql, type BreakdownDimension, type JourneyQuery, type SqlPredicate } from "./funnel-journey-sql";
+export { BREAKDOWN_DIMENSIONS, type BreakdownDimension, type JourneyQuery, type SqlPredicate } from "./funnel-journey-sql";
 
 /**
  * The dashboard filters as an entry condition: the ids of the visits that match them
@@ -25,59 +28,107 @@ export function entryVisitsFor(funnelId: string, filters: Filter[], from: number
   return { sql: `SELECT s.id FROM sessions s WHERE ${w.sql}`, params: w.params };
 }
 
-interface Open {
-  events: JourneyEvent[];
-  entered: boolean;
-  /** Order-breaking events so far (strict order). */
-  order: number;
-  lastTs: number;
-  /** Rows came out of time order (they come by row id in sequential mode). */
-  unsorted: boolean;
-}
-
 type Cell = string | number | null;
 
+const rollups = new WeakMap<Database, JourneysRollup>();
+
+/**
+ * Whole UTC days before today (or `rollupBefore`) are read from the rollup, brought up
+ * to date first; the rest, today's, from events by time. Without write access (busy,
+ * read-only), all of it from events by index: slower, same rows.
+ */
+function journeyParts(sqlite: Database, funnelId: string, q: JourneyQuery): JourneyPart[] {
+  const end = q.to + q.def.windowMs;
+  const split = Math.min(end, Math.floor((q.rollupBefore ?? Date.now()) / DAY_MS) * DAY_MS);
+  if (q.from >= split) return [{ rollup: false, from: q.from, to: end, scan: true }];
+  const all: JourneyPart[] = [{ rollup: false, from: q.from, to: end }];
+  if (q.from < 0) return all;
+  let rollup = rollups.get(sqlite);
+  if (!rollup) rollups.set(sqlite, (rollup = new JourneysRollup(sqlite)));
+  try {
+    rollup.refresh(funnelId, Math.floor(q.from / DAY_MS) * DAY_MS, Math.ceil(split / DAY_MS) * DAY_MS);
+  } catch (e) {
+    if (e instanceof SQLiteError && /^SQLITE_(BUSY|READONLY)/.test(e.code ?? "")) return all;
+    throw e;
+  }
+  const parts: JourneyPart[] = [{ rollup: true, from: q.from, to: split }];
+  if (split < end) parts.push({ rollup: false, from: split, to: end, scan: true });
+  return parts;
+}
+
 export function loadJourneys(sqlite: Database, funnelId: string, q: JourneyQuery): VisitorJourney[] {
-  const { sql, params, columns: c } = journeySql(funnelId, q);
-  const rows = sqlite.query<Cell[], SQLQueryBindings[]>(sql).values(...params) as Cell[][];
+  const c = journeyColumns(q);
+  const byVisitor = new Map<Cell, Cell[][]>();
+  for (const part of journeyParts(sqlite, funnelId, q)) {
+    const { sql, params } = part.rollup ? rollupJourneySql(funnelId, q, part) : eventsJourneySql(funnelId, q, part);
+    for (const r of sqlite.query<Cell[], SQLQueryBindings[]>(sql).values(...params) as Cell[][]) {
+      const rows = byVisitor.get(r[c.key]);
+      if (rows) rows.push(r);
+      else byVisitor.set(r[c.key], [r]);
+    }
+  }
   const wheres = q.def.steps.flatMap((s, i) => (s.where ? [{ bit: 1 << i, where: s.where }] : []));
-  const open = new Map<Cell, Open>();
-  for (const r of rows) {
-    const key = r[c.key];
-    let j = open.get(key);
-    if (!j) open.set(key, (j = { events: [], entered: false, order: 0, lastTs: -Infinity, unsorted: false }));
-    const breaks = c.brk >= 0 && r[c.brk] === 1;
-    if (breaks) j.order++;
+  const out: VisitorJourney[] = [];
+  for (const [key, rows] of byVisitor) {
+    const events = journeyEvents(rows, c, wheres, q);
+    if (events) out.push({ visitor: typeof key === "number" ? `c${key}` : `a${key}`, events });
+  }
+  return out;
+}
+
+/** One visitor's rows as events in time order (ties by row id); null when they never entered. */
+function journeyEvents(rows: Cell[][], c: JourneyColumns, wheres: { bit: number; where: Step["where"] }[], q: JourneyQuery): JourneyEvent[] | null {
+  let entered = false;
+  let sorted = true;
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i];
     let matches = r[c.mask] as number;
     if (matches && wheres.length) {
       const props = parseProps(r[c.props] as string | null);
       for (const w of wheres) if (matches & w.bit && !propsMatch(props, w.where)) matches &= ~w.bit;
+      r[c.mask] = matches;
     }
-    const revenueMinor = r[c.revenue] as number | null;
-    if (!matches && revenueMinor === null) continue; // e.g. strict mode's other actions: counted, not kept
     const ts = r[c.ts] as number;
-    if (matches & 1 && ts >= q.from && ts < q.to) j.entered = true;
-    if (ts < j.lastTs) j.unsorted = true;
-    j.lastTs = ts;
-    const currency = r[c.currency] as string | null;
-    j.events.push({
-      ts,
+    if (matches & 1 && ts >= q.from && ts < q.to) entered = true;
+    if (i > 0 && before(r, rows[i - 1], c)) sorted = false;
+  }
+  if (!entered) return null;
+  if (!sorted) rows.sort((a, b) => (a[c.ts] as number) - (b[c.ts] as number) || (a[c.rowId] as number) - (b[c.rowId] as number));
+  const events: JourneyEvent[] = [];
+  let order = 0;
+  for (let i = 0; i < rows.length; ) {
+    const r = rows[i];
+    let matches = r[c.mask] as number;
+    let breaks = c.brk >= 0 && r[c.brk] === 1;
+    let revenueMinor = r[c.revenue] as number | null;
+    let currency = r[c.currency] as string | null;
+    let dim = matches & 1 && c.dim >= 0 ? (r[c.dim] as string | null) : null;
+    // The same event found by several lookups: one event with all their bits.
+    for (i++; i < rows.length && rows[i][c.rowId] === r[c.rowId]; i++) {
+      const d = rows[i];
+      const m = d[c.mask] as number;
+      if (m & 1 && !(matches & 1) && c.dim >= 0) dim = d[c.dim] as string | null;
+      matches |= m;
+      breaks ||= c.brk >= 0 && d[c.brk] === 1;
+      revenueMinor ??= d[c.revenue] as number | null;
+      currency ??= d[c.currency] as string | null;
+    }
+    if (breaks) order++;
+    if (!matches && revenueMinor === null) continue; // e.g. strict mode's other actions: counted, not kept
+    events.push({
+      ts: r[c.ts] as number,
       matches,
       breaks,
-      order: j.order,
+      order,
       revenue: revenueMinor !== null && currency ? { currency, minor: revenueMinor } : null,
-      dim: matches & 1 && c.dim >= 0 ? (r[c.dim] as string | null) : null,
+      dim,
     });
   }
-  const out: VisitorJourney[] = [];
-  for (const [key, j] of open) {
-    if (!j.entered) continue;
-    // Stable: events of equal time stay in row id order.
-    if (j.unsorted) j.events.sort((a, b) => a.ts - b.ts);
-    out.push({ visitor: typeof key === "number" ? `c${key}` : `a${key}`, events: j.events });
-  }
-  return out;
+  return events;
 }
+
+const before = (a: Cell[], b: Cell[], c: JourneyColumns) =>
+  (a[c.ts] as number) < (b[c.ts] as number) || (a[c.ts] === b[c.ts] && (a[c.rowId] as number) < (b[c.rowId] as number));
 
 function parseProps(raw: string | null): Record<string, unknown> | null {
   if (!raw) return null;

@@ -354,3 +354,40 @@ export const rollupBuilt = sqliteTable("rollup_built", {
   builtAt: integer("built_at").notNull(),
   builtThroughDay: integer("built_through_day").notNull(),
 });
+
+/**
+ * The funnel report's copy of whole past UTC days of events, narrowed to what journeys
+ * need and ordered by day, then type, name, path (src/analytics/journeys-rollup.ts).
+ * The migration makes it WITHOUT ROWID and adds triggers on events that keep it exact.
+ */
+export const journeyEvents = sqliteTable(
+  "journey_events",
+  {
+    funnelId: text("funnel_id").notNull(),
+    day: integer("day").notNull(),
+    type: text("type").notNull(),
+    name: text("name").notNull(),
+    /** A page view's path ("" when it has none, see hasPath); "" for other events. */
+    path: text("path").notNull(),
+    ts: integer("ts").notNull(),
+    rowId: integer("row_id").notNull(),
+    hasPath: integer("has_path").notNull(),
+    contactId: integer("contact_id"),
+    anonymousId: text("anonymous_id").notNull(),
+    revenueMinor: integer("revenue_minor"),
+    currency: text("currency"),
+  },
+  (t) => [primaryKey({ columns: [t.funnelId, t.day, t.type, t.name, t.path, t.ts, t.rowId] })],
+);
+
+/** Days in journey_events, with the events count and highest row id they were built from. */
+export const journeyDays = sqliteTable(
+  "journey_days",
+  {
+    funnelId: text("funnel_id").notNull(),
+    day: integer("day").notNull(),
+    events: integer("events").notNull(),
+    maxRowId: integer("max_row_id").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.funnelId, t.day] })],
+);

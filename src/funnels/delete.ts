@@ -18,6 +18,8 @@ const STATEMENTS = [
   `DELETE FROM rollup_revenue WHERE funnel_id = :id`,
   `DELETE FROM rollup_dirty_hours WHERE funnel_id = :id`,
   `DELETE FROM rollup_built WHERE funnel_id = :id`,
+  `DELETE FROM journey_events WHERE funnel_id = :id`,
+  `DELETE FROM journey_days WHERE funnel_id = :id`,
   `DELETE FROM funnels WHERE id = :id`,
 ];
 

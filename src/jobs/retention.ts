@@ -1,6 +1,7 @@
 // Data retention: once at start and then every 24 hours, delete each funnel's
-// events older than its retention_days, its sessions that ended before that, and
-// the dashboard rollups of the hours before it (so no view shows what is gone).
+// events older than its retention_days, its sessions that ended before that, the
+// dashboard rollups of the hours before it (so no view shows what is gone) and the
+// funnel report's copies of those events (journey_events).
 // Deletes run in small chunks with a pause between them, so ingest and the
 // dashboard never wait long for the write lock.
 import type { Database } from "bun:sqlite";
@@ -47,6 +48,10 @@ export async function runRetention(
     sqlite.query("DELETE FROM rollup_hours WHERE funnel_id = :id AND hour < :hour"),
     sqlite.query("DELETE FROM rollup_revenue WHERE funnel_id = :id AND hour < :hour"),
   ];
+  // journey_events holds a row per event: deleted a day at a time, like the events.
+  const firstJourneyDay = sqlite.query<{ day: number | null }, { id: string }>("SELECT min(day) AS day FROM journey_events WHERE funnel_id = :id");
+  const deleteJourneyDay = sqlite.query("DELETE FROM journey_events WHERE funnel_id = :id AND day = :day AND ts < :cutoff");
+  const forgetJourneyDays = sqlite.query("DELETE FROM journey_days WHERE funnel_id = :id AND day <= :day");
   const total: RetentionResult = { events: 0, sessions: 0 };
   for (const plan of plans) {
     const cutoff = now - plan.retention_days * DAY_MS;
@@ -61,6 +66,13 @@ export async function runRetention(
     }
     const hour = Math.floor(cutoff / HOUR_MS);
     for (const stmt of deleteRollups) stmt.run({ id: plan.id, hour });
+    const lastDay = Math.floor(cutoff / DAY_MS);
+    for (let day = firstJourneyDay.get({ id: plan.id })?.day ?? lastDay + 1; day <= lastDay; day++) {
+      if (stopped()) return total;
+      if (deleteJourneyDay.run({ id: plan.id, day, cutoff }).changes) await Bun.sleep(opts.pauseMs ?? 5);
+    }
+    // The day the cutoff falls in is rebuilt from what is left before it is read again.
+    forgetJourneyDays.run({ id: plan.id, day: lastDay });
   }
   return total;
 }
