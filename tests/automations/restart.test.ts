@@ -27,9 +27,11 @@ test("a receiver that is down through a restart of Aurea gets the delivery, once
   expect(pending.last.error).toContain("ECONNREFUSED");
   await first.stop();
 
+  // Back before the second server starts: its own listen on a random port could
+  // otherwise be handed this just-freed one.
+  receiver.listen(port);
   const second = await startHookServer({ dataDir });
   try {
-    receiver.listen(port);
     const [req] = await receiver.waitFor(1, 10_000);
     expect(() => new Webhook(rule.secret).verify(req.body, req.headers)).not.toThrow();
     expect(req.headers["webhook-id"]).toBe(pending.id);
