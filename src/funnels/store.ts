@@ -167,7 +167,7 @@ export function deleteFunnel(db: Db, id: string): boolean {
   return deleted;
 }
 
-// Every ingest request authenticates: prepare the lookup once per database.
+// Every read API request authenticates (ingest keeps its own copy, ingest/auth.ts): prepare the lookup once per database.
 const byIdStatements = new WeakMap<Db, { get(p: { id: string }): FunnelRow | undefined }>();
 
 function selectById(db: Db) {

@@ -48,7 +48,7 @@ export class IngestWorker {
   private running = false;
   private lastSync = 0;
   private lastClaimed = 0;
-  /** Processed in a commit that may not be durable yet: marked done after the next fsync. */
+  /** Processed in a commit that may not be durable yet: removed from the queue after the next fsync. */
   private unconfirmed: number[] = [];
   /** The batches the fsync in flight will confirm. */
   private syncingIds: number[] = [];
@@ -105,7 +105,7 @@ export class IngestWorker {
   }
 
   /**
-   * Makes every processed run durable, then marks its batches done. The fsync runs on
+   * Makes every processed run durable, then removes its batches from the queue. The fsync runs on
    * the I/O pool while processing goes on; runs committed meanwhile wait for the next.
    * Frames already checkpointed out of the WAL were synced into the database file by
    * the checkpoint itself.
