@@ -29,6 +29,8 @@ export interface Enriched {
   revenueMinor: number | null;
   currency: string | null;
   verified: boolean;
+  /** Sent with the secret key: from the founder's backend, or on behalf of a visitor. */
+  bySecretKey: boolean;
 }
 
 export type DropReason = "bot";
@@ -101,5 +103,6 @@ export function enrichEvent(
     revenueMinor,
     currency: e.revenue?.currency ?? null,
     verified: facts.keyKind === "secret" && e.type === "conversion",
+    bySecretKey: facts.keyKind === "secret",
   };
 }

@@ -23,8 +23,9 @@ export interface SessionRow extends SessionAttribution {
 interface SessionDelta {
   funnel: string;
   id: string;
-  minTs: number;
-  maxTs: number;
+  /** Null while only server-side events joined: they do not move the visit's bounds. */
+  minTs: number | null;
+  maxTs: number | null;
   firstViewTs: number | null;
   firstViewPath: string | null;
   lastViewTs: number | null;
@@ -44,6 +45,16 @@ export function newSessionId(): string {
 
 export function isEngaging(type: string, name: string): boolean {
   return type !== "page_view" && !PASSIVE_EVENTS.has(name);
+}
+
+/**
+ * Whether an event is the visitor browsing, so it may stretch the visit. A conversion,
+ * identify or custom event from the founder's backend (secret key) often arrives minutes
+ * after the visitor left: it joins the visit for attribution, not its duration.
+ * Page views sent with the secret key on behalf of a visitor still count as browsing.
+ */
+export function isBrowsing(type: string, bySecretKey: boolean): boolean {
+  return type === "page_view" || !bySecretKey;
 }
 
 export class SessionWriter {
@@ -79,9 +90,9 @@ export class SessionWriter {
       `UPDATE sessions SET
         entry_path = CASE WHEN $firstViewTs IS NOT NULL AND $firstViewTs < started_at THEN $firstViewPath ELSE entry_path END,
         exit_path = CASE WHEN $lastViewTs IS NOT NULL AND $lastViewTs >= last_at THEN $lastViewPath ELSE exit_path END,
-        started_at = min(started_at, $minTs),
-        last_at = max(last_at, $maxTs),
-        duration_ms = max(last_at, $maxTs) - min(started_at, $minTs),
+        started_at = min(started_at, coalesce($minTs, started_at)),
+        last_at = max(last_at, coalesce($maxTs, last_at)),
+        duration_ms = max(last_at, coalesce($maxTs, last_at)) - min(started_at, coalesce($minTs, started_at)),
         pageviews = pageviews + $views,
         events = events + $events,
         bounce = CASE WHEN bounce = 1 AND pageviews + $views <= 1 AND $engaging = 0 THEN 1 ELSE 0 END,
@@ -161,15 +172,18 @@ export class SessionWriter {
   /** Adds an event to a known session; written by flush(), once per session per batch. */
   fold(p: { funnelId: string; id: string; anonymousId: string; existing: SessionRow; contactId: number | null; ts: number; type: string; name: string; en: Enriched }): void {
     const e = p.existing;
-    this.remember(p.funnelId, p.anonymousId, { ...e, lastAt: Math.max(e.lastAt, p.ts), startedAt: Math.min(e.startedAt, p.ts) });
+    const browsing = isBrowsing(p.type, p.en.bySecretKey);
+    if (browsing) this.remember(p.funnelId, p.anonymousId, { ...e, lastAt: Math.max(e.lastAt, p.ts), startedAt: Math.min(e.startedAt, p.ts) });
     const key = `${p.funnelId}\u0000${p.id}`;
     let d = this.pending.get(key);
     if (!d) {
-      d = { funnel: p.funnelId, id: p.id, minTs: p.ts, maxTs: p.ts, firstViewTs: null, firstViewPath: null, lastViewTs: null, lastViewPath: null, views: 0, events: 0, engaging: 0, contact: null, conversions: 0, revenue: null };
+      d = { funnel: p.funnelId, id: p.id, minTs: null, maxTs: null, firstViewTs: null, firstViewPath: null, lastViewTs: null, lastViewPath: null, views: 0, events: 0, engaging: 0, contact: null, conversions: 0, revenue: null };
       this.pending.set(key, d);
     }
-    d.minTs = Math.min(d.minTs, p.ts);
-    d.maxTs = Math.max(d.maxTs, p.ts);
+    if (browsing) {
+      d.minTs = d.minTs === null ? p.ts : Math.min(d.minTs, p.ts);
+      d.maxTs = d.maxTs === null ? p.ts : Math.max(d.maxTs, p.ts);
+    }
     d.events++;
     if (p.type === "page_view") {
       d.views++;
