@@ -17,8 +17,16 @@ const SESSIONS_PER_PAGE = 250;
 const CONTACTS_PER_PAGE = 500;
 
 const iso = (ms: number) => new Date(ms).toISOString();
-const money = (byCurrency: Record<string, number>) =>
-  Object.entries(byCurrency).map(([c, v]) => `${v} ${c}`).join("; ");
+/**
+ * Revenue as a number and its currency, like events.csv, so spreadsheets can sum it:
+ * the largest currency in those two cells; any others (rare) as "10 GBP; 5 EUR" beside.
+ */
+function moneyCells(byCurrency: Record<string, number>): [number | null, string | null, string | null] {
+  const entries = Object.entries(byCurrency).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+  if (!entries.length) return [null, null, null];
+  const others = entries.slice(1).map(([c, v]) => `${v} ${c}`).join("; ");
+  return [entries[0][1], entries[0][0], others || null];
+}
 
 export function exportCsv(sqlite: Database, kind: ExportKind, scope: Scope, tz: string): ReadableStream<Uint8Array> {
   const local = localTimeFormatter(scope.from - DAY_MS, scope.to + DAY_MS, tz);
@@ -85,7 +93,7 @@ function* eventChunks(sqlite: Database, scope: Scope, local: (ms: number) => str
 const SESSION_HEADER = [
   "session_id", "visitor_id", "contact_id", "contact_email", "started_utc", "started_local", "duration_seconds", "entry_page", "exit_page",
   "pageviews", "events", "bounced", "channel", "referrer", "utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content",
-  "click_id", "browser", "os", "device", "country", "region", "city", "converted", "conversions", "revenue",
+  "click_id", "browser", "os", "device", "country", "region", "city", "converted", "conversions", "revenue", "currency", "other_revenue",
 ];
 
 function* sessionChunks(sqlite: Database, scope: Scope, local: (ms: number) => string): Generator<string> {
@@ -96,7 +104,7 @@ function* sessionChunks(sqlite: Database, scope: Scope, local: (ms: number) => s
       out += csvRow([
         s.id, s.anonymousId, s.contactId, s.contactEmail, iso(s.startedAt), local(s.startedAt), s.durationSeconds, s.entryPath, s.exitPath,
         s.pageviews, s.events, s.bounce, s.channel, s.referrerHost, s.utm_source, s.utm_medium, s.utm_campaign, s.utm_term, s.utm_content,
-        s.clickId, s.browser, s.os, s.device, s.country, s.region, s.city, s.converted, s.conversions, money(s.revenue),
+        s.clickId, s.browser, s.os, s.device, s.country, s.region, s.city, s.converted, s.conversions, ...moneyCells(s.revenue),
       ]);
     }
     yield out;
@@ -105,7 +113,7 @@ function* sessionChunks(sqlite: Database, scope: Scope, local: (ms: number) => s
 
 const CONTACT_HEADER = [
   "contact_id", "email", "name", "user_id", "first_seen_utc", "first_seen_local", "last_seen_utc", "last_seen_local", "first_channel",
-  "first_source", "sessions", "conversions", "revenue", "traits",
+  "first_source", "sessions", "conversions", "revenue", "currency", "other_revenue", "traits",
 ];
 
 function* contactChunks(sqlite: Database, scope: Scope, local: (ms: number) => string): Generator<string> {
@@ -125,7 +133,7 @@ function* contactChunks(sqlite: Database, scope: Scope, local: (ms: number) => s
 function contactCells(c: ContactRow, local: (ms: number) => string): string {
   return csvRow([
     c.id, c.email, c.name, c.userId, iso(c.firstSeen), local(c.firstSeen), iso(c.lastSeen), local(c.lastSeen), c.firstChannel,
-    c.firstSource, c.sessions, c.conversions, money(c.revenue), JSON.stringify(c.traits),
+    c.firstSource, c.sessions, c.conversions, ...moneyCells(c.revenue), JSON.stringify(c.traits),
   ]);
 }
 

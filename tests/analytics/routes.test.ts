@@ -212,6 +212,19 @@ describe("export", () => {
     expect((await get(`${f.base}/export/everything.csv`)).status).toBe(404);
   });
 
+  test("sessions and contacts CSV give revenue as a number and a currency, like events.csv", async () => {
+    const rows = (csv: string) => {
+      const [head, ...lines] = csv.trim().split("\r\n").map((l) => l.split(","));
+      return lines.map((cells) => Object.fromEntries(head.map((h, i) => [h, cells[i]])));
+    };
+    const sessions = rows(await (await get(`${f.base}/export/sessions.csv?range=today`)).text());
+    expect(sessions.find((s) => s.session_id === "s-ana")).toMatchObject({ revenue: "49", currency: "EUR", other_revenue: "" });
+    expect(sessions.find((s) => s.session_id === "s-cleo")).toMatchObject({ revenue: "100", currency: "USD" });
+    expect(sessions.find((s) => s.session_id === "s-ben")).toMatchObject({ revenue: "", currency: "" });
+    const contacts = rows(await (await get(`${f.base}/export/contacts.csv?range=today`)).text());
+    expect(contacts.find((c) => c.email === "cleo@example.com")).toMatchObject({ revenue: "100", currency: "USD" });
+  });
+
   test("cells that look like formulas are neutralised", async () => {
     await sendSecret(f, [{ id: eventId(), type: "track", name: "=HYPERLINK(\"http://evil\",\"x\")", anonymousId: "anon-ben", sessionId: "s-ben", props: { note: "+cmd|' /C calc'!A0", at: "@SUM(1)" } }]);
     await waitFor(f, 10);
