@@ -4,6 +4,8 @@ import { ConfigError, DATA_FLAG, parseFlags, resolveDataDir } from "../config";
 import { openStore } from "../db/open";
 import { seedDemo } from "../demo/seed";
 import { DEMO_ORIGIN } from "../demo/generate";
+import { demoSteps } from "../demo/steps";
+import { getSteps, saveSteps } from "../funnels/steps-definition";
 import { createFunnel, getFunnel } from "../funnels/store";
 import type { Command } from "./commands";
 
@@ -45,13 +47,16 @@ export const seedDemoCommand: Command = {
       // A fresh seed each run unless given, so seeding a funnel twice adds new visits.
       const seed = (flags.seed as number | undefined) ?? Math.floor(Math.random() * 2 ** 31);
       const r = seedDemo(store.sqlite, funnelId, { events, days, now: Date.now(), seed });
-      if (flags.json) console.log(JSON.stringify({ ...r, ...(keys ?? {}) }));
+      // Steps the founder already defined stay as they are.
+      const stepsAdded = !getSteps(store.db, funnelId) && saveSteps(store.db, funnelId, demoSteps());
+      if (flags.json) console.log(JSON.stringify({ ...r, stepsAdded, ...(keys ?? {}) }));
       else {
         console.log(
           `Seeded funnel ${r.funnelId}: ${r.events.toLocaleString("en-US")} events, ${r.sessions.toLocaleString("en-US")} visits, ` +
             `${r.visitors.toLocaleString("en-US")} visitors, ${r.contacts.toLocaleString("en-US")} contacts over ${days} days ` +
             `in ${((r.ms + r.rollupMs) / 1000).toFixed(1)} s (rows ${(r.ms / 1000).toFixed(1)} s, dashboard rollups ${(r.rollupMs / 1000).toFixed(1)} s).`,
         );
+        if (stepsAdded) console.log(`  steps: ${demoSteps().steps.map((s) => s.name).join(" → ")} (the Steps tab)`);
         if (keys) console.log(`  public key: ${keys.publicKey}\n  secret key: ${keys.secretKey}   (shown once)`);
         console.log(`  open /funnels/${r.funnelId} in the dashboard`);
       }

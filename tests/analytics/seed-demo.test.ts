@@ -1,7 +1,9 @@
 // aurea seed-demo: realistic demo data straight into the tables, rollups built.
 import { afterAll, expect, test } from "bun:test";
 import { rmSync } from "node:fs";
+import { stepsReport } from "../../src/analytics/steps-report";
 import { openStore } from "../../src/db/open";
+import { getSteps, parseSteps, saveSteps } from "../../src/funnels/steps-definition";
 import { runCli } from "../helpers/process";
 import { tempDir } from "../helpers/server";
 
@@ -38,6 +40,14 @@ test("--create makes a funnel full of varied, realistic traffic", async () => {
     expect(one("SELECT count(*) AS n FROM contact_visitors WHERE funnel_id = ?")).toBeGreaterThanOrEqual(out.contacts);
     // Identified visitors' earlier events were back-filled with their contact.
     expect(one("SELECT count(*) AS n FROM events e JOIN contact_visitors v USING (funnel_id, anonymous_id) WHERE e.funnel_id = ? AND e.contact_id IS NULL")).toBe(0);
+    // A step definition the demo traffic walks through, so the Steps tab has a report.
+    expect(out.stepsAdded).toBe(true);
+    const def = getSteps(store.db, out.funnelId)!;
+    expect(def.steps.map((s) => s.name)).toEqual(["Pricing", "Checkout", "Checkout started", "Purchase"]);
+    const now = Date.now();
+    const report = stepsReport(store.sqlite, out.funnelId, def, { from: now - 11 * 86_400_000, to: now + 3_600_000, now });
+    for (const s of report.steps) expect(s.visitors).toBeGreaterThan(0);
+    expect(report.steps[3].visitors).toBeLessThan(report.steps[0].visitors);
     expect(one("SELECT count(*) AS n FROM rollup_built WHERE funnel_id = ?")).toBe(1);
     expect(one("SELECT count(*) AS n FROM rollup_hours WHERE funnel_id = ?")).toBeGreaterThan(0);
   } finally {
@@ -47,9 +57,19 @@ test("--create makes a funnel full of varied, realistic traffic", async () => {
 
 test("--funnel adds to an existing funnel; bad flags say what is wrong", async () => {
   const made = JSON.parse((await runCli(["funnel", "create", "--name", "Mine", "--url", "https://mine.example", "--json", "--data", dir])).stdout);
+  const mine = { window: "1d", order: "sequential", steps: [{ name: "Home", page: "/" }, { name: "Docs", page: "/docs" }] };
+  const before = openStore(dir);
+  const parsed = parseSteps(mine);
+  if (!parsed.ok) throw new Error("test steps do not parse");
+  saveSteps(before.db, made.id, parsed.value);
+  before.close();
   const r = await runCli(["seed-demo", "--funnel", made.id, "--events", "500", "--days", "3", "--data", dir]);
   expect(r.code).toBe(0);
   expect(r.stdout).toContain(`Seeded funnel ${made.id}`);
+  expect(r.stdout).not.toContain("steps:");
+  const after = openStore(dir);
+  expect(getSteps(after.db, made.id)?.steps.map((s) => s.name)).toEqual(["Home", "Docs"]);
+  after.close();
   for (const [args, message] of [
     [[], "give --funnel ID"],
     [["--funnel", "fn_nope"], "no funnel with id fn_nope"],
