@@ -1,7 +1,7 @@
-// aurea funnel create | list | rotate-keys
+// aurea funnel create | list | rotate-keys | rotate-public-key
 import { ConfigError, DATA_FLAG, parseFlags, resolveDataDir, type ParsedFlags } from "../config";
 import { openStore } from "../db/open";
-import { createFunnel, FunnelInputError, getFunnel, listFunnels, rotateKeys } from "../funnels/store";
+import { createFunnel, FunnelInputError, getFunnel, listFunnels, rotateKeys, rotatePublicKey } from "../funnels/store";
 import type { Command } from "./commands";
 import { funnelSteps } from "./funnel-steps";
 
@@ -63,11 +63,16 @@ const sub: Record<string, (flags: ParsedFlags) => number> = {
     return withStore(flags, ({ db }) => {
       const all = listFunnels(db).map((f) => ({
         id: f.id, name: f.name, url: f.url, origins: f.origins,
-        publicKeyPrefix: f.publicKeyPrefix, secretKeyPrefix: f.secretKeyPrefix, createdAt: new Date(f.createdAt).toISOString(),
+        publicKey: f.publicKey, publicKeyPrefix: f.publicKeyPrefix, secretKeyPrefix: f.secretKeyPrefix, createdAt: new Date(f.createdAt).toISOString(),
       }));
       if (flags.json) console.log(JSON.stringify(all));
       else if (!all.length) console.log("No funnels yet. Create one: aurea funnel create --name NAME --url URL");
-      else for (const f of all) console.log(`${f.id}  ${f.name}  ${f.url}  keys ${f.publicKeyPrefix} ${f.secretKeyPrefix}`);
+      else {
+        for (const f of all) {
+          const pk = f.publicKey ?? `${f.publicKeyPrefix} (only the start is known: aurea funnel rotate-public-key ${f.id})`;
+          console.log(`${f.id}  ${f.name}  ${f.url}  public key ${pk}  secret key ${f.secretKeyPrefix}`);
+        }
+      }
       return 0;
     });
   },
@@ -85,15 +90,30 @@ const sub: Record<string, (flags: ParsedFlags) => number> = {
       return 0;
     });
   },
+  "rotate-public-key"(flags) {
+    const id = flags._[1];
+    if (!id) throw new ConfigError("funnel rotate-public-key: give the funnel id (see `aurea funnel list`)");
+    return withStore(flags, ({ db }) => {
+      if (!getFunnel(db, id)) throw new ConfigError(`funnel rotate-public-key: no funnel with id ${id}`);
+      const publicKey = rotatePublicKey(db, id)!;
+      if (flags.json) console.log(JSON.stringify({ id, publicKey }));
+      else {
+        console.log("New public key. The old one no longer works: update data-key on every page now. The secret key is unchanged.");
+        console.log(`  id:          ${id}`);
+        console.log(`  public key:  ${publicKey}   (goes in your page: data-key)`);
+      }
+      return 0;
+    });
+  },
 };
 
 export const funnelCommand: Command = {
-  summary: "register funnels, list them, rotate their keys",
+  summary: "register funnels, list them, rotate their keys (or the public key alone)",
   async run(argv) {
     const flags = parseFlags(argv, FLAGS);
     const action = flags._[0];
     const fn = action ? sub[action] : undefined;
-    if (!fn) throw new ConfigError(`funnel: expected create, list or rotate-keys${action ? `, got "${action}"` : ""}`);
+    if (!fn) throw new ConfigError(`funnel: expected create, list, rotate-keys or rotate-public-key${action ? `, got "${action}"` : ""}`);
     return fn(flags);
   },
 };

@@ -33,6 +33,8 @@ Example: aurea serve --port 8080 --data /var/lib/aurea`,
 aurea funnel list [--json]
 aurea funnel rotate-keys ID [--json]
   New public and secret keys; the old ones stop working at once.
+aurea funnel rotate-public-key ID [--json]
+  A new public key alone (the secret key is unchanged); update data-key on your pages.
 aurea funnel steps ID [--file steps.json | --file -] [--json]
   Without --file, print the funnel's steps as JSON; with it, validate and save them
   (nothing is saved if any step is wrong). Shape: the README, "Funnel steps"

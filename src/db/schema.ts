@@ -19,6 +19,8 @@ export const funnels = sqliteTable("funnels", {
   origins: text("origins").notNull(),
   publicKeyHash: text("public_key_hash").notNull().unique(),
   publicKeyPrefix: text("public_key_prefix").notNull(),
+  /** The public key in clear (it is in page source by design); null for funnels made before it was kept. */
+  publicKey: text("public_key"),
   secretKeyHash: text("secret_key_hash").notNull().unique(),
   secretKeyPrefix: text("secret_key_prefix").notNull(),
   /** JSON object of SDK auto-capture choices made when the funnel was registered. */

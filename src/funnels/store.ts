@@ -13,6 +13,8 @@ export interface Funnel {
   description: string;
   url: string;
   origins: string[];
+  /** The full public key; null for funnels made before it was kept in clear (only its hash is known). */
+  publicKey: string | null;
   publicKeyPrefix: string;
   secretKeyPrefix: string;
   capture: Record<string, boolean>;
@@ -36,6 +38,7 @@ export function toFunnel(row: FunnelRow): Funnel {
     description: row.description,
     url: row.url,
     origins: JSON.parse(row.origins) as string[],
+    publicKey: row.publicKey,
     publicKeyPrefix: row.publicKeyPrefix,
     secretKeyPrefix: row.secretKeyPrefix,
     capture: JSON.parse(row.capture) as Record<string, boolean>,
@@ -90,8 +93,7 @@ export function createFunnel(db: Db, input: FunnelInput, now = Date.now()): { fu
       description: input.description?.trim() ?? "",
       url: valid.url,
       origins: JSON.stringify(valid.origins),
-      publicKeyHash: hashKey(publicKey),
-      publicKeyPrefix: keyPrefix(publicKey),
+      ...publicKeyColumns(publicKey),
       secretKeyHash: hashKey(secretKey),
       secretKeyPrefix: keyPrefix(secretKey),
       capture: JSON.stringify(input.capture ?? {}),
@@ -118,8 +120,7 @@ export function rotateKeys(db: Db, id: string): IssuedKeys | null {
   const updated = db
     .update(funnels)
     .set({
-      publicKeyHash: hashKey(publicKey),
-      publicKeyPrefix: keyPrefix(publicKey),
+      ...publicKeyColumns(publicKey),
       secretKeyHash: hashKey(secretKey),
       secretKeyPrefix: keyPrefix(secretKey),
     })
@@ -128,6 +129,19 @@ export function rotateKeys(db: Db, id: string): IssuedKeys | null {
     .get();
   touchStamp(stampPathOfDb(db));
   return updated ? { publicKey, secretKey } : null;
+}
+
+/** A new public key alone (the secret key keeps working); pages must be updated with it. */
+export function rotatePublicKey(db: Db, id: string): string | null {
+  const publicKey = newKey("public");
+  const updated = db.update(funnels).set(publicKeyColumns(publicKey)).where(eq(funnels.id, id)).returning({ id: funnels.id }).get();
+  touchStamp(stampPathOfDb(db));
+  return updated ? publicKey : null;
+}
+
+/** The public key is not a secret (it is in page source): kept in clear, plus the hash ingest looks it up by. */
+function publicKeyColumns(publicKey: string) {
+  return { publicKey, publicKeyHash: hashKey(publicKey), publicKeyPrefix: keyPrefix(publicKey) };
 }
 
 export function updateFunnel(

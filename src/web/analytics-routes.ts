@@ -11,7 +11,7 @@ import { HttpError } from "../ingest/errors";
 import { onboarding } from "../../views/analytics/empty";
 import { page } from "../../views/layout";
 import { publicOrigin } from "./auth/cookies";
-import { requireUser } from "./auth/guard";
+import { isOwner, requireUser } from "./auth/guard";
 import { PRIVATE_PAGE_HEADERS } from "./auth/security-headers";
 import { contactPage, contactsPage, sessionPage, sessionsPage } from "./pages/analytics/lists";
 import { chartPartial, eventPropsPartial, livePartial, overviewBody, panelPartial } from "./pages/analytics/overview";
@@ -31,7 +31,7 @@ export function analyticsRoutes(ctx: AppContext) {
         const funnel = { id: r.funnel.id, name: r.funnel.name };
         const body =
           r.funnel.firstEventAt === null
-            ? onboarding({ origin: publicOrigin(request, ctx.config), funnel: r.funnel })
+            ? onboarding({ origin: publicOrigin(request, ctx.config), funnel: r.funnel, csrfToken, canEdit: isOwner(user) })
             : overviewBody(reader, r);
         return privateHtml(page({ title: "Overview", user, csrfToken, funnel, active: "overview", body }));
       }),

@@ -23,12 +23,35 @@ test("funnel create --json prints exactly one object with both keys", async () =
   expect(listed[0].secretKeyPrefix).toBe(`${f.secretKey.slice(0, 11)}…`);
 });
 
-test("keys are stored hashed", async () => {
+test("the secret key is stored hashed; the public key (in page source anyway) in clear, listed in full", async () => {
   const data = tempDir();
   const f = JSON.parse((await runCli(["funnel", "create", "--name", "H", "--url", "https://h.example", "--data", data, "--json"])).stdout);
   const bytes = await Bun.file(join(data, "aurea.db")).text();
   expect(bytes).not.toContain(f.secretKey);
-  expect(bytes).not.toContain(f.publicKey);
+  expect(bytes).toContain(f.publicKey);
+  const list = await runCli(["funnel", "list"], { env: { AUREA_DATA_DIR: data } });
+  expect(list.stdout).toContain(`public key ${f.publicKey}`);
+  expect(list.stdout).not.toContain(f.secretKey);
+  expect(JSON.parse((await runCli(["funnel", "list", "--json", "--data", data])).stdout)[0].publicKey).toBe(f.publicKey);
+});
+
+test("a funnel made before public keys were kept: list says so; rotate-public-key gives a new one, the secret key unchanged", async () => {
+  const data = tempDir();
+  const f = JSON.parse((await runCli(["funnel", "create", "--name", "Old", "--url", "https://old.example", "--data", data, "--json"])).stdout);
+  const { Database } = await import("bun:sqlite");
+  const sqlite = new Database(join(data, "aurea.db"));
+  sqlite.run("UPDATE funnels SET public_key = NULL");
+  sqlite.close();
+  const list = await runCli(["funnel", "list", "--data", data]);
+  expect(list.stdout).toContain(`${f.publicKey.slice(0, 11)}… (only the start is known: aurea funnel rotate-public-key ${f.id})`);
+  const r = await runCli(["funnel", "rotate-public-key", f.id, "--data", data, "--json"]);
+  expect(r.code).toBe(0);
+  const { publicKey } = JSON.parse(r.stdout);
+  expect(publicKey).toMatch(/^pk_/);
+  expect(publicKey).not.toBe(f.publicKey);
+  const listed = JSON.parse((await runCli(["funnel", "list", "--json", "--data", data])).stdout)[0];
+  expect(listed.publicKey).toBe(publicKey);
+  expect(listed.secretKeyPrefix).toBe(`${f.secretKey.slice(0, 11)}…`);
 });
 
 test("--origin may repeat; rotate-keys works while the server runs and the old keys stop working", async () => {
@@ -64,6 +87,7 @@ test.each([
   [["funnel", "create", "--name", "x", "--url", "ftp://x"], /must start with http/],
   [["funnel", "create", "--url", "https://x.example"], /--name is required/],
   [["funnel", "rotate-keys", "fn_nope"], /no funnel with id fn_nope/],
+  [["funnel", "rotate-public-key", "fn_nope"], /no funnel with id fn_nope/],
   [["frobnicate"], /unknown command "frobnicate"/],
 ])("aurea %p fails with one clear line", async (args, message) => {
   const data = join(tempDir(), "fresh");

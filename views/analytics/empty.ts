@@ -1,23 +1,24 @@
 // What a funnel shows before its first event: how to install, and a live check.
-import { codeBlock } from "../components";
+import type { Funnel } from "../../src/funnels/store";
 import { html, type SafeHtml } from "../html";
+import { scriptTagBlock } from "../pages/installation";
 import { installCheck } from "../pages/register";
 import { funnelBase } from "./links";
 
 export interface OnboardingInput {
   origin: string;
-  funnel: { id: string; name: string; url: string; publicKeyPrefix: string };
+  funnel: Funnel;
+  csrfToken: string;
+  canEdit: boolean;
 }
 
 export function onboarding(o: OnboardingInput): SafeHtml {
   const f = o.funnel;
-  const snippet = `<script defer src="${o.origin}/sdk.js" data-funnel-id="${f.id}" data-key="${f.publicKeyPrefix.replace(/…$/, "")}…"></script>`;
   return html`<div class="empty-state onboarding" id="analytics">
     <h2>No events yet for ${f.name}</h2>
     <div class="empty-body">
-      <p>Add the script to every page of <strong>${f.url}</strong> (before <code>&lt;/head&gt;</code>). Use the full public key
-        shown when you registered the funnel; lost it? <a href="${funnelBase(f.id)}/settings#keys">Rotate the keys in Settings</a>.</p>
-      ${codeBlock("install-snippet", snippet, "Script tag")}
+      <p>Add the script to every page of <strong>${f.url}</strong> (before <code>&lt;/head&gt;</code>):</p>
+      ${scriptTagBlock({ ...o, back: "overview" })}
       <p>Then open your site in a browser. This page starts counting as soon as the first event arrives:</p>
       ${installCheck(f.id, false)}
       <p class="hint">More ways to send events (ES module, server-side conversions with the secret key, curl) and the full

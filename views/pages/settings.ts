@@ -1,10 +1,10 @@
-// /funnels/:id/settings: details and retention, keys, install status, the
+// /funnels/:id/settings: details and retention, installation (installation.ts), keys, the
 // steps editor slot (loaded from the steps pages), and deleting the funnel.
 import type { Funnel } from "../../src/funnels/store";
-import { card, csrfField, formError } from "../components";
+import { card, copyField, csrfField, formError } from "../components";
 import { html, type SafeHtml } from "../html";
 import { page, type LayoutUser } from "../layout";
-import { installCheck } from "./register";
+import { installationCard } from "./installation";
 
 export interface SettingsValues {
   name: string;
@@ -65,9 +65,11 @@ function keysCard(f: Funnel, csrfToken: string, canEdit: boolean): SafeHtml {
     id: "keys",
     body: html`<div id="keys-panel">
       <div class="copy-field"><span class="copy-label">Funnel id</span><code>${f.id}</code><span></span></div>
-      <div class="copy-field"><span class="copy-label">Public key</span><code>${f.publicKeyPrefix}</code><span></span></div>
+      ${f.publicKey
+        ? copyField("key-public", "Public key", f.publicKey)
+        : html`<div class="copy-field"><span class="copy-label">Public key</span><code>${f.publicKeyPrefix}</code><span></span></div>`}
       <div class="copy-field"><span class="copy-label">Secret key</span><code>${f.secretKeyPrefix}</code><span></span></div>
-      <p class="hint">Keys are stored hashed and shown only when made. The public key is also in your pages' source (data-key).</p>
+      <p class="hint">The public key is not a secret: it is in your pages' source (data-key). The secret key is stored hashed and shown only when made.</p>
       ${canEdit
         ? html`<form method="post" action="${action}" hx-post="${action}" hx-target="#keys-panel" hx-swap="innerHTML"
               hx-confirm="Rotate the keys? The current public and secret keys stop working at once: update your pages and servers right after.">
@@ -88,7 +90,7 @@ function deleteCard(f: Funnel, csrfToken: string): SafeHtml {
   });
 }
 
-export function settingsPage(opts: { user: LayoutUser; csrfToken: string; funnel: Funnel; canEdit: boolean }): SafeHtml {
+export function settingsPage(opts: { user: LayoutUser; csrfToken: string; funnel: Funnel; canEdit: boolean; origin: string }): SafeHtml {
   const f = opts.funnel;
   const id = encodeURIComponent(f.id);
   return page({
@@ -99,8 +101,7 @@ export function settingsPage(opts: { user: LayoutUser; csrfToken: string; funnel
     active: "settings",
     body: html`<div class="page-head"><div><h1>Settings</h1>${opts.canEdit ? "" : html`<p class="muted">You can view these settings; only an owner can change them.</p>`}</div></div>
       ${card({ title: "Funnel", body: detailsForm({ funnelId: f.id, csrfToken: opts.csrfToken, values: settingsValues(f), canEdit: opts.canEdit }) })}
-      ${card({ title: "Installation", id: "install", body: html`${installCheck(f.id, f.firstEventAt !== null)}
-        <p class="hint">Lost the snippet? Rotate the keys below to see it again with new keys.</p>` })}
+      ${installationCard({ origin: opts.origin, funnel: f, csrfToken: opts.csrfToken, canEdit: opts.canEdit, back: "settings" })}
       ${keysCard(f, opts.csrfToken, opts.canEdit)}
       <section id="steps-settings" class="card" aria-label="Funnel steps" hx-get="/funnels/${id}/steps/editor" hx-trigger="load" hx-swap="innerHTML">
         <div class="card-body muted">Loading the steps editor…</div>

@@ -11,7 +11,7 @@ export interface SnippetInput {
   capture: CaptureChoices;
 }
 
-export function scriptTagSnippet(s: SnippetInput): string {
+export function scriptTagSnippet(s: Pick<SnippetInput, "origin" | "funnelId" | "publicKey" | "capture">): string {
   const off = disabledCaptures(s.capture).map((k) => ` data-${k}="false"`).join("");
   return `<script defer src="${s.origin}/sdk.js" data-funnel-id="${s.funnelId}" data-key="${s.publicKey}"${off}></script>`;
 }

@@ -2,7 +2,7 @@
 import { Elysia } from "elysia";
 import type { AppContext } from "../../context";
 import { deleteFunnelData } from "../../funnels/delete";
-import { FunnelInputError, getFunnel, normaliseOrigin, rotateKeys, updateFunnel, type Funnel } from "../../funnels/store";
+import { FunnelInputError, getFunnel, normaliseOrigin, rotateKeys, rotatePublicKey, updateFunnel, type Funnel } from "../../funnels/store";
 import { card } from "../../../views/components";
 import { html, htmlResponse, type SafeHtml } from "../../../views/html";
 import { page } from "../../../views/layout";
@@ -68,7 +68,9 @@ export function settingsPages(ctx: AppContext) {
     .use(requireUser(ctx))
     .get(
       "/funnels/:id/settings",
-      withFunnel(({ user, csrfToken }, funnel) => htmlResponse(settingsPage({ user, csrfToken, funnel, canEdit: isOwner(user) }))),
+      withFunnel(({ user, csrfToken, request }, funnel) =>
+        htmlResponse(settingsPage({ user, csrfToken, funnel, canEdit: isOwner(user), origin: publicOrigin(request, ctx.config) })),
+      ),
     )
     .post(
       "/funnels/:id/settings",
@@ -78,7 +80,7 @@ export function settingsPages(ctx: AppContext) {
           const fragment = detailsForm({ funnelId: funnel.id, csrfToken, values: form.values, canEdit: true, error, saved });
           if (isHtmx(request)) return htmlResponse(fragment, status);
           if (status === 200) return new Response(null, { status: 303, headers: { location: `/funnels/${encodeURIComponent(funnel.id)}/settings` } });
-          return htmlResponse(settingsPage({ user, csrfToken, funnel, canEdit: true }), status);
+          return htmlResponse(settingsPage({ user, csrfToken, funnel, canEdit: true, origin: publicOrigin(request, ctx.config) }), status);
         };
         if (form.error) return reply(422, form.error);
         try {
@@ -117,6 +119,16 @@ export function settingsPages(ctx: AppContext) {
         });
         if (isHtmx(request)) return htmlResponse(panel);
         return htmlResponse(settingsPageWithPanel(user, csrfToken, funnel, panel));
+      }),
+    )
+    .post(
+      "/funnels/:id/rotate-public-key",
+      withFunnel(({ user, body }: { params: { id: string }; request: Request; user: DashboardUser; csrfToken: string; body: unknown }, funnel) => {
+        rotatePublicKey(db, funnel.id);
+        ctx.log(`dashboard: ${user.email} made a new public key for funnel ${funnel.id}`);
+        const base = `/funnels/${encodeURIComponent(funnel.id)}`;
+        const location = formField(body, "back") === "overview" ? base : `${base}/settings#install`;
+        return new Response(null, { status: 303, headers: { location } });
       }),
     )
     .post(

@@ -1,0 +1,58 @@
+// What a funnel needs to be installed, shared by Settings → Installation and the
+// empty overview: the full script tag (the public key is kept in clear), or, for a
+// funnel made before that, a way to get a new public key; and the live install check.
+import type { Funnel } from "../../src/funnels/store";
+import { codeBlock, csrfField } from "../components";
+import { html, type SafeHtml } from "../html";
+import { installCheck } from "./register";
+import { scriptTagSnippet } from "./snippets";
+
+export interface InstallationInput {
+  /** Aurea's origin as the browser sees it. */
+  origin: string;
+  funnel: Funnel;
+  csrfToken: string;
+  canEdit: boolean;
+  /** Where the "new public key" form returns to. */
+  back: "settings" | "overview";
+}
+
+/** The script tag with the full public key and the funnel's capture choices, or null when only the key's hash is known. */
+export function funnelScriptTag(origin: string, f: Funnel): string | null {
+  return f.publicKey ? scriptTagSnippet({ origin, funnelId: f.id, publicKey: f.publicKey, capture: f.capture }) : null;
+}
+
+export function scriptTagBlock(o: InstallationInput, id = "install-snippet"): SafeHtml {
+  const tag = funnelScriptTag(o.origin, o.funnel);
+  return tag ? codeBlock(id, tag, "Script tag") : newPublicKeyOffer(o);
+}
+
+/** For funnels registered before public keys were kept in clear: only a hash is known, so the tag cannot be shown. */
+export function newPublicKeyOffer(o: InstallationInput): SafeHtml {
+  const action = `/funnels/${encodeURIComponent(o.funnel.id)}/rotate-public-key`;
+  return html`<div class="alert warn" id="public-key-unknown">
+    <p>This funnel was registered before Aurea kept public keys, so only the start of its key is known
+      (<code>${o.funnel.publicKeyPrefix}</code>). Pages that already carry the full key keep working.</p>
+    ${o.canEdit
+      ? html`<form method="post" action="${action}">
+          ${csrfField(o.csrfToken)}<input type="hidden" name="back" value="${o.back}">
+          <p>Get a new public key to see the full script tag here. <strong>The current public key stops working at once:
+            update the script tag on every page right after.</strong> The secret key does not change.</p>
+          <button type="submit">New public key</button>
+        </form>`
+      : html`<p>An owner can get a new public key in Settings.</p>`}
+  </div>`;
+}
+
+/** Settings → Installation. */
+export function installationCard(o: InstallationInput): SafeHtml {
+  const f = o.funnel;
+  return html`<section class="card" id="install">
+    <header class="card-head"><h2>Installation</h2></header>
+    <div class="card-body">
+      <p>Add this to every page of the funnel, before <code>&lt;/head&gt;</code>:</p>
+      ${scriptTagBlock(o)}
+      ${installCheck(f.id, f.firstEventAt !== null)}
+    </div>
+  </section>`;
+}
