@@ -5,6 +5,7 @@ import type { Database } from "bun:sqlite";
 import { EVENT_VIEW_COLUMNS, toEventView, type EventRowRaw, type EventView } from "./event-list";
 import type { Filter } from "./filters";
 import { sessionWhere } from "./filters";
+import { AUTO_EVENT_NAMES } from "./event-kinds";
 import { DAY_MS, HOUR_MS } from "./timezone";
 
 export interface LiveEvent extends EventView {
@@ -23,9 +24,20 @@ export interface LiveResult {
 const LIVE_WINDOW_MS = 7 * DAY_MS;
 const COLUMNS = EVENT_VIEW_COLUMNS.split(",").map((c) => `e.${c.trim()}`).join(", ");
 
-export function liveEvents(sqlite: Database, funnelId: string, filters: Filter[], after: number | null, now: number, limit = 30): LiveResult {
+export interface LiveOptions {
+  limit?: number;
+  /** Leave out what the SDK captures by itself (scroll depth, section views, …). */
+  hideAuto?: boolean;
+}
+
+export function liveEvents(sqlite: Database, funnelId: string, filters: Filter[], after: number | null, now: number, opts: LiveOptions = {}): LiveResult {
+  const limit = opts.limit ?? 30;
   const parts = ["e.funnel_id = ?"];
   const params: (string | number)[] = [funnelId];
+  if (opts.hideAuto) {
+    parts.push(`NOT (e.type = 'track' AND e.name IN (${AUTO_EVENT_NAMES.map(() => "?").join(", ")}))`);
+    params.push(...AUTO_EVENT_NAMES);
+  }
   if (filters.length) {
     const where = sessionWhere({ funnelId, from: now - LIVE_WINDOW_MS, to: now + HOUR_MS, filters });
     parts.push(`e.session_id IN (SELECT s.id FROM sessions s WHERE ${where.sql})`);

@@ -95,7 +95,9 @@ describe("panels", () => {
     ["devices", "", ["Chrome"]],
     ["devices", "&dim=os", ["Windows"]],
     ["devices", "&dim=device", ["Desktop"]],
-    ["events", "", ["checkout_initiated", "purchase", "identify", 'id="event-props"']],
+    ["events", "", ["checkout_initiated", 'id="event-props"']],
+    ["events", "&kind=conversion", ["purchase"]],
+    ["events", "&kind=auto", ["identify"]],
   ])("%s%s", async (panel, extra, expected) => {
     const html = await text(`${f.base}/panels/${panel}?range=today${extra}`, true);
     expect(html).toContain(`id="panel-${panel}"`);

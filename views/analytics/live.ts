@@ -31,13 +31,21 @@ export function cursorInput(cursor: number, oob = false): SafeHtml {
   return html`<input type="hidden" id="live-cursor" name="after" value="${cursor}"${oob ? html` hx-swap-oob="true"` : ""}>`;
 }
 
-export function liveCard(state: ViewState, events: LiveEvent[], cursor: number, tz: string, now: number): SafeHtml {
+/** The live view's own setting: automatic events (scroll depth, section views, …) are hidden unless asked for. */
+export function liveExtra(showAuto: boolean): Record<string, string> {
+  return showAuto ? { auto: "show" } : {};
+}
+
+export function liveCard(state: ViewState, events: LiveEvent[], cursor: number, tz: string, now: number, showAuto = false): SafeHtml {
+  const toggle = subUrl(state, "/live", { extra: { card: "1", ...liveExtra(!showAuto) } });
   return html`<section class="card live" id="live" aria-labelledby="live-title">
     <header class="card-head"><h2 id="live-title"><span class="live-dot" aria-hidden="true"></span> Live events</h2>
-      <span class="muted small">Updates every 2 seconds${state.filters.length ? ", filtered" : ""}</span></header>
+      <span class="muted small">Updates every 2 seconds${state.filters.length ? ", filtered" : ""}${showAuto ? "" : ", automatic events hidden"}</span>
+      <button type="button" class="link small live-auto" hx-get="${toggle}" hx-target="#live" hx-swap="outerHTML" aria-pressed="${showAuto ? "true" : "false"}"
+        title="Automatic events: scroll_depth, section_view, form_submit, outbound_click">${showAuto ? "Hide automatic events" : "Show automatic events"}</button></header>
     <div class="card-body">
       ${cursorInput(cursor)}
-      <div hx-get="${subUrl(state, "/live")}" hx-include="#live-cursor" hx-trigger="every 2s" hx-target="#live-list" hx-swap="afterbegin"></div>
+      <div hx-get="${subUrl(state, "/live", { extra: liveExtra(showAuto) })}" hx-include="#live-cursor" hx-trigger="every 2s" hx-target="#live-list" hx-swap="afterbegin"></div>
       <ol id="live-list" class="live-list" aria-live="polite">${liveRows(state.funnelId, events, tz, now)}</ol>
       ${events.length ? "" : html`<p class="muted live-waiting">Waiting for events… they appear here as they arrive.</p>`}
     </div>

@@ -2,6 +2,7 @@
 // with tabs for their dimensions. Every row is a link that filters the whole page.
 import type { Breakdown } from "../../src/analytics/breakdown";
 import { DIMENSIONS, leafValue, type DimensionKey } from "../../src/analytics/dimensions";
+import { EVENT_KINDS, type EventKind } from "../../src/analytics/event-kinds";
 import { GEO_ATTRIBUTION } from "../../src/enrich/geo";
 import { mainCurrency, revenueTotal, type Revenue } from "../../src/analytics/tally";
 import { html, type SafeHtml } from "../html";
@@ -28,7 +29,7 @@ export const PANELS: Record<PanelId, PanelDef> = {
   pages: { id: "pages", title: "Pages", tabs: [{ dim: "page", label: "Top pages" }, { dim: "entry", label: "Entry pages" }, { dim: "exit", label: "Exit pages" }] },
   locations: { id: "locations", title: "Locations", tabs: [{ dim: "country", label: "Countries" }, { dim: "region", label: "Regions" }, { dim: "city", label: "Cities" }] },
   devices: { id: "devices", title: "Devices", tabs: [{ dim: "browser", label: "Browsers" }, { dim: "os", label: "Operating systems" }, { dim: "device", label: "Device types" }] },
-  events: { id: "events", title: "Custom events", tabs: [{ dim: "event", label: "Events" }] },
+  events: { id: "events", title: "Events", tabs: [{ dim: "event", label: "Events" }] },
 };
 
 export const PANEL_ORDER: PanelId[] = ["sources", "pages", "locations", "devices", "events"];
@@ -45,6 +46,19 @@ export function panelPlaceholder(state: ViewState, def: PanelDef): SafeHtml {
     <header class="card-head"><h2>${def.title}</h2></header>
     <div class="card-body"><p class="muted loading">Loading…</p></div>
   </section>`;
+}
+
+export const EVENT_KIND_LABELS: Record<EventKind, { label: string; hint: string }> = {
+  custom: { label: "Custom", hint: "Events your pages and backend send by name" },
+  conversion: { label: "Conversions", hint: "Conversions, by name" },
+  auto: { label: "Automatic", hint: "Captured by the SDK on its own (scroll depth, section views, form submits, outbound links) and identify" },
+};
+
+function eventKindTabs(state: ViewState, def: PanelDef, active: EventKind, counts: Record<EventKind, number>): SafeHtml {
+  return html`<nav class="panel-tabs" role="tablist" aria-label="${def.title}">
+    ${EVENT_KINDS.map((k) => html`<button type="button" role="tab" aria-selected="${k === active ? "true" : "false"}" title="${EVENT_KIND_LABELS[k].hint}"
+      hx-get="${subUrl(state, `/panels/${def.id}`, { extra: { kind: k } })}" hx-target="#panel-${def.id}" hx-swap="outerHTML">${EVENT_KIND_LABELS[k].label} <span class="muted">${formatCount(counts[k])}</span></button>`)}
+  </nav>`;
 }
 
 function tabs(state: ViewState, def: PanelDef, active: DimensionKey, available: DimensionKey[]): SafeHtml {
@@ -69,6 +83,8 @@ export interface PanelView {
   available: DimensionKey[];
   /** Nothing at all in this scope. */
   empty: boolean;
+  /** The events panel: which kind of events it lists, and how many names of each kind. */
+  eventKind?: { active: EventKind; counts: Record<EventKind, number> };
 }
 
 export function panel(state: ViewState, v: PanelView): SafeHtml {
@@ -107,6 +123,8 @@ export function panel(state: ViewState, v: PanelView): SafeHtml {
   });
   const body = v.empty
     ? emptyPanel(kind)
+    : v.eventKind && !data.rows.length
+      ? emptyEventKind(v.eventKind.active)
     : data.rows.length
       ? html`<div class="table-wrap"><table class="breakdown">
           <thead><tr><th scope="col">${DIMENSIONS[dim].label}</th>${header}</tr></thead>
@@ -115,7 +133,7 @@ export function panel(state: ViewState, v: PanelView): SafeHtml {
       : html`<p class="muted">Nothing here for this range and these filters.</p>`;
   const more =
     data.values > data.rows.length && v.limit < MAX_LIMIT
-      ? html`<button type="button" class="link small" hx-get="${subUrl(state, `/panels/${def.id}`, { extra: { dim, limit: String(MAX_LIMIT) } })}"
+      ? html`<button type="button" class="link small" hx-get="${subUrl(state, `/panels/${def.id}`, { extra: { dim, limit: String(MAX_LIMIT), ...(v.eventKind ? { kind: v.eventKind.active } : {}) } })}"
           hx-target="#panel-${def.id}" hx-swap="outerHTML">Show ${formatCount(Math.min(MAX_LIMIT, data.values) - data.rows.length)} more</button>`
       : data.values > data.rows.length
         ? html`<span class="muted small">Top ${data.rows.length} of ${formatCount(data.values)}: export CSV for all.</span>`
@@ -123,7 +141,7 @@ export function panel(state: ViewState, v: PanelView): SafeHtml {
   const geo = def.id === "locations" ? html`<a class="geo-credit" href="${GEO_ATTRIBUTION.href}" rel="noopener" target="_blank">${GEO_ATTRIBUTION.text}</a>` : "";
   return html`<section class="card panel" id="panel-${def.id}" data-dim="${dim}">
     <header class="card-head"><h2>${def.title}</h2></header>
-    ${tabs(state, def, dim, v.available)}
+    ${v.eventKind ? eventKindTabs(state, def, v.eventKind.active, v.eventKind.counts) : tabs(state, def, dim, v.available)}
     <div class="card-body">${body}${def.id === "events" ? html`<div id="event-props" class="event-props" aria-live="polite"></div>` : ""}</div>
     ${more || geo ? html`<footer class="panel-foot">${more}${geo}</footer>` : ""}
   </section>`;
@@ -145,6 +163,12 @@ function mergeRevenues(list: Revenue[]): Revenue {
     }
   }
   return out;
+}
+
+function emptyEventKind(kind: EventKind): SafeHtml {
+  if (kind === "custom") return emptyPanel("event");
+  if (kind === "conversion") return html`<p class="muted">No conversions in this range and with these filters.</p>`;
+  return html`<p class="muted">No automatic events in this range. Turn them on in Settings → Installation (auto-capture).</p>`;
 }
 
 function emptyPanel(kind: string): SafeHtml {

@@ -2,6 +2,7 @@
 // properties, and the live timeline's new rows.
 import { breakdown } from "../../../analytics/breakdown";
 import type { DimensionKey } from "../../../analytics/dimensions";
+import { EVENT_KINDS, eventKindOf, eventNameKinds, type EventKind } from "../../../analytics/event-kinds";
 import { eventProps } from "../../../analytics/event-props";
 import { liveEvents } from "../../../analytics/live-events";
 import { overview } from "../../../analytics/overview";
@@ -10,7 +11,7 @@ import { timeseries } from "../../../analytics/timeseries";
 import { HttpError } from "../../../ingest/errors";
 import { chartCard } from "../../../../views/analytics/chart";
 import { eventPropsView } from "../../../../views/analytics/event-props";
-import { cursorInput, liveRows } from "../../../../views/analytics/live";
+import { cursorInput, liveCard, liveRows } from "../../../../views/analytics/live";
 import { DEFAULT_LIMIT, MAX_LIMIT, panel, PANELS, type PanelId } from "../../../../views/analytics/panel";
 import { analyticsBody } from "../../../../views/analytics/page";
 import { html, type SafeHtml } from "../../../../views/html";
@@ -25,7 +26,7 @@ export function overviewBody(reader: AnalyticsReader, req: AnalyticsRequest): Sa
     period: req.period,
     overview: overview(reader, req.scope, req.period.previous, history, series.totalVisitors),
     series,
-    live: liveEvents(reader.sqlite, req.funnel.id, req.filters, null, req.now),
+    live: liveEvents(reader.sqlite, req.funnel.id, req.filters, null, req.now, { hideAuto: true }),
     now: req.now,
   });
 }
@@ -51,8 +52,28 @@ export function panelPartial(reader: AnalyticsReader, req: AnalyticsRequest, id:
   const limitRaw = one(query, "limit");
   const limit = limitRaw === undefined ? DEFAULT_LIMIT : Number(limitRaw);
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) throw new HttpError(400, "invalid_query", `limit: expected a whole number from 1 to ${MAX_LIMIT}`);
+  if (id === "events") return eventsPanel(reader, req, query, limit);
   const data = breakdown(reader, req.scope, dim, limit);
   return panel(req.state, { def, dim, data, limit, available, empty: data.totalVisits === 0 });
+}
+
+/** Event names are few: all are grouped, then split into custom, conversions and automatic. */
+const EVENT_NAMES_READ = 1000;
+
+function eventsPanel(reader: AnalyticsReader, req: AnalyticsRequest, query: Query, limit: number): SafeHtml {
+  const raw = one(query, "kind") ?? "custom";
+  if (!(EVENT_KINDS as readonly string[]).includes(raw)) throw new HttpError(400, "invalid_query", `kind: expected one of ${EVENT_KINDS.join(", ")}, got "${raw}"`);
+  const active = raw as EventKind;
+  const all = breakdown(reader, req.scope, "event", EVENT_NAMES_READ);
+  const kinds = eventNameKinds(reader.sqlite, req.funnel.id);
+  const counts: Record<EventKind, number> = { custom: 0, conversion: 0, auto: 0 };
+  const rows = all.rows.filter((r) => {
+    const k = eventKindOf(r.value, kinds);
+    counts[k]++;
+    return k === active;
+  });
+  const data = { ...all, rows: rows.slice(0, limit), values: rows.length };
+  return panel(req.state, { def: PANELS.events, dim: "event", data, limit, available: ["event"], empty: all.totalVisits === 0, eventKind: { active, counts } });
 }
 
 export function eventPropsPartial(reader: AnalyticsReader, req: AnalyticsRequest, query: Query): SafeHtml {
@@ -66,7 +87,14 @@ export function livePartial(reader: AnalyticsReader, req: AnalyticsRequest, quer
   const raw = one(query, "after");
   const after = raw === undefined || raw === "" ? null : Number(raw);
   if (after !== null && (!Number.isSafeInteger(after) || after < 0)) throw new HttpError(400, "invalid_query", "after: expected the cursor from the page");
-  const live = liveEvents(reader.sqlite, req.funnel.id, req.filters, after, req.now);
+  const auto = one(query, "auto");
+  if (auto !== undefined && auto !== "show" && auto !== "hide") throw new HttpError(400, "invalid_query", `auto: expected show or hide, got "${auto}"`);
+  const showAuto = auto === "show";
+  if (one(query, "card") === "1") {
+    const live = liveEvents(reader.sqlite, req.funnel.id, req.filters, null, req.now, { hideAuto: !showAuto });
+    return liveCard(req.state, live.events, live.cursor, req.tz, req.now, showAuto);
+  }
+  const live = liveEvents(reader.sqlite, req.funnel.id, req.filters, after, req.now, { hideAuto: !showAuto });
   if (!live.events.length) return after !== null && live.cursor !== after ? html`${cursorInput(live.cursor, true)}` : null;
   return html`${liveRows(req.funnel.id, live.events, req.tz, req.now, true)}${cursorInput(live.cursor, true)}`;
 }
