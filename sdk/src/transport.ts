@@ -1,5 +1,6 @@
 // One POST of a batch, and what to do next: done, retry (with the server's hint), or drop.
 import type { TrackResponse } from "./types";
+import { PREFIX } from "./util";
 
 export interface Outcome {
   /** Network error, 429 or 5xx: keep the events and retry later. */
@@ -23,5 +24,7 @@ export async function post(url: string, body: string): Promise<Outcome> {
   try {
     json = await res.json();
   } catch {}
+  // A wrong key or origin loses every event: say what to fix even without debug mode.
+  if (res.status == 401 || res.status == 403) console.warn(PREFIX, (json as { error?: { message?: string } }).error?.message);
   return res.ok && !json.rejected?.length ? {} : { message: res.status + " " + JSON.stringify(json) };
 }

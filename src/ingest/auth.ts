@@ -72,17 +72,21 @@ export function authenticate(cache: FunnelKeyCache, funnelId: string, key: strin
   if (!kind) throw new HttpError(401, "invalid_key", "the key must start with pk_ (public) or sk_ (secret)");
   const funnel = cache.get(funnelId);
   const expected = kind === "public" ? funnel?.publicKeyHash : funnel?.secretKeyHash;
-  if (!funnel || hashKey(key) !== expected) throw new HttpError(401, "invalid_key", `the ${kind} key is not valid for funnel ${funnelId}`);
+  if (!funnel) throw new HttpError(401, "invalid_key", `there is no funnel ${funnelId}: copy data-funnel-id from the funnel's Settings → Installation`);
+  if (hashKey(key) !== expected) {
+    const fix = kind === "public" ? "copy the script tag again from the funnel's Settings → Installation" : "use the secret key shown when the keys were last made";
+    throw new HttpError(401, "invalid_key", `the ${kind} key is not valid for funnel ${funnelId}: ${fix}`);
+  }
   return { funnel, kind };
 }
 
 export function checkOrigin(funnel: FunnelKeys, kind: KeyKind, origin: string | null): void {
   if (kind === "secret") return;
   if (!origin) {
-    throw new HttpError(403, "origin_required", "a public key can only be used from a browser page on an allowed origin (no Origin header was sent)");
+    throw new HttpError(403, "origin_required", "a public key can only be used from a browser page on an allowed origin (no Origin header was sent); send server-side events with the secret key");
   }
   if (!funnel.origins.includes(origin)) {
-    throw new HttpError(403, "origin_not_allowed", `origin ${origin} is not allowed for funnel ${funnel.id}`, {
+    throw new HttpError(403, "origin_not_allowed", `origin ${origin} is not allowed for funnel ${funnel.id}: add it to the funnel's allowed origins (Settings → Installation)`, {
       origin,
       allowed: funnel.origins,
     });

@@ -11,6 +11,7 @@ import type { GroupCommitter } from "./group-commit";
 import { LIMITS, type TrackResponse } from "./payload";
 import { RateLimiter } from "./rate-limit";
 import { readBodyLimited } from "./read-body";
+import { refusalLogOf } from "./refusals";
 import { parseEnvelope, validateEvents } from "./validate";
 
 export interface IngestDeps {
@@ -29,6 +30,7 @@ export function ingestRoutes(ctx: AppContext, deps: IngestDeps) {
   const limiter = new RateLimiter(ctx.config.rateLimitPerMinute, ctx.now);
   const { db } = ctx.store;
   const keys = new FunnelKeyCache(ctx.store.sqlite, ctx.now);
+  const refusals = refusalLogOf(ctx.store.sqlite);
 
   async function accept(request: Request, socketIp: string | null): Promise<Response> {
     const origin = request.headers.get("origin");
@@ -37,6 +39,7 @@ export function ingestRoutes(ctx: AppContext, deps: IngestDeps) {
     const cors: Record<string, string> = origin
       ? { "access-control-allow-origin": origin, "access-control-expose-headers": "Retry-After", vary: "Origin" }
       : {};
+    let funnelId: string | undefined;
     try {
       const receivedAt = ctx.now();
       if (deps.pendingBatches() + deps.committer.queued >= ctx.config.queueHighWater) {
@@ -44,6 +47,7 @@ export function ingestRoutes(ctx: AppContext, deps: IngestDeps) {
       }
       const body = await readBodyLimited(request, LIMITS.maxBodyBytes);
       const envelope = parseEnvelope(body);
+      funnelId = envelope.funnelId;
       const { funnel, kind } = authenticate(keys, envelope.funnelId, requestKey(envelope.key, request.headers));
       checkOrigin(funnel, kind, origin);
       const ip = clientIp(request.headers, socketIp, ctx.config.trustProxy);
@@ -61,9 +65,11 @@ export function ingestRoutes(ctx: AppContext, deps: IngestDeps) {
         userAgent: request.headers.get("user-agent"),
         payload: JSON.stringify(events),
       });
+      refusals.rejected(funnel.id, rejected, origin);
       const result: TrackResponse = { accepted: events.length, rejected };
       return jsonResponse(202, result, cors);
     } catch (e) {
+      if (e instanceof HttpError) refusals.refused(funnelId, e, origin);
       if (e instanceof HttpError) return errorResponse(e, cors);
       ctx.log(`ingest: ${(e as Error).stack ?? e}`);
       return errorResponse(new HttpError(500, "internal", "the batch could not be stored; retry"), cors);

@@ -8,6 +8,7 @@ import { analyticsReader } from "../analytics/reader";
 import { localDate } from "../analytics/timezone";
 import type { AppContext } from "../context";
 import { HttpError } from "../ingest/errors";
+import { refusalLogOf } from "../ingest/refusals";
 import { onboarding } from "../../views/analytics/empty";
 import { page } from "../../views/layout";
 import { publicOrigin } from "./auth/cookies";
@@ -31,7 +32,7 @@ export function analyticsRoutes(ctx: AppContext) {
         const funnel = { id: r.funnel.id, name: r.funnel.name };
         const body =
           r.funnel.firstEventAt === null
-            ? onboarding({ origin: publicOrigin(request, ctx.config), funnel: r.funnel, csrfToken, canEdit: isOwner(user) })
+            ? onboarding({ origin: publicOrigin(request, ctx.config), funnel: r.funnel, csrfToken, canEdit: isOwner(user), refusals: refusalLogOf(sqlite).recent(r.funnel.id) })
             : overviewBody(reader, r);
         return privateHtml(page({ title: "Overview", user, csrfToken, funnel, active: "overview", body }));
       }),

@@ -7,6 +7,7 @@ import { assetRoutes } from "./assets";
 import { LoginLimiter } from "./auth/login-limiter";
 import { authPages } from "./pages/auth";
 import { funnelPages } from "./pages/funnels";
+import { installationPages } from "./pages/installation";
 import { settingsPages } from "./pages/settings";
 
 export function dashboardRoutes(ctx: AppContext, opts: { loginLimiter?: LoginLimiter } = {}) {
@@ -15,5 +16,6 @@ export function dashboardRoutes(ctx: AppContext, opts: { loginLimiter?: LoginLim
     .use(assetRoutes())
     .use(authPages(ctx, limiter))
     .use(funnelPages(ctx))
-    .use(settingsPages(ctx));
+    .use(settingsPages(ctx))
+    .use(installationPages(ctx));
 }

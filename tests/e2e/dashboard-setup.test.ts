@@ -141,7 +141,7 @@ describeBrowser("dashboard: setup to first event in Chromium", () => {
     expect(await page.textContent(".switcher-menu")).toContain("Spring <launch>");
     await page.keyboard.press("Escape");
     await page.click("#keys-panel button[type=submit]");
-    await page.waitForSelector("#keys-panel #key-public");
+    await page.waitForSelector("#keys-panel .alert.good");
     const newPublic = (await page.textContent("#keys-panel #key-public"))!.trim();
     expect(newPublic).not.toBe(publicKey);
     expect((await pageView(server, funnelId, publicKey)).status).toBe(401);

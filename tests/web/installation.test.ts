@@ -67,3 +67,66 @@ describe("the public key in full", () => {
     expect(res.status).toBe(403);
   });
 });
+
+describe("install diagnostics", () => {
+  const send = (f: { id: string }, key: string, origin: string, event: Record<string, unknown> = { id: eventId(), type: "page_view" }) =>
+    sendEvents(server, { funnelId: f.id, key, events: [event] }, { origin });
+
+  test("a wrong key, a page on another origin and an invalid event show in Settings and the empty state, with what to fix", async () => {
+    const f = createTestFunnel(server);
+    const other = createTestFunnel(server, { name: "Other" });
+    expect((await send(f, other.publicKey, "https://shop.example")).status).toBe(401);
+    expect((await send(f, f.publicKey, "http://localhost:5173")).status).toBe(403);
+    expect((await send(f, f.publicKey, "http://localhost:5173")).status).toBe(403);
+    expect((await send(f, f.publicKey, "https://shop.example", { type: "page_view" })).status).toBe(400);
+    expect((await send(f, f.publicKey, "https://shop.example", { id: eventId(), type: "conversion", revenue: { amount: "lots", currency: "EUR" } })).status).toBe(400);
+    expect((await send({ id: "fn_nope" }, f.publicKey, "https://shop.example")).status).toBe(401);
+
+    for (const path of [`/funnels/${f.id}/settings`, `/funnels/${f.id}`]) {
+      const text = await owner.load(path);
+      expect(text).toContain("Refused requests");
+      expect(text).toContain("Wrong key");
+      expect(text).toContain(`the public key is not valid for funnel ${f.id}: copy the script tag again`);
+      expect(text).toMatch(/Origin not allowed<\/strong> from <code>http:\/\/localhost:5173<\/code>\s*<span class="muted">· 2 times/);
+      expect(text).toContain("Allow http://localhost:5173");
+      expect(text).toContain("Invalid event");
+      expect(text).toContain("events[0].id");
+      expect(text).toContain("events[0].revenue.amount");
+    }
+    // The other funnel saw nothing of this.
+    expect(await (await owner.get(`/funnels/${other.id}/install-diagnostics`)).text()).toContain("None since the server started");
+  });
+
+  test("allow this origin: added to the funnel, ingest accepts that origin right after, the refusal is gone", async () => {
+    const f = createTestFunnel(server);
+    expect((await send(f, f.publicKey, "http://localhost:5173")).status).toBe(403);
+    await owner.load(`/funnels/${f.id}/settings`);
+    const res = await owner.post(`/funnels/${f.id}/allow-origin`, { _csrf: owner.csrf, origin: "http://localhost:5173" }, { "hx-request": "true" });
+    expect(res.status).toBe(200);
+    const text = await res.text();
+    expect(text).toContain("is now allowed");
+    expect(text).not.toContain("Origin not allowed");
+    const origins = server.ctx.store.sqlite.query<{ origins: string }, [string]>("SELECT origins FROM funnels WHERE id = ?").get(f.id)!.origins;
+    expect(JSON.parse(origins)).toEqual(["https://shop.example", "http://localhost:5173"]);
+    const deadline = Date.now() + 10_000;
+    let status = 0;
+    while (Date.now() < deadline && (status = (await send(f, f.publicKey, "http://localhost:5173")).status) !== 202) await Bun.sleep(50);
+    expect(status).toBe(202);
+  });
+
+  test("allow this origin needs the CSRF token and a real origin", async () => {
+    const f = createTestFunnel(server);
+    expect((await owner.post(`/funnels/${f.id}/allow-origin`, { _csrf: "nope", origin: "http://evil.example" })).status).toBe(403);
+    expect((await owner.post(`/funnels/${f.id}/allow-origin`, { _csrf: owner.csrf, origin: "javascript:alert(1)" }, { "hx-request": "true" })).status).toBe(422);
+    const origins = server.ctx.store.sqlite.query<{ origins: string }, [string]>("SELECT origins FROM funnels WHERE id = ?").get(f.id)!.origins;
+    expect(JSON.parse(origins)).toEqual(["https://shop.example"]);
+  });
+
+  test("hostile origins and messages stay text", async () => {
+    const f = createTestFunnel(server);
+    expect((await send(f, f.publicKey, `http://x.example"><img src=x onerror=alert(1)>`)).status).toBe(403);
+    const text = await owner.load(`/funnels/${f.id}/settings`);
+    expect(text).not.toContain("<img src=x");
+    expect(text).toContain("&lt;img src=x");
+  });
+});

@@ -2,8 +2,10 @@
 // empty overview: the full script tag (the public key is kept in clear), or, for a
 // funnel made before that, a way to get a new public key; and the live install check.
 import type { Funnel } from "../../src/funnels/store";
+import type { Refusal } from "../../src/ingest/refusals";
 import { codeBlock, csrfField } from "../components";
 import { html, type SafeHtml } from "../html";
+import { installDiagnostics } from "./install-diagnostics";
 import { installCheck } from "./register";
 import { scriptTagSnippet } from "./snippets";
 
@@ -15,6 +17,12 @@ export interface InstallationInput {
   canEdit: boolean;
   /** Where the "new public key" form returns to. */
   back: "settings" | "overview";
+  /** What ingest refused lately (install diagnostics). */
+  refusals: Refusal[];
+}
+
+export function diagnosticsBlock(o: InstallationInput): SafeHtml {
+  return installDiagnostics({ funnelId: o.funnel.id, origins: o.funnel.origins, refusals: o.refusals, csrfToken: o.csrfToken, canEdit: o.canEdit });
 }
 
 /** The script tag with the full public key and the funnel's capture choices, or null when only the key's hash is known. */
@@ -53,6 +61,7 @@ export function installationCard(o: InstallationInput): SafeHtml {
       <p>Add this to every page of the funnel, before <code>&lt;/head&gt;</code>:</p>
       ${scriptTagBlock(o)}
       ${installCheck(f.id, f.firstEventAt !== null)}
+      ${diagnosticsBlock(o)}
     </div>
   </section>`;
 }

@@ -1,6 +1,7 @@
 // /funnels/:id/settings: details and retention, installation (installation.ts), keys, the
 // steps editor slot (loaded from the steps pages), and deleting the funnel.
 import type { Funnel } from "../../src/funnels/store";
+import type { Refusal } from "../../src/ingest/refusals";
 import { card, copyField, csrfField, formError } from "../components";
 import { html, type SafeHtml } from "../html";
 import { page, type LayoutUser } from "../layout";
@@ -90,7 +91,7 @@ function deleteCard(f: Funnel, csrfToken: string): SafeHtml {
   });
 }
 
-export function settingsPage(opts: { user: LayoutUser; csrfToken: string; funnel: Funnel; canEdit: boolean; origin: string }): SafeHtml {
+export function settingsPage(opts: { user: LayoutUser; csrfToken: string; funnel: Funnel; canEdit: boolean; origin: string; refusals: Refusal[] }): SafeHtml {
   const f = opts.funnel;
   const id = encodeURIComponent(f.id);
   return page({
@@ -101,7 +102,7 @@ export function settingsPage(opts: { user: LayoutUser; csrfToken: string; funnel
     active: "settings",
     body: html`<div class="page-head"><div><h1>Settings</h1>${opts.canEdit ? "" : html`<p class="muted">You can view these settings; only an owner can change them.</p>`}</div></div>
       ${card({ title: "Funnel", body: detailsForm({ funnelId: f.id, csrfToken: opts.csrfToken, values: settingsValues(f), canEdit: opts.canEdit }) })}
-      ${installationCard({ origin: opts.origin, funnel: f, csrfToken: opts.csrfToken, canEdit: opts.canEdit, back: "settings" })}
+      ${installationCard({ origin: opts.origin, funnel: f, csrfToken: opts.csrfToken, canEdit: opts.canEdit, back: "settings", refusals: opts.refusals })}
       ${keysCard(f, opts.csrfToken, opts.canEdit)}
       <section id="steps-settings" class="card" aria-label="Funnel steps" hx-get="/funnels/${id}/steps/editor" hx-trigger="load" hx-swap="innerHTML">
         <div class="card-body muted">Loading the steps editor…</div>

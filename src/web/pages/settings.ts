@@ -2,6 +2,7 @@
 import { Elysia } from "elysia";
 import type { AppContext } from "../../context";
 import { deleteFunnelData } from "../../funnels/delete";
+import { refusalLogOf } from "../../ingest/refusals";
 import { FunnelInputError, getFunnel, normaliseOrigin, rotateKeys, rotatePublicKey, updateFunnel, type Funnel } from "../../funnels/store";
 import { card } from "../../../views/components";
 import { html, htmlResponse, type SafeHtml } from "../../../views/html";
@@ -69,7 +70,7 @@ export function settingsPages(ctx: AppContext) {
     .get(
       "/funnels/:id/settings",
       withFunnel(({ user, csrfToken, request }, funnel) =>
-        htmlResponse(settingsPage({ user, csrfToken, funnel, canEdit: isOwner(user), origin: publicOrigin(request, ctx.config) })),
+        htmlResponse(settingsPage({ user, csrfToken, funnel, canEdit: isOwner(user), origin: publicOrigin(request, ctx.config), refusals: refusalLogOf(sqlite).recent(funnel.id) })),
       ),
     )
     .post(
@@ -80,7 +81,7 @@ export function settingsPages(ctx: AppContext) {
           const fragment = detailsForm({ funnelId: funnel.id, csrfToken, values: form.values, canEdit: true, error, saved });
           if (isHtmx(request)) return htmlResponse(fragment, status);
           if (status === 200) return new Response(null, { status: 303, headers: { location: `/funnels/${encodeURIComponent(funnel.id)}/settings` } });
-          return htmlResponse(settingsPage({ user, csrfToken, funnel, canEdit: true, origin: publicOrigin(request, ctx.config) }), status);
+          return htmlResponse(settingsPage({ user, csrfToken, funnel, canEdit: true, origin: publicOrigin(request, ctx.config), refusals: refusalLogOf(sqlite).recent(funnel.id) }), status);
         };
         if (form.error) return reply(422, form.error);
         try {
