@@ -9,6 +9,7 @@ import { funnelStats } from "../analytics/stats";
 import type { AppContext } from "../context";
 import { errorResponse, HttpError, jsonResponse } from "../ingest/errors";
 import { listBatches } from "../pipeline/batch-list";
+import { installationStatus } from "./installation-status";
 import { requireSecretKey } from "./api-auth";
 
 type Query = Record<string, string | undefined>;
@@ -34,5 +35,6 @@ export function apiRoutes(ctx: AppContext) {
     .get("/api/v1/funnels/:id/events", read((id, q) => listEvents(sqlite, id, parseLimit(q.limit), parseCursor(q.before))))
     .get("/api/v1/funnels/:id/sessions", read((id, q) => listSessions(sqlite, id, parseLimit(q.limit), parseCursor(q.before))))
     .get("/api/v1/funnels/:id/contacts", read((id, q) => listContacts(sqlite, id, parseLimit(q.limit), parseCursor(q.before))))
+    .get("/api/v1/funnels/:id/installation", read((id) => installationStatus(db, sqlite, id)))
     .get("/api/v1/funnels/:id/batches", read((id, q) => ({ batches: listBatches(ctx.store.queue, id, q.status ?? "parked", parseLimit(q.limit)) })));
 }

@@ -130,3 +130,26 @@ describe("install diagnostics", () => {
     expect(text).toContain("&lt;img src=x");
   });
 });
+
+describe("dropped bots", () => {
+  test("are counted in Settings → Installation and the read API", async () => {
+    const f = createTestFunnel(server);
+    expect(await owner.load(`/funnels/${f.id}/settings`)).toContain("No bot traffic dropped so far.");
+    const googlebot = "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)";
+    const events = [1, 2, 3].map(() => ({ id: eventId(), type: "page_view", url: "https://shop.example/" }));
+    expect((await sendEvents(server, { funnelId: f.id, key: f.publicKey, events }, { origin: "https://shop.example", "user-agent": googlebot })).status).toBe(202);
+    const deadline = Date.now() + 10_000;
+    let status: any;
+    do {
+      const res = await fetch(`${server.url}/api/v1/funnels/${f.id}/installation`, { headers: { authorization: `Bearer ${f.secretKey}` } });
+      status = await res.json();
+      if (status.botsDropped === 3) break;
+      await Bun.sleep(50);
+    } while (Date.now() < deadline);
+    expect(status).toEqual({ receiving: false, firstEventAt: null, botsDropped: 3, refused: [] });
+    expect(await owner.load(`/funnels/${f.id}/settings`)).toContain("3 events from bots dropped so far");
+    expect(await owner.load(`/funnels/${f.id}`)).toContain("3 events from bots dropped so far");
+    const denied = await fetch(`${server.url}/api/v1/funnels/${f.id}/installation`, { headers: { authorization: `Bearer ${f.publicKey}` } });
+    expect(denied.status).toBe(401);
+  });
+});

@@ -2,7 +2,7 @@
 import type { Funnel } from "../../src/funnels/store";
 import { html, type SafeHtml } from "../html";
 import type { Refusal } from "../../src/ingest/refusals";
-import { diagnosticsBlock, scriptTagBlock } from "../pages/installation";
+import { botsLine, diagnosticsBlock, scriptTagBlock } from "../pages/installation";
 import { installCheck } from "../pages/register";
 import { funnelBase } from "./links";
 
@@ -23,6 +23,7 @@ export function onboarding(o: OnboardingInput): SafeHtml {
       ${scriptTagBlock({ ...o, back: "overview" })}
       <p>Then open your site in a browser. This page starts counting as soon as the first event arrives:</p>
       ${installCheck(f.id, false)}
+      ${f.botsDropped ? botsLine(f.botsDropped) : ""}
       ${diagnosticsBlock({ ...o, back: "overview" })}
       <p class="hint">More ways to send events (ES module, server-side conversions with the secret key, curl) and the full
         install check: <a href="${funnelBase(f.id)}/settings#install">Settings → Installation</a>.</p>

@@ -3,7 +3,7 @@
 // funnel made before that, a way to get a new public key; and the live install check.
 import type { Funnel } from "../../src/funnels/store";
 import type { Refusal } from "../../src/ingest/refusals";
-import { codeBlock, csrfField } from "../components";
+import { codeBlock, csrfField, formatCount } from "../components";
 import { html, type SafeHtml } from "../html";
 import { installDiagnostics } from "./install-diagnostics";
 import { installCheck } from "./register";
@@ -52,6 +52,12 @@ export function newPublicKeyOffer(o: InstallationInput): SafeHtml {
   </div>`;
 }
 
+export function botsLine(dropped: number): SafeHtml {
+  return html`<p class="bots-dropped" id="bots-dropped">${dropped === 0
+    ? "No bot traffic dropped so far."
+    : `${formatCount(dropped)} ${dropped === 1 ? "event" : "events"} from bots dropped so far (search engines, crawlers, headless browsers): they are not counted anywhere.`}</p>`;
+}
+
 /** Settings → Installation. */
 export function installationCard(o: InstallationInput): SafeHtml {
   const f = o.funnel;
@@ -61,6 +67,7 @@ export function installationCard(o: InstallationInput): SafeHtml {
       <p>Add this to every page of the funnel, before <code>&lt;/head&gt;</code>:</p>
       ${scriptTagBlock(o)}
       ${installCheck(f.id, f.firstEventAt !== null)}
+      ${botsLine(f.botsDropped)}
       ${diagnosticsBlock(o)}
     </div>
   </section>`;
