@@ -20,6 +20,11 @@ export interface StepReport {
   revenue: Record<string, number>;
   /** This step's revenue divided by the visitors who entered the funnel. */
   revenuePerEntrant: Record<string, number>;
+  /**
+   * Revenue of the visitors for whom this was the furthest step (the last step: those
+   * who completed). Each visitor counts once, so these add up to the total.
+   */
+  revenueStoppedHere: Record<string, number>;
 }
 
 export interface ReportTotals {
@@ -90,6 +95,7 @@ export function stepReports(stepNames: string[], progress: Progress[]): StepRepo
   const dropped = new Array<number>(n).fill(0);
   const gaps: number[][] = stepNames.map(() => []);
   const revenue: Record<string, number>[] = stepNames.map(() => ({}));
+  const stoppedRevenue: Record<string, number>[] = stepNames.map(() => ({}));
   for (const p of progress) {
     for (let i = 0; i < p.reached; i++) {
       reached[i]++;
@@ -97,6 +103,8 @@ export function stepReports(stepNames: string[], progress: Progress[]): StepRepo
     }
     for (const c in p.revenue) {
       for (let i = 0; i < p.reached; i++) revenue[i][c] = (revenue[i][c] ?? 0) + p.revenue[c];
+      const last = stoppedRevenue[p.reached - 1];
+      last[c] = (last[c] ?? 0) + p.revenue[c];
     }
     if (p.status === "in_progress") inProgress[p.reached - 1]++;
     else if (p.status === "dropped") dropped[p.reached - 1]++;
@@ -116,6 +124,7 @@ export function stepReports(stepNames: string[], progress: Progress[]): StepRepo
       p90SecondsFromPrevious: i === 0 ? null : seconds(percentile(sorted, 90)),
       revenue: toMajor(revenue[i]),
       revenuePerEntrant: entered > 0 ? toMajor(revenue[i], entered) : {},
+      revenueStoppedHere: toMajor(stoppedRevenue[i]),
     };
   });
 }

@@ -7,6 +7,7 @@ import type { Filter } from "./filters";
 import { entryVisitsFor, loadJourneys, type BreakdownDimension } from "./funnel-journeys";
 import type { Progress, ProgressRules, ProgressStatus } from "./funnel-progress";
 import { buildReport, progressAll, visitorsAtStep, type DrillStatus, type FunnelReport, type ReportTotals } from "./funnel-report";
+import { visitorEntries, type VisitorEntry } from "./funnel-visitor-entry";
 import { visitorIdentities, type LastEvent } from "./funnel-visitors";
 
 export interface StepsReportOptions {
@@ -77,6 +78,8 @@ export interface StepVisitor {
   deadline: number;
   revenue: Record<string, number>;
   lastEvent: LastEvent | null;
+  /** The visit they entered the funnel in, and when they were first seen. */
+  entry: VisitorEntry;
 }
 
 export interface StepVisitorsResult {
@@ -98,6 +101,7 @@ export function stepVisitors(
   const all = visitorsAtStep(progressFor(sqlite, funnelId, def, { ...o, breakdown: undefined }), index, o.status);
   const shown = all.slice(0, o.limit);
   const who = visitorIdentities(sqlite, funnelId, shown.map((p) => p.visitor));
+  const entries = visitorEntries(sqlite, funnelId, shown.map((p) => ({ visitor: p.visitor, enteredAt: p.hits[0].ts })));
   const visitors = shown.map((p, i): StepVisitor => {
     const revenue: Record<string, number> = {};
     for (const [c, v] of Object.entries(p.revenue)) revenue[c] = fromMinorUnits(v, c);
@@ -109,6 +113,7 @@ export function stepVisitors(
       reachedAt: p.hits[index].ts,
       deadline: p.deadline,
       revenue,
+      entry: entries[i],
     };
   });
   return { step: o.step, name: def.steps[index].name, status: o.status, total: all.length, visitors };

@@ -31,10 +31,21 @@ export function parseReportParams(q: Query, now: number): ReportParams {
   return { from, to, breakdown: parseBreakdown(q.breakdown), compare, filters: parseFilters(q) };
 }
 
+/**
+ * The range form sends a preset and the From/To dates it showed (shown_from, shown_to):
+ * dates that were changed mean those dates, whatever the preset says, so nobody has to
+ * pick "Custom range" first.
+ */
+export function rangeQuery(q: Query): Query {
+  if (q.range === "custom" || !q.from || !q.to) return q;
+  if (q.from === q.shown_from && q.to === q.shown_to) return q;
+  return { ...q, range: "custom" };
+}
+
 /** The dashboard's way: ?range=30d (or custom with from/to dates) in the viewer's zone (?tz=, default UTC), plus filters. */
 export function parsePageParams(q: Query, now: number): { period: Period; breakdown?: BreakdownDimension; filters: Filter[] } {
   const tz = validTimeZone(q.tz) ?? "UTC";
-  return { period: parsePeriod(q, tz, now), breakdown: parseBreakdown(q.breakdown), filters: parseFilters(q) };
+  return { period: parsePeriod(rangeQuery(q), tz, now), breakdown: parseBreakdown(q.breakdown), filters: parseFilters(q) };
 }
 
 const STATUSES: DrillStatus[] = ["dropped", "continued", "in_progress", "stopped"];

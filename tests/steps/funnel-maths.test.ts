@@ -167,6 +167,11 @@ describe("the report", () => {
     expect(r.steps[3].revenuePerEntrant).toEqual({ USD: 29.6 });
   });
 
+  test("each visitor's revenue once, at the furthest step they reached", () => {
+    // c (5) stopped at step 2; a (49) and e (99) completed.
+    expect(r.steps.map((s) => s.revenueStoppedHere)).toEqual([{}, { USD: 5 }, {}, { USD: 148 }]);
+  });
+
   test("in progress while windows are open", () => {
     const open = buildReport(seq.steps.map((s) => s.name), progressAll(journeys, rules(seq, { now: T0 + HOUR })));
     expect(open.steps.map((s) => s.inProgress)).toEqual([1, 1, 1, 0]);

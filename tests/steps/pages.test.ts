@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "
 import { getSteps } from "../../src/funnels/steps-definition";
 import { createUser } from "../../src/web/auth/users";
 import { client, signedInOwner, type Browserish } from "../web/client";
-import { createTestFunnel, eventId, sendEvents, startTestServer, waitForEvents, type TestFunnel, type TestServer } from "../helpers/server";
+import { createTestFunnel, DESKTOP_CHROME, eventId, sendEvents, startTestServer, waitForEvents, type TestFunnel, type TestServer } from "../helpers/server";
 
 setDefaultTimeout(30_000);
 
@@ -152,8 +152,10 @@ describe("the report", () => {
       pv("v1", "/", 50), pv("v1", "/pricing", 49),
       { id: eventId(), type: "track", name: "checkout_initiated", anonymousId: "v1", ts: now - 48 * 60_000 },
       { id: eventId(), type: "conversion", name: "purchase", anonymousId: "v1", ts: now - 47 * 60_000, props: { plan: "pro" }, revenue: { amount: 99, currency: "EUR" } },
-      pv("v2<img src=x onerror=alert(1)>", "/", 40), pv("v2<img src=x onerror=alert(1)>", "/pricing", 39),
-      { id: eventId(), type: "track", name: "checkout_initiated", anonymousId: "v2<img src=x onerror=alert(1)>", ts: now - 38 * 60_000 },
+      // v2 browses through the server with the secret key, on behalf of a desktop Chrome from a newsletter.
+      { ...pv("v2<img src=x onerror=alert(1)>", "/?utm_source=newsletter&utm_medium=email", 40), userAgent: DESKTOP_CHROME },
+      { ...pv("v2<img src=x onerror=alert(1)>", "/pricing", 39), userAgent: DESKTOP_CHROME },
+      { id: eventId(), type: "track", name: "checkout_initiated", anonymousId: "v2<img src=x onerror=alert(1)>", ts: now - 38 * 60_000, userAgent: DESKTOP_CHROME },
     ];
     expect((await sendEvents(server, { funnelId: funnel.id, key: funnel.secretKey, events })).status).toBe(202);
     await waitForEvents(server, funnel.id, funnel.secretKey, (es) => es.length === events.length);
@@ -170,6 +172,11 @@ describe("the report", () => {
     expect(text).toContain('aria-label="Purchase &lt;b&gt;now&lt;/b&gt;: 1 visitors, 50% of those who entered"');
     expect(text).not.toContain("<b>now</b>");
     expect(text).toContain("€99.00");
+    // v1's €99 shows once, where it belongs: on the last step, from the visitor who completed.
+    const bars = text.slice(text.indexOf('class="fbars"'), text.indexOf('id="drilldown-card"'));
+    expect(bars.match(/€99\.00/g)).toHaveLength(1);
+    expect(bars).toContain("Revenue from visitors who completed €99.00");
+    expect(bars).not.toContain("Revenue from visitors who stopped here");
     expect(text).toContain("1 stopped here");
     expect(text).toContain("12h window");
     expect(text).not.toMatch(/style="/);
@@ -196,6 +203,21 @@ describe("the report", () => {
     expect(bad).toContain("range: expected one of");
   });
 
+  test("From and To apply without choosing the custom range first", async () => {
+    const page = await owner.load(`/funnels/${funnel.id}/steps?range=30d`);
+    const shown = (name: string) => page.match(new RegExp(`name="${name}"[^>]*value="(\\d{4}-\\d{2}-\\d{2})"`))![1];
+    const [from, to] = [shown("shown_from"), shown("shown_to")];
+    expect(shown("from")).toBe(from);
+    // Dates changed, preset left alone: the dates win.
+    const dates = await owner.load(`/funnels/${funnel.id}/steps?range=30d&from=2020-01-01&to=2020-01-31&shown_from=${from}&shown_to=${to}`);
+    expect(dates).toContain("visitors who entered 2020-01-01 – 2020-01-31");
+    expect(dates).toContain('<option value="custom" selected>');
+    // Preset changed, dates left as shown: the preset wins.
+    const week = await owner.load(`/funnels/${funnel.id}/steps?range=7d&from=${from}&to=${to}&shown_from=${from}&shown_to=${to}`);
+    expect(week).toContain('<option value="7d" selected>');
+    expect(week).not.toContain(`visitors who entered ${from}`);
+  });
+
   test("drill-down: who stopped at checkout, escaped", async () => {
     const res = await owner.get(`/funnels/${funnel.id}/steps/visitors?step=3&status=stopped`, HX);
     expect(res.status).toBe(200);
@@ -206,6 +228,12 @@ describe("the report", () => {
     expect(text).toContain("checkout_initiated");
     expect(text).toContain("in progress");
     expect(text).toContain(`/funnels/${funnel.id}/sessions/`);
+    // Who they are, not a bare id: the entry visit's source and device, when first seen.
+    const v2Row = text.slice(text.indexOf("v2&lt;img"));
+    expect(v2Row).toContain("newsletter");
+    expect(v2Row).toContain("Desktop");
+    expect(v2Row).toContain("Chrome");
+    expect(v2Row).toMatch(/<time datetime="[^"]+">\d{1,2} [A-Z][a-z]{2} \d{4}, \d{2}:\d{2}<\/time>/);
     const cont = await (await owner.get(`/funnels/${funnel.id}/steps/visitors?step=3&status=continued`, HX)).text();
     expect(cont).toContain("v1");
     expect(cont).toContain("€99.00");

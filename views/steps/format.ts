@@ -29,6 +29,3 @@ export function deltaCount(now: number, before: number): { text: string; tone: "
   if (d === 0) return { text: "±0%", tone: "neutral" };
   return { text: `${d > 0 ? "+" : "−"}${Math.abs(d)}%`, tone: d > 0 ? "good" : "bad" };
 }
-
-export const isoDate = (ms: number) => new Date(ms).toISOString().slice(0, 10);
-export const isoTime = (ms: number) => new Date(ms).toISOString();

@@ -65,7 +65,9 @@ function bars(v: ReportView): SafeHtml {
         ${bar(ratio, `${s.name}: ${formatCount(s.visitors)} visitors, ${pct(s.conversionFromStart)} of those who entered`)}
         <div class="fbar-figures"><strong>${formatCount(s.visitors)}</strong> <span class="muted">${pct(s.conversionFromStart)}</span></div>
       </div>
-      ${Object.keys(s.revenue).length ? html`<div class="fbar-revenue">Revenue ${formatRevenue(s.revenue)} · ${formatRevenue(s.revenuePerEntrant)} per visitor entering</div>` : ""}
+      ${Object.keys(s.revenueStoppedHere).length
+        ? html`<div class="fbar-revenue">${next ? "Revenue from visitors who stopped here" : "Revenue from visitors who completed"} ${formatRevenue(s.revenueStoppedHere)}</div>`
+        : ""}
       ${next
         ? html`<div class="fdrop">
             <span class="fdrop-arrow" aria-hidden="true">↓</span>
@@ -99,16 +101,17 @@ function detailTable(v: ReportView): SafeHtml {
   const cols = [
     { label: "Step" }, { label: "Visitors", numeric: true }, { label: "From previous", numeric: true }, { label: "From start", numeric: true },
     { label: "Dropped", numeric: true }, { label: "In progress", numeric: true }, { label: "Median time", numeric: true }, { label: "p90 time", numeric: true },
-    { label: "Revenue", numeric: true }, { label: "Per entrant", numeric: true },
+    { label: "Revenue of who stopped here", numeric: true },
     ...(prev ? [{ label: "Previous period", numeric: true }] : []),
   ];
   const rows = v.report.steps.map((s: StepReport, i) => [
     html`${i + 1}. ${s.name}`, formatCount(s.visitors), i ? pct(s.conversionFromPrevious) : "—", pct(s.conversionFromStart),
     s.dropped ? html`${formatCount(s.dropped)} <span class="muted">(${pct(s.droppedRate)})</span>` : "0", formatCount(s.inProgress),
-    duration(s.medianSecondsFromPrevious), duration(s.p90SecondsFromPrevious), formatRevenue(s.revenue), formatRevenue(s.revenuePerEntrant),
+    duration(s.medianSecondsFromPrevious), duration(s.p90SecondsFromPrevious),
+    Object.keys(s.revenueStoppedHere).length ? formatRevenue(s.revenueStoppedHere) : "—",
     ...(prev ? [html`${formatCount(prev.steps[i]?.visitors ?? 0)} <span class="muted">(${pct(prev.steps[i]?.conversionFromStart ?? 0)})</span>`] : []),
   ]);
-  return table(cols, rows);
+  return html`${table(cols, rows)}<p class="hint">Each visitor's revenue (within the window) counts once, at the furthest step they reached; on the last step, from those who completed.</p>`;
 }
 
 function filterLink(v: ReportView, value: string): SafeHtml | string {
@@ -169,11 +172,14 @@ function filterChips(v: RangeView): SafeHtml {
 export function rangeForm(v: RangeView): SafeHtml {
   const action = `/funnels/${encodeURIComponent(v.funnelId)}/steps`;
   const p = v.period;
+  const fromDate = p.fromDate ?? localDate(p.from, p.tz);
+  const toDate = p.toDate ?? localDate(p.to - 1, p.tz);
   return html`<form method="get" action="${action}" class="steps-range">
     <div class="field"><label for="r-range">Entered the funnel</label>
       <select id="r-range" name="range">${PRESETS.map((k) => html`<option value="${k}"${k === p.preset ? html` selected` : ""}>${PRESET_LABELS[k]}${k === "custom" ? ": the dates" : ""}</option>`)}</select></div>
-    <div class="field"><label for="r-from">From</label><input id="r-from" name="from" type="date" value="${p.fromDate ?? localDate(p.from, p.tz)}"></div>
-    <div class="field"><label for="r-to">To (inclusive)</label><input id="r-to" name="to" type="date" value="${p.toDate ?? localDate(p.to - 1, p.tz)}"></div>
+    <div class="field"><label for="r-from">From</label><input id="r-from" name="from" type="date" value="${fromDate}"></div>
+    <div class="field"><label for="r-to">To (inclusive)</label><input id="r-to" name="to" type="date" value="${toDate}"></div>
+    <input type="hidden" name="shown_from" value="${fromDate}"><input type="hidden" name="shown_to" value="${toDate}">
     <div class="field"><label for="r-breakdown">Break down by</label>
       <select id="r-breakdown" name="breakdown">
         <option value="">Nothing</option>
@@ -183,7 +189,7 @@ export function rangeForm(v: RangeView): SafeHtml {
     ${v.filters.map((f) => html`<input type="hidden" name="${f.key}" value="${f.value}">`)}
     <div class="field steps-range-go"><button type="submit" class="primary">Apply</button></div>
   </form>
-  <p class="hint steps-range-hint">Dates apply with “${PRESET_LABELS.custom}: the dates”. Times in ${p.tz}.</p>
+  <p class="hint steps-range-hint">Pick a range, or change From and To. Times in ${p.tz}.</p>
   ${filterChips(v)}`;
 }
 

@@ -107,7 +107,7 @@ export function stepsPages(ctx: AppContext) {
             links[st] = `/funnels/${encodeURIComponent(funnel.id)}/steps/visitors?${reportUrl(view, { step: String(d.step), status: st }).split("?")[1]}`;
           }
           back = reportUrl(view);
-          fragment = stepVisitorsPartial(funnel.id, result, links);
+          fragment = stepVisitorsPartial(funnel.id, result, links, period.tz);
         } catch (e) {
           if (!(e instanceof HttpError)) throw e;
           fragment = html`<div class="card-body">${notice(e.message, "bad")}</div>`;
