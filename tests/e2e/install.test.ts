@@ -1,7 +1,7 @@
 // Installing the script tag in Chromium, with the classic mistake: the page runs on
 // 127.0.0.1 while the funnel allows localhost. The SDK says so in the console without
 // data-debug, the dashboard's empty state lists the refusal, one click allows the
-// origin, and the next page view arrives.
+// origin, the next page view arrives, and the empty state becomes the dashboard.
 import { afterAll, beforeAll, describe, expect, test, setDefaultTimeout } from "bun:test";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { createFunnel } from "../../src/funnels/store";
@@ -71,5 +71,11 @@ describeBrowser("install mistakes are visible and fixable", () => {
       events = await waitForEvents(server, funnel.id, funnel.secretKey, (e) => e.length > 0, 2_000).catch(() => []);
     }
     expect(events.length).toBeGreaterThan(0);
+  });
+
+  test("the empty state turns into the dashboard by itself once the install check is green", async () => {
+    await dashboard.waitForFunction(() => !document.querySelector(".onboarding") && !!document.querySelector("#analytics"), null, { timeout: 20_000 });
+    expect(new URL(dashboard.url()).pathname).toBe(`/funnels/${funnel.id}`);
+    expect(await dashboard.textContent("body")).not.toContain("No events yet");
   });
 });

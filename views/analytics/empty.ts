@@ -21,13 +21,12 @@ export function onboarding(o: OnboardingInput): SafeHtml {
     <div class="empty-body">
       <p>Add the script to every page of <strong>${f.url}</strong> (before <code>&lt;/head&gt;</code>):</p>
       ${scriptTagBlock({ ...o, back: "overview" })}
-      <p>Then open your site in a browser. This page starts counting as soon as the first event arrives:</p>
-      ${installCheck(f.id, false)}
+      <p>Then open your site in a browser. This page turns into the dashboard by itself when the first event arrives:</p>
+      ${installCheck(f.id, false, { reloadWhenReceiving: true })}
       ${f.botsDropped ? botsLine(f.botsDropped) : ""}
       ${diagnosticsBlock({ ...o, back: "overview" })}
       <p class="hint">More ways to send events (ES module, server-side conversions with the secret key, curl) and the full
         install check: <a href="${funnelBase(f.id)}/settings#install">Settings → Installation</a>.</p>
     </div>
-    <div class="empty-action"><a class="button primary" href="${funnelBase(f.id)}">Reload the dashboard</a></div>
   </div>`;
 }

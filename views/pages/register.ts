@@ -71,11 +71,13 @@ export function installCheckInner(receiving: boolean): SafeHtml {
     : html`<div class="install-check waiting"><span class="dot" aria-hidden="true"></span>Waiting for the first event… Open a page with the snippet, or send the curl example.</div>`;
 }
 
-/** The install check; while waiting it polls /install-check every 2 s, which answers 286 (stop) once events arrive. */
-export function installCheck(funnelId: string, receiving: boolean): SafeHtml {
-  const poll = receiving
-    ? ""
-    : html` hx-get="/funnels/${encodeURIComponent(funnelId)}/install-check" hx-trigger="every 2s" hx-swap="innerHTML"`;
+/**
+ * The install check; while waiting it polls /install-check every 2 s, which answers 286 (stop) once events arrive.
+ * With `reloadWhenReceiving` (the empty overview), that answer also reloads the page, which then shows the dashboard.
+ */
+export function installCheck(funnelId: string, receiving: boolean, opts: { reloadWhenReceiving?: boolean } = {}): SafeHtml {
+  const url = `/funnels/${encodeURIComponent(funnelId)}/install-check${opts.reloadWhenReceiving ? "?then=reload" : ""}`;
+  const poll = receiving ? "" : html` hx-get="${url}" hx-trigger="every 2s" hx-swap="innerHTML"`;
   return html`<div id="install-check" role="status"${poll}>${installCheckInner(receiving)}</div>`;
 }
 

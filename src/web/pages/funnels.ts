@@ -91,12 +91,13 @@ export function funnelPages(ctx: AppContext) {
       return reply(panel, 201);
     })
     .get("/funnels/menu", ({ query }) => htmlResponse(funnelMenu(listFunnels(db), query.current)))
-    .get("/funnels/:id/install-check", ({ params }) => {
+    .get("/funnels/:id/install-check", ({ params, query }) => {
       const funnel = getFunnel(db, params.id);
       if (!funnel) return htmlResponse(html`Funnel not found.`, 404);
       const receiving = funnel.firstEventAt !== null;
-      // 286 tells htmx 2 to stop polling.
-      return htmlResponse(installCheckInner(receiving), receiving ? 286 : 200);
+      // 286 tells htmx 2 to stop polling; HX-Refresh makes the empty overview reload into the dashboard.
+      const reload: Record<string, string> = receiving && query.then === "reload" ? { "hx-refresh": "true" } : {};
+      return htmlResponse(installCheckInner(receiving), receiving ? 286 : 200, reload);
     });
 }
 
