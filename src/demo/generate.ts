@@ -164,13 +164,14 @@ export class DemoGenerator {
       if (rng.chance(isBlog ? 0.7 : 0.3)) add("track", "scroll_depth", { depth: rng.pick([25, 50, 75, 100]) });
       if (path === "/pricing") {
         if (rng.chance(0.25)) add("track", "faq_opened", { question: rng.pick(FAQ_QUESTIONS) });
-        if (rng.chance(0.3)) add("track", "element_click", { text: rng.pick(CTA_TEXTS), tag: "button" });
+        // <button data-aurea-event="cta_clicked" data-aurea-prop-label="…">: the SDK sends the element's own name.
+        if (rng.chance(0.3)) add("track", "cta_clicked", { label: rng.pick(CTA_TEXTS) });
       } else if (path === "/checkout") {
         const p = PLANS.pick(rng);
         plan = { ...p, yearly: rng.chance(0.3) };
         if (rng.chance(0.85)) add("track", "checkout_initiated", { plan: plan.plan, billing: plan.yearly ? "yearly" : "monthly" });
         if (rng.chance(0.6)) {
-          add("track", "form_submit", { form: "checkout" });
+          add("track", "form_submit", { form_id: "checkout", form_action: "/checkout", fields: 4 });
           this.identifyIn(visit, add);
         }
       } else if (path === "/thank-you" && plan) {
@@ -181,14 +182,14 @@ export class DemoGenerator {
           revenueMinor: amount * 100, currency: visitor.place.currency, verified, userId: verified ? `u_${rng.hex(8)}` : null,
         });
       } else if (path === "/signup" && rng.chance(0.5)) {
-        add("track", "form_submit", { form: "signup" });
+        add("track", "form_submit", { form_id: "signup", form_action: "/signup", fields: 3 });
         this.identifyIn(visit, add);
         add("conversion", "signup", null);
       } else if (isBlog && rng.chance(0.04)) {
-        add("track", "form_submit", { form: "newsletter" });
+        add("track", "form_submit", { form_id: "newsletter", form_action: "/subscribe", fields: 1 });
         this.identifyIn(visit, add);
       } else if (path === "/docs" && rng.chance(0.12)) {
-        add("track", "outbound_click", { url: "https://github.com/aurea-analytics/aurea" });
+        add("track", "outbound_click", { host: "github.com", path: "/aurea-analytics/aurea" });
       }
       t += rng.int(5_000, 150_000);
       previousUrl = url;

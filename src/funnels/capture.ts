@@ -5,17 +5,28 @@
 export interface CaptureOption {
   key: string;
   label: string;
+  /** The event the SDK sends for it; null when the page names it (data-aurea-event). */
+  event: string | null;
+  /** The props that event carries. */
+  props: string[];
+  /** What arrives, as the register dialog says it; must agree with sdk/src/autocapture.ts (tests/sdk/capture-hints.test.ts). */
   hint: string;
 }
 
 export const CAPTURE_OPTIONS: CaptureOption[] = [
-  { key: "pageviews", label: "Page views", hint: "a page_view on every load" },
-  { key: "spa", label: "SPA navigation", hint: "page views on history changes" },
-  { key: "forms", label: "Form submits", hint: "form_submit with the form's id or name" },
-  { key: "scroll", label: "Scroll depth", hint: "scroll_depth at 25/50/75/100 %" },
-  { key: "outbound", label: "Outbound links", hint: "outbound_click with the target URL" },
-  { key: "clicks", label: "Element clicks", hint: "element_click on marked elements" },
-  { key: "sections", label: "Section views", hint: "section_view when marked sections appear" },
+  { key: "pageviews", label: "Page views", event: "page_view", props: [], hint: "a page_view on every load" },
+  { key: "spa", label: "SPA navigation", event: "page_view", props: [], hint: "page views on history changes" },
+  {
+    key: "forms", label: "Form submits", event: "form_submit", props: ["form_id", "form_name", "form_action", "fields"],
+    hint: "form_submit with the form's id, name, action and number of fields (never their values)",
+  },
+  { key: "scroll", label: "Scroll depth", event: "scroll_depth", props: ["depth"], hint: "scroll_depth at 25/50/75/100 %" },
+  { key: "outbound", label: "Outbound links", event: "outbound_click", props: ["host", "path"], hint: "outbound_click with the link's host and path" },
+  {
+    key: "clicks", label: "Element clicks", event: null, props: [],
+    hint: "a click on an element with data-aurea-event=\"name\" arrives as that name, with its data-aurea-prop-* values",
+  },
+  { key: "sections", label: "Section views", event: "section_view", props: ["section"], hint: "section_view when half of a data-aurea-view element is seen" },
 ];
 
 export type CaptureChoices = Record<string, boolean>;
