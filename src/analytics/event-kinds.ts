@@ -20,24 +20,30 @@ export interface EventNameKinds {
 }
 
 /**
- * The distinct names a funnel's conversions and identifies go by: one index seek per
- * name in (funnel_id, type, name, …), so the cost grows with names, not with events.
+ * The distinct names events of one type go by, in name order, at most `cap`: one
+ * index seek per name in (funnel_id, type, name, …), so the cost grows with the
+ * names, not with the events.
  */
-export function eventNameKinds(sqlite: Database, funnelId: string): EventNameKinds {
+export function distinctEventNames(sqlite: Database, funnelId: string, type: string, cap = 1000): string[] {
   const next = sqlite.query<{ name: string | null }, [string, string, string]>(
     "SELECT min(name) AS name FROM events INDEXED BY events_funnel_type_name WHERE funnel_id = ? AND type = ? AND name > ?",
   );
-  const names = (type: string) => {
-    const out = new Set<string>();
-    for (let after = "", i = 0; i < 1000; i++) {
-      const name = next.get(funnelId, type, after)?.name;
-      if (name === null || name === undefined) break;
-      out.add(name);
-      after = name;
-    }
-    return out;
+  const out: string[] = [];
+  for (let after = ""; out.length < cap; ) {
+    const name = next.get(funnelId, type, after)?.name;
+    if (name === null || name === undefined) break;
+    out.push(name);
+    after = name;
+  }
+  return out;
+}
+
+/** The names a funnel's conversions and identifies go by. */
+export function eventNameKinds(sqlite: Database, funnelId: string): EventNameKinds {
+  return {
+    conversions: new Set(distinctEventNames(sqlite, funnelId, "conversion")),
+    identifies: new Set(distinctEventNames(sqlite, funnelId, "identify")),
   };
-  return { conversions: names("conversion"), identifies: names("identify") };
 }
 
 /** A grouped event name's kind: a name used by conversions counts as a conversion. */

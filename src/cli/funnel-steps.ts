@@ -5,6 +5,7 @@ import { readFileSync } from "node:fs";
 import { ConfigError, resolveDataDir, type ParsedFlags } from "../config";
 import { openStore } from "../db/open";
 import { getFunnel } from "../funnels/store";
+import { checkSteps, CHECK_DAYS } from "../analytics/steps-check";
 import { getSteps, parseSteps, saveSteps, stepsToJson } from "../funnels/steps-definition";
 
 function readSource(file: string): string {
@@ -42,6 +43,7 @@ export function funnelSteps(flags: ParsedFlags): number {
       saveSteps(store.db, id, parsed.value);
       if (!flags.json) {
         console.error(`Saved ${parsed.value.steps.length} steps (${parsed.value.order}, window ${parsed.value.window}) for funnel ${id}.`);
+        printCheck(checkSteps(store.sqlite, id, parsed.value.steps, Date.now()), parsed.value.steps.map((s) => s.name));
         return 0;
       }
     }
@@ -55,4 +57,15 @@ export function funnelSteps(flags: ParsedFlags): number {
   } finally {
     store.close();
   }
+}
+
+/** What each saved pattern matched in the last 30 days; near misses for those that matched nobody. */
+function printCheck(checks: ReturnType<typeof checkSteps>, names: string[]): void {
+  if (!checks) return;
+  const count = (c: { visitors: number; atLeast: boolean }) => `${c.atLeast ? "at least " : ""}${c.visitors} visitor${c.visitors === 1 ? "" : "s"}`;
+  checks.forEach((c, i) => {
+    if (c.visitors > 0) return console.error(`  ${i + 1}. ${names[i]}: ${count(c)} in the last ${CHECK_DAYS} days`);
+    console.error(`  ${i + 1}. ${names[i]}: warning: no visitor matched this in the last ${CHECK_DAYS} days`);
+    for (const s of c.suggestions) console.error(`     did you mean ${s.kind} ${JSON.stringify(s.pattern)}? (${s.reason}, ${count(s)})`);
+  });
 }

@@ -45,12 +45,18 @@ export function stateFromForm(body: unknown): EditorState {
   return { window: formField(body, "window").trim(), order: formField(body, "order"), rows };
 }
 
-/** Applies "add", "remove:2", "up:2", "down:2"; anything else leaves the rows as they are. */
+/**
+ * Applies "add", "remove:2", "up:2", "down:2", and "use:2:page:/checkout" (a suggested
+ * pattern for row 2; the pattern may itself hold ":"); anything else leaves the rows as they are.
+ */
 export function applyOp(state: EditorState, op: string): EditorState {
   const rows = [...state.rows];
-  const [verb, raw] = op.split(":");
+  const [verb, raw, kind] = op.split(":");
   const i = Number(raw);
-  if (verb === "add" && rows.length < MAX_ROWS) rows.push({ name: "", kind: "page", pattern: "", where: "" });
+  if (verb === "use" && i >= 0 && i < rows.length && (kind === "page" || kind === "event")) {
+    const pattern = op.split(":").slice(3).join(":");
+    if (pattern) rows[i] = { ...rows[i], kind, pattern };
+  } else if (verb === "add" && rows.length < MAX_ROWS) rows.push({ name: "", kind: "page", pattern: "", where: "" });
   else if (verb === "remove" && i >= 0 && i < rows.length) rows.splice(i, 1);
   else if (verb === "up" && i > 0 && i < rows.length) [rows[i - 1], rows[i]] = [rows[i], rows[i - 1]];
   else if (verb === "down" && i >= 0 && i < rows.length - 1) [rows[i], rows[i + 1]] = [rows[i + 1], rows[i]];

@@ -1,6 +1,7 @@
 // The steps editor: the partial the settings page loads into <section id="steps-settings">,
 // also served as a page of its own. Rows are edited server-side (add, remove, move):
 // every button posts the whole form and gets the re-rendered editor back.
+import { CHECK_DAYS, type StepCheck } from "../../src/analytics/steps-check";
 import { describeErrorPath, type StepsError } from "../../src/funnels/steps-definition";
 import type { EditorRow, EditorState } from "../../src/web/steps-editor-form";
 import { csrfField, notice } from "../components";
@@ -17,6 +18,8 @@ export interface EditorView {
   message?: { text: string; tone: "good" | "info" | "warn" };
   /** The saved definition as JSON text, for the API/CLI hint. */
   savedJson?: string | null;
+  /** After a save: what each row's pattern matched in the last 30 days, row by row. */
+  checks?: StepCheck[];
   maxRows: number;
 }
 
@@ -53,7 +56,23 @@ function row(v: EditorView, r: EditorRow, i: number, count: number): SafeHtml {
       <button type="submit" class="small ghost" name="op" value="remove:${i}" aria-label="Remove step ${i + 1}">✕</button>
     </div>
     ${errs.length ? html`<ul class="step-error" id="${errId}">${errs.map((e) => html`<li>${fieldOf(e.path)}${e.message}</li>`)}</ul>` : ""}
+    ${v.checks?.[i] ? checkLine(v.checks[i], i) : ""}
   </li>`;
+}
+
+const visitorsText = (c: { visitors: number; atLeast: boolean }) =>
+  `${c.atLeast ? "at least " : ""}${c.visitors.toLocaleString("en-US")} ${c.visitors === 1 ? "visitor" : "visitors"}`;
+
+/** What the saved pattern matched; on none, a warning and near misses to use instead. */
+function checkLine(c: StepCheck, i: number): SafeHtml {
+  if (c.visitors > 0) return html`<p class="step-check good">✓ ${visitorsText(c)} in the last ${CHECK_DAYS} days</p>`;
+  return html`<div class="step-check warn" role="status"><strong>No visitor matched this in the last ${CHECK_DAYS} days.</strong>
+    ${c.suggestions.length
+      ? html`Did you mean:<ul>${c.suggestions.map(
+          (s) => html`<li><button type="submit" class="small" name="op" value="use:${i}:${s.kind}:${s.pattern}">Use ${s.kind === "page" ? "page" : "event"} <code>${s.pattern}</code></button>
+            <span class="muted">${s.reason} · ${visitorsText(s)}</span></li>`,
+        )}</ul>`
+      : html`Check the spelling against the Pages and Events panels, or leave it if this page or event is new.`}</div>`;
 }
 
 function fieldOf(path: string): string {

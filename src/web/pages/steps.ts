@@ -3,6 +3,7 @@
 import { Elysia } from "elysia";
 import stepsCss from "../../../views/steps/steps.css" with { type: "text" };
 import { stepsReport, stepVisitors } from "../../analytics/steps-report";
+import { checkSteps } from "../../analytics/steps-check";
 import { suggestSteps } from "../../analytics/steps-suggestion";
 import type { AppContext } from "../../context";
 import { getSteps, saveSteps, stepsToJson } from "../../funnels/steps-definition";
@@ -132,14 +133,22 @@ export function stepsPages(ctx: AppContext) {
     .post(
       "/funnels/:id/steps/editor",
       withFunnel((c: Req & { body: unknown }, funnel) => {
-        const state = stateFromForm(c.body);
+        let state = stateFromForm(c.body);
         const op = formField(c.body, "op") || "save";
-        if (op !== "save") return editorResponse(c, funnel, editorView(funnel, c, applyOp(state, op)));
+        // A suggested pattern is taken and saved at once, so it is checked again too.
+        if (op.startsWith("use:")) state = applyOp(state, op);
+        else if (op !== "save") return editorResponse(c, funnel, editorView(funnel, c, applyOp(state, op)));
         const parsed = definitionFromState(state);
         if (!parsed.ok) return editorResponse(c, funnel, editorView(funnel, c, state, { errors: parsed.errors, errorJson: parsed.json }), 422);
         saveSteps(db, funnel.id, parsed.value);
-        const saved = `Saved ${parsed.value.steps.length} steps.`;
-        return editorResponse(c, funnel, editorView(funnel, c, stateFromDefinition(parsed.value), { message: { text: saved, tone: "good" } }));
+        const checks = checkSteps(sqlite, funnel.id, parsed.value.steps, ctx.now());
+        const unmatched = checks?.filter((k) => k.visitors === 0).length ?? 0;
+        const message = !checks
+          ? { text: `Saved ${parsed.value.steps.length} steps. Nothing was recorded in the last 30 days to check them against yet.`, tone: "good" as const }
+          : unmatched
+          ? { text: `Saved ${parsed.value.steps.length} steps. ${unmatched === 1 ? "One step matched" : `${unmatched} steps matched`} no visitor in the last 30 days: see below.`, tone: "warn" as const }
+          : { text: `Saved ${parsed.value.steps.length} steps. Every step matched visitors in the last 30 days.`, tone: "good" as const };
+        return editorResponse(c, funnel, editorView(funnel, c, stateFromDefinition(parsed.value), { message, checks: checks ?? undefined }));
       }),
     );
 }
