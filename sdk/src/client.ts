@@ -5,6 +5,7 @@ import { retryDelay } from "./backoff";
 import { bounded } from "./queue";
 import { nextSession, type Session } from "./session";
 import { createStore } from "./store";
+import { cleanUrl } from "./redact";
 import { post } from "./transport";
 import type { Aurea, AureaOptions, Props, TrackBatch, TrackEvent } from "./types";
 import { clip, flat, log, safe, uuid } from "./util";
@@ -56,9 +57,9 @@ export function createClient(o: AureaOptions, onPage: () => void): Aurea {
       type,
       name: name && clip(name, 200),
       ts: Date.now(),
-      url: clip(location.href, 2048),
+      url: clip(cleanUrl(location.href, o.keepParams), 2048),
       title: clip(document.title),
-      referrer: clip(pageRef, 2048),
+      referrer: clip(cleanUrl(pageRef, o.keepParams), 2048),
       screen: { w: screen.width, h: screen.height },
       language: navigator.language,
       timezone,

@@ -22,5 +22,6 @@ export function scriptOptions(attr: (name: string) => string | null, src: string
     debug: flag("debug"),
     respectDnt: flag("respect-dnt"),
     cookieless: flag("cookieless"),
+    keepParams: attr("data-keep-params")?.split(/[\s,]+/),
   };
 }

@@ -41,6 +41,12 @@ export interface AureaOptions {
   respectDnt?: boolean;
   /** Stores nothing in the browser; the server derives a daily visitor hash. */
   cookieless?: boolean;
+  /**
+   * Query parameters to keep in recorded URLs besides campaign tags, ad click ids and
+   * ref/source/via, lowercase (e.g. ["plan", "coupon"]). Others are dropped: a GET
+   * form's fields would otherwise be sent. Email addresses are redacted anywhere.
+   */
+  keepParams?: string[];
   /** Events per request before an early flush (10). */
   batchSize?: number;
   /** Longest wait before queued events are sent, in ms (2000). */

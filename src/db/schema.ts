@@ -23,6 +23,8 @@ export const funnels = sqliteTable("funnels", {
   publicKey: text("public_key"),
   secretKeyHash: text("secret_key_hash").notNull().unique(),
   secretKeyPrefix: text("secret_key_prefix").notNull(),
+  /** JSON array of query parameters kept in recorded URLs besides campaign tags and click ids (src/enrich/url-privacy.ts). */
+  keptParams: text("kept_params").notNull().default("[]"),
   /** JSON object of SDK auto-capture choices made when the funnel was registered. */
   capture: text("capture").notNull().default("{}"),
   /** JSON steps definition (window, order, steps), or null when none is defined. */

@@ -18,6 +18,8 @@ export interface Funnel {
   publicKeyPrefix: string;
   secretKeyPrefix: string;
   capture: Record<string, boolean>;
+  /** Query parameters kept in recorded URLs besides campaign tags and click ids. */
+  keptParams: string[];
   retentionDays: number | null;
   botsDropped: number;
   firstEventAt: number | null;
@@ -42,6 +44,7 @@ export function toFunnel(row: FunnelRow): Funnel {
     publicKeyPrefix: row.publicKeyPrefix,
     secretKeyPrefix: row.secretKeyPrefix,
     capture: JSON.parse(row.capture) as Record<string, boolean>,
+    keptParams: JSON.parse(row.keptParams) as string[],
     retentionDays: row.retentionDays,
     botsDropped: row.botsDropped,
     firstEventAt: row.firstEventAt,
@@ -173,6 +176,11 @@ export function updateFunnel(
     .get();
   touchStamp(stampPathOfDb(db));
   return row ? toFunnel(row) : null;
+}
+
+/** The query parameters this funnel keeps in recorded URLs (names checked by parseKeptParams). */
+export function setKeptParams(db: Db, id: string, params: string[]): boolean {
+  return db.update(funnels).set({ keptParams: JSON.stringify(params) }).where(eq(funnels.id, id)).returning({ id: funnels.id }).all().length > 0;
 }
 
 export function deleteFunnel(db: Db, id: string): boolean {

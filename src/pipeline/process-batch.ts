@@ -2,6 +2,7 @@
 import type { Database } from "bun:sqlite";
 import type { NewContact } from "../context";
 import type { GeoInfo } from "../enrich/geo";
+import { privateUrl } from "../enrich/url-privacy";
 import { visitorHash } from "../enrich/visitor-hash";
 import type { BatchRow } from "../ingest/group-commit";
 import type { QueuedEvent } from "../ingest/validate";
@@ -30,6 +31,7 @@ export class BatchProcessor {
   private salts: DailySalts;
   private addBots;
   private markFirstEvent;
+  private selectKeptParams;
   /** Funnels whose first event is already recorded: spares an update per batch. */
   private started = new Set<string>();
 
@@ -43,6 +45,7 @@ export class BatchProcessor {
     this.salts = new DailySalts(sqlite);
     this.addBots = sqlite.prepare("UPDATE funnels SET bots_dropped = bots_dropped + ? WHERE id = ?");
     this.markFirstEvent = sqlite.prepare("UPDATE funnels SET first_event_at = ? WHERE id = ? AND first_event_at IS NULL");
+    this.selectKeptParams = sqlite.prepare<{ keptParams: string }, [string]>("SELECT kept_params AS keptParams FROM funnels WHERE id = ?");
   }
 
   startRun(): void {
@@ -61,7 +64,11 @@ export class BatchProcessor {
     const queued = JSON.parse(batch.payload) as QueuedEvent[];
     const result: BatchResult = { written: [], bots: 0, newContacts: [] };
     const request = facts.keyKind === "public" ? enrichRequest(facts, this.lookupGeo) : undefined;
+    const kept = JSON.parse(this.selectKeptParams.get(batch.funnelId)?.keptParams ?? "[]") as string[];
     for (const e of queued) {
+      // Not every sender runs the SDK, which strips these first.
+      e.url = privateUrl(e.url, kept);
+      e.referrer = privateUrl(e.referrer, kept);
       const en = enrichEvent(e, facts, this.lookupGeo, request);
       if (en === "bot") {
         result.bots++;

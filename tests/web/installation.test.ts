@@ -1,7 +1,7 @@
 // Installing the script tag: the full public key everywhere it is needed, a new
 // public key for funnels that only have its hash, install diagnostics.
 import { afterEach, beforeEach, describe, expect, test, setDefaultTimeout } from "bun:test";
-import { createTestFunnel, eventId, sendEvents, startTestServer, type TestServer } from "../helpers/server";
+import { createTestFunnel, eventId, sendEvents, startTestServer, waitForEvents, type TestServer } from "../helpers/server";
 import { signedInOwner, type Browserish } from "./client";
 
 setDefaultTimeout(30_000);
@@ -151,5 +151,36 @@ describe("dropped bots", () => {
     expect(await owner.load(`/funnels/${f.id}`)).toContain("3 events from bots dropped so far");
     const denied = await fetch(`${server.url}/api/v1/funnels/${f.id}/installation`, { headers: { authorization: `Bearer ${f.publicKey}` } });
     expect(denied.status).toBe(401);
+  });
+});
+
+describe("URL privacy", () => {
+  test("events from any sender are stored without unlisted query parameters or email addresses; the funnel adds its own", async () => {
+    const f = createTestFunnel(server);
+    await owner.load(`/funnels/${f.id}/settings`);
+    const bad = await owner.post(`/funnels/${f.id}/kept-params`, { _csrf: owner.csrf, kept_params: "plan, a=b" }, { "hx-request": "true" });
+    expect(bad.status).toBe(422);
+    expect(await bad.text()).toContain("&quot;a=b&quot; is not a query parameter name");
+    const res = await owner.post(`/funnels/${f.id}/kept-params`, { _csrf: owner.csrf, kept_params: "Plan,\ncoupon" }, { "hx-request": "true" });
+    expect(res.status).toBe(200);
+    const saved = await res.text();
+    expect(saved).toContain('value="plan, coupon"');
+    expect(unescape(saved)).toContain(`<code id="install-snippet" hx-swap-oob="true"><script defer src="${server.url}/sdk.js" data-funnel-id="${f.id}" data-key="${f.publicKey}" data-keep-params="plan,coupon"></script></code>`);
+    expect(copied(await owner.load(`/funnels/${f.id}/settings`), "install-snippet")).toContain('data-keep-params="plan,coupon"');
+
+    const event = {
+      id: eventId(),
+      type: "page_view",
+      url: "https://shop.example/thanks?email=jo%40example.com&phone=0612345678&plan=pro&utm_campaign=spring&gclid=g1",
+      referrer: "https://shop.example/signup/jo@example.com?token=abc&coupon=X",
+      ip: "203.0.113.9",
+      userAgent: "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36",
+    };
+    expect((await sendEvents(server, { funnelId: f.id, events: [event] }, { authorization: `Bearer ${f.secretKey}` })).status).toBe(202);
+    const [stored] = await waitForEvents(server, f.id, f.secretKey, (e) => e.length === 1);
+    expect(stored.url).toBe("https://shop.example/thanks?plan=pro&utm_campaign=spring&gclid=g1");
+    expect(stored.referrer).toBe("https://shop.example/signup/[email]?coupon=X");
+    expect(stored.utm_campaign).toBe("spring");
+    expect(stored.clickId).toBe("gclid");
   });
 });

@@ -27,7 +27,7 @@ export function diagnosticsBlock(o: InstallationInput): SafeHtml {
 
 /** The script tag with the full public key and the funnel's capture choices, or null when only the key's hash is known. */
 export function funnelScriptTag(origin: string, f: Funnel): string | null {
-  return f.publicKey ? scriptTagSnippet({ origin, funnelId: f.id, publicKey: f.publicKey, capture: f.capture }) : null;
+  return f.publicKey ? scriptTagSnippet({ origin, funnelId: f.id, publicKey: f.publicKey, capture: f.capture, keepParams: f.keptParams }) : null;
 }
 
 export function scriptTagBlock(o: InstallationInput, id = "install-snippet"): SafeHtml {
@@ -69,6 +69,27 @@ export function installationCard(o: InstallationInput): SafeHtml {
       ${installCheck(f.id, f.firstEventAt !== null)}
       ${botsLine(f.botsDropped)}
       ${diagnosticsBlock(o)}
+      ${keptParamsForm({ funnelId: f.id, value: f.keptParams.join(", "), csrfToken: o.csrfToken, canEdit: o.canEdit })}
     </div>
   </section>`;
+}
+
+/** URL privacy: the funnel's own query parameters to keep (campaign tags and click ids always are). */
+export function keptParamsForm(o: { funnelId: string; value: string; csrfToken: string; canEdit: boolean; error?: string | null; saved?: boolean }): SafeHtml {
+  const action = `/funnels/${encodeURIComponent(o.funnelId)}/kept-params`;
+  const ro = o.canEdit ? "" : html` disabled`;
+  return html`<form id="kept-params-form" method="post" action="${action}" hx-post="${action}" hx-target="this" hx-swap="outerHTML">
+    <h3>URL privacy</h3>
+    ${csrfField(o.csrfToken)}
+    ${o.error ? html`<div class="alert bad" role="alert">${o.error}</div>` : ""}
+    ${o.saved ? html`<div class="alert good" role="status">Saved. The script tag above now carries the list for the SDK: copy it to your pages again.</div>` : ""}
+    <div class="field">
+      <label for="s-kept-params">Query parameters to keep</label>
+      <input id="s-kept-params" name="kept_params" type="text" value="${o.value}" placeholder="e.g. plan, coupon" aria-describedby="s-kept-params-hint"${ro}>
+      <p class="hint" id="s-kept-params-hint">Recorded URLs and referrers keep only campaign tags (utm_*), ad click ids (gclid, fbclid, msclkid, ttclid…),
+        ref, source, via and the names listed here; other query parameters are dropped (a GET form's fields would otherwise be recorded),
+        and email addresses are redacted anywhere.</p>
+    </div>
+    ${o.canEdit ? html`<div class="actions"><button type="submit">Save</button></div>` : ""}
+  </form>`;
 }

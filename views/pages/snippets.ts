@@ -9,23 +9,27 @@ export interface SnippetInput {
   publicKey: string;
   secretKey: string;
   capture: CaptureChoices;
+  /** The funnel's own query parameters kept in recorded URLs. */
+  keepParams?: string[];
 }
 
-export function scriptTagSnippet(s: Pick<SnippetInput, "origin" | "funnelId" | "publicKey" | "capture">): string {
+export function scriptTagSnippet(s: Pick<SnippetInput, "origin" | "funnelId" | "publicKey" | "capture" | "keepParams">): string {
   const off = disabledCaptures(s.capture).map((k) => ` data-${k}="false"`).join("");
-  return `<script defer src="${s.origin}/sdk.js" data-funnel-id="${s.funnelId}" data-key="${s.publicKey}"${off}></script>`;
+  const keep = s.keepParams?.length ? ` data-keep-params="${s.keepParams.join(",")}"` : "";
+  return `<script defer src="${s.origin}/sdk.js" data-funnel-id="${s.funnelId}" data-key="${s.publicKey}"${off}${keep}></script>`;
 }
 
 export function esModuleSnippet(s: SnippetInput): string {
   const off = disabledCaptures(s.capture);
   const capture = off.length ? `\n  capture: { ${off.map((k) => `${k}: false`).join(", ")} },` : "";
+  const keep = s.keepParams?.length ? `\n  keepParams: ${JSON.stringify(s.keepParams)},` : "";
   return `// npm install ../aurea/sdk  (the sdk/ folder of an Aurea checkout, see sdk/README.md)
 import { createAurea } from "@aurea/sdk";
 
 export const aurea = createAurea({
   apiUrl: "${s.origin}",
   funnelId: "${s.funnelId}",
-  key: "${s.publicKey}",${capture}
+  key: "${s.publicKey}",${capture}${keep}
 });
 
 // later: aurea.track("signup_started"); aurea.identify("user@example.com");`;

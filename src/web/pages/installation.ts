@@ -1,12 +1,15 @@
-// Install diagnostics on the dashboard: the refused-requests partial (polled) and
-// "allow this origin", which adds the origin and touches the change stamp so ingest
-// reloads the funnel's origins.
+// Settings → Installation actions: the refused-requests partial (polled), "allow this
+// origin" (which touches the change stamp so ingest reloads the funnel's origins), and
+// the query parameters a funnel keeps in recorded URLs.
 import { Elysia } from "elysia";
 import type { AppContext } from "../../context";
-import { FunnelInputError, getFunnel, normaliseOrigin, updateFunnel, type Funnel } from "../../funnels/store";
+import { parseKeptParams } from "../../enrich/url-privacy";
+import { FunnelInputError, getFunnel, normaliseOrigin, setKeptParams, updateFunnel, type Funnel } from "../../funnels/store";
 import { refusalLogOf } from "../../ingest/refusals";
 import { html, htmlResponse } from "../../../views/html";
 import { installDiagnostics } from "../../../views/pages/install-diagnostics";
+import { funnelScriptTag, keptParamsForm } from "../../../views/pages/installation";
+import { publicOrigin } from "../auth/cookies";
 import { isHtmx, isOwner, requireUser, type DashboardUser } from "../auth/guard";
 import { formField } from "../form";
 
@@ -41,6 +44,28 @@ export function installationPages(ctx: AppContext) {
         refusalLogOf(ctx.store.sqlite).forget(funnel.id, (r) => r.code === "origin_not_allowed" && r.origin === origin);
         ctx.log(`dashboard: ${user.email} allowed origin ${origin} for funnel ${funnel.id}`);
         if (isHtmx(request)) return htmlResponse(diagnosticsOf(ctx, saved, csrfToken, true, origin));
+        return new Response(null, { status: 303, headers: { location: `/funnels/${encodeURIComponent(funnel.id)}/settings#install` } });
+      },
+    )
+    .post(
+      "/funnels/:id/kept-params",
+      ({ params, body, user, csrfToken, request }: { params: { id: string }; body: unknown; user: DashboardUser; csrfToken: string; request: Request }) => {
+        const funnel = getFunnel(db, params.id);
+        if (!funnel) return missing();
+        const value = formField(body, "kept_params");
+        const parsed = parseKeptParams(value);
+        if (parsed.error) {
+          const error = `Query parameters to keep: ${parsed.error}.`;
+          return htmlResponse(keptParamsForm({ funnelId: funnel.id, value, csrfToken, canEdit: true, error }), 422);
+        }
+        setKeptParams(db, funnel.id, parsed.params);
+        ctx.log(`dashboard: ${user.email} set the kept query parameters of funnel ${funnel.id}`);
+        if (isHtmx(request)) {
+          // The script tag carries the list for the SDK: swap the shown one too.
+          const tag = funnelScriptTag(publicOrigin(request, ctx.config), getFunnel(db, funnel.id)!);
+          const form = keptParamsForm({ funnelId: funnel.id, value: parsed.params.join(", "), csrfToken, canEdit: true, saved: true });
+          return htmlResponse(html`${form}${tag ? html`<code id="install-snippet" hx-swap-oob="true">${tag}</code>` : ""}`);
+        }
         return new Response(null, { status: 303, headers: { location: `/funnels/${encodeURIComponent(funnel.id)}/settings#install` } });
       },
     );

@@ -1,0 +1,1 @@
+ALTER TABLE `funnels` ADD `kept_params` text DEFAULT '[]' NOT NULL;
