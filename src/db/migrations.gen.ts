@@ -5,6 +5,7 @@ import m2 from "../../drizzle/0002_queue_moved_out.sql" with { type: "text" };
 import m3 from "../../drizzle/0003_funnel_journey_rollup.sql" with { type: "text" };
 import m4 from "../../drizzle/0004_funnel_public_key.sql" with { type: "text" };
 import m5 from "../../drizzle/0005_funnel_kept_params.sql" with { type: "text" };
+import m6 from "../../drizzle/0006_funnel_time_zone.sql" with { type: "text" };
 
 export interface EmbeddedMigration {
   tag: string;
@@ -19,4 +20,5 @@ export const migrations: EmbeddedMigration[] = [
   { tag: "0003_funnel_journey_rollup", when: 1795697394191, sql: m3 },
   { tag: "0004_funnel_public_key", when: 1796193683336, sql: m4 },
   { tag: "0005_funnel_kept_params", when: 1796194479960, sql: m5 },
+  { tag: "0006_funnel_time_zone", when: 1796194822250, sql: m6 },
 ];

@@ -29,6 +29,8 @@ export const funnels = sqliteTable("funnels", {
   capture: text("capture").notNull().default("{}"),
   /** JSON steps definition (window, order, steps), or null when none is defined. */
   steps: text("steps"),
+  /** IANA zone every page, report and export of the funnel uses; null until set (src/funnels/time-zone.ts). */
+  timeZone: text("time_zone"),
   /** Keep events this many days; null keeps them forever. */
   retentionDays: integer("retention_days"),
   botsDropped: integer("bots_dropped").notNull().default(0),
