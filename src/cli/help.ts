@@ -44,7 +44,9 @@ Example: aurea funnel create --name "Launch" --url https://launch.example --json
   user: `aurea user create --email EMAIL [--role owner|viewer] --password-stdin [--json]
   Add a dashboard user (owner: can change settings; viewer: read only).
 aurea user reset-password --email EMAIL --password-stdin
-  Set a new password; the user's sessions are signed out.
+  Set a new password; the user's sessions are signed out and failed sign-ins forgotten.
+aurea user unlock --email EMAIL [--json]
+  Forget the account's failed sign-ins (which slow its sign-in down), e.g. after an attack.
 aurea user list [--json]
 Passwords are read from standard input (at least 10 characters). All take --data DIR (AUREA_DATA_DIR).
 

@@ -1,7 +1,8 @@
-// aurea user create | reset-password | list
+// aurea user create | reset-password | unlock | list
 import { ConfigError, DATA_FLAG, parseFlags, resolveDataDir, type ParsedFlags } from "../config";
 import { openStore } from "../db/open";
-import { createUser, listUsers, resetPassword, UserInputError } from "../web/auth/users";
+import { clearLoginThrottle } from "../web/auth/login-throttle";
+import { createUser, findUserByEmail, listUsers, resetPassword, UserInputError } from "../web/auth/users";
 import type { Command } from "./commands";
 
 const FLAGS = {
@@ -54,8 +55,20 @@ const sub: Record<string, (flags: ParsedFlags) => Promise<number>> = {
     const password = await passwordFromStdin("reset-password", flags);
     return withStore(flags, async ({ db }) => {
       const user = await resetPassword(db, flags.email, password);
+      clearLoginThrottle(db, user.email);
       if (flags.json) console.log(JSON.stringify(user));
-      else console.log(`Password of ${user.email} changed; their sessions are signed out.`);
+      else console.log(`Password of ${user.email} changed; their sessions are signed out and failed sign-ins forgotten.`);
+      return 0;
+    });
+  },
+  async unlock(flags) {
+    if (!flags.email) throw new ConfigError("user unlock: --email is required");
+    return withStore(flags, async ({ db }) => {
+      const user = findUserByEmail(db, flags.email as string);
+      if (!user) throw new UserInputError(`no user with email ${flags.email}`);
+      const had = clearLoginThrottle(db, user.email);
+      if (flags.json) console.log(JSON.stringify({ email: user.email, cleared: had }));
+      else console.log(had ? `Failed sign-ins of ${user.email} forgotten: they can sign in at once.` : `${user.email} had no failed sign-ins to forget.`);
       return 0;
     });
   },
@@ -71,12 +84,12 @@ const sub: Record<string, (flags: ParsedFlags) => Promise<number>> = {
 };
 
 export const userCommand: Command = {
-  summary: "dashboard users: create, reset a password, list",
+  summary: "dashboard users: create, reset a password, unlock after failed sign-ins, list",
   async run(argv) {
     const flags = parseFlags(argv, FLAGS);
     const action = flags._[0];
     const fn = action ? sub[action] : undefined;
-    if (!fn) throw new ConfigError(`user: expected create, reset-password or list${action ? `, got "${action}"` : ""}`);
+    if (!fn) throw new ConfigError(`user: expected create, reset-password, unlock or list${action ? `, got "${action}"` : ""}`);
     return fn(flags);
   },
 };

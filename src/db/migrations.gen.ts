@@ -6,6 +6,7 @@ import m3 from "../../drizzle/0003_funnel_journey_rollup.sql" with { type: "text
 import m4 from "../../drizzle/0004_funnel_public_key.sql" with { type: "text" };
 import m5 from "../../drizzle/0005_funnel_kept_params.sql" with { type: "text" };
 import m6 from "../../drizzle/0006_funnel_time_zone.sql" with { type: "text" };
+import m7 from "../../drizzle/0007_login_throttle.sql" with { type: "text" };
 
 export interface EmbeddedMigration {
   tag: string;
@@ -21,4 +22,5 @@ export const migrations: EmbeddedMigration[] = [
   { tag: "0004_funnel_public_key", when: 1796193683336, sql: m4 },
   { tag: "0005_funnel_kept_params", when: 1796194479960, sql: m5 },
   { tag: "0006_funnel_time_zone", when: 1796194822250, sql: m6 },
+  { tag: "0007_login_throttle", when: 1796194849752, sql: m7 },
 ];

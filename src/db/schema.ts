@@ -197,6 +197,14 @@ export const users = sqliteTable("users", {
   createdAt: integer("created_at").notNull(),
 });
 
+/** Failed sign-ins per account, so that growing delays survive a restart and `aurea user unlock` can clear them. */
+export const loginThrottle = sqliteTable("login_throttle", {
+  /** "account:<email>" */
+  key: text("key").primaryKey(),
+  failures: integer("failures").notNull(),
+  lastFailureAt: integer("last_failure_at").notNull(),
+});
+
 export const userSessions = sqliteTable("user_sessions", {
   tokenHash: text("token_hash").primaryKey(),
   userId: integer("user_id")

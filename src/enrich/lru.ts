@@ -25,6 +25,10 @@ export class Lru<K, V> {
     this.map.set(k, v);
   }
 
+  delete(k: K): void {
+    this.map.delete(k);
+  }
+
   get size(): number {
     return this.map.size;
   }

@@ -5,13 +5,14 @@ import { Elysia } from "elysia";
 import type { AppContext } from "../context";
 import { assetRoutes } from "./assets";
 import { LoginLimiter } from "./auth/login-limiter";
+import { TableThrottleStore } from "./auth/login-throttle";
 import { authPages } from "./pages/auth";
 import { funnelPages } from "./pages/funnels";
 import { installationPages } from "./pages/installation";
 import { settingsPages } from "./pages/settings";
 
 export function dashboardRoutes(ctx: AppContext, opts: { loginLimiter?: LoginLimiter } = {}) {
-  const limiter = opts.loginLimiter ?? new LoginLimiter({ now: ctx.now });
+  const limiter = opts.loginLimiter ?? new LoginLimiter({ now: ctx.now, accountStore: new TableThrottleStore(ctx.store.db) });
   return new Elysia({ name: "dashboard" })
     .use(assetRoutes())
     .use(authPages(ctx, limiter))

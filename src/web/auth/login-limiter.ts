@@ -1,66 +1,110 @@
-// Failed logins per IP and per account in a sliding window; past the limit the
-// login form answers 429 until the window has moved on. In memory: a restart
-// forgets, which is fine for slowing down password guessing.
+// Slows password guessing without locking anyone out for good. Failed sign-ins are
+// counted per key (an IP, an account, a known device); the first few are free, then
+// each attempt must wait a growing delay after the last failure (2 s, 4 s, 8 s … up to
+// 15 minutes). A key forgets after an hour without failures. IPs and devices are held
+// in memory, bounded (least recently used go first); accounts in a table, so the delay
+// survives a restart and `aurea user unlock` can clear it.
+import { Lru } from "../../enrich/lru";
+
+export interface ThrottleState {
+  failures: number;
+  lastFailureAt: number;
+}
+
+export interface ThrottleStore {
+  get(key: string): ThrottleState | null;
+  set(key: string, state: ThrottleState): void;
+  delete(key: string): void;
+}
+
+export class MemoryThrottleStore implements ThrottleStore {
+  private lru: Lru<string, ThrottleState>;
+  constructor(maxKeys = 50_000) {
+    this.lru = new Lru(maxKeys);
+  }
+  get(key: string) {
+    return this.lru.get(key) ?? null;
+  }
+  set(key: string, state: ThrottleState) {
+    this.lru.set(key, state);
+  }
+  delete(key: string) {
+    this.lru.delete(key);
+  }
+  get size() {
+    return this.lru.size;
+  }
+}
 
 export interface LoginLimiterOptions {
-  maxFailures?: number;
-  windowMs?: number;
+  /** Failures without any delay. */
+  freeFailures?: number;
+  maxDelayMs?: number;
+  /** A key without failures for this long starts afresh. */
+  forgetAfterMs?: number;
   now?: () => number;
-  maxKeys?: number;
+  /** Where "account:…" keys live (default: memory, like the others). */
+  accountStore?: ThrottleStore;
+  memoryStore?: ThrottleStore;
 }
 
 export class LoginLimiter {
-  private failures = new Map<string, number[]>();
-  private readonly maxFailures: number;
-  private readonly windowMs: number;
+  private readonly freeFailures: number;
+  private readonly maxDelayMs: number;
+  private readonly forgetAfterMs: number;
   private readonly now: () => number;
-  private readonly maxKeys: number;
+  private readonly accounts: ThrottleStore;
+  private readonly memory: ThrottleStore;
 
   constructor(opts: LoginLimiterOptions = {}) {
-    this.maxFailures = opts.maxFailures ?? 10;
-    this.windowMs = opts.windowMs ?? 15 * 60 * 1000;
+    this.freeFailures = opts.freeFailures ?? 5;
+    this.maxDelayMs = opts.maxDelayMs ?? 15 * 60 * 1000;
+    this.forgetAfterMs = opts.forgetAfterMs ?? 60 * 60 * 1000;
     this.now = opts.now ?? Date.now;
-    this.maxKeys = opts.maxKeys ?? 50_000;
+    this.memory = opts.memoryStore ?? new MemoryThrottleStore();
+    this.accounts = opts.accountStore ?? this.memory;
   }
 
-  private recent(key: string, now: number): number[] {
-    const list = (this.failures.get(key) ?? []).filter((t) => t > now - this.windowMs);
-    if (list.length) this.failures.set(key, list);
-    else this.failures.delete(key);
-    return list;
+  /** How long after the last of `failures` failures the next attempt must wait. */
+  delayMs(failures: number): number {
+    if (failures < this.freeFailures) return 0;
+    return Math.min(this.maxDelayMs, 1000 * 2 ** (failures - this.freeFailures + 1));
   }
 
-  /** Seconds until another attempt is allowed for any of the keys, or 0. */
+  /** Seconds until another attempt is allowed for all of the keys, or 0. */
   blockedFor(keys: string[]): number {
     const now = this.now();
     let wait = 0;
     for (const key of keys) {
-      const list = this.recent(key, now);
-      if (list.length >= this.maxFailures) {
-        const oldestThatCounts = list[list.length - this.maxFailures];
-        wait = Math.max(wait, Math.ceil((oldestThatCounts + this.windowMs - now) / 1000));
-      }
+      const s = this.current(key, now);
+      if (s) wait = Math.max(wait, s.lastFailureAt + this.delayMs(s.failures) - now);
     }
-    return wait;
+    return wait > 0 ? Math.ceil(wait / 1000) : 0;
   }
 
   fail(keys: string[]): void {
     const now = this.now();
-    if (this.failures.size >= this.maxKeys) this.sweep(now);
     for (const key of keys) {
-      const list = this.recent(key, now);
-      list.push(now);
-      this.failures.set(key, list);
+      const s = this.current(key, now);
+      this.store(key).set(key, { failures: (s?.failures ?? 0) + 1, lastFailureAt: now });
     }
   }
 
-  /** A successful login clears the account's count (not the IP's). */
-  succeed(key: string): void {
-    this.failures.delete(key);
+  /** A successful sign-in clears these keys (the account's and the device's, never the IP's). */
+  succeed(...keys: string[]): void {
+    for (const key of keys) this.store(key).delete(key);
   }
 
-  private sweep(now: number): void {
-    for (const key of [...this.failures.keys()]) this.recent(key, now);
-    if (this.failures.size >= this.maxKeys) this.failures.clear();
+  private store(key: string): ThrottleStore {
+    return key.startsWith("account:") ? this.accounts : this.memory;
+  }
+
+  private current(key: string, now: number): ThrottleState | null {
+    const s = this.store(key).get(key);
+    if (s && now - s.lastFailureAt > this.forgetAfterMs) {
+      this.store(key).delete(key);
+      return null;
+    }
+    return s;
   }
 }

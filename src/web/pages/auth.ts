@@ -10,7 +10,9 @@ import type { LoginLimiter } from "../auth/login-limiter";
 import { SECURITY_HEADERS, PRIVATE_PAGE_HEADERS } from "../auth/security-headers";
 import { createSession, deleteSession } from "../auth/sessions";
 import { formField } from "../form";
-import { countUsers, createFirstOwner, MIN_PASSWORD_LENGTH, UserInputError, verifyCredentials } from "../auth/users";
+import { countUsers, createFirstOwner, findUserByEmail, MIN_PASSWORD_LENGTH, UserInputError, verifyCredentials } from "../auth/users";
+import { DEVICE_COOKIE, deviceCookie, knownDevice, newDeviceToken } from "../auth/devices";
+import { accountKey } from "../auth/login-throttle";
 
 /** Only same-site paths: never "//evil.example" or "https://…". */
 export function safeNext(raw: string): string {
@@ -75,20 +77,27 @@ export function authPages(ctx: AppContext, limiter: LoginLimiter) {
       const email = formField(body, "email").trim().toLowerCase();
       const next = formField(body, "next");
       const ip = clientIp(request.headers, server?.requestIP(request)?.address ?? null, ctx.config.trustProxy) ?? "unknown";
-      const keys = [`ip:${ip}`, `account:${email}`];
-      const wait = limiter.blockedFor(keys);
+      // Failures count per IP and, for accounts that exist, per account (kept in a table).
+      // A browser that signed in to this account before is only slowed by its own failures.
+      const account = findUserByEmail(db, email);
+      const device = account ? knownDevice(readCookie(request.headers, DEVICE_COOKIE), account) : null;
+      const failKeys = [`ip:${ip}`, ...(account ? [accountKey(email)] : []), ...(device ? [`device:${device}`] : [])];
+      const wait = limiter.blockedFor(device ? [`device:${device}`] : failKeys);
       if (wait > 0) {
-        const minutes = Math.ceil(wait / 60);
-        const error = `Too many failed sign-in attempts. Try again in ${minutes} minute${minutes === 1 ? "" : "s"}.`;
+        const when = wait < 90 ? `${wait} second${wait === 1 ? "" : "s"}` : `${Math.ceil(wait / 60)} minutes`;
+        const error = `Too many failed sign-in attempts. Try again in ${when}.`;
         return htmlResponse(loginPage({ email, next, error }), 429, { ...PRIVATE_PAGE_HEADERS, "retry-after": String(wait) });
       }
       const user = await verifyCredentials(db, email, formField(body, "password"));
-      if (!user) {
-        limiter.fail(keys);
+      if (!user || !account) {
+        limiter.fail(failKeys);
         return page(loginPage({ email, next, error: "Wrong email or password." }), 401);
       }
-      limiter.succeed(`account:${email}`);
-      return signIn(request, user.id, safeNext(next));
+      // A known device's success says nothing about guesses elsewhere: the account keeps its count.
+      limiter.succeed(device ? `device:${device}` : accountKey(email));
+      const response = signIn(request, user.id, safeNext(next));
+      response.headers.append("set-cookie", deviceCookie(newDeviceToken(account), isHttpsRequest(request, ctx.config)));
+      return response;
     })
     .post("/logout", ({ request, body }) => {
       const session = currentSession(ctx, request);
