@@ -58,7 +58,10 @@ test("no analytics page or partial renders hostile event text as markup", async 
     ...["page", "entry", "exit"].map((d) => [`${base}/panels/pages?${q}&dim=${d}`, true] as [string, boolean]),
     ...["country", "region", "city"].map((d) => [`${base}/panels/locations?${q}&dim=${d}`, false] as [string, boolean]),
     ...["browser", "os", "device"].map((d) => [`${base}/panels/devices?${q}&dim=${d}`, false] as [string, boolean]),
-    [`${base}/panels/events?${q}`, true],
+    // The hostile name is a conversion's too, so it is listed under Conversions.
+    [`${base}/panels/events?${q}`, false],
+    [`${base}/panels/events?${q}&kind=conversion`, true],
+    [`${base}/panels/events?${q}&kind=auto`, false],
     [`${base}/panels/event-props?${q}&name=${XE}`, true],
     [`${base}/live?after=0`, true],
     [`${base}/sessions?${q}`, true],
