@@ -17,6 +17,8 @@ export interface PageOptions {
   funnel?: { id: string; name: string };
   /** Which funnel tab is current: overview | steps | sessions | contacts | automations | settings. */
   active?: string;
+  /** The zone the page's times are in (a funnel's); app.js draws <time data-local> in it, else in the browser's. */
+  timeZone?: string;
   body: SafeHtml;
 }
 
@@ -93,7 +95,7 @@ export function page(opts: PageOptions): SafeHtml {
 <script src="/assets/htmx.min.js" defer></script>
 <script src="/assets/app.js" defer></script>
 </head>
-<body>
+<body${opts.timeZone ? html` data-tz="${opts.timeZone}"` : ""}>
 <a class="skip-link" href="#main">Skip to content</a>
 <header class="site-header">
   <div class="wrap header-inner">

@@ -12,72 +12,74 @@ import { refusalLogOf } from "../ingest/refusals";
 import { onboarding } from "../../views/analytics/empty";
 import { page } from "../../views/layout";
 import { publicOrigin } from "./auth/cookies";
-import { isOwner, requireUser } from "./auth/guard";
+import { isOwner, requireUser, type DashboardUser } from "./auth/guard";
 import { PRIVATE_PAGE_HEADERS } from "./auth/security-headers";
 import { contactPage, contactsPage, sessionPage, sessionsPage } from "./pages/analytics/lists";
 import { chartPartial, eventPropsPartial, livePartial, overviewBody, panelPartial } from "./pages/analytics/overview";
 import { analyticsRequest, type Query } from "./pages/analytics/request";
+import { timeZonePages } from "./pages/time-zone";
 import { privateHtml, respond } from "./pages/analytics/respond";
 
 export function analyticsRoutes(ctx: AppContext) {
   const reader = analyticsReader(ctx.store.sqlite, ctx.now);
   const { sqlite } = ctx.store;
-  const req = (id: string, query: Query, request: Request) => analyticsRequest(ctx, id, query, request.headers);
+  const req = (id: string, query: Query, request: Request, user: DashboardUser) => analyticsRequest(ctx, id, query, request.headers, isOwner(user));
 
   return new Elysia({ name: "analytics" })
+    .use(timeZonePages(ctx))
     .use(requireUser(ctx))
     .get("/funnels/:id", ({ params, query, request, user, csrfToken }) =>
       respond(request, user, csrfToken, () => {
-        const r = req(params.id, query, request);
+        const r = req(params.id, query, request, user);
         const funnel = { id: r.funnel.id, name: r.funnel.name };
         const body =
           r.funnel.firstEventAt === null
             ? onboarding({ origin: publicOrigin(request, ctx.config), funnel: r.funnel, csrfToken, canEdit: isOwner(user), refusals: refusalLogOf(sqlite).recent(r.funnel.id) })
             : overviewBody(reader, r);
-        return privateHtml(page({ title: "Overview", user, csrfToken, funnel, active: "overview", body }));
+        return privateHtml(page({ title: "Overview", user, csrfToken, funnel, timeZone: r.tz, active: "overview", body }));
       }),
     )
     .get("/funnels/:id/panels/chart", ({ params, query, request, user, csrfToken }) =>
-      respond(request, user, csrfToken, () => privateHtml(chartPartial(reader, req(params.id, query, request)))),
+      respond(request, user, csrfToken, () => privateHtml(chartPartial(reader, req(params.id, query, request, user)))),
     )
     .get("/funnels/:id/panels/event-props", ({ params, query, request, user, csrfToken }) =>
-      respond(request, user, csrfToken, () => privateHtml(eventPropsPartial(reader, req(params.id, query, request), query))),
+      respond(request, user, csrfToken, () => privateHtml(eventPropsPartial(reader, req(params.id, query, request, user), query))),
     )
     .get("/funnels/:id/panels/:panel", ({ params, query, request, user, csrfToken }) =>
-      respond(request, user, csrfToken, () => privateHtml(panelPartial(reader, req(params.id, query, request), params.panel, query))),
+      respond(request, user, csrfToken, () => privateHtml(panelPartial(reader, req(params.id, query, request, user), params.panel, query))),
     )
     .get("/funnels/:id/live", ({ params, query, request, user, csrfToken }) =>
       respond(request, user, csrfToken, () => {
-        const rows = livePartial(reader, req(params.id, query, request), query);
+        const rows = livePartial(reader, req(params.id, query, request, user), query);
         return rows ? privateHtml(rows) : new Response(null, { status: 204, headers: PRIVATE_PAGE_HEADERS });
       }),
     )
     .get("/funnels/:id/sessions", ({ params, query, request, user, csrfToken }) =>
       respond(request, user, csrfToken, () => {
-        const r = req(params.id, query, request);
+        const r = req(params.id, query, request, user);
         const body = sessionsPage(sqlite, r, query);
-        return privateHtml(page({ title: "Sessions", user, csrfToken, funnel: { id: r.funnel.id, name: r.funnel.name }, active: "sessions", body }));
+        return privateHtml(page({ title: "Sessions", user, csrfToken, funnel: { id: r.funnel.id, name: r.funnel.name }, timeZone: r.tz, active: "sessions", body }));
       }),
     )
     .get("/funnels/:id/sessions/:sid", ({ params, query, request, user, csrfToken }) =>
       respond(request, user, csrfToken, () => {
-        const r = req(params.id, query, request);
+        const r = req(params.id, query, request, user);
         const body = sessionPage(sqlite, r, params.sid);
-        return privateHtml(page({ title: "Session", user, csrfToken, funnel: { id: r.funnel.id, name: r.funnel.name }, active: "sessions", body }));
+        return privateHtml(page({ title: "Session", user, csrfToken, funnel: { id: r.funnel.id, name: r.funnel.name }, timeZone: r.tz, active: "sessions", body }));
       }),
     )
     .get("/funnels/:id/contacts", ({ params, query, request, user, csrfToken }) =>
       respond(request, user, csrfToken, () => {
-        const r = req(params.id, query, request);
+        const r = req(params.id, query, request, user);
         const body = contactsPage(sqlite, r, query);
-        return privateHtml(page({ title: "Contacts", user, csrfToken, funnel: { id: r.funnel.id, name: r.funnel.name }, active: "contacts", body }));
+        return privateHtml(page({ title: "Contacts", user, csrfToken, funnel: { id: r.funnel.id, name: r.funnel.name }, timeZone: r.tz, active: "contacts", body }));
       }),
     )
     .get("/funnels/:id/contacts/:cid", ({ params, query, request, user, csrfToken }) =>
       respond(request, user, csrfToken, () => {
-        const r = req(params.id, query, request);
+        const r = req(params.id, query, request, user);
         const body = contactPage(sqlite, r, params.cid);
-        return privateHtml(page({ title: "Contact", user, csrfToken, funnel: { id: r.funnel.id, name: r.funnel.name }, active: "contacts", body }));
+        return privateHtml(page({ title: "Contact", user, csrfToken, funnel: { id: r.funnel.id, name: r.funnel.name }, timeZone: r.tz, active: "contacts", body }));
       }),
     )
     .get("/funnels/:id/export/:file", ({ params, query, request, user, csrfToken }) =>
@@ -86,7 +88,7 @@ export function analyticsRoutes(ctx: AppContext) {
         if (!params.file.endsWith(".csv") || !(EXPORT_KINDS as readonly string[]).includes(kind)) {
           throw new HttpError(404, "not_found", `Exports are ${EXPORT_KINDS.map((k) => `${k}.csv`).join(", ")}.`);
         }
-        const r = req(params.id, query, request);
+        const r = req(params.id, query, request, user);
         const name = `aurea-${r.funnel.id}-${kind}-${localDate(r.period.from, r.tz)}-to-${localDate(r.period.to - 1, r.tz)}.csv`;
         return new Response(exportCsv(sqlite, kind as ExportKind, r.scope, r.tz), {
           headers: {

@@ -42,9 +42,9 @@ export function rangeQuery(q: Query): Query {
   return { ...q, range: "custom" };
 }
 
-/** The dashboard's way: ?range=30d (or custom with from/to dates) in the viewer's zone (?tz=, default UTC), plus filters. */
-export function parsePageParams(q: Query, now: number): { period: Period; breakdown?: BreakdownDimension; filters: Filter[] } {
-  const tz = validTimeZone(q.tz) ?? "UTC";
+/** The dashboard's way: ?range=30d (or custom with from/to dates) in the funnel's zone (or an explicit ?tz=), plus filters. */
+export function parsePageParams(q: Query, now: number, zone: string): { period: Period; breakdown?: BreakdownDimension; filters: Filter[] } {
+  const tz = validTimeZone(q.tz) ?? zone;
   return { period: parsePeriod(rangeQuery(q), tz, now), breakdown: parseBreakdown(q.breakdown), filters: parseFilters(q) };
 }
 

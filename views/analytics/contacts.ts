@@ -42,7 +42,7 @@ export function contactsBody(state: ViewState, period: Period, contacts: Contact
     ${cursor ? html`<a href="${contactsTarget(state, {})}">Most recent</a>` : ""}
     ${next ? html`<a href="${contactsTarget(state, { extra: { before: next } })}" rel="next">Older contacts →</a>` : ""}
   </nav>`;
-  return html`${analyticsAssets()}<div id="analytics" class="analytics" data-tz="${period.tz}" data-tz-from-url="${state.tzParam ? "1" : "0"}">
+  return html`${analyticsAssets()}<div id="analytics" class="analytics" data-tz="${period.tz}">
     <div class="page-head"><h1>Contacts</h1></div>
     ${toolbar(state, period, contactsTarget, "/contacts")}
     <section class="card"><div class="card-body">${table}${pager}</div></section>

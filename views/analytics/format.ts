@@ -52,9 +52,17 @@ function formatter(tz: string, opts: Intl.DateTimeFormatOptions): Intl.DateTimeF
   return f;
 }
 
-/** "29 Mar 2026, 14:05" in the viewer's zone. */
+/**
+ * "29 Mar 2026, 14:05" (24-hour), the one date-time format of the dashboard; app.js
+ * draws <time data-local> the same way (DATE_TIME there).
+ */
 export function formatDateTime(ms: number, tz: string): string {
-  return formatter(tz, { day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit" }).format(ms);
+  return formatter(tz, { day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).format(ms);
+}
+
+/** "29 Mar 2026" */
+export function formatDate(ms: number, tz: string): string {
+  return formatter(tz, { day: "numeric", month: "short", year: "numeric" }).format(ms);
 }
 
 /** "14:05:09" */

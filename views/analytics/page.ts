@@ -30,7 +30,7 @@ export function analyticsBody(m: AnalyticsPageModel): SafeHtml {
   const { state, period } = m;
   const noVisits = m.overview.current.tally.visits === 0;
   return html`${analyticsAssets()}
-  <div id="analytics" class="analytics" data-tz="${period.tz}" data-tz-from-url="${state.tzParam ? "1" : "0"}">
+  <div id="analytics" class="analytics" data-tz="${period.tz}">
     ${toolbar(state, period, pageUrl)}
     ${statsCards(m.overview)}
     ${noVisits ? html`<p class="alert info range-empty">No sessions in this range${state.filters.length ? " with these filters" : ""}. Try a longer range${state.filters.length ? " or remove a filter" : ""}.</p>` : ""}

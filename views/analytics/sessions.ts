@@ -42,7 +42,7 @@ export function sessionsBody(state: ViewState, period: Period, page: SessionPage
     ${cursor ? html`<a href="${sessionsTarget(state, {})}">Newest</a>` : ""}
     ${page.next ? html`<a href="${sessionsTarget(state, { extra: { before: page.next } })}" rel="next">Older sessions →</a>` : ""}
   </nav>`;
-  return html`${analyticsAssets()}<div id="analytics" class="analytics" data-tz="${period.tz}" data-tz-from-url="${state.tzParam ? "1" : "0"}">
+  return html`${analyticsAssets()}<div id="analytics" class="analytics" data-tz="${period.tz}">
     <div class="page-head"><h1>Sessions</h1></div>
     ${toolbar(state, period, sessionsTarget, "/sessions")}
     <section class="card"><div class="card-body">${table}${pager}</div></section>

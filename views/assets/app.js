@@ -5,7 +5,9 @@
 //   data-open-dialog="#id"     button: open <dialog id=id> as a modal
 //   data-close-dialog          button inside a dialog: close it
 //   data-confirm-match="text"  input: the form's submit buttons stay disabled until it equals text
-//   <time datetime=ISO data-local>  rewritten in the viewer's timezone
+//   <time datetime=ISO data-local>  rewritten as "2 Dec 2026, 06:03" in the page's zone (<body data-tz>, a
+//                              funnel's), else the browser's
+//   the aurea_tz cookie         the browser's zone, kept so a funnel's first visit can adopt it (no reload)
 //   data-autofocus             focus this element when it is swapped in
 //   data-origin-from="#url"    textarea: follows the origin of the URL input while the user has not edited it
 (function () {
@@ -131,12 +133,30 @@
     });
   });
 
-  var timeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
+  // The one date-time format of the dashboard, as views/analytics/format.ts formatDateTime draws it.
+  var DATE_TIME = { day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit", hourCycle: "h23" };
+  function timeFormat() {
+    var tz = document.body && document.body.getAttribute("data-tz");
+    try { return new Intl.DateTimeFormat("en-GB", tz ? Object.assign({ timeZone: tz }, DATE_TIME) : DATE_TIME); }
+    catch (e) { return new Intl.DateTimeFormat("en-GB", DATE_TIME); }
+  }
+
+  function keepBrowserZone() {
+    var tz = "";
+    try { tz = Intl.DateTimeFormat().resolvedOptions().timeZone || ""; } catch (e) { tz = ""; }
+    var m = document.cookie.match(/(?:^|;\s*)aurea_tz=([^;]*)/);
+    if (tz && (!m || decodeURIComponent(m[1]) !== tz)) {
+      document.cookie = "aurea_tz=" + encodeURIComponent(tz) + "; path=/; max-age=31536000; samesite=lax";
+    }
+  }
+  keepBrowserZone();
+
   function enhance(root) {
+    var format = timeFormat();
     root.querySelectorAll("time[data-local]").forEach(function (t) {
       var d = new Date(t.getAttribute("datetime"));
       if (!isNaN(d.getTime())) {
-        t.textContent = timeFormat.format(d);
+        t.textContent = format.format(d);
         t.title = d.toISOString();
       }
     });

@@ -104,6 +104,9 @@ export function settingsPage(opts: { user: LayoutUser; csrfToken: string; funnel
       ${card({ title: "Funnel", body: detailsForm({ funnelId: f.id, csrfToken: opts.csrfToken, values: settingsValues(f), canEdit: opts.canEdit }) })}
       ${installationCard({ origin: opts.origin, funnel: f, csrfToken: opts.csrfToken, canEdit: opts.canEdit, back: "settings", refusals: opts.refusals })}
       ${keysCard(f, opts.csrfToken, opts.canEdit)}
+      <section id="time-zone" class="card" aria-label="Time zone" hx-get="/funnels/${id}/settings/time-zone" hx-trigger="load" hx-swap="innerHTML">
+        <div class="card-body muted"><a href="/funnels/${id}/settings/time-zone">Time zone</a></div>
+      </section>
       <section id="steps-settings" class="card" aria-label="Funnel steps" hx-get="/funnels/${id}/steps/editor" hx-trigger="load" hx-swap="innerHTML">
         <div class="card-body muted">Loading the steps editor…</div>
       </section>

@@ -10,6 +10,7 @@ import { DIMENSIONS, leafValue } from "../../src/analytics/dimensions";
 import type { Filter } from "../../src/analytics/filters";
 import { PRESET_LABELS, PRESETS, type Period } from "../../src/analytics/period";
 import { localDate } from "../../src/analytics/timezone";
+import { formatDate } from "../analytics/format";
 import { deltaCount, deltaPoints, duration, pct } from "./format";
 
 export const BREAKDOWN_LABELS: Record<string, string> = {
@@ -93,7 +94,7 @@ function headline(v: ReportView): SafeHtml {
     ${stat("Conversion", html`${pct(t.conversionRate)}${prev?.entered ? tag(deltaPoints(t.conversionRate, prev.conversionRate)) : ""}`)}
     ${stat("Revenue", formatRevenue(t.revenue))}
     ${stat("Revenue per visitor entering", formatRevenue(t.revenuePerEntrant))}
-  </div>${prev ? html`<p class="hint">Badges compare with the previous period, ${localDate(v.report.previous!.from, v.period.tz)} – ${localDate(v.report.previous!.to - 1, v.period.tz)}.</p>` : ""}`;
+  </div>${prev ? html`<p class="hint">Badges compare with the previous period, ${formatDate(v.report.previous!.from, v.period.tz)} – ${formatDate(v.report.previous!.to - 1, v.period.tz)}.</p>` : ""}`;
 }
 
 function detailTable(v: ReportView): SafeHtml {
@@ -156,7 +157,6 @@ export function reportUrl(v: RangeView, changes: Record<string, string | null> =
     q.set("from", v.period.fromDate ?? localDate(v.period.from, v.period.tz));
     q.set("to", v.period.toDate ?? localDate(v.period.to - 1, v.period.tz));
   }
-  if (v.period.tz !== "UTC") q.set("tz", v.period.tz);
   if (v.breakdown) q.set("breakdown", v.breakdown);
   for (const f of v.filters) q.set(f.key, f.value);
   for (const [k, val] of Object.entries(changes)) (val === null ? q.delete(k) : q.set(k, val));
@@ -185,17 +185,16 @@ export function rangeForm(v: RangeView): SafeHtml {
         <option value="">Nothing</option>
         ${Object.entries(BREAKDOWN_LABELS).map(([k, l]) => html`<option value="${k}"${k === v.breakdown ? html` selected` : ""}>${l}</option>`)}
       </select></div>
-    ${p.tz !== "UTC" ? html`<input type="hidden" name="tz" value="${p.tz}">` : ""}
     ${v.filters.map((f) => html`<input type="hidden" name="${f.key}" value="${f.value}">`)}
     <div class="field steps-range-go"><button type="submit" class="primary">Apply</button></div>
   </form>
-  <p class="hint steps-range-hint">Pick a range, or change From and To. Times in ${p.tz}.</p>
+  <p class="hint steps-range-hint">Pick a range, or change From and To. Times in ${p.tz} (<a href="/funnels/${encodeURIComponent(v.funnelId)}/settings#time-zone">the funnel's zone</a>).</p>
   ${filterChips(v)}`;
 }
 
 export function stepsReportBody(v: ReportView): SafeHtml {
   const r = v.report;
-  const rangeText = `${localDate(r.from, v.period.tz)} – ${localDate(r.to - 1, v.period.tz)}`;
+  const rangeText = `${formatDate(r.from, v.period.tz)} – ${formatDate(r.to - 1, v.period.tz)}`;
   return html`<link rel="stylesheet" href="/assets/steps.css">
     <div class="page-head"><div><h1>Steps</h1>
       <p class="muted">${r.steps.length} steps · ${r.order} order · ${r.window} window · visitors who entered ${rangeText}</p></div>

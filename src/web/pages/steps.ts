@@ -19,6 +19,7 @@ import { stepVisitorsPartial } from "../../../views/steps/visitors";
 import { isHtmx, isOwner, requireUser, type DashboardUser } from "../auth/guard";
 import { formField } from "../form";
 import { applyOp, definitionFromState, MAX_ROWS, stateFromDefinition, stateFromForm, type EditorState } from "../steps-editor-form";
+import { funnelZone } from "../funnel-zone";
 import { parseDrillParams, parsePageParams } from "../steps-params";
 
 type Query = Record<string, string | undefined>;
@@ -45,8 +46,10 @@ export function stepsPages(ctx: AppContext) {
     return funnel ? fn(c, funnel) : notFound(c);
   };
 
+  const zoneOf = (c: Req, funnel: Funnel) => funnelZone(ctx, funnel.id, c.request.headers, isOwner(c.user));
+
   const shell = (c: Req, funnel: Funnel, title: string, body: SafeHtml, status = 200) =>
-    htmlResponse(page({ title, user: c.user, csrfToken: c.csrfToken, funnel: { id: funnel.id, name: funnel.name }, active: "steps", body }), status);
+    htmlResponse(page({ title, user: c.user, csrfToken: c.csrfToken, funnel: { id: funnel.id, name: funnel.name }, timeZone: zoneOf(c, funnel), active: "steps", body }), status);
 
   function editorView(funnel: Funnel, c: Req, state: EditorState, extra: Partial<EditorView> = {}): EditorView {
     const saved = getSteps(db, funnel.id);
@@ -77,12 +80,13 @@ export function stepsPages(ctx: AppContext) {
         if (!def) return shell(c, funnel, "Steps", noStepsBody(funnel.id));
         let problem: string | null = null;
         let params;
+        const zone = zoneOf(c, funnel);
         try {
-          params = parsePageParams(c.query, ctx.now());
+          params = parsePageParams(c.query, ctx.now(), zone);
         } catch (e) {
           if (!(e instanceof HttpError)) throw e;
           problem = e.message;
-          params = parsePageParams({ tz: c.query.tz }, ctx.now());
+          params = parsePageParams({ tz: c.query.tz }, ctx.now(), zone);
         }
         const { period, breakdown, filters } = params;
         const report = stepsReport(sqlite, funnel.id, def, { from: period.from, to: period.to, breakdown, filters, compare: true, now: ctx.now() });
@@ -99,7 +103,7 @@ export function stepsPages(ctx: AppContext) {
         let status = 200;
         let back = `/funnels/${encodeURIComponent(funnel.id)}/steps`;
         try {
-          const { period, filters } = parsePageParams(c.query, ctx.now());
+          const { period, filters } = parsePageParams(c.query, ctx.now(), zoneOf(c, funnel));
           const d = parseDrillParams(c.query, def.steps.length);
           const result = stepVisitors(sqlite, funnel.id, def, { from: period.from, to: period.to, filters, now: ctx.now(), step: d.step, status: d.status, limit: Math.min(d.limit, 200) });
           const view = { funnelId: funnel.id, period, filters };

@@ -9,9 +9,7 @@ import { validTimeZone } from "../../../analytics/timezone";
 import { getFunnel, type Funnel } from "../../../funnels/store";
 import { HttpError } from "../../../ingest/errors";
 import type { ViewState } from "../../../../views/analytics/links";
-import { readCookie } from "../../auth/cookies";
-
-export const TZ_COOKIE = "aurea_tz";
+import { funnelZone } from "../../funnel-zone";
 
 export type Query = Record<string, string | string[] | undefined>;
 
@@ -36,15 +34,15 @@ export function requireFunnel(ctx: AppContext, id: string): Funnel {
   return funnel;
 }
 
-/** ?tz= (set by the page's script) wins, then the cookie, then UTC. */
-export function viewerTimeZone(query: Query, headers: Headers): { tz: string; fromUrl: string | null } {
+/** An explicit ?tz= (a shared link) wins; otherwise the funnel's zone (src/web/funnel-zone.ts). */
+export function pageTimeZone(ctx: AppContext, funnelId: string, query: Query, headers: Headers, owner: boolean): { tz: string; fromUrl: string | null } {
   const raw = one(query, "tz");
   if (raw !== undefined && raw !== "") {
     const tz = validTimeZone(raw);
     if (!tz) throw new HttpError(400, "invalid_query", `tz: "${raw}" is not a time zone (expected e.g. Europe/Berlin)`);
     return { tz, fromUrl: tz };
   }
-  return { tz: validTimeZone(readCookie(headers, TZ_COOKIE)) ?? "UTC", fromUrl: null };
+  return { tz: funnelZone(ctx, funnelId, headers, owner), fromUrl: null };
 }
 
 export function parseMetric(query: Query): SeriesMetric {
@@ -62,10 +60,11 @@ export function parseDimension(query: Query, fallback: DimensionKey, allowed: Di
   return raw;
 }
 
-export function analyticsRequest(ctx: AppContext, funnelId: string, query: Query, headers: Headers): AnalyticsRequest {
+/** `owner`: an owner's first visit may set the funnel's zone from their browser. */
+export function analyticsRequest(ctx: AppContext, funnelId: string, query: Query, headers: Headers, owner = false): AnalyticsRequest {
   const funnel = requireFunnel(ctx, funnelId);
   const now = ctx.now();
-  const { tz, fromUrl } = viewerTimeZone(query, headers);
+  const { tz, fromUrl } = pageTimeZone(ctx, funnel.id, query, headers, owner);
   const flat: Record<string, string | undefined> = { range: one(query, "range"), from: one(query, "from"), to: one(query, "to") };
   const period = parsePeriod(flat, tz, now);
   const filters = parseFilters(query);
