@@ -89,7 +89,7 @@ describeBrowser("analytics dashboard in Chromium", () => {
     await page.fill("#password", PASSWORD);
     await page.click("button[type=submit]");
     await page.waitForURL(`**/funnels/${funnel.id}?range=today`);
-    // The script set the zone cookie and reloaded once: times are now in Europe/Paris.
+    // The login page kept the browser zone in a cookie; the first visit adopted it as the funnel's.
     await page.waitForSelector('#analytics[data-tz="Europe/Paris"]');
     expect(await page.textContent(".range-tz")).toBe("Europe/Paris");
     expect(await kpi("kpi-visitors")).toBe("3");

@@ -3,6 +3,7 @@
 import type { Period } from "../../src/analytics/period";
 import { SERIES_METRICS, type Series, type SeriesMetric } from "../../src/analytics/timeseries";
 import { html, trusted, type SafeHtml } from "../html";
+import { localParts } from "../../src/analytics/timezone";
 import { formatCount, formatDay, formatHour, formatLongDay, formatMoney } from "./format";
 import { pageUrl, subUrl, type ViewState } from "./links";
 
@@ -23,6 +24,26 @@ export function niceMax(max: number): number {
   const p = 10 ** Math.floor(Math.log10(max));
   for (const m of [1, 2, 2.5, 5, 10]) if (m * p >= max) return m * p;
   return 10 * p;
+}
+
+/** Labels the x axis holds on a desktop (fewer when they carry the day too); phones show every other one. */
+const MAX_LABELS = 12;
+const MAX_LONG_LABELS = 8;
+
+/**
+ * Which buckets carry an x-axis label: every one while they fit, else every 2, 3, 4, 6
+ * or 12 hours on the clock (so 00:00, 02:00, 04:00…), or every k-th day. Regular, so no
+ * hour goes missing between two labelled ones.
+ */
+export function labelledBuckets(series: Pick<Series, "bucket" | "points">, tz: string): boolean[] {
+  const n = series.points.length;
+  if (series.bucket === "day") {
+    const step = Math.ceil(n / MAX_LABELS);
+    return series.points.map((_, i) => i % step === 0);
+  }
+  const max = n > 24 ? MAX_LONG_LABELS : MAX_LABELS;
+  const step = [1, 2, 3, 4, 6, 12, 24].find((s) => Math.ceil(n / s) <= max) ?? 24;
+  return series.points.map((p) => localParts(p.at, tz).hour % step === 0);
 }
 
 function valueText(series: Series, v: number): string {
@@ -54,16 +75,23 @@ function plot(series: Series, tz: string): SafeHtml {
     const w = Math.min(W, x(i) + step / 2) - x0;
     return html`<rect class="hit" x="${x0.toFixed(1)}" y="0" width="${w.toFixed(1)}" height="${H}"><title>${bucketText(series, p.at, tz, twoDays)}: ${valueText(series, p.value)} ${METRIC_LABELS[series.metric].toLowerCase()}</title></rect>`;
   });
-  const labelCount = Math.min(n, 6);
-  const labelIdx = Array.from({ length: labelCount }, (_, k) => (labelCount === 1 ? 0 : Math.round((k * (n - 1)) / (labelCount - 1))));
   const short = (at: number) => (series.bucket === "day" ? formatDay(at, tz) : twoDays ? `${formatDay(at, tz)} ${formatHour(at, tz)}` : formatHour(at, tz));
+  const labelled = labelledBuckets(series, tz);
+  const shown = labelled.filter(Boolean).length;
+  let ordinal = 0;
+  // One zero-width slot per bucket, spaced like the points; a label sits centred on its point.
+  const slots = pts.map((p, i) => {
+    if (!labelled[i]) return html`<span></span>`;
+    const minor = shown > 5 && ordinal++ % 2 === 1;
+    return html`<span><span${minor ? html` class="minor"` : ""}>${short(p.at)}</span></span>`;
+  });
   return html`<div class="chart-plot">
     <div class="chart-y" aria-hidden="true"><span>${valueText(series, max)}</span><span>${
       series.metric === "revenue" || Number.isInteger(max / 2) ? valueText(series, max / 2) : ""}</span><span>0</span></div>
     <svg class="chart-svg" viewBox="0 0 ${W} ${H}" preserveAspectRatio="none" role="img" aria-label="${METRIC_LABELS[series.metric]} per ${series.bucket}">
       ${shapes}${hits}
     </svg>
-    <div class="chart-x${labelCount === 1 ? " single" : ""}" aria-hidden="true">${labelIdx.map((i) => html`<span>${short(pts[i].at)}</span>`)}</div>
+    <div class="chart-x${n === 1 ? " single" : ""}" aria-hidden="true">${slots}</div>
   </div>`;
 }
 

@@ -1,35 +1,11 @@
 // Analytics pages (loaded by views/analytics/*; the CSP forbids inline scripts).
-//   Time zone: the server renders times in the zone of the aurea_tz cookie; this sets
-//   the cookie to the browser's zone and reloads once when the page was drawn in another.
+//   Times are drawn by the server in the funnel's zone (app.js keeps the browser's zone in
+//   a cookie for a funnel's first visit): nothing here reloads the page.
 //   #live-list: keeps the live timeline to its newest rows.
 //   data-clear="#id": button that empties #id (closing an opened event's properties).
 (function () {
   "use strict";
   var MAX_LIVE_ROWS = 60;
-
-  function browserZone() {
-    try { return Intl.DateTimeFormat().resolvedOptions().timeZone || ""; } catch (e) { return ""; }
-  }
-
-  function cookieZone() {
-    var m = document.cookie.match(/(?:^|;\s*)aurea_tz=([^;]*)/);
-    return m ? decodeURIComponent(m[1]) : "";
-  }
-
-  function syncZone() {
-    var tz = browserZone();
-    if (!tz) return;
-    if (cookieZone() !== tz) document.cookie = "aurea_tz=" + encodeURIComponent(tz) + "; path=/; max-age=31536000; samesite=lax";
-    var root = document.querySelector("[data-tz]");
-    if (!root || root.getAttribute("data-tz-from-url") === "1" || root.getAttribute("data-tz") === tz) return;
-    // Reload once; if cookies are blocked, carry the zone in the URL instead.
-    if (sessionStorage.getItem("aurea-tz-reloaded") === tz) return;
-    sessionStorage.setItem("aurea-tz-reloaded", tz);
-    if (cookieZone() === tz) { location.reload(); return; }
-    var url = new URL(location.href);
-    url.searchParams.set("tz", tz);
-    location.replace(url.toString());
-  }
 
   function trimLive() {
     var list = document.getElementById("live-list");
@@ -41,7 +17,6 @@
     }
   }
 
-  document.addEventListener("DOMContentLoaded", syncZone);
   document.addEventListener("htmx:afterSwap", function (e) {
     if (e.target instanceof Element && e.target.id === "live-list") trimLive();
   });

@@ -165,6 +165,14 @@
     if (focus && root !== document) focus.focus();
   }
 
+  // htmx keeps a snapshot of the page for back/forward and restores it as HTML: a style
+  // attribute another script left (a browser extension, a screenshot tool hiding the
+  // caret) would come back as markup the CSP refuses. Our markup has none to keep.
+  document.addEventListener("htmx:beforeHistorySave", function (e) {
+    var root = (e.detail && e.detail.historyElt) || document.body;
+    root.querySelectorAll("[style]").forEach(function (el) { el.removeAttribute("style"); });
+  });
+
   document.addEventListener("DOMContentLoaded", function () { enhance(document); });
   document.addEventListener("htmx:load", function (e) {
     if (e.target instanceof Element) enhance(e.target.parentElement || e.target);
