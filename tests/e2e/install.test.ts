@@ -38,7 +38,7 @@ describeBrowser("install mistakes are visible and fixable", () => {
     await dashboard.fill("#confirm", "a long enough passphrase");
     await dashboard.click("button[type=submit]");
     await dashboard.waitForURL("**/funnels");
-  });
+  }, 60_000);
 
   afterAll(async () => {
     await browser?.close();

@@ -38,7 +38,7 @@ describeBrowser("URL privacy: a GET form's fields never reach analytics", () => 
     });
     funnel = createTestFunnel(server, { name: "Sign-up", url: site.url, origins: [site.url] });
     setKeptParams(server.ctx.store.db, funnel.id, ["plan"]);
-  });
+  }, 60_000);
 
   afterAll(async () => {
     await browser?.close();
