@@ -182,5 +182,8 @@ describe("URL privacy", () => {
     expect(stored.referrer).toBe("https://shop.example/signup/[email]?coupon=X");
     expect(stored.utm_campaign).toBe("spring");
     expect(stored.clickId).toBe("gclid");
+    // New keys keep the list in the tag they show.
+    const rotated = await owner.post(`/funnels/${f.id}/rotate-keys`, { _csrf: owner.csrf }, { "hx-request": "true" });
+    expect(copied(await rotated.text(), "snippet-script")).toContain('data-keep-params="plan,coupon"');
   });
 });

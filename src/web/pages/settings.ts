@@ -115,6 +115,7 @@ export function settingsPages(ctx: AppContext) {
           publicKey: keys.publicKey,
           secretKey: keys.secretKey,
           capture: funnel.capture,
+          keepParams: funnel.keptParams,
           receiving: funnel.firstEventAt !== null,
           rotated: true,
         });
