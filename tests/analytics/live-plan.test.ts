@@ -1,0 +1,27 @@
+// The pages panel's live query (today, ragged range edges, filters) reads each visit's own
+// events: on a database without statistics SQLite would otherwise seek the funnel's page
+// views by (funnel_id, type, name) once per visit — seconds for a day of traffic.
+import { afterAll, expect, test } from "bun:test";
+import { rmSync } from "node:fs";
+import { sessionWhere } from "../../src/analytics/filters";
+import { eventDimCondition, SESSION_EVENTS_JOIN } from "../../src/analytics/rollups/sql";
+import { openStore } from "../../src/db/open";
+import { tempDir } from "../helpers/server";
+
+const dir = tempDir("aurea-live-plan-");
+const store = openStore(dir);
+afterAll(() => {
+  store.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test.each(["page", "event"] as const)("%s groups walk the visit's events by (funnel_id, session_id)", (dim) => {
+  const where = sessionWhere({ funnelId: "fn_x", from: 0, to: 3_600_000, filters: [] });
+  const plan = store.sqlite
+    .query<{ detail: string }, (string | number)[]>(
+      `EXPLAIN QUERY PLAN SELECT e.path FROM ${SESSION_EVENTS_JOIN} WHERE ${where.sql} AND ${eventDimCondition(dim)}`,
+    )
+    .all(...where.params)
+    .map((r) => r.detail);
+  expect(plan.find((d) => d.includes(" e "))).toMatch(/^SEARCH e USING (COVERING )?INDEX events_funnel_session \(funnel_id=\? AND session_id=\?/);
+});
