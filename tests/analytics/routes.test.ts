@@ -64,7 +64,7 @@ describe("the analytics page", () => {
     expect(html).toContain("No events yet for Fresh");
     expect(html).toContain("/sdk.js");
     expect(html).toContain(`data-funnel-id=&quot;${empty.id}&quot;`);
-    expect(html).toContain(`hx-get="/funnels/${empty.id}/install-check"`);
+    expect(html).toContain(`hx-get="/funnels/${empty.id}/install-check?then=reload"`); // turns into the dashboard by itself
     expect(html).toContain(`/funnels/${empty.id}/settings#install`);
   });
 
