@@ -14,7 +14,8 @@ export interface PageOptions {
   title: string;
   user: LayoutUser | null;
   csrfToken?: string;
-  funnel?: { id: string; name: string };
+  /** A funnel's pages carry its time zone (or pass `timeZone`). */
+  funnel?: { id: string; name: string; timeZone?: string | null };
   /** Which funnel tab is current: overview | steps | sessions | contacts | automations | settings. */
   active?: string;
   /** The zone the page's times are in (a funnel's); app.js draws <time data-local> in it, else in the browser's. */
@@ -95,7 +96,7 @@ export function page(opts: PageOptions): SafeHtml {
 <script src="/assets/htmx.min.js" defer></script>
 <script src="/assets/app.js" defer></script>
 </head>
-<body${opts.timeZone ? html` data-tz="${opts.timeZone}"` : ""}>
+<body${opts.timeZone ?? opts.funnel?.timeZone ? html` data-tz="${opts.timeZone ?? opts.funnel?.timeZone}"` : ""}>
 <a class="skip-link" href="#main">Skip to content</a>
 <header class="site-header">
   <div class="wrap header-inner">

@@ -57,5 +57,8 @@ test("Settings: the picker shows the zone; a valid zone is saved, a bad one is n
   expect(ok.status).toBe(200);
   expect(await ok.text()).toContain("Saved: times of this funnel are now in Asia/Kolkata.");
   expect(getTimeZone(server.ctx.store.db, funnel.id)).toBe("Asia/Kolkata");
-  expect(await owner.load(`/funnels/${funnel.id}/steps`)).toContain('data-tz="Asia/Kolkata"');
+  // Every page of the funnel carries its zone, for the times app.js draws (<time data-local>).
+  for (const path of ["/steps", "/settings", "/automations", "/sessions", "/contacts", ""]) {
+    expect(await owner.load(`/funnels/${funnel.id}${path}`)).toContain('<body data-tz="Asia/Kolkata">');
+  }
 });

@@ -91,7 +91,7 @@ function deleteCard(f: Funnel, csrfToken: string): SafeHtml {
   });
 }
 
-export function settingsPage(opts: { user: LayoutUser; csrfToken: string; funnel: Funnel; canEdit: boolean; origin: string; refusals: Refusal[] }): SafeHtml {
+export function settingsPage(opts: { user: LayoutUser; csrfToken: string; funnel: Funnel; canEdit: boolean; origin: string; refusals: Refusal[]; timeZone?: string }): SafeHtml {
   const f = opts.funnel;
   const id = encodeURIComponent(f.id);
   return page({
@@ -99,6 +99,7 @@ export function settingsPage(opts: { user: LayoutUser; csrfToken: string; funnel
     user: opts.user,
     csrfToken: opts.csrfToken,
     funnel: { id: f.id, name: f.name },
+    timeZone: opts.timeZone,
     active: "settings",
     body: html`<div class="page-head"><div><h1>Settings</h1>${opts.canEdit ? "" : html`<p class="muted">You can view these settings; only an owner can change them.</p>`}</div></div>
       ${card({ title: "Funnel", body: detailsForm({ funnelId: f.id, csrfToken: opts.csrfToken, values: settingsValues(f), canEdit: opts.canEdit }) })}

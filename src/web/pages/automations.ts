@@ -11,6 +11,7 @@ import {
 import type { AppContext } from "../../context";
 import { getSteps } from "../../funnels/steps-definition";
 import { getFunnel, type Funnel } from "../../funnels/store";
+import { getTimeZone } from "../../funnels/time-zone";
 import { HttpError } from "../../ingest/errors";
 import { html, htmlResponse } from "../../../views/html";
 import { errorPage } from "../../../views/pages/error";
@@ -66,7 +67,7 @@ export function automationPages(ctx: AppContext) {
   const ownerOnly = (fn: (c: Req, funnel: Funnel) => Response | Promise<Response>) =>
     withFunnel((c, funnel) => (isOwner(c.user) ? fn(c, funnel) : forbidden(c.request, c.user, c.csrfToken, VIEWER_MESSAGE)));
 
-  const funnelRef = (f: Funnel) => ({ id: f.id, name: f.name });
+  const funnelRef = (f: Funnel) => ({ id: f.id, name: f.name, timeZone: getTimeZone(db, f.id) });
 
   const formPage = (c: Req, funnel: Funnel, values: RuleFormValues, error: string | null, status: number, ruleId?: string) =>
     htmlResponse(ruleFormPage({ user: c.user, csrfToken: c.csrfToken, funnel: funnelRef(funnel), values, steps: stepsOf(funnel.id), error, ruleId }), status);

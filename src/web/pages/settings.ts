@@ -13,6 +13,7 @@ import { deleteForm, detailsForm, settingsPage, type SettingsValues } from "../.
 import { publicOrigin } from "../auth/cookies";
 import { isHtmx, isOwner, requireUser, type DashboardUser } from "../auth/guard";
 import { formField, formLines } from "../form";
+import { funnelZone } from "../funnel-zone";
 
 function parseSettings(body: unknown): { values: SettingsValues; origins: string[]; retentionDays: number | null; error: string | null } {
   const values: SettingsValues = {
@@ -70,7 +71,7 @@ export function settingsPages(ctx: AppContext) {
     .get(
       "/funnels/:id/settings",
       withFunnel(({ user, csrfToken, request }, funnel) =>
-        htmlResponse(settingsPage({ user, csrfToken, funnel, canEdit: isOwner(user), origin: publicOrigin(request, ctx.config), refusals: refusalLogOf(sqlite).recent(funnel.id) })),
+        htmlResponse(settingsPage({ user, csrfToken, funnel, canEdit: isOwner(user), origin: publicOrigin(request, ctx.config), refusals: refusalLogOf(sqlite).recent(funnel.id), timeZone: funnelZone(ctx, funnel.id, request.headers, isOwner(user)) })),
       ),
     )
     .post(
@@ -81,7 +82,7 @@ export function settingsPages(ctx: AppContext) {
           const fragment = detailsForm({ funnelId: funnel.id, csrfToken, values: form.values, canEdit: true, error, saved });
           if (isHtmx(request)) return htmlResponse(fragment, status);
           if (status === 200) return new Response(null, { status: 303, headers: { location: `/funnels/${encodeURIComponent(funnel.id)}/settings` } });
-          return htmlResponse(settingsPage({ user, csrfToken, funnel, canEdit: true, origin: publicOrigin(request, ctx.config), refusals: refusalLogOf(sqlite).recent(funnel.id) }), status);
+          return htmlResponse(settingsPage({ user, csrfToken, funnel, canEdit: true, origin: publicOrigin(request, ctx.config), refusals: refusalLogOf(sqlite).recent(funnel.id), timeZone: funnelZone(ctx, funnel.id, request.headers, isOwner(user)) }), status);
         };
         if (form.error) return reply(422, form.error);
         try {

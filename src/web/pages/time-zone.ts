@@ -34,7 +34,7 @@ export function timeZonePages(ctx: AppContext) {
   const respond = (c: Req, funnel: Funnel, fragment: SafeHtml, status = 200) => {
     if (isHtmx(c.request)) return htmlResponse(fragment, status);
     const body = html`<p><a href="/funnels/${encodeURIComponent(funnel.id)}/settings">← Settings</a></p><section class="card" id="time-zone">${fragment}</section>`;
-    return htmlResponse(page({ title: "Time zone", user: c.user, csrfToken: c.csrfToken, funnel: { id: funnel.id, name: funnel.name }, active: "settings", body }), status);
+    return htmlResponse(page({ title: "Time zone", user: c.user, csrfToken: c.csrfToken, funnel: { id: funnel.id, name: funnel.name }, timeZone: view(c, funnel).zone, active: "settings", body }), status);
   };
 
   const withFunnel = <T extends Req>(fn: (c: T, funnel: Funnel) => Response) => (c: T) => {
