@@ -391,3 +391,6 @@ export const journeyDays = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.funnelId, t.day] })],
 );
+
+// Payment connections and their delivery log: ./schema-payments.ts
+export * from "./schema-payments";

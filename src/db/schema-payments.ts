@@ -1,0 +1,44 @@
+// Payment providers connected to a funnel, and what their webhooks delivered lately.
+// Part of the schema (re-exported by schema.ts); SQL for these tables lives in
+// src/payments/connections.ts and src/payments/deliveries.ts.
+import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+
+/** One per funnel and provider: how to verify that provider's webhooks for that funnel. */
+export const paymentConnections = sqliteTable(
+  "payment_connections",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    funnelId: text("funnel_id").notNull(),
+    /** stripe | paddle | lemonsqueezy | whop | gumroad */
+    provider: text("provider").notNull(),
+    /** The provider's signing secret; kept readable because every webhook is verified with it. Null for Gumroad. */
+    secret: text("secret"),
+    /** Gumroad: SHA-256 of the random token in its webhook URL (the token is shown once). */
+    tokenHash: text("token_hash"),
+    /** Every payment through this connection is a test payment (e.g. a Paddle sandbox account). */
+    testMode: integer("test_mode", { mode: "boolean" }).notNull().default(false),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [uniqueIndex("payment_connections_funnel_provider").on(t.funnelId, t.provider)],
+);
+
+/** The last deliveries per connection (capped), so a founder can see that webhooks arrive. */
+export const paymentDeliveries = sqliteTable(
+  "payment_deliveries",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    connectionId: integer("connection_id")
+      .notNull()
+      .references(() => paymentConnections.id, { onDelete: "cascade" }),
+    at: integer("at").notNull(),
+    /** verified | bad_signature | ignored | duplicate | error */
+    outcome: text("outcome").notNull(),
+    eventType: text("event_type"),
+    providerEventId: text("provider_event_id"),
+    message: text("message").notNull().default(""),
+  },
+  (t) => [
+    index("payment_deliveries_connection").on(t.connectionId, t.id),
+    index("payment_deliveries_event").on(t.connectionId, t.providerEventId),
+  ],
+);
