@@ -8,6 +8,8 @@ import { openGeo } from "./enrich/geo";
 import { jsonResponse } from "./ingest/errors";
 import { GroupCommitter } from "./ingest/group-commit";
 import { ingestRoutes } from "./ingest/routes";
+import { recordPayments } from "./payments/record";
+import { paymentRoutes } from "./payments/webhook-route";
 import { queueCounts } from "./pipeline/batch-list";
 import { installEventListeners } from "./pipeline/listeners";
 import { localQueueMarks } from "./pipeline/queue-marks";
@@ -40,7 +42,11 @@ export interface StartOptions {
 }
 
 export function createApp(ctx: AppContext, committer: GroupCommitter, processing: Processing) {
-  return new Elysia({ serve: { routes: ingestRoutes(ctx, { committer, pendingBatches: () => processing.pending }) } })
+  const routes = {
+    ...ingestRoutes(ctx, { committer, pendingBatches: () => processing.pending }),
+    ...paymentRoutes(ctx, { record: (funnelId, facts) => recordPayments({ committer, now: ctx.now }, funnelId, facts) }),
+  };
+  return new Elysia({ serve: { routes } })
     .use(apiRoutes(ctx))
     .use(automationRoutes(ctx))
     .use(stepsApi(ctx))
