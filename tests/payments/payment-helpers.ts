@@ -24,12 +24,13 @@ export async function record(server: TestServer, funnelId: string, facts: Paymen
 }
 
 /** A page visit with the SDK's kind of ids; returns them and the checkout reference. */
-export async function visit(server: TestServer, funnel: TestFunnel, url: string, extra: object[] = []) {
-  const anonymousId = crypto.randomUUID();
+export async function visit(server: TestServer, funnel: TestFunnel, url: string, extra: object[] = [], opts: { anonymousId?: string; ts?: number } = {}) {
+  const anonymousId = opts.anonymousId ?? crypto.randomUUID();
   const sessionId = crypto.randomUUID();
+  const ts = opts.ts ?? Date.now();
   const r = await sendEvents(
     server,
-    { funnelId: funnel.id, key: funnel.publicKey, events: [{ id: crypto.randomUUID(), type: "page_view", anonymousId, sessionId, url }, ...extra.map((e) => ({ id: crypto.randomUUID(), anonymousId, sessionId, url, ...e }))] },
+    { funnelId: funnel.id, key: funnel.publicKey, events: [{ id: crypto.randomUUID(), type: "page_view", anonymousId, sessionId, url, ts }, ...extra.map((e) => ({ id: crypto.randomUUID(), anonymousId, sessionId, url, ts, ...e }))] },
     { origin: "https://shop.example" },
   );
   if (r.status !== 202) throw new Error(`visit: ${r.status} ${JSON.stringify(r.json)}`);

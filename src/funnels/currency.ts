@@ -1,0 +1,35 @@
+// A funnel's main currency: the one revenue is shown in (others are listed apart, never
+// summed into it). Set by the founder, else the most common currency of its orders, else USD.
+import type { Database } from "bun:sqlite";
+import { HttpError } from "../ingest/errors";
+
+export const DEFAULT_CURRENCY = "USD";
+
+export function mainCurrency(sqlite: Database, funnelId: string): string {
+  const set = sqlite.query<{ currency: string | null }, [string]>("SELECT currency FROM funnels WHERE id = ?").get(funnelId)?.currency;
+  if (set) return set;
+  const common = sqlite
+    .query<{ currency: string }, [string]>(
+      `SELECT currency FROM events INDEXED BY events_funnel_type_name
+       WHERE funnel_id = ? AND type = 'conversion' AND revenue_minor IS NOT NULL AND currency IS NOT NULL
+       GROUP BY currency ORDER BY count(*) DESC, currency LIMIT 1`,
+    )
+    .get(funnelId);
+  return common?.currency ?? DEFAULT_CURRENCY;
+}
+
+/** "" or null goes back to automatic. */
+export function setMainCurrency(sqlite: Database, funnelId: string, raw: string | null): void {
+  const currency = raw?.trim().toUpperCase() || null;
+  if (currency !== null && !isCurrency(currency)) throw new HttpError(400, "invalid_currency", `currency: expected an ISO 4217 code such as USD or EUR, got "${raw}"`);
+  sqlite.query("UPDATE funnels SET currency = ? WHERE id = ?").run(currency, funnelId);
+}
+
+export function isCurrency(code: string): boolean {
+  if (!/^[A-Z]{3}$/.test(code)) return false;
+  try {
+    return Intl.supportedValuesOf("currency").includes(code);
+  } catch {
+    return true;
+  }
+}
