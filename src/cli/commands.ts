@@ -3,6 +3,7 @@ import { ConfigError } from "../config";
 import { automationCommand } from "./automation";
 import { funnelCommand } from "./funnel";
 import { helpText } from "./help";
+import { paymentsCommand } from "./payments";
 import { seedDemoCommand } from "./seed-demo";
 import { serveCommand } from "./serve";
 import { userCommand } from "./user";
@@ -19,6 +20,7 @@ export const commands: Record<string, Command> = {
   funnel: funnelCommand,
   user: userCommand,
   automation: automationCommand,
+  payments: paymentsCommand,
   "seed-demo": seedDemoCommand,
   version: { summary: "print the version", run: async () => (console.log(`aurea ${VERSION}`), 0) },
 };

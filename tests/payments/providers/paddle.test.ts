@@ -1,7 +1,8 @@
 // Paddle Billing: ts:body HMAC, checked against Paddle's own SDK validator; shapes typed
 // with the SDK's notification types.
 import { beforeAll, describe, expect, test } from "bun:test";
-import { EdgeRuntime, Webhooks, type IAdjustmentNotificationResponse, type ITransactionNotificationResponse } from "@paddle/paddle-node-sdk";
+import * as paddleSdk from "@paddle/paddle-node-sdk";
+import { Webhooks, type IAdjustmentNotificationResponse, type ITransactionNotificationResponse } from "@paddle/paddle-node-sdk";
 import { SignatureError } from "../../../src/payments/providers/adapter";
 import { paddleSignature } from "../webhook-helpers";
 import { deliver, input } from "./contract";
@@ -39,7 +40,7 @@ const adjustment = {
   currency_code: "EUR",
   status: "pending_approval",
   items: [],
-  totals: { subtotal: "1000", tax: "190", total: "1190", fee: "0", earnings: "0", currency_code: "EUR" },
+  totals: { subtotal: "1000", tax: "190", total: "1190", retained_fee: "0", fee: "0", earnings: "0", currency_code: "EUR" },
   created_at: "2026-12-01T10:00:00.000Z",
   updated_at: "2026-12-01T10:00:00.000Z",
 } satisfies Partial<IAdjustmentNotificationResponse>;
@@ -49,7 +50,8 @@ const event = (type: string, data: unknown) =>
 
 const signed = (body: string, testMode = false) => input(body, { "paddle-signature": paddleSignature(body, SECRET) }, { secret: SECRET, testMode });
 
-beforeAll(() => EdgeRuntime.initialize());
+// Under Bun the SDK resolves to its edge build (EdgeRuntime); its types describe the Node build.
+beforeAll(() => ((paddleSdk as unknown as { EdgeRuntime?: { initialize(): void } }).EdgeRuntime ?? paddleSdk.NodeRuntime).initialize());
 
 describe("Paddle signatures", () => {
   test("a signature Paddle's SDK accepts is accepted; several h1 pass when one matches", async () => {
