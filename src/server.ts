@@ -21,6 +21,7 @@ import { analyticsRoutes } from "./web/analytics-routes";
 import { apiRoutes } from "./web/api-routes";
 import { automationRoutes } from "./web/automations";
 import { dashboardRoutes } from "./web/dashboard";
+import { paymentsApi } from "./web/payments-api";
 import { sdkRoutes } from "./web/sdk-route";
 import { stepsApi } from "./web/steps-api";
 import { stepsPages } from "./web/pages/steps";
@@ -50,6 +51,7 @@ export function createApp(ctx: AppContext, committer: GroupCommitter, processing
     .use(apiRoutes(ctx))
     .use(automationRoutes(ctx))
     .use(stepsApi(ctx))
+    .use(paymentsApi(ctx))
     .use(sdkRoutes())
     .use(dashboardRoutes(ctx))
     .use(stepsPages(ctx))
