@@ -403,3 +403,5 @@ export const journeyDays = sqliteTable(
 
 // Payment connections and their delivery log: ./schema-payments.ts
 export * from "./schema-payments";
+// Split tests: ./schema-experiments.ts
+export * from "./schema-experiments";
