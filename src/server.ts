@@ -21,6 +21,8 @@ import { analyticsRoutes } from "./web/analytics-routes";
 import { apiRoutes } from "./web/api-routes";
 import { automationRoutes } from "./web/automations";
 import { dashboardRoutes } from "./web/dashboard";
+import { experimentsApi } from "./web/experiments-api";
+import { experimentsSdkRoute } from "./web/experiments-sdk-route";
 import { paymentsApi } from "./web/payments-api";
 import { sdkRoutes } from "./web/sdk-route";
 import { stepsApi } from "./web/steps-api";
@@ -52,7 +54,9 @@ export function createApp(ctx: AppContext, committer: GroupCommitter, processing
     .use(automationRoutes(ctx))
     .use(stepsApi(ctx))
     .use(paymentsApi(ctx))
+    .use(experimentsApi(ctx))
     .use(sdkRoutes())
+    .use(experimentsSdkRoute(ctx))
     .use(dashboardRoutes(ctx))
     .use(stepsPages(ctx))
     .use(analyticsRoutes(ctx))
