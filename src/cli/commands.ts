@@ -1,6 +1,7 @@
 // The subcommand table. Each command lives in its own file with its flags and help.
 import { ConfigError } from "../config";
 import { automationCommand } from "./automation";
+import { experimentCommand } from "./experiment";
 import { funnelCommand } from "./funnel";
 import { helpText } from "./help";
 import { paymentsCommand } from "./payments";
@@ -21,6 +22,7 @@ export const commands: Record<string, Command> = {
   user: userCommand,
   automation: automationCommand,
   payments: paymentsCommand,
+  experiment: experimentCommand,
   "seed-demo": seedDemoCommand,
   version: { summary: "print the version", run: async () => (console.log(`aurea ${VERSION}`), 0) },
 };

@@ -34,6 +34,21 @@ All take --data DIR (AUREA_DATA_DIR) and --public-url URL (AUREA_PUBLIC_URL, the
 reach this server at; default http://localhost:8080). See docs/payments.md.
 
 Example: aurea payments add stripe --funnel fn_abc123 --secret whsec_… --public-url https://aurea.example`,
+  experiment: `aurea experiment create --funnel ID --key KEY --variants a:50,b:50 --metric METRIC [--json]
+    [--secondary METRIC ...] [--split-url b=https://… ...] [--mde 10%]
+  Start a split test. METRIC is step:N (reaching funnel step N), conversion:NAME or revenue
+  (verified net revenue per visitor). 2–4 variants, whole-percent weights summing to 100; the first
+  is the control. --split-url gives a variant its own page (the control stays at the funnel's URL
+  unless given one); --mde is the lift the test is sized for (default 10%).
+aurea experiment list --funnel ID [--key KEY] [--json]
+aurea experiment stop --funnel ID --key KEY [--winner b] [--json]
+  With --winner everyone sees that variant from now on; without, everyone sees the control.
+aurea experiment results --funnel ID --key KEY [--json]
+  Per variant: visitors, conversions, rate with 95% interval, revenue per visitor, probability to
+  beat the control, expected loss, p-value; a sample ratio mismatch warning when it fires.
+All take --data DIR (AUREA_DATA_DIR). See docs/experiments.md.
+
+Example: aurea experiment create --funnel fn_abc123 --key headline --variants a:50,b:50 --metric revenue`,
   serve: `aurea serve [flags]
   --port N              port to listen on (AUREA_PORT, default 8080)
   --host HOST           address to bind (AUREA_HOST, default 0.0.0.0)
