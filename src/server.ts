@@ -27,6 +27,7 @@ import { paymentsApi } from "./web/payments-api";
 import { sdkRoutes } from "./web/sdk-route";
 import { stepsApi } from "./web/steps-api";
 import { stepsPages } from "./web/pages/steps";
+import { experimentPages } from "./web/pages/experiments";
 
 export interface RunningServer {
   ctx: AppContext;
@@ -59,6 +60,7 @@ export function createApp(ctx: AppContext, committer: GroupCommitter, processing
     .use(experimentsSdkRoute(ctx))
     .use(dashboardRoutes(ctx))
     .use(stepsPages(ctx))
+    .use(experimentPages(ctx))
     .use(analyticsRoutes(ctx))
     .get("/healthz", () => {
       try {
