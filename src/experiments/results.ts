@@ -4,7 +4,7 @@
 // the comparison with the control; the SRM check; the sample size the MDE needs; the
 // primary metric by device type and channel. Reader: plain (db, args) → data.
 import { summarize } from "../analytics/revenue-report";
-import type { Store } from "../db/open";
+import type { Db } from "../db/open";
 import { mainCurrency } from "../funnels/currency";
 import { eventMatchesStep, getSteps, type Step } from "../funnels/steps-definition";
 import { fromMinorUnits } from "../pipeline/money";
@@ -177,18 +177,19 @@ export function computeResults(exp: Experiment, input: ResultsInput): Experiment
 }
 
 /** The dashboard's and the API's loader. */
-export function experimentResults(store: Store, args: { funnelId: string; key: string; now: number }): ExperimentResults {
-  const exp = requireExperiment(store.db, args.funnelId, args.key);
+export function experimentResults(db: Db, args: { funnelId: string; key: string; now: number }): ExperimentResults {
+  const sqlite = db.$client;
+  const exp = requireExperiment(db, args.funnelId, args.key);
   const w = { funnelId: args.funnelId, key: exp.key, from: exp.startedAt, to: exp.stoppedAt ?? args.now };
-  const currency = mainCurrency(store.sqlite, args.funnelId);
+  const currency = mainCurrency(sqlite, args.funnelId);
   const netByVisitor = new Map<string, number>();
-  for (const row of summarize(currency, ordersAfterExposure(store.sqlite, w)).rows) if (row.value !== null) netByVisitor.set(row.value, row.verifiedNet);
+  for (const row of summarize(currency, ordersAfterExposure(sqlite, w)).rows) if (row.value !== null) netByVisitor.set(row.value, row.verifiedNet);
   const needsEvents = [exp.metric, ...exp.secondaryMetrics].some((m) => m !== "revenue");
   return computeResults(exp, {
-    exposed: exposedVisitors(store.sqlite, w),
-    events: needsEvents ? eventsAfterExposure(store.sqlite, w) : [],
+    exposed: exposedVisitors(sqlite, w),
+    events: needsEvents ? eventsAfterExposure(sqlite, w) : [],
     netByVisitor,
-    steps: getSteps(store.db, args.funnelId)?.steps ?? [],
+    steps: getSteps(db, args.funnelId)?.steps ?? [],
     currency,
     from: w.from,
     to: w.to,

@@ -57,5 +57,5 @@ export function experimentsApi(ctx: AppContext) {
     }), { parse: "none" })
     .get(`${BASE}/:key`, route((p) => jsonResponse(200, requireExperiment(db, p.id, p.key))))
     .patch(`${BASE}/:key`, route(async (p, req) => jsonResponse(200, stopExperiment(db, p.id, p.key, parseStop(await readObject(req)), ctx.now()))), { parse: "none" })
-    .get(`${BASE}/:key/results`, route((p) => jsonResponse(200, resultsJson(experimentResults(ctx.store, { funnelId: p.id, key: p.key, now: ctx.now() })))));
+    .get(`${BASE}/:key/results`, route((p) => jsonResponse(200, resultsJson(experimentResults(db, { funnelId: p.id, key: p.key, now: ctx.now() })))));
 }

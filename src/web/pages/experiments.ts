@@ -71,7 +71,7 @@ export function experimentPages(ctx: AppContext) {
         if (!e) return notFound(c, "There is no such experiment in this funnel.");
         const metric = parseMetric(e.metric);
         const stepName = metric.kind === "step" ? getSteps(db, funnel.id)?.steps[metric.step - 1]?.name : undefined;
-        const results = experimentResults(ctx.store, { funnelId: funnel.id, key: e.key, now: ctx.now() });
+        const results = experimentResults(db, { funnelId: funnel.id, key: e.key, now: ctx.now() });
         return shell(c, funnel, `Experiment ${e.key}`, resultsBody({ funnelId: funnel.id, results, metricWords: describeMetric(metric, stepName), revenueMetric: metric.kind === "revenue", canEdit: isOwner(c.user), csrfToken: c.csrfToken }));
       }),
     )
