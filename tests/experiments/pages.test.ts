@@ -78,6 +78,7 @@ describe("Experiments tab", () => {
     expect(page).toContain("3,000");
     expect(page).toContain("10.0% (9.0%–11.1%)");
     expect(page).toContain("chance that b is better than a");
+    expect(page).toContain("percentage points (95% interval)");
     expect(page).toContain("Do not stop early on a good day");
     expect(page).toContain("exposed visitors per variant");
     expect(page).toContain("By device type");

@@ -40,7 +40,11 @@ function sentence(v: VariantResult, control: VariantResult, r: ExperimentResults
     ? `${money(v.revenuePerVisitor, r.currency)} per visitor against ${money(control.revenuePerVisitor, r.currency)} for ${control.name}`
     : `${pct(v.rate)} convert against ${pct(control.rate)} for ${control.name}`;
   const loss = revenue ? money(c.expectedLoss, r.currency) + " per visitor" : `${(c.expectedLoss * 100).toFixed(2)} percentage points`;
-  return html`<li><strong>${v.name}</strong>: ${what} (${signedPct(c.lift)}). There is a ${pct(c.probabilityToBeatControl)} chance that ${v.name} is better than ${control.name};
+  const points = (x: number) => `${x >= 0 ? "+" : "−"}${Math.abs(x * 100).toFixed(2)}`;
+  const interval = revenue
+    ? `the difference is between ${money(c.diffLow, r.currency)} and ${money(c.diffHigh, r.currency)} per visitor (95% interval)`
+    : `the difference is between ${points(c.diffLow)} and ${points(c.diffHigh)} percentage points (95% interval)`;
+  return html`<li><strong>${v.name}</strong>: ${what} (${signedPct(c.lift)}); ${interval}. There is a ${pct(c.probabilityToBeatControl)} chance that ${v.name} is better than ${control.name};
     if you pick it and it is not, you lose ${loss} on average. ${pValueWords(c.pValue)}.</li>`;
 }
 
