@@ -25,6 +25,7 @@ import { paymentsApi } from "./web/payments-api";
 import { sdkRoutes } from "./web/sdk-route";
 import { stepsApi } from "./web/steps-api";
 import { stepsPages } from "./web/pages/steps";
+import { paymentPages } from "./web/pages/payments";
 
 export interface RunningServer {
   ctx: AppContext;
@@ -55,6 +56,7 @@ export function createApp(ctx: AppContext, committer: GroupCommitter, processing
     .use(sdkRoutes())
     .use(dashboardRoutes(ctx))
     .use(stepsPages(ctx))
+    .use(paymentPages(ctx))
     .use(analyticsRoutes(ctx))
     .get("/healthz", () => {
       try {
