@@ -36,7 +36,7 @@ test("connect Stripe: the exact URL, the events to tick, the masked secret, and 
   const connected = await res.text();
   expect(connected).toContain("Stripe connected");
   expect(connected).toContain(`<code id="pay-url-stripe">${url}</code>`);
-  expect(connected).toContain("checkout.session.completed, checkout.session.async_payment_succeeded, invoice.paid, charge.refunded");
+  expect(connected).toContain("checkout.session.completed, checkout.session.async_payment_succeeded, invoice.paid, invoice_payment.paid, charge.refunded");
   expect(connected).toContain("whsec_cGFn…");
   expect(connected).not.toContain(SECRET);
 
