@@ -5,8 +5,13 @@ import { HttpError } from "../ingest/errors";
 
 export const DEFAULT_CURRENCY = "USD";
 
+/** The founder's own choice, null when automatic. */
+export function currencySetting(sqlite: Database, funnelId: string): string | null {
+  return sqlite.query<{ currency: string | null }, [string]>("SELECT currency FROM funnels WHERE id = ?").get(funnelId)?.currency ?? null;
+}
+
 export function mainCurrency(sqlite: Database, funnelId: string): string {
-  const set = sqlite.query<{ currency: string | null }, [string]>("SELECT currency FROM funnels WHERE id = ?").get(funnelId)?.currency;
+  const set = currencySetting(sqlite, funnelId);
   if (set) return set;
   const common = sqlite
     .query<{ currency: string }, [string]>(
