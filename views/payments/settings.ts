@@ -52,14 +52,15 @@ function connectionBlock(v: PaymentsView, c: PaymentsView["connections"][number]
   const removeAction = `/funnels/${encodeURIComponent(v.funnelId)}/settings/payments/${c.provider}/remove`;
   const last = c.deliveries[0];
   return html`<div class="payment-connection" data-provider="${c.provider}">
+    <hr>
     <h3>${c.label}${c.testMode ? html` ${badge("test mode", "warn")}` : ""}</h3>
     <div class="copy-field"><span class="copy-label">Webhook URL</span><code id="${urlId}">${c.url}</code>${c.provider === "gumroad" ? html`<span class="muted">token shown when connected</span>` : copyButton(urlId)}</div>
     <div class="copy-field"><span class="copy-label">Events to send</span><code>${c.events.join(", ")}</code><span></span></div>
     <div class="copy-field"><span class="copy-label">Secret</span><code>${c.secret ?? "in the URL"}</code><span></span></div>
     <p>Last received: ${last ? html`${when(last.at)} ${badge(OUTCOME_LABELS[last.outcome] ?? last.outcome, TONES[last.outcome] ?? "neutral")}` : html`<span class="muted">nothing yet</span>`}</p>
-    <details${c.deliveries.length ? "" : html` open`}><summary>Last ${c.deliveries.length || ""} deliveries</summary>${deliveriesTable(c.deliveries)}</details>
+    <details${c.deliveries.length ? "" : html` open`}><summary>Deliveries received (last ${c.deliveries.length})</summary>${deliveriesTable(c.deliveries)}</details>
     ${v.canEdit
-      ? html`<form method="post" action="${removeAction}" hx-post="${removeAction}" hx-target="#payments-panel" hx-swap="outerHTML"
+      ? html`<form class="actions" method="post" action="${removeAction}" hx-post="${removeAction}" hx-target="#payments-panel" hx-swap="outerHTML"
           hx-confirm="Disconnect ${c.label}? Its webhooks get 404 from now on and its delivery log is deleted. Recorded payments stay.">
           ${csrfField(v.csrfToken)}<button type="submit" class="danger small">Disconnect ${c.label}</button></form>`
       : ""}
@@ -76,7 +77,8 @@ function createdNotice(c: ConnectResult, label: string): SafeHtml {
 
 function connectForm(v: PaymentsView): SafeHtml {
   const action = `/funnels/${encodeURIComponent(v.funnelId)}/settings/payments`;
-  return html`<form method="post" action="${action}" hx-post="${action}" hx-target="#payments-panel" hx-swap="outerHTML" class="payment-connect">
+  return html`<hr><h3>Connect a provider</h3>
+  <form method="post" action="${action}" hx-post="${action}" hx-target="#payments-panel" hx-swap="outerHTML" class="payment-connect">
     ${csrfField(v.csrfToken)}
     <div class="field">
       <label for="pay-provider">Provider</label>
