@@ -65,6 +65,17 @@ test("Gumroad's URL with its token is shown once, then never again", async () =>
   expect(later).not.toContain(token);
 });
 
+test("without JavaScript, connecting answers a page of its own with the one-time values", async () => {
+  const funnel = createTestFunnel(server);
+  await owner.load(`/funnels/${funnel.id}/settings`);
+  const res = await owner.post(`/funnels/${funnel.id}/settings/payments`, { _csrf: owner.csrf, provider: "lemonsqueezy", secret: "" });
+  expect(res.status).toBe(200);
+  const page = await res.text();
+  expect(page).toContain("<title>");
+  expect(page).toContain("Lemon Squeezy connected");
+  expect(page).toMatch(/<code id="pay-new-secret">aurea_[A-Za-z0-9_-]{24}<\/code>/);
+});
+
 test("bad input is explained; viewers see the section but cannot connect; CSRF is required", async () => {
   const funnel = createTestFunnel(server);
   await owner.load(`/funnels/${funnel.id}/settings`);
