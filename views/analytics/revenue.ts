@@ -37,7 +37,12 @@ function url(state: ViewState, c: RevenueChoice, change: Partial<RevenueChoice>)
 
 /** The placeholder on first paint: loads itself. */
 export function revenuePlaceholder(state: ViewState): SafeHtml {
-  return html`<section class="card panel revenue-panel" id="panel-revenue" hx-get="${subUrl(state, "/panels/revenue")}" hx-trigger="load" hx-swap="outerHTML">
+  return revenuePlaceholderAt(subUrl(state, "/panels/revenue"));
+}
+
+/** The same from another page (the funnel report): `url` is the partial with its range (range, from, to, tz). */
+export function revenuePlaceholderAt(url: string): SafeHtml {
+  return html`<section class="card panel revenue-panel" id="panel-revenue" hx-get="${url}" hx-trigger="load" hx-swap="outerHTML">
     <header class="card-head"><h2>Revenue</h2></header>
     <div class="card-body"><p class="muted loading">Loading…</p></div>
   </section>`;
@@ -118,7 +123,7 @@ export function revenuePanel(state: ViewState, c: RevenueChoice, r: RevenueRepor
             )}</tbody>
           </table></div>`
         : html`<p class="muted">No orders in this range. Connect a payment provider in Settings → Payments to record verified revenue.</p>`
-    }</div>
+    }<p class="hint small">Orders bought in this range (filters do not apply), with their refunds to date.</p></div>
     ${edit ? html`<footer class="panel-foot">${currencyForm(state, c, edit)}</footer>` : ""}
   </section>`;
 }
