@@ -76,7 +76,7 @@ function currencyForm(state: ViewState, c: RevenueChoice, edit: CurrencyEdit): S
       <label>ISO code <input name="currency" value="${edit.setting ?? ""}" placeholder="automatic" size="5" maxlength="3" pattern="[A-Za-z]{3}"></label>
       <button type="submit" class="small">Save</button>
       ${edit.error ? html`<span class="form-error" role="alert">${edit.error}</span>` : ""}
-      <span class="muted">Empty: the most common currency of your orders.</span>
+      <span class="muted">Empty: the most common currency of the orders shown.</span>
     </form>
   </details>`;
 }
