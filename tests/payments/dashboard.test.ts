@@ -22,6 +22,7 @@ beforeAll(async () => {
   await record(server, funnel.id, [refund({ orderId: "pi_dash", refundId: "re_dash", amountMinor: 2000 })]);
   await record(server, funnel.id, [order({ orderId: "pi_lonely", amountMinor: 500, currency: "EUR", email: "erin@example.com" })]);
   await record(server, funnel.id, [order({ orderId: "pi_usd", amountMinor: 1000 })]);
+  await record(server, funnel.id, [order({ orderId: "pi_test", amountMinor: 700, test: true })]);
   contactId = (server.ctx.store.sqlite.query("SELECT id FROM contacts WHERE email = 'erin@example.com'").get() as { id: number }).id;
 });
 afterAll(() => server.stop());
@@ -40,6 +41,10 @@ describe("revenue panel", () => {
     expect(html).not.toContain("<script>alert(1)");
     expect(html).toContain('data-currency="EUR"');
     expect(html).toContain("Main currency");
+  });
+
+  test("test payments only with the switch", async () => {
+    expect(await (await panel("&test=1")).text()).toContain('class="revenue-gross">$137.00<');
   });
 
   test("bad choices are a 400 that says which", async () => {

@@ -87,7 +87,7 @@ export function revenuePanel(state: ViewState, c: RevenueChoice, r: RevenueRepor
   const others = Object.entries(r.otherCurrencies).sort(([a], [b]) => a.localeCompare(b));
   const label = (v: string | null) => (v === null ? html`<span class="muted">No visit</span>` : v === "" ? html`<span class="muted">(none)</span>` : html`${v}`);
   const max = Math.max(1, ...r.rows.map((row) => shown(row, c)));
-  return html`<section class="card panel revenue-panel" id="panel-revenue" data-model="${c.model}" data-breakdown="${c.breakdown}" data-unverified="${c.unverified ? "1" : "0"}">
+  return html`<section class="card panel revenue-panel" id="panel-revenue" data-model="${c.model}" data-breakdown="${c.breakdown}" data-unverified="${c.unverified ? "1" : "0"}" data-test="${c.includeTest ? "1" : "0"}">
     <header class="card-head">
       <h2>Revenue <span class="badge" title="The funnel's main currency (Settings); others are listed apart">${r.currency}</span></h2>
       <div class="revenue-controls">
@@ -95,6 +95,7 @@ export function revenuePanel(state: ViewState, c: RevenueChoice, r: RevenueRepor
           (m) => html`<button type="button" class="small" aria-pressed="${m.key === c.model ? "true" : "false"}" title="${m.title}" ${get({ model: m.key })}>${m.label}</button>`,
         )}</span>
         <label class="small"><input type="checkbox" class="revenue-unverified-switch" ${c.unverified ? "checked" : ""} ${get({ unverified: !c.unverified })}> include unverified</label>
+        <label class="small" title="Test-mode payments (Stripe test mode, Paddle sandbox, Gumroad test)"><input type="checkbox" class="revenue-test-switch" ${c.includeTest ? "checked" : ""} ${get({ includeTest: !c.includeTest })}> include test payments</label>
       </div>
     </header>
     <dl class="kpi-split revenue-totals">
