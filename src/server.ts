@@ -28,6 +28,7 @@ import { sdkRoutes } from "./web/sdk-route";
 import { stepsApi } from "./web/steps-api";
 import { stepsPages } from "./web/pages/steps";
 import { experimentPages } from "./web/pages/experiments";
+import { paymentPages } from "./web/pages/payments";
 
 export interface RunningServer {
   ctx: AppContext;
@@ -61,6 +62,7 @@ export function createApp(ctx: AppContext, committer: GroupCommitter, processing
     .use(dashboardRoutes(ctx))
     .use(stepsPages(ctx))
     .use(experimentPages(ctx))
+    .use(paymentPages(ctx))
     .use(analyticsRoutes(ctx))
     .get("/healthz", () => {
       try {

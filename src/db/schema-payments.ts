@@ -1,7 +1,7 @@
 // Payment providers connected to a funnel, and what their webhooks delivered lately.
 // Part of the schema (re-exported by schema.ts); SQL for these tables lives in
 // src/payments/connections.ts and src/payments/deliveries.ts.
-import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 /** One per funnel and provider: how to verify that provider's webhooks for that funnel. */
 export const paymentConnections = sqliteTable(
@@ -41,4 +41,20 @@ export const paymentDeliveries = sqliteTable(
     index("payment_deliveries_connection").on(t.connectionId, t.id),
     index("payment_deliveries_event").on(t.connectionId, t.providerEventId),
   ],
+);
+
+/**
+ * Other ids a provider uses for an order (Stripe: an invoice's payment intent), so that a
+ * refund naming one of them joins the order it refunds. Written as webhooks reveal them.
+ */
+export const paymentOrderAliases = sqliteTable(
+  "payment_order_aliases",
+  {
+    funnelId: text("funnel_id").notNull(),
+    provider: text("provider").notNull(),
+    alias: text("alias").notNull(),
+    orderId: text("order_id").notNull(),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.funnelId, t.provider, t.alias] })],
 );

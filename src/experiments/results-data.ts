@@ -63,7 +63,7 @@ export function ordersAfterExposure(sqlite: Database, w: ResultsWindow): OrderRo
   return sqlite
     .query<OrderRow, Record<string, string | number>>(
       `WITH ${EXPOSED}
-       SELECT o.currency, o.verified, 0 AS test, o.revenue_minor AS gross, x.visitor AS value,
+       SELECT o.currency, o.verified, o.revenue_minor AS gross, x.visitor AS value,
          CASE WHEN o.order_id IS NULL THEN 0 ELSE coalesce((
            SELECT -sum(r.revenue_minor) FROM events r INDEXED BY events_funnel_order
            WHERE r.funnel_id = o.funnel_id AND r.order_id = o.order_id AND r.type = 'refund' AND r.currency = o.currency

@@ -3,9 +3,9 @@
 // rate with its Wilson interval, verified net revenue per exposed visitor, lift and
 // the comparison with the control; the SRM check; the sample size the MDE needs; the
 // primary metric by device type and channel. Reader: plain (db, args) → data.
-import { summarize } from "../analytics/revenue-report";
+import { mostCommonCurrency, summarize } from "../analytics/revenue-report";
 import type { Db } from "../db/open";
-import { mainCurrency } from "../funnels/currency";
+import { currencySetting } from "../funnels/currency";
 import { eventMatchesStep, getSteps, type Step } from "../funnels/steps-definition";
 import { fromMinorUnits } from "../pipeline/money";
 import { parseMetric, type Metric } from "./definition";
@@ -181,9 +181,11 @@ export function experimentResults(db: Db, args: { funnelId: string; key: string;
   const sqlite = db.$client;
   const exp = requireExperiment(db, args.funnelId, args.key);
   const w = { funnelId: args.funnelId, key: exp.key, from: exp.startedAt, to: exp.stoppedAt ?? args.now };
-  const currency = mainCurrency(sqlite, args.funnelId);
+  const orders = ordersAfterExposure(sqlite, w);
+  // The funnel's main currency as the revenue report picks it; other currencies are left out.
+  const currency = currencySetting(sqlite, args.funnelId) ?? mostCommonCurrency(orders);
   const netByVisitor = new Map<string, number>();
-  for (const row of summarize(currency, ordersAfterExposure(sqlite, w)).rows) if (row.value !== null) netByVisitor.set(row.value, row.verifiedNet);
+  for (const row of summarize(currency, orders).rows) if (row.value !== null) netByVisitor.set(row.value, row.verifiedNet);
   const needsEvents = [exp.metric, ...exp.secondaryMetrics].some((m) => m !== "revenue");
   return computeResults(exp, {
     exposed: exposedVisitors(sqlite, w),

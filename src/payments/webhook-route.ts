@@ -8,6 +8,7 @@ import { errorResponse, HttpError, jsonResponse } from "../ingest/errors";
 import { readBodyLimited } from "../ingest/read-body";
 import { getConnection, type PaymentConnection } from "./connections";
 import { alreadyVerified, logDelivery, type DeliveryOutcome } from "./deliveries";
+import { orderForAlias, rememberAliases } from "./order-aliases";
 import { PAYMENT_PROVIDERS, type PaymentFact, type PaymentProvider } from "./payment";
 import { PayloadError, SignatureError, type WebhookInput } from "./providers/adapter";
 import { ADAPTERS } from "./providers/index";
@@ -49,6 +50,7 @@ export function paymentRoutes(ctx: AppContext, deps: PaymentRouteDeps) {
       urlToken: p.token ?? null,
       now: ctx.now(),
       testMode: connection.testMode,
+      orderFor: (alias) => orderForAlias(sqlite, p.funnelId, provider, alias),
     };
     try {
       adapter.verify(input);
@@ -65,6 +67,7 @@ export function paymentRoutes(ctx: AppContext, deps: PaymentRouteDeps) {
       log(connection, "error", null, null, e.message);
       throw new HttpError(400, e.message.includes("not JSON") ? "invalid_json" : "invalid_payload", `${adapter.label} webhook: ${e.message}`);
     }
+    if (event.aliases?.length) rememberAliases(sqlite, p.funnelId, provider, event.aliases, ctx.now());
     if (!event.facts.length) {
       log(connection, "ignored", event.type, event.eventId, event.note ?? "not an event type Aurea counts");
       return jsonResponse(200, event.note ? { ignored: event.type, reason: event.note } : { ignored: event.type });

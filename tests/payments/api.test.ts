@@ -60,3 +60,22 @@ test("clear 4xx: no key, another funnel's key, bad JSON, unknown provider, missi
   expect(again.status).toBe(404);
   expect((await again.json()).error.code).toBe("not_connected");
 });
+
+test("deleting a funnel removes its connections, delivery log and order aliases", async () => {
+  const { deleteFunnelData } = await import("../../src/funnels/delete");
+  const doomed = createTestFunnel(server);
+  const res = await fetch(`${server.url}/api/v1/funnels/${doomed.id}/payments`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${doomed.secretKey}`, "content-type": "application/json" },
+    body: JSON.stringify({ provider: "stripe", secret: SECRET }),
+  });
+  const { url } = await res.json();
+  const link = stripeEvent("invoice_payment.paid", { id: "inpay_d", invoice: "in_d", payment: { type: "payment_intent", payment_intent: "pi_d" } });
+  await post(url, link, { "stripe-signature": await stripeSignature(link, SECRET) });
+  const count = (sql: string) => (server.ctx.store.sqlite.query(sql).get(doomed.id) as { n: number }).n;
+  expect(count("SELECT count(*) AS n FROM payment_order_aliases WHERE funnel_id = ?")).toBe(1);
+  deleteFunnelData(server.ctx.store, doomed.id);
+  expect(count("SELECT count(*) AS n FROM payment_connections WHERE funnel_id = ?")).toBe(0);
+  expect(count("SELECT count(*) AS n FROM payment_order_aliases WHERE funnel_id = ?")).toBe(0);
+  expect((server.ctx.store.sqlite.query("SELECT count(*) AS n FROM payment_deliveries WHERE connection_id NOT IN (SELECT id FROM payment_connections)").get() as { n: number }).n).toBe(0);
+});

@@ -119,6 +119,14 @@ describe("POST /api/payments/stripe/:funnelId", () => {
     expect(log()[0]).toMatchObject({ outcome: "ignored", eventType: "customer.created" });
   });
 
+  test("a refund of a subscription payment is recorded against its invoice", async () => {
+    const link = stripeEvent("invoice_payment.paid", { id: "inpay_9", object: "invoice_payment", invoice: "in_9Sub", payment: { type: "payment_intent", payment_intent: "pi_9Sub" } });
+    expect((await post(url, link, { "stripe-signature": await stripeSignature(link, SECRET) })).status).toBe(200);
+    const refund = stripeEvent("charge.refunded", { id: "ch_9", object: "charge", amount_refunded: 500, currency: "usd", payment_intent: "pi_9Sub", metadata: {} });
+    expect((await post(url, refund, { "stripe-signature": await stripeSignature(refund, SECRET) })).status).toBe(200);
+    expect(log()[0]).toMatchObject({ outcome: "verified", eventType: "charge.refunded", message: "refund in_9Sub 500 USD" });
+  });
+
   test("after all that the server still takes a good delivery", async () => {
     expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
     const body = paidSession("r_after");

@@ -21,6 +21,8 @@ export interface WebhookInput {
   now: number;
   /** The connection records everything as test payments (e.g. a Paddle sandbox). */
   testMode: boolean;
+  /** The order an earlier webhook tied this other id to (see ReadEvent.aliases), if any. */
+  orderFor?: (alias: string) => string | null;
 }
 
 export interface ReadEvent {
@@ -31,6 +33,8 @@ export interface ReadEvent {
   facts: PaymentFact[];
   /** Why a known event type carries nothing to record (e.g. an unpaid session). */
   note?: string;
+  /** Other ids of an order this event reveals, for later refunds that name them. */
+  aliases?: { alias: string; orderId: string }[];
 }
 
 export interface ProviderAdapter {

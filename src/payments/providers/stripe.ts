@@ -12,6 +12,7 @@ export const STRIPE_EVENTS = [
   "checkout.session.completed",
   "checkout.session.async_payment_succeeded",
   "invoice.paid",
+  "invoice_payment.paid",
   "charge.refunded",
 ];
 
@@ -42,6 +43,7 @@ function read(input: WebhookInput): ReadEvent {
   const at = timeMs(event.created, input.now);
   const base = { provider: "stripe" as const, providerEventId: eventId, test };
   const facts: PaymentFact[] = [];
+  const aliases: { alias: string; orderId: string }[] = [];
   let note: string | undefined;
 
   if (type === "checkout.session.completed" || type === "checkout.session.async_payment_succeeded") {
@@ -70,6 +72,12 @@ function read(input: WebhookInput): ReadEvent {
       const subscriptionMeta = obj(obj(obj(obj(object.parent).subscription_details).metadata));
       const olderMeta = obj(obj(object.subscription_details).metadata);
       const line = obj((obj(object.lines).data as unknown[] | undefined)?.[0]);
+      // A refund names the payment, not the invoice: remember which payment paid it.
+      const payments = (obj(object.payments).data as unknown[] | undefined) ?? [];
+      for (const p of [object.payment_intent, ...payments.map((x) => obj(obj(x).payment).payment_intent)]) {
+        const pi = idOf(p);
+        if (pi) aliases.push({ alias: pi, orderId: required(object.id, "data.object.id") });
+      }
       facts.push({
         ...base,
         kind: "order",
@@ -82,12 +90,25 @@ function read(input: WebhookInput): ReadEvent {
         product: str(line.description),
       });
     }
+  } else if (type === "invoice_payment.paid") {
+    // Current API versions say which payment intent paid an invoice only here.
+    const payment = obj(object.payment);
+    const invoice = idOf(object.invoice);
+    for (const p of [payment.payment_intent, payment.charge]) {
+      const id = idOf(p);
+      if (id && invoice) aliases.push({ alias: id, orderId: invoice });
+    }
+    note = aliases.length ? `links ${aliases.map((a) => a.alias).join(", ")} to ${invoice}` : "no payment intent to link";
   } else if (type === "charge.refunded") {
+    const paymentIntent = idOf(object.payment_intent);
+    const charge = required(object.id, "data.object.id");
+    const lookup = (id: string | null) => (id ? (input.orderFor?.(id) ?? null) : null);
     facts.push({
       ...base,
       kind: "refund",
-      // Older API versions name the charge's invoice; otherwise the payment intent is the order.
-      orderId: idOf(object.invoice) ?? idOf(object.payment_intent) ?? required(object.id, "data.object.id"),
+      // The charge's invoice (older API versions name it), else the invoice its payment
+      // paid (invoice_payment.paid / invoice.paid told us), else the payment intent.
+      orderId: idOf(object.invoice) ?? lookup(paymentIntent) ?? lookup(charge) ?? paymentIntent ?? charge,
       amountMinor: minorAmount(object.amount_refunded, "data.object.amount_refunded"),
       cumulative: true,
       currency: currencyCode(object.currency, "data.object.currency"),
@@ -96,7 +117,7 @@ function read(input: WebhookInput): ReadEvent {
       reference: reference(obj(object.metadata).aurea),
     });
   }
-  return { type, eventId, facts, note };
+  return { type, eventId, facts, note, aliases };
 }
 
 export const stripe: ProviderAdapter = {

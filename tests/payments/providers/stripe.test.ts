@@ -115,6 +115,22 @@ describe("Stripe events → payment facts", () => {
     expect(facts[0]).toMatchObject({ kind: "refund", orderId: "pi_3Abc", amountMinor: 1000, cumulative: true, currency: "USD" });
   });
 
+  test("a refund naming a subscription invoice's payment intent joins that invoice", async () => {
+    const known: Record<string, string> = {};
+    const link = deliver("stripe", await signed(stripeEvent("invoice_payment.paid", {
+      id: "inpay_1", object: "invoice_payment", invoice: "in_1First", amount_paid: 4900, currency: "usd",
+      payment: { type: "payment_intent", payment_intent: "pi_sub1" },
+    } satisfies Partial<Stripe.InvoicePayment>)));
+    expect(link.facts).toEqual([]);
+    for (const a of link.aliases ?? []) known[a.alias] = a.orderId;
+    expect(known).toEqual({ pi_sub1: "in_1First" });
+    const paidWithPayments = deliver("stripe", await signed(stripeEvent("invoice.paid", { id: "in_2", amount_paid: 900, currency: "usd", payments: { object: "list", data: [{ payment: { type: "payment_intent", payment_intent: "pi_sub2" } }] } })));
+    expect(paidWithPayments.aliases).toEqual([{ alias: "pi_sub2", orderId: "in_2" }]);
+    const refund = { id: "ch_sub", object: "charge", amount_refunded: 4900, currency: "usd", payment_intent: "pi_sub1", metadata: {} };
+    const i = { ...(await signed(stripeEvent("charge.refunded", refund))), orderFor: (id: string) => known[id] ?? null };
+    expect(deliver("stripe", i).facts[0].orderId).toBe("in_1First");
+  });
+
   test("zero-decimal currencies stay in Stripe's minor units (JPY 5000 = ¥5000)", async () => {
     const { facts } = deliver("stripe", await signed(stripeEvent("checkout.session.completed", { ...session, currency: "jpy", amount_total: 5000 })));
     expect(facts[0]).toMatchObject({ amountMinor: 5000, currency: "JPY" });
