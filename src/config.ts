@@ -15,6 +15,8 @@ export interface ServeConfig {
   queueHighWater: number;
   /** Process batches on a thread of their own (the default); tests process inline. */
   processingThread: boolean;
+  /** Where the world reaches this server (e.g. https://aurea.example), for URLs shown to paste elsewhere; null: the request's origin. */
+  publicUrl?: string | null;
 }
 
 export class ConfigError extends Error {}
@@ -81,8 +83,25 @@ function parseNumber(raw: string, where: string): number {
 
 export const DATA_FLAG: FlagSpec = { data: { env: "AUREA_DATA_DIR", type: "string" } };
 
+export const PUBLIC_URL_FLAG: FlagSpec = { "public-url": { env: "AUREA_PUBLIC_URL", type: "string" } };
+
+/** --public-url / AUREA_PUBLIC_URL as an origin plus optional path prefix, without a trailing slash. */
+export function resolvePublicUrl(flags: ParsedFlags): string | null {
+  const raw = flags["public-url"] as string | undefined;
+  if (!raw) return null;
+  let u: URL;
+  try {
+    u = new URL(raw);
+  } catch {
+    throw new ConfigError(`--public-url: "${raw}" is not a URL (expected e.g. https://aurea.example)`);
+  }
+  if (u.protocol !== "https:" && u.protocol !== "http:") throw new ConfigError(`--public-url: "${raw}" must start with https:// or http://`);
+  return `${u.origin}${u.pathname.replace(/\/+$/, "")}`;
+}
+
 export const SERVE_FLAGS: FlagSpec = {
   ...DATA_FLAG,
+  ...PUBLIC_URL_FLAG,
   port: { env: "AUREA_PORT", type: "number" },
   host: { env: "AUREA_HOST", type: "string" },
   geoip: { env: "AUREA_GEOIP_DB", type: "string" },
@@ -129,5 +148,6 @@ export function serveConfig(flags: ParsedFlags): ServeConfig {
     rateLimitPerMinute: (flags["rate-limit"] as number | undefined) ?? 6000,
     queueHighWater: (flags["queue-high-water"] as number | undefined) ?? 20000,
     processingThread: true,
+    publicUrl: resolvePublicUrl(flags),
   };
 }

@@ -16,7 +16,7 @@ export interface PageOptions {
   csrfToken?: string;
   /** A funnel's pages carry its time zone (or pass `timeZone`). */
   funnel?: { id: string; name: string; timeZone?: string | null };
-  /** Which funnel tab is current: overview | steps | sessions | contacts | automations | settings. */
+  /** Which funnel tab is current: overview | steps | sessions | contacts | automations | experiments | settings. */
   active?: string;
   /** The zone the page's times are in (a funnel's); app.js draws <time data-local> in it, else in the browser's. */
   timeZone?: string;
@@ -46,6 +46,7 @@ export const FUNNEL_TABS: { key: string; label: string; path: string }[] = [
   { key: "sessions", label: "Sessions", path: "/sessions" },
   { key: "contacts", label: "Contacts", path: "/contacts" },
   { key: "automations", label: "Automations", path: "/automations" },
+  { key: "experiments", label: "Experiments", path: "/experiments" },
   { key: "settings", label: "Settings", path: "/settings" },
 ];
 

@@ -1,1 +1,0 @@
-ALTER TABLE `funnels` ADD `public_key` text;

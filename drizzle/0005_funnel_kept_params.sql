@@ -1,1 +1,0 @@
-ALTER TABLE `funnels` ADD `kept_params` text DEFAULT '[]' NOT NULL;

@@ -1,1 +1,0 @@
-ALTER TABLE `funnels` ADD `time_zone` text;
