@@ -5,7 +5,7 @@ import type { Server } from "bun";
 import type { AppContext } from "../context";
 import { clientIp } from "../enrich/client-ip";
 import { anyFunnelAllowsOrigin } from "../funnels/origins";
-import { authenticate, checkOrigin, FunnelKeyCache, requestKey } from "./auth";
+import { authenticate, checkOrigin, FunnelKeyCache, requestKey, type FunnelKeys } from "./auth";
 import { errorResponse, HttpError, jsonResponse } from "./errors";
 import type { GroupCommitter } from "./group-commit";
 import { LIMITS, type TrackResponse } from "./payload";
@@ -32,11 +32,21 @@ export function ingestRoutes(ctx: AppContext, deps: IngestDeps) {
 
   async function accept(request: Request, socketIp: string | null): Promise<Response> {
     const origin = request.headers.get("origin");
-    // Errors are readable by any page, so the SDK can tell "dropped, here is why"
-    // from a network failure; only allowed origins ever get a 202.
-    const cors: Record<string, string> = origin
-      ? { "access-control-allow-origin": origin, "access-control-expose-headers": "Retry-After", vary: "Origin" }
-      : {};
+    // Answers are readable only by pages on an allowed origin: the funnel's own once
+    // the key has named it, else any funnel's (the SDK on a funnel's page can then tell
+    // "dropped, here is why" from a network failure). Other pages get no CORS header.
+    let funnel: FunnelKeys | null = null;
+    let funnelId: string | null = null;
+    const cors = (): Record<string, string> => {
+      if (!origin) return {};
+      let allowed = false;
+      try {
+        allowed = funnel ? funnel.origins.includes(origin) : anyFunnelAllowsOrigin(db, origin, funnelId);
+      } catch {
+        // an unreadable database answers without CORS rather than not at all
+      }
+      return allowed ? { "access-control-allow-origin": origin, "access-control-expose-headers": "Retry-After", vary: "Origin" } : { vary: "Origin" };
+    };
     try {
       const receivedAt = ctx.now();
       if (deps.pendingBatches() + deps.committer.queued >= ctx.config.queueHighWater) {
@@ -44,7 +54,10 @@ export function ingestRoutes(ctx: AppContext, deps: IngestDeps) {
       }
       const body = await readBodyLimited(request, LIMITS.maxBodyBytes);
       const envelope = parseEnvelope(body);
-      const { funnel, kind } = authenticate(keys, envelope.funnelId, requestKey(envelope.key, request.headers));
+      funnelId = envelope.funnelId;
+      const auth = authenticate(keys, envelope.funnelId, requestKey(envelope.key, request.headers));
+      funnel = auth.funnel;
+      const { kind } = auth;
       checkOrigin(funnel, kind, origin);
       const ip = clientIp(request.headers, socketIp, ctx.config.trustProxy);
       if (kind === "public") {
@@ -62,11 +75,11 @@ export function ingestRoutes(ctx: AppContext, deps: IngestDeps) {
         payload: JSON.stringify(events),
       });
       const result: TrackResponse = { accepted: events.length, rejected };
-      return jsonResponse(202, result, cors);
+      return jsonResponse(202, result, cors());
     } catch (e) {
-      if (e instanceof HttpError) return errorResponse(e, cors);
+      if (e instanceof HttpError) return errorResponse(e, cors());
       ctx.log(`ingest: ${(e as Error).stack ?? e}`);
-      return errorResponse(new HttpError(500, "internal", "the batch could not be stored; retry"), cors);
+      return errorResponse(new HttpError(500, "internal", "the batch could not be stored; retry"), cors());
     }
   }
 
