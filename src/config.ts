@@ -1,13 +1,15 @@
 // The only reader of flags and environment. Flags > AUREA_* environment > defaults.
 import { accessSync, constants, statSync } from "node:fs";
 import { resolve } from "node:path";
+import { parseNetworks, type ProxyTrust } from "./enrich/client-ip";
 
 export interface ServeConfig {
   port: number;
   host: string;
   dataDir: string;
   geoipPath: string | null;
-  trustProxy: boolean;
+  /** Which reverse proxies' forwarding headers to believe (enrich/client-ip.ts). */
+  trustProxy: ProxyTrust;
   allowPrivateWebhooks: boolean;
   /** Requests per minute per IP (and per funnel key) on the ingest endpoint. */
   rateLimitPerMinute: number;
@@ -20,7 +22,8 @@ export interface ServeConfig {
 export class ConfigError extends Error {}
 
 export interface FlagSpec {
-  [flag: string]: { env?: string; type: "string" | "number" | "boolean" | "list" };
+  /** "optional": a bare flag, or one followed by a value (the next argument unless it is a flag). */
+  [flag: string]: { env?: string; type: "string" | "number" | "boolean" | "list" | "optional" };
 }
 
 export type ParsedFlags = Record<string, string | number | boolean | string[] | undefined> & {
@@ -43,6 +46,11 @@ export function parseFlags(argv: string[], spec: FlagSpec, env: Record<string, s
     let value: string | undefined = eq === -1 ? undefined : arg.slice(eq + 1);
     if (def.type === "boolean") {
       out[name] = value === undefined ? true : parseBool(value, `--${name}`);
+      continue;
+    }
+    if (def.type === "optional") {
+      if (value === undefined && argv[i + 1] !== undefined && !argv[i + 1].startsWith("--")) value = argv[++i];
+      out[name] = value ?? true;
       continue;
     }
     if (value === undefined) {
@@ -86,7 +94,7 @@ export const SERVE_FLAGS: FlagSpec = {
   port: { env: "AUREA_PORT", type: "number" },
   host: { env: "AUREA_HOST", type: "string" },
   geoip: { env: "AUREA_GEOIP_DB", type: "string" },
-  "trust-proxy": { env: "AUREA_TRUST_PROXY", type: "boolean" },
+  "trust-proxy": { env: "AUREA_TRUST_PROXY", type: "optional" },
   "allow-private-webhooks": { env: "AUREA_ALLOW_PRIVATE_WEBHOOKS", type: "boolean" },
   "rate-limit": { env: "AUREA_RATE_LIMIT", type: "number" },
   "queue-high-water": { env: "AUREA_QUEUE_HIGH_WATER", type: "number" },
@@ -124,10 +132,32 @@ export function serveConfig(flags: ParsedFlags): ServeConfig {
     host: (flags.host as string | undefined) ?? "0.0.0.0",
     dataDir,
     geoipPath,
-    trustProxy: Boolean(flags["trust-proxy"]),
+    trustProxy: parseProxyTrust(flags["trust-proxy"]),
     allowPrivateWebhooks: Boolean(flags["allow-private-webhooks"]),
     rateLimitPerMinute: (flags["rate-limit"] as number | undefined) ?? 6000,
     queueHighWater: (flags["queue-high-water"] as number | undefined) ?? 20000,
     processingThread: true,
   };
+}
+
+/**
+ * --trust-proxy: bare (or true/1) one hop, a number of hops, or a list of the
+ * proxies' networks; off when absent, 0 or false.
+ */
+export function parseProxyTrust(raw: ParsedFlags[string]): ProxyTrust {
+  if (raw === undefined || raw === false) return false;
+  if (raw === true) return 1;
+  const s = String(raw).trim().toLowerCase();
+  if (["true", "yes", "on"].includes(s)) return 1;
+  if (["false", "no", "off"].includes(s)) return false;
+  if (/^\d+$/.test(s)) {
+    const hops = Number(s);
+    if (hops > 20) throw new ConfigError(`--trust-proxy: ${hops} hops is not plausible (expected 1-20, or proxy CIDRs)`);
+    return hops === 0 ? false : hops;
+  }
+  try {
+    return { networks: parseNetworks(String(raw)) };
+  } catch (e) {
+    throw new ConfigError(`--trust-proxy: ${(e as Error).message}`);
+  }
 }

@@ -22,7 +22,9 @@ Example: aurea automation create fn_abc123 --file rule.json --json`,
   --host HOST           address to bind (AUREA_HOST, default 0.0.0.0)
   --data DIR            data directory (AUREA_DATA_DIR, default ./aurea-data)
   --geoip PATH          a GeoIP .mmdb (e.g. GeoLite2-City) instead of the embedded DB-IP country database (AUREA_GEOIP_DB)
-  --trust-proxy         honour X-Forwarded-For / X-Real-IP from a reverse proxy (AUREA_TRUST_PROXY)
+  --trust-proxy [N|CIDRS]  behind a reverse proxy: take the client address from X-Forwarded-For, believing
+                        only the last hop (bare flag), the last N hops (e.g. 2 for a CDN in front of Caddy),
+                        or proxies in the listed networks (10.0.0.0/8,...) (AUREA_TRUST_PROXY)
   --allow-private-webhooks  let automations call private/loopback addresses (AUREA_ALLOW_PRIVATE_WEBHOOKS)
   --rate-limit N        ingest requests per minute per IP for public keys; 0 = off (AUREA_RATE_LIMIT, default 6000)
   --queue-high-water N  pending batches before ingest answers 503 (AUREA_QUEUE_HIGH_WATER, default 20000)

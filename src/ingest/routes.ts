@@ -3,7 +3,7 @@
 // per-request context and hooks (none of which it uses).
 import type { Server } from "bun";
 import type { AppContext } from "../context";
-import { clientIp } from "../enrich/client-ip";
+import { requestClientIp } from "../enrich/client-ip";
 import { anyFunnelAllowsOrigin } from "../funnels/origins";
 import { authenticate, checkOrigin, FunnelKeyCache, requestKey, type FunnelKeys } from "./auth";
 import { errorResponse, HttpError, jsonResponse } from "./errors";
@@ -59,7 +59,7 @@ export function ingestRoutes(ctx: AppContext, deps: IngestDeps) {
       funnel = auth.funnel;
       const { kind } = auth;
       checkOrigin(funnel, kind, origin);
-      const ip = clientIp(request.headers, socketIp, ctx.config.trustProxy);
+      const ip = requestClientIp(request.headers, socketIp, ctx.config, ctx.log);
       if (kind === "public") {
         const wait = limiter.take(ip ?? "unknown");
         if (wait) throw new HttpError(429, "rate_limited", `too many requests from this address; retry in ${wait}s`, undefined, { "retry-after": String(wait) });

@@ -12,6 +12,8 @@ export interface TestServer {
   dataDir: string;
   ctx: AppContext;
   running: RunningServer;
+  /** What the server logged. */
+  logs: string[];
   stop(): Promise<void>;
 }
 
@@ -42,6 +44,7 @@ export async function startTestServer(opts: Partial<ServeConfig> & { keepData?: 
     dataDir,
     ctx: running.ctx,
     running,
+    logs,
     async stop() {
       await running.stop();
       if (!keepData && !opts.dataDir) rmSync(dataDir, { recursive: true, force: true });

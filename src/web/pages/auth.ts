@@ -1,7 +1,7 @@
 // /setup (first owner), /login, /logout.
 import { Elysia } from "elysia";
 import type { AppContext } from "../../context";
-import { clientIp } from "../../enrich/client-ip";
+import { requestClientIp } from "../../enrich/client-ip";
 import { html, htmlResponse } from "../../../views/html";
 import { loginPage, setupPage } from "../../../views/pages/auth";
 import { clearSessionCookie, isHttpsRequest, readCookie, SESSION_COOKIE, sessionCookie } from "../auth/cookies";
@@ -89,7 +89,7 @@ export function authPages(ctx: AppContext, limiter: LoginLimiter) {
       if (crossSite(request)) return htmlResponse(html`Cross-site request refused.`, 403, SECURITY_HEADERS);
       const email = formField(body, "email").trim().toLowerCase();
       const next = formField(body, "next");
-      const ip = clientIp(request.headers, server?.requestIP(request)?.address ?? null, ctx.config.trustProxy) ?? "unknown";
+      const ip = requestClientIp(request.headers, server?.requestIP(request)?.address ?? null, ctx.config, ctx.log) ?? "unknown";
       const keys = [`ip:${ip}`, `account:${email}`];
       const wait = limiter.blockedFor(keys);
       if (wait > 0) {
