@@ -1,0 +1,42 @@
+// Smaller ingest checks through a real server: currencies and minor units.
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { createTestFunnel, eventId, sendEvents, startTestServer, waitForEvents, type TestFunnel, type TestServer } from "../helpers/server";
+
+let server: TestServer;
+let funnel: TestFunnel;
+const ORIGIN = "https://shop.example";
+
+beforeAll(async () => {
+  server = await startTestServer({ rateLimitPerMinute: 0 });
+  funnel = createTestFunnel(server);
+});
+afterAll(() => server.stop());
+
+const conversion = (amount: number, currency: string) => ({ id: eventId(), type: "conversion", name: "purchase", anonymousId: "v", revenue: { amount, currency } });
+const secret = (events: unknown[]) => sendEvents(server, { funnelId: funnel.id, events }, { authorization: `Bearer ${funnel.secretKey}` });
+
+describe("revenue", () => {
+  test.each(["ZZZ", "ABC", "EUX"])("currency %s is not an ISO 4217 code", async (currency) => {
+    const r = await secret([conversion(10, currency)]);
+    expect(r.status).toBe(400);
+    expect(r.json.error.details[0].errors[0]).toEqual({ path: "events[0].revenue.currency", message: `"${currency}" is not an ISO 4217 currency code` });
+  });
+
+  test.each([
+    [0.001, "USD", "USD has 2 decimal places"],
+    [10.5, "JPY", "JPY has no decimal places"],
+    [1.0001, "KWD", "KWD has 3 decimal places"],
+  ])("%d %s is finer than the currency's minor unit", async (amount, currency, message) => {
+    const r = await secret([conversion(amount, currency)]);
+    expect(r.status).toBe(400);
+    expect(r.json.error.details[0].errors[0].path).toBe("events[0].revenue.amount");
+    expect(r.json.error.details[0].errors[0].message).toContain(message);
+  });
+
+  test("amounts in the minor unit are kept, float noise included", async () => {
+    const ok = [conversion(49.99, "usd"), conversion(0.1 + 0.2, "EUR"), conversion(1500, "JPY"), conversion(1.234, "KWD")];
+    const r = await secret(ok);
+    expect(r.status).toBe(202);
+    expect(r.json).toEqual({ accepted: 4, rejected: [] });
+  });
+});
