@@ -132,6 +132,7 @@ export interface FieldError {
 }
 
 export interface TrackResponse {
+  /** Events kept: valid, and the first of their id within the batch. */
   accepted: number;
   rejected: { index: number; errors: FieldError[] }[];
   /** Later copies of an id already in the batch, dropped; present only when there were any. */

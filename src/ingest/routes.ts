@@ -64,7 +64,7 @@ export function ingestRoutes(ctx: AppContext, deps: IngestDeps) {
         const wait = limiter.take(ip ?? "unknown");
         if (wait) throw new HttpError(429, "rate_limited", `too many requests from this address; retry in ${wait}s`, undefined, { "retry-after": String(wait) });
       }
-      const { events, rejected } = validateEvents(envelope.rawEvents, kind, receivedAt, envelope.sentAt);
+      const { events, rejected, duplicates } = validateEvents(envelope.rawEvents, kind, receivedAt, envelope.sentAt);
       if (!events.length) throw new HttpError(400, "no_valid_events", "no event in the batch is valid", rejected);
       await deps.committer.enqueue({
         funnelId: funnel.id,
@@ -74,7 +74,7 @@ export function ingestRoutes(ctx: AppContext, deps: IngestDeps) {
         userAgent: request.headers.get("user-agent"),
         payload: JSON.stringify(events),
       });
-      const result: TrackResponse = { accepted: events.length, rejected };
+      const result: TrackResponse = duplicates ? { accepted: events.length, rejected, duplicates } : { accepted: events.length, rejected };
       return jsonResponse(202, result, cors());
     } catch (e) {
       if (e instanceof HttpError) return errorResponse(e, cors());

@@ -57,6 +57,8 @@ export function parseEnvelope(body: string): ParsedBatch {
 export interface ValidatedEvents {
   events: QueuedEvent[];
   rejected: { index: number; errors: FieldError[] }[];
+  /** Valid events whose id an earlier event of the batch already had: dropped. */
+  duplicates: number;
 }
 
 /**
@@ -66,6 +68,8 @@ export interface ValidatedEvents {
 export function validateEvents(raw: unknown[], keyKind: KeyKind, receivedAt: number, sentAt?: number): ValidatedEvents {
   const events: QueuedEvent[] = [];
   const rejected: ValidatedEvents["rejected"] = [];
+  const ids = new Set<string>();
+  let duplicates = 0;
   const skew = sentAt === undefined ? 0 : receivedAt - sentAt;
   const earliest = keyKind === "public" ? receivedAt - TIME_WINDOW.publicPastMs : TIME_WINDOW.secretEarliest;
   raw.forEach((item, index) => {
@@ -80,6 +84,12 @@ export function validateEvents(raw: unknown[], keyKind: KeyKind, receivedAt: num
       rejected.push({ index, errors: [{ path: `events[${index}].${field}`, message: "only a secret key may set ip or userAgent" }] });
       return;
     }
+    // Processing keeps one event per id (the first); the answer says so rather than count copies.
+    if (ids.has(e.id)) {
+      duplicates++;
+      return;
+    }
+    ids.add(e.id);
     let ts = e.ts === undefined ? receivedAt : e.ts + skew;
     let flags: string[] | undefined;
     if (ts > receivedAt + TIME_WINDOW.futureMs) {
@@ -95,5 +105,5 @@ export function validateEvents(raw: unknown[], keyKind: KeyKind, receivedAt: num
     if (flags) queued.flags = flags;
     events.push(queued);
   });
-  return { events, rejected };
+  return { events, rejected, duplicates };
 }

@@ -1,5 +1,7 @@
-// Smaller ingest checks through a real server: currencies and minor units.
+// Smaller ingest checks through a real server: currencies, minor units and duplicate
+// ids within a batch.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { validateEvents } from "../../src/ingest/validate";
 import { createTestFunnel, eventId, sendEvents, startTestServer, waitForEvents, type TestFunnel, type TestServer } from "../helpers/server";
 
 let server: TestServer;
@@ -38,5 +40,28 @@ describe("revenue", () => {
     const r = await secret(ok);
     expect(r.status).toBe(202);
     expect(r.json).toEqual({ accepted: 4, rejected: [] });
+  });
+});
+
+describe("duplicate ids within a batch", () => {
+  test("are counted apart and stored once", async () => {
+    const id = eventId();
+    const ev = { id, type: "page_view", anonymousId: "dup", url: "https://shop.example/" };
+    const other = { id: eventId(), type: "page_view", anonymousId: "dup", url: "https://shop.example/b" };
+    const r = await sendEvents(server, { funnelId: funnel.id, key: funnel.publicKey, events: [ev, ev, other, ev] }, { origin: ORIGIN });
+    expect(r.status).toBe(202);
+    expect(r.json).toEqual({ accepted: 2, rejected: [], duplicates: 2 });
+    const events = await waitForEvents(server, funnel.id, funnel.secretKey, (es) => es.some((e) => e.id === other.id));
+    expect(events.filter((e) => e.id === id)).toHaveLength(1);
+  });
+
+  test("the first copy is the one kept; a batch without duplicates answers as before", () => {
+    const { events, duplicates } = validateEvents(
+      [{ id: "a", type: "track", name: "first" }, { id: "a", type: "track", name: "second" }, { id: "b", type: "track", name: "x" }],
+      "secret",
+      Date.now(),
+    );
+    expect(events.map((e) => e.name)).toEqual(["first", "x"]);
+    expect(duplicates).toBe(1);
   });
 });
