@@ -16,6 +16,7 @@ import type { IngestWorker } from "./pipeline/worker";
 import { startRetentionJob } from "./jobs/retention";
 import { startAutomations } from "./automations/start";
 import { analyticsRoutes } from "./web/analytics-routes";
+import { refuseLargeBodies } from "./web/body-limit";
 import { apiRoutes } from "./web/api-routes";
 import { automationRoutes } from "./web/automations";
 import { dashboardRoutes } from "./web/dashboard";
@@ -41,6 +42,7 @@ export interface StartOptions {
 
 export function createApp(ctx: AppContext, committer: GroupCommitter, processing: Processing) {
   return new Elysia({ serve: { routes: ingestRoutes(ctx, { committer, pendingBatches: () => processing.pending }) } })
+    .onRequest(refuseLargeBodies)
     .use(apiRoutes(ctx))
     .use(automationRoutes(ctx))
     .use(stepsApi(ctx))
@@ -86,7 +88,7 @@ export async function startServer(config: ServeConfig, options: StartOptions = {
   }
   committer.onCommitted = (n) => processing.notify(n);
   const app = createApp(ctx, committer, processing);
-  app.listen({ port: config.port, hostname: config.host, maxRequestBodySize: 4 * 1024 * 1024 });
+  app.listen({ port: config.port, hostname: config.host, maxRequestBodySize: Number.MAX_SAFE_INTEGER });
   const server = app.server!;
   const retention = startRetentionJob(ctx);
   const automations = startAutomations(ctx);

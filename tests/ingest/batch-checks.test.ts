@@ -1,5 +1,5 @@
-// Smaller ingest checks through a real server: currencies, minor units and duplicate
-// ids within a batch.
+// Smaller ingest checks through a real server: currencies, minor units, duplicate ids
+// within a batch, and bodies over the server's limit.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { validateEvents } from "../../src/ingest/validate";
 import { createTestFunnel, eventId, sendEvents, startTestServer, waitForEvents, type TestFunnel, type TestServer } from "../helpers/server";
@@ -63,5 +63,23 @@ describe("duplicate ids within a batch", () => {
     );
     expect(events.map((e) => e.name)).toEqual(["first", "x"]);
     expect(duplicates).toBe(1);
+  });
+});
+
+describe("bodies over the server's limit", () => {
+  test("ingest answers 413 with the JSON error shape, however large the body", async () => {
+    for (const size of [600 * 1024, 5 * 1024 * 1024]) {
+      const r = await sendEvents(server, "x".repeat(size), { origin: ORIGIN });
+      expect(r.status).toBe(413);
+      expect(r.json.error.code).toBe("payload_too_large");
+    }
+  });
+
+  test("dashboard and API routes answer 413 with the JSON error shape too", async () => {
+    for (const path of ["/login", "/api/v1/funnels"]) {
+      const res = await fetch(server.url + path, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "a=" + "x".repeat(5 * 1024 * 1024) });
+      expect(res.status).toBe(413);
+      expect((await res.json()).error.code).toBe("payload_too_large");
+    }
   });
 });
