@@ -1,6 +1,7 @@
 // The only reader of flags and environment. Flags > AUREA_* environment > defaults.
 import { accessSync, constants, statSync } from "node:fs";
 import { resolve } from "node:path";
+import { DEFAULT_MIN_FREE_DISK, parseMinFreeDisk, type MinFreeDisk } from "./ops/disk-space";
 import { parseNetworks, type ProxyTrust } from "./enrich/client-ip";
 
 export interface ServeConfig {
@@ -17,6 +18,10 @@ export interface ServeConfig {
   queueHighWater: number;
   /** Process batches on a thread of their own (the default); tests process inline. */
   processingThread: boolean;
+  /** Free disk space under which new batches are refused with 503 (default 256 MB). */
+  minFreeDisk?: MinFreeDisk;
+  /** Bearer token for GET /metrics; without one, only direct loopback requests get them. */
+  metricsToken?: string | null;
 }
 
 export class ConfigError extends Error {}
@@ -98,6 +103,8 @@ export const SERVE_FLAGS: FlagSpec = {
   "allow-private-webhooks": { env: "AUREA_ALLOW_PRIVATE_WEBHOOKS", type: "boolean" },
   "rate-limit": { env: "AUREA_RATE_LIMIT", type: "number" },
   "queue-high-water": { env: "AUREA_QUEUE_HIGH_WATER", type: "number" },
+  "min-free-disk": { env: "AUREA_MIN_FREE_DISK", type: "string" },
+  "metrics-token": { env: "AUREA_METRICS_TOKEN", type: "string" },
 };
 
 export function resolveDataDir(flags: ParsedFlags): string {
@@ -137,7 +144,23 @@ export function serveConfig(flags: ParsedFlags): ServeConfig {
     rateLimitPerMinute: (flags["rate-limit"] as number | undefined) ?? 6000,
     queueHighWater: (flags["queue-high-water"] as number | undefined) ?? 20000,
     processingThread: true,
+    minFreeDisk: minFreeDiskFlag(flags["min-free-disk"]),
+    metricsToken: metricsTokenFlag(flags["metrics-token"]),
   };
+}
+
+function minFreeDiskFlag(raw: ParsedFlags[string]): MinFreeDisk {
+  if (raw === undefined) return DEFAULT_MIN_FREE_DISK;
+  const floor = parseMinFreeDisk(String(raw));
+  if (!floor) throw new ConfigError(`--min-free-disk: expected a size like 256MB, 2GB or 5%, got "${raw}"`);
+  return floor;
+}
+
+function metricsTokenFlag(raw: ParsedFlags[string]): string | null {
+  if (raw === undefined) return null;
+  const token = String(raw);
+  if (token.length < 16) throw new ConfigError("--metrics-token: use at least 16 characters (e.g. `openssl rand -hex 16`)");
+  return token;
 }
 
 /**

@@ -5,12 +5,13 @@ import type { AppContext } from "./context";
 import { Checkpointer } from "./db/checkpointer";
 import { openStore } from "./db/open";
 import { openGeo } from "./enrich/geo";
-import { jsonResponse } from "./ingest/errors";
 import { GroupCommitter } from "./ingest/group-commit";
 import { ingestRoutes } from "./ingest/routes";
-import { queueCounts } from "./pipeline/batch-list";
 import { installEventListeners } from "./pipeline/listeners";
-import { localQueueMarks } from "./pipeline/queue-marks";
+import { localQueueMarks, retryingMarks } from "./pipeline/queue-marks";
+import { createOps } from "./ops/ops";
+import { opsHooks } from "./ops/web-hooks";
+import { opsRoutes } from "./ops/routes";
 import { InlineProcessing, ThreadProcessing, type Processing } from "./pipeline/processing";
 import type { IngestWorker } from "./pipeline/worker";
 import { startRetentionJob } from "./jobs/retention";
@@ -43,36 +44,26 @@ export interface StartOptions {
 export function createApp(ctx: AppContext, committer: GroupCommitter, processing: Processing) {
   return new Elysia({ serve: { routes: ingestRoutes(ctx, { committer, pendingBatches: () => processing.pending }) } })
     .onRequest(refuseLargeBodies)
+    .use(opsHooks(ctx))
+    .use(opsRoutes(ctx, { committer, processing }))
     .use(apiRoutes(ctx))
     .use(automationRoutes(ctx))
     .use(stepsApi(ctx))
     .use(sdkRoutes())
     .use(dashboardRoutes(ctx))
     .use(stepsPages(ctx))
-    .use(analyticsRoutes(ctx))
-    .get("/healthz", () => {
-      try {
-        ctx.store.sqlite.query("SELECT 1").get();
-        return jsonResponse(200, { status: "ok", database: "ok", queue: { ...queueCounts(ctx.store.queue), inMemory: committer.queued } });
-      } catch (e) {
-        return jsonResponse(503, { status: "error", database: (e as Error).message });
-      }
-    });
+    .use(analyticsRoutes(ctx));
 }
 
 export async function startServer(config: ServeConfig, options: StartOptions = {}): Promise<RunningServer> {
   const geo = await openGeo(config.geoipPath);
   const store = openStore(config.dataDir);
-  const ctx: AppContext = {
-    store,
-    config,
-    geo,
-    now: options.now ?? Date.now,
-    log: options.log ?? ((line) => console.log(line)),
-    eventListeners: [],
-    stopping: false,
-  };
+  const now = options.now ?? Date.now;
+  const log = options.log ?? ((line: string) => console.log(line));
+  const ops = createOps(config, log, now);
+  const ctx: AppContext = { store, config, geo, now, log, ops, eventListeners: [], stopping: false };
   const committer = new GroupCommitter(store.queue);
+  committer.timings = { commit: ops.metrics.ingestCommit, fsync: ops.metrics.ingestFsync };
   let processing: Processing;
   let checkpointer: Checkpointer | null = null;
   if (config.processingThread) {
@@ -80,7 +71,8 @@ export async function startServer(config: ServeConfig, options: StartOptions = {
     // must never find a large WAL and copy it while requests wait.
     store.sqlite.exec("PRAGMA wal_autocheckpoint = 0");
     checkpointer = new Checkpointer([store.path, store.queue.filename], ctx.log);
-    processing = await ThreadProcessing.start(config, ctx.log, localQueueMarks(store.queue));
+    const marks = retryingMarks(localQueueMarks(store.queue), ops.faults, "queue");
+    processing = await ThreadProcessing.start(config, ctx.log, marks, ops);
   }
   else {
     installEventListeners(ctx);

@@ -7,11 +7,21 @@ import { requestClientIp } from "../enrich/client-ip";
 import { anyFunnelAllowsOrigin } from "../funnels/origins";
 import { authenticate, checkOrigin, FunnelKeyCache, requestKey, type FunnelKeys } from "./auth";
 import { errorResponse, HttpError, jsonResponse } from "./errors";
+import type { StorageFault } from "../db/storage-errors";
 import type { GroupCommitter } from "./group-commit";
 import { LIMITS, type TrackResponse } from "./payload";
 import { RateLimiter } from "./rate-limit";
 import { readBodyLimited } from "./read-body";
 import { parseEnvelope, validateEvents } from "./validate";
+
+/** 503 for the disk's faults: the batch is fine, the server cannot store it now. */
+function storageHttpError(fault: StorageFault): HttpError {
+  const message =
+    fault === "storage_full"
+      ? "the server's disk is (almost) full; nothing was stored, retry later"
+      : "the server could not write to its storage; nothing was stored, retry later";
+  return new HttpError(503, fault, message, undefined, { "retry-after": "30" });
+}
 
 export interface IngestDeps {
   committer: GroupCommitter;
@@ -52,6 +62,9 @@ export function ingestRoutes(ctx: AppContext, deps: IngestDeps) {
       if (deps.pendingBatches() + deps.committer.queued >= ctx.config.queueHighWater) {
         throw new HttpError(503, "queue_full", "Aurea is behind on processing; retry shortly", undefined, { "retry-after": "5" });
       }
+      // Refused before the disk is full, so that the queue never takes the last bytes
+      // that processing and checkpoints need to drain it.
+      if (ctx.ops.disk.belowFloor()) throw storageHttpError("storage_full");
       const body = await readBodyLimited(request, LIMITS.maxBodyBytes);
       const envelope = parseEnvelope(body);
       funnelId = envelope.funnelId;
@@ -74,13 +87,23 @@ export function ingestRoutes(ctx: AppContext, deps: IngestDeps) {
         userAgent: request.headers.get("user-agent"),
         payload: JSON.stringify(events),
       });
+      ctx.ops.metrics.eventsAccepted.inc(undefined, events.length);
+      if (rejected.length) ctx.ops.metrics.eventsDropped.inc({ reason: "invalid" }, rejected.length);
       const result: TrackResponse = duplicates ? { accepted: events.length, rejected, duplicates } : { accepted: events.length, rejected };
       return jsonResponse(202, result, cors());
     } catch (e) {
       if (e instanceof HttpError) return errorResponse(e, cors());
+      const fault = ctx.ops.faults.record("ingest", e);
+      if (fault) return errorResponse(storageHttpError(fault), cors());
       ctx.log(`ingest: ${(e as Error).stack ?? e}`);
       return errorResponse(new HttpError(500, "internal", "the batch could not be stored; retry"), cors());
     }
+  }
+
+  /** Counts the answer for /metrics: a Map increment, nothing more on this path. */
+  function counted(res: Response): Response {
+    ctx.ops.metrics.ingestRequests.inc({ status: String(res.status) });
+    return res;
   }
 
   function preflight(request: Request): Response {
@@ -94,7 +117,7 @@ export function ingestRoutes(ctx: AppContext, deps: IngestDeps) {
 
   return {
     "/api/track/events": {
-      POST: (request: Request, server: Server<unknown>) => accept(request, server.requestIP(request)?.address ?? null),
+      POST: async (request: Request, server: Server<unknown>) => counted(await accept(request, server.requestIP(request)?.address ?? null)),
       OPTIONS: preflight,
     },
   };

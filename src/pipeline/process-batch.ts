@@ -20,6 +20,8 @@ export interface QueuedBatch extends BatchRow {
 export interface BatchResult {
   written: StoredEvent[];
   bots: number;
+  /** Events already stored by an earlier run or request (same id): nothing changed. */
+  duplicates: number;
   newContacts: NewContact[];
 }
 
@@ -59,7 +61,7 @@ export class BatchProcessor {
   process(batch: QueuedBatch): BatchResult {
     const facts: RequestFacts = { keyKind: batch.keyKind === "secret" ? "secret" : "public", ip: batch.ip, userAgent: batch.userAgent };
     const queued = JSON.parse(batch.payload) as QueuedEvent[];
-    const result: BatchResult = { written: [], bots: 0, newContacts: [] };
+    const result: BatchResult = { written: [], bots: 0, duplicates: 0, newContacts: [] };
     const request = facts.keyKind === "public" ? enrichRequest(facts, this.lookupGeo) : undefined;
     for (const e of queued) {
       const en = enrichEvent(e, facts, this.lookupGeo, request);
@@ -93,7 +95,10 @@ export class BatchProcessor {
         clickId: attribution.clickId, flags: e.flags?.join(",") ?? null,
       };
       const rowId = this.events.write(row);
-      if (rowId === null) continue; // already processed: change nothing
+      if (rowId === null) {
+        result.duplicates++; // already processed: change nothing
+        continue;
+      }
       const session = { funnelId: batch.funnelId, id: sessionId, anonymousId, contactId, ts: e.ts, type: e.type, name, en };
       if (existing) this.sessions.fold({ ...session, existing });
       else this.sessions.open(session);

@@ -5,6 +5,7 @@
 // connection: a second writer on the queue file would make the accept path wait for
 // the write lock (SQLite's busy handler sleeps in steps of up to 100 ms).
 import type { Database } from "bun:sqlite";
+import type { StorageFaults } from "../ops/faults";
 
 export interface QueueMarks {
   done(ids: number[]): void;
@@ -23,6 +24,48 @@ export function localQueueMarks(queue: Database): QueueMarks {
     },
     parked(id, attempts, error) {
       markParked.run(attempts, error, id);
+    },
+  };
+}
+
+/**
+ * Marks that survive a failing queue write (a full disk): what could not be written is
+ * kept and written with the next marks, or by a retry a second later. Until then those
+ * batches only look pending; they are never processed twice in this run.
+ */
+export function retryingMarks(inner: QueueMarks, faults: StorageFaults, where: string): QueueMarks {
+  let done: number[] = [];
+  let parked: { id: number; attempts: number; error: string }[] = [];
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  const flush = () => {
+    try {
+      if (done.length) {
+        inner.done(done);
+        done = [];
+      }
+      while (parked.length) {
+        const p = parked[0];
+        inner.parked(p.id, p.attempts, p.error);
+        parked.shift();
+      }
+      faults.recovered(where);
+    } catch (e) {
+      faults.record(where, e) ?? faults.note({ where, fault: "storage_error", message: (e as Error).message, at: Date.now() });
+      timer ??= setTimeout(() => {
+        timer = null;
+        flush();
+      }, 1000);
+      timer.unref?.();
+    }
+  };
+  return {
+    done(ids) {
+      for (const id of ids) done.push(id);
+      flush();
+    },
+    parked(id, attempts, error) {
+      parked.push({ id, attempts, error });
+      flush();
     },
   };
 }
