@@ -1,7 +1,9 @@
 // The subcommand table. Each command lives in its own file with its flags and help.
 import { ConfigError } from "../config";
 import { automationCommand } from "./automation";
+import { backupCommand } from "./backup";
 import { funnelCommand } from "./funnel";
+import { restoreCommand } from "./restore";
 import { helpText } from "./help";
 import { seedDemoCommand } from "./seed-demo";
 import { serveCommand } from "./serve";
@@ -20,6 +22,8 @@ export const commands: Record<string, Command> = {
   user: userCommand,
   automation: automationCommand,
   "seed-demo": seedDemoCommand,
+  backup: backupCommand,
+  restore: restoreCommand,
   version: { summary: "print the version", run: async () => (console.log(`aurea ${VERSION}`), 0) },
 };
 

@@ -58,6 +58,24 @@ Example: printf '%s' "$PASSWORD" | aurea user create --email ana@example.com --r
 Example: aurea seed-demo --create --events 1000000 --days 90`,
 };
 
+DETAILS.backup = `aurea backup DIR [--data D] [--json]
+  Copy aurea.db and queue.db (acknowledged events not yet processed) into DIR, a new or
+  empty directory, while the server keeps serving; check each copy with SQLite's
+  integrity check and write DIR/manifest.json (version, time, files, sizes, checksums,
+  event count). --json prints {"dir","files","events","bytes","integrity"}.
+  Scheduled backups: aurea serve --backup-dir DIR --backup-every 6h --backup-keep 7.
+  Takes --data DIR (AUREA_DATA_DIR). See docs/operations.md, "Backups".
+
+Example: aurea backup /var/backups/aurea/$(date -u +%Y%m%dT%H%M%SZ) --json`;
+
+DETAILS.restore = `aurea restore DIR [--data D] [--json]
+  Check the backup in DIR against its manifest (sizes, checksums, integrity), refuse if
+  a server or command has the data directory's databases open, set the current files
+  aside in D/replaced-<time>/, and put the backup in place. Start the server afterwards.
+  Takes --data DIR (AUREA_DATA_DIR).
+
+Example: systemctl stop aurea && aurea restore /var/backups/aurea/20260601T000000Z --data /var/lib/aurea`;
+
 export function helpText(commands: Record<string, Command>, topic?: string): string {
   if (topic && DETAILS[topic]) return DETAILS[topic];
   const width = Math.max(...Object.keys(commands).map((n) => n.length));
