@@ -2,6 +2,7 @@
 import { accessSync, constants, statSync } from "node:fs";
 import { resolve } from "node:path";
 import { DEFAULT_MIN_FREE_DISK, parseMinFreeDisk, type MinFreeDisk } from "./ops/disk-space";
+import { parseDuration } from "./backup/schedule";
 import { parseNetworks, type ProxyTrust } from "./enrich/client-ip";
 
 export interface ServeConfig {
@@ -18,6 +19,8 @@ export interface ServeConfig {
   queueHighWater: number;
   /** Process batches on a thread of their own (the default); tests process inline. */
   processingThread: boolean;
+  /** Scheduled backups (serve --backup-dir); null when off. */
+  backup?: { dir: string; everyMs: number; keep: number } | null;
   /** Free disk space under which new batches are refused with 503 (default 256 MB). */
   minFreeDisk?: MinFreeDisk;
   /** Bearer token for GET /metrics; without one, only direct loopback requests get them. */
@@ -103,6 +106,9 @@ export const SERVE_FLAGS: FlagSpec = {
   "allow-private-webhooks": { env: "AUREA_ALLOW_PRIVATE_WEBHOOKS", type: "boolean" },
   "rate-limit": { env: "AUREA_RATE_LIMIT", type: "number" },
   "queue-high-water": { env: "AUREA_QUEUE_HIGH_WATER", type: "number" },
+  "backup-dir": { env: "AUREA_BACKUP_DIR", type: "string" },
+  "backup-every": { env: "AUREA_BACKUP_EVERY", type: "string" },
+  "backup-keep": { env: "AUREA_BACKUP_KEEP", type: "number" },
   "min-free-disk": { env: "AUREA_MIN_FREE_DISK", type: "string" },
   "metrics-token": { env: "AUREA_METRICS_TOKEN", type: "string" },
 };
@@ -144,6 +150,7 @@ export function serveConfig(flags: ParsedFlags): ServeConfig {
     rateLimitPerMinute: (flags["rate-limit"] as number | undefined) ?? 6000,
     queueHighWater: (flags["queue-high-water"] as number | undefined) ?? 20000,
     processingThread: true,
+    backup: backupConfig(flags, dataDir),
     minFreeDisk: minFreeDiskFlag(flags["min-free-disk"]),
     metricsToken: metricsTokenFlag(flags["metrics-token"]),
   };
@@ -183,4 +190,22 @@ export function parseProxyTrust(raw: ParsedFlags[string]): ProxyTrust {
   } catch (e) {
     throw new ConfigError(`--trust-proxy: ${(e as Error).message}`);
   }
+}
+
+function backupConfig(flags: ParsedFlags, dataDir: string): ServeConfig["backup"] {
+  const dir = flags["backup-dir"] as string | undefined;
+  if (!dir) {
+    if (flags["backup-every"] !== undefined || flags["backup-keep"] !== undefined) {
+      throw new ConfigError("--backup-every and --backup-keep need --backup-dir");
+    }
+    return null;
+  }
+  const every = (flags["backup-every"] as string | undefined) ?? "6h";
+  const everyMs = parseDuration(every);
+  if (everyMs === null) throw new ConfigError(`--backup-every: expected a duration like 6h, 30m or 1d, got "${every}"`);
+  const keep = (flags["backup-keep"] as number | undefined) ?? 7;
+  if (keep < 1) throw new ConfigError("--backup-keep: keep at least 1 backup");
+  const resolved = resolve(dir);
+  if (resolved === dataDir) throw new ConfigError("--backup-dir: must not be the data directory");
+  return { dir: resolved, everyMs, keep };
 }

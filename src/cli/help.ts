@@ -28,6 +28,9 @@ Example: aurea automation create fn_abc123 --file rule.json --json`,
   --allow-private-webhooks  let automations call private/loopback addresses (AUREA_ALLOW_PRIVATE_WEBHOOKS)
   --rate-limit N        ingest requests per minute per IP for public keys; 0 = off (AUREA_RATE_LIMIT, default 6000)
   --queue-high-water N  pending batches before ingest answers 503 (AUREA_QUEUE_HIGH_WATER, default 20000)
+  --backup-dir DIR      make scheduled backups into DIR/aurea-<UTC time>/ (AUREA_BACKUP_DIR)
+  --backup-every 6h     how often: s, m, h or d (AUREA_BACKUP_EVERY, default 6h)
+  --backup-keep N       complete backups to keep, newest first (AUREA_BACKUP_KEEP, default 7)
 
 Example: aurea serve --port 8080 --data /var/lib/aurea`,
   funnel: `aurea funnel create --name NAME --url URL [--origin ORIGIN ...] [--json]

@@ -1,4 +1,5 @@
 import { ConfigError, parseFlags, SERVE_FLAGS, serveConfig } from "../config";
+import { BackupSchedule } from "../backup/schedule";
 import { startServer } from "../server";
 import type { Command } from "./commands";
 import { VERSION } from "./version";
@@ -11,9 +12,14 @@ export const serveCommand: Command = {
     const config = serveConfig(flags);
     const running = await startServer(config);
     console.log(`aurea ${VERSION} listening on ${running.url} (data: ${config.dataDir}, geo: ${running.ctx.geo.source})`);
+    const backups = config.backup
+      ? new BackupSchedule({ ...config.backup, dataDir: config.dataDir, version: VERSION, log: running.ctx.log })
+      : null;
     const shutdown = (signal: string) => {
       console.log(`aurea: ${signal} received, finishing work in hand`);
-      running.stop().then(
+      Promise.resolve(backups?.stop())
+        .then(() => running.stop())
+        .then(
         () => {
           console.log("aurea: stopped cleanly");
           process.exit(0);

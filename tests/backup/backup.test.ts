@@ -156,3 +156,26 @@ async function allEventIds(url: string, f: { id: string; secretKey: string }): P
   } while (cursor);
   return ids;
 }
+
+describe("scheduled backups", () => {
+  test("serve --backup-dir makes backups on the interval and keeps the newest N", async () => {
+    const dataDir = fresh();
+    const dir = fresh();
+    await funnelIn(dataDir);
+    const s = await spawnServe(dataDir, ["--backup-dir", dir, "--backup-every", "1s", "--backup-keep", "2"]);
+    children.push(s);
+    const seen = new Set<string>();
+    const deadline = Date.now() + 60_000;
+    // Wait until at least four backups were made and the older ones pruned.
+    while (Date.now() < deadline) {
+      for (const n of readdirSync(dir)) seen.add(n);
+      if (seen.size >= 4 && readdirSync(dir).filter((n) => existsSync(join(dir, n, "manifest.json"))).length === 2) break;
+      await Bun.sleep(100);
+    }
+    expect(seen.size).toBeGreaterThanOrEqual(4);
+    const complete = readdirSync(dir).filter((n) => existsSync(join(dir, n, "manifest.json")));
+    expect(complete).toHaveLength(2);
+    for (const n of complete) expect(n).toMatch(/^aurea-\d{8}T\d{6}Z$/);
+    expect(s.output()).toContain("backup: ");
+  });
+});
