@@ -2,6 +2,7 @@ import { Database } from "bun:sqlite";
 import { drizzle, type BunSQLiteDatabase } from "drizzle-orm/bun-sqlite";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
+import { backupBeforeMigrating } from "../backup/before-migration";
 import { applyMigrations } from "./migrate";
 import { openQueue } from "./queue-db";
 import * as schema from "./schema";
@@ -57,6 +58,7 @@ export function openStore(dataDir: string): Store {
   // Checkpoint less often: index pages written many times between checkpoints are
   // copied into the database once. The WAL may grow to ~80 MB before it is reused.
   sqlite.exec("PRAGMA wal_autocheckpoint = 20000");
+  backupBeforeMigrating(sqlite, (line) => console.error(line));
   applyMigrations(sqlite);
   const queue = openQueue(dataDir);
   const db = drizzle(sqlite, { schema });

@@ -179,3 +179,30 @@ describe("scheduled backups", () => {
     expect(s.output()).toContain("backup: ");
   });
 });
+
+describe("migrations", () => {
+  test("a pending migration on a database with data is preceded by a backup", async () => {
+    const { Database } = await import("bun:sqlite");
+    const { applyMigrations } = await import("../../src/db/migrate");
+    const { migrations } = await import("../../src/db/migrations.gen");
+    const { openStore } = await import("../../src/db/open");
+    const dataDir = fresh();
+    const old = new Database(join(dataDir, "aurea.db"), { create: true });
+    applyMigrations(old, migrations.slice(0, -1));
+    old.exec("INSERT INTO users (email, password_hash, role, created_at) VALUES ('a@example.com', 'x', 'owner', 0)");
+    old.close();
+    const store = openStore(dataDir);
+    store.close();
+    const made = readdirSync(join(dataDir, "backups"));
+    expect(made).toHaveLength(1);
+    expect(made[0]).toEndWith(`-before-${migrations.at(-1)!.tag}`);
+    const manifest = JSON.parse(readFileSync(join(dataDir, "backups", made[0], "manifest.json"), "utf8"));
+    expect(manifest.schema).toBe(migrations.at(-2)!.when);
+    // Nothing pending next time, and an empty new database gets no backup.
+    openStore(dataDir).close();
+    expect(readdirSync(join(dataDir, "backups"))).toHaveLength(1);
+    const empty = fresh();
+    openStore(empty).close();
+    expect(existsSync(join(empty, "backups"))).toBe(false);
+  });
+});
