@@ -4,6 +4,8 @@ import { startServer } from "../server";
 import type { Command } from "./commands";
 import { VERSION } from "./version";
 
+const SHUTDOWN_LIMIT_MS = 30_000;
+
 export const serveCommand: Command = {
   summary: "run the server (ingest, dashboard, API)",
   async run(argv) {
@@ -17,6 +19,12 @@ export const serveCommand: Command = {
       : null;
     const shutdown = (signal: string) => {
       console.log(`aurea: ${signal} received, finishing work in hand`);
+      // Whatever hangs (a disk that stopped answering), the process ends: what was
+      // acknowledged is durable in the queue and processed on the next start.
+      setTimeout(() => {
+        console.error(`aurea: stopping took more than ${SHUTDOWN_LIMIT_MS / 1000} s; exiting now (queued events are processed on the next start)`);
+        process.exit(1);
+      }, SHUTDOWN_LIMIT_MS).unref();
       Promise.resolve(backups?.stop())
         .then(() => running.stop())
         .then(
