@@ -3,6 +3,8 @@ import { Elysia } from "elysia";
 import type { ServeConfig } from "./config";
 import type { AppContext } from "./context";
 import { Checkpointer } from "./db/checkpointer";
+import { checkDataFiles } from "./db/start-checks";
+import { restoreAdvice } from "./db/files-check";
 import { openStore } from "./db/open";
 import { openGeo } from "./enrich/geo";
 import { GroupCommitter } from "./ingest/group-commit";
@@ -62,6 +64,8 @@ export async function startServer(config: ServeConfig, options: StartOptions = {
   const log = options.log ?? ((line: string) => console.log(line));
   const ops = createOps(config, log, now);
   const ctx: AppContext = { store, config, geo, now, log, ops, eventListeners: [], stopping: false };
+  ops.damage = checkDataFiles(store, config.dataDir, now());
+  for (const line of ops.damage) log(`damaged data: ${line}. ${restoreAdvice(config.dataDir)}`);
   const committer = new GroupCommitter(store.queue);
   committer.timings = { commit: ops.metrics.ingestCommit, fsync: ops.metrics.ingestFsync };
   let processing: Processing;

@@ -1,6 +1,7 @@
 // The subcommand table. Each command lives in its own file with its flags and help.
 import { ConfigError } from "../config";
 import { automationCommand } from "./automation";
+import { doctorCommand } from "./doctor";
 import { backupCommand } from "./backup";
 import { funnelCommand } from "./funnel";
 import { restoreCommand } from "./restore";
@@ -22,6 +23,7 @@ export const commands: Record<string, Command> = {
   user: userCommand,
   automation: automationCommand,
   "seed-demo": seedDemoCommand,
+  doctor: doctorCommand,
   backup: backupCommand,
   restore: restoreCommand,
   version: { summary: "print the version", run: async () => (console.log(`aurea ${VERSION}`), 0) },

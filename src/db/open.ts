@@ -4,7 +4,8 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { backupBeforeMigrating } from "../backup/before-migration";
 import { applyMigrations } from "./migrate";
-import { openQueue } from "./queue-db";
+import { checkHeaders, namingDamage } from "./files-check";
+import { openQueue, QUEUE_FILE } from "./queue-db";
 import * as schema from "./schema";
 
 export type Db = BunSQLiteDatabase<typeof schema> & { $client: Database };
@@ -47,6 +48,11 @@ export function withoutFsync<T>(sqlite: Database, fn: () => T): T {
 export function openStore(dataDir: string): Store {
   mkdirSync(dataDir, { recursive: true });
   const path = join(dataDir, DATABASE_FILE);
+  checkHeaders(dataDir, [DATABASE_FILE, QUEUE_FILE]);
+  return namingDamage(path, dataDir, () => openChecked(dataDir, path));
+}
+
+function openChecked(dataDir: string, path: string): Store {
   const sqlite = new Database(path, { create: true, strict: true });
   sqlite.exec("PRAGMA journal_mode = WAL");
   sqlite.exec("PRAGMA synchronous = FULL");
@@ -60,7 +66,7 @@ export function openStore(dataDir: string): Store {
   sqlite.exec("PRAGMA wal_autocheckpoint = 20000");
   backupBeforeMigrating(sqlite, (line) => console.error(line));
   applyMigrations(sqlite);
-  const queue = openQueue(dataDir);
+  const queue = namingDamage(join(dataDir, QUEUE_FILE), dataDir, () => openQueue(dataDir));
   const db = drizzle(sqlite, { schema });
   return {
     sqlite,

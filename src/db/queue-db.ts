@@ -27,5 +27,15 @@ export function openQueue(dataDir: string): Database {
     error TEXT
   )`);
   sqlite.exec("CREATE INDEX IF NOT EXISTS ingest_batches_status_id ON ingest_batches (status, id)");
+  // One row: this queue file's identity, the highest batch id removed once its events
+  // were durable in aurea.db, and damage found at start until an operator accepts it
+  // (files-check.ts).
+  sqlite.exec(`CREATE TABLE IF NOT EXISTS queue_marks (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    queue_id TEXT NOT NULL,
+    confirmed_max INTEGER NOT NULL DEFAULT 0,
+    damage TEXT
+  )`);
+  sqlite.query("INSERT OR IGNORE INTO queue_marks (id, queue_id) VALUES (1, ?)").run(crypto.randomUUID());
   return sqlite;
 }

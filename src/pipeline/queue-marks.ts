@@ -15,12 +15,19 @@ export interface QueueMarks {
 export function localQueueMarks(queue: Database): QueueMarks {
   // A delete, not an update to a "done" status: it rewrites no 3 KB row (5× cheaper).
   const remove = queue.prepare("DELETE FROM ingest_batches WHERE id IN (SELECT value FROM json_each(?))");
+  // A high-water mark that outlives the rows: if aurea.db later lacks these batches, its
+  // WAL was lost (files-check.ts).
+  const confirm = queue.prepare("UPDATE queue_marks SET confirmed_max = max(confirmed_max, ?) WHERE id = 1");
+  const removeAll = queue.transaction((ids: number[]) => {
+    remove.run(JSON.stringify(ids));
+    confirm.run(Math.max(...ids));
+  });
   const markParked = queue.prepare(
     "UPDATE ingest_batches SET status = 'parked', attempts = ?, error = ?, ip = NULL, user_agent = NULL WHERE id = ?",
   );
   return {
     done(ids) {
-      remove.run(JSON.stringify(ids));
+      if (ids.length) removeAll(ids);
     },
     parked(id, attempts, error) {
       markParked.run(attempts, error, id);

@@ -96,9 +96,10 @@ export class IngestWorker {
     this.marks = options.marks ?? retryingMarks(localQueueMarks(queue), ctx.ops.faults, "queue");
     this.checkpointQueue = options.checkpointQueue === false ? null : queue.prepare("PRAGMA wal_checkpoint(PASSIVE)");
     this.countPending = queue.prepare<{ n: number }, []>("SELECT count(*) AS n FROM ingest_batches WHERE status = 'pending'");
-    // A no-op write as the first statement takes the write lock (with busy_timeout) at
-    // the start, so a run never fails upgrading a read to a write.
-    this.takeWriteLock = sqlite.prepare("UPDATE funnels SET bots_dropped = bots_dropped WHERE id = ''");
+    // The first statement of a run is a write, so it takes the write lock (with
+    // busy_timeout) at the start and never fails upgrading a read to a write. It records
+    // the run's last batch id, which a start compares with the queue's (files-check.ts).
+    this.takeWriteLock = sqlite.prepare<unknown, [number]>("UPDATE pipeline_marks SET last_batch_id = max(last_batch_id, ?) WHERE id = 1");
     this.pending = this.countPending.get()!.n;
   }
 
@@ -255,13 +256,13 @@ export class IngestWorker {
     let parked: ParkedBatch[] = [];
     const started = performance.now();
     try {
-      this.inTransaction(() => this.processAll(batches, tally));
+      this.inTransaction(batches.at(-1)!.id, () => this.processAll(batches, tally));
     } catch (e) {
       this.processor.forget();
       // The disk or a lock, not a batch: redo the whole run later, unchanged.
       if (isTransient(e)) throw e;
       tally.processed = tally.bots = tally.duplicates = 0;
-      parked = this.inTransaction(() => this.processOneByOne(batches, tally));
+      parked = this.inTransaction(batches.at(-1)!.id, () => this.processOneByOne(batches, tally));
     }
     const metrics = this.ctx.ops.metrics;
     metrics.processingCommit.observe((performance.now() - started) / 1000);
@@ -278,10 +279,10 @@ export class IngestWorker {
     return batches.length;
   }
 
-  private inTransaction<T>(fn: () => T): T {
+  private inTransaction<T>(lastBatchId: number, fn: () => T): T {
     const sqlite = this.ctx.store.sqlite;
     const run = sqlite.transaction(() => {
-      this.takeWriteLock.run();
+      this.takeWriteLock.run(lastBatchId);
       return fn();
     });
     return withoutFsync(sqlite, () => run());
