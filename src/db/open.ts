@@ -6,6 +6,7 @@ import { backupBeforeMigrating } from "../backup/before-migration";
 import { applyMigrations } from "./migrate";
 import { checkHeaders, namingDamage } from "./files-check";
 import { openQueue, QUEUE_FILE } from "./queue-db";
+import { WAL_BOUND_BYTES } from "./wal-bound";
 import * as schema from "./schema";
 
 export type Db = BunSQLiteDatabase<typeof schema> & { $client: Database };
@@ -61,9 +62,12 @@ function openChecked(dataDir: string, path: string): Store {
   sqlite.exec("PRAGMA temp_store = MEMORY");
   sqlite.exec("PRAGMA cache_size = -65536");
   sqlite.exec("PRAGMA mmap_size = 268435456");
-  // Checkpoint less often: index pages written many times between checkpoints are
-  // copied into the database once. The WAL may grow to ~80 MB before it is reused.
-  sqlite.exec("PRAGMA wal_autocheckpoint = 20000");
+  sqlite.exec(`PRAGMA journal_size_limit = ${WAL_BOUND_BYTES}`);
+  // Without a checkpoint thread (tests, inline processing): checkpoint less often, so
+  // index pages written many times are copied into the database once, but well
+  // before the bound. Servers with a processing thread set this to 0.
+  const pageSize = (sqlite.query("PRAGMA page_size").get() as { page_size: number }).page_size;
+  sqlite.exec(`PRAGMA wal_autocheckpoint = ${Math.floor(WAL_BOUND_BYTES / 2 / pageSize)}`);
   backupBeforeMigrating(sqlite, (line) => console.error(line));
   applyMigrations(sqlite);
   const queue = namingDamage(join(dataDir, QUEUE_FILE), dataDir, () => openQueue(dataDir));

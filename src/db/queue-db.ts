@@ -4,6 +4,7 @@
 // main database ever holds up an acknowledgement (or the other way round).
 import { Database } from "bun:sqlite";
 import { join } from "node:path";
+import { WAL_BOUND_BYTES } from "./wal-bound";
 
 export const QUEUE_FILE = "queue.db";
 
@@ -14,6 +15,7 @@ export function openQueue(dataDir: string): Database {
   // answers (group-commit.ts), and the worker's own writes here can be redone.
   sqlite.exec("PRAGMA synchronous = NORMAL");
   sqlite.exec("PRAGMA busy_timeout = 5000");
+  sqlite.exec(`PRAGMA journal_size_limit = ${WAL_BOUND_BYTES}`);
   sqlite.exec(`CREATE TABLE IF NOT EXISTS ingest_batches (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     funnel_id TEXT NOT NULL,

@@ -5,6 +5,7 @@
 // connection: a second writer on the queue file would make the accept path wait for
 // the write lock (SQLite's busy handler sleeps in steps of up to 100 ms).
 import type { Database } from "bun:sqlite";
+import { resetWalIfLarge } from "../db/wal-reset";
 import type { StorageFaults } from "../ops/faults";
 
 export interface QueueMarks {
@@ -28,6 +29,9 @@ export function localQueueMarks(queue: Database): QueueMarks {
   return {
     done(ids) {
       if (ids.length) removeAll(ids);
+      // The queue's writer is this connection: between two writes is when it can let
+      // the queue's WAL start over (wal-reset.ts). A failure is retried with the marks.
+      resetWalIfLarge(queue);
     },
     parked(id, attempts, error) {
       markParked.run(attempts, error, id);

@@ -14,6 +14,7 @@ import type { Database } from "bun:sqlite";
 import type { AppContext } from "../context";
 import { withoutFsync } from "../db/open";
 import { isTransient } from "../db/storage-errors";
+import { resetWalIfLarge } from "../db/wal-reset";
 import { syncWal, syncWalAsync } from "../db/wal-sync";
 import { localQueueMarks, retryingMarks, type QueueMarks } from "./queue-marks";
 import { BatchProcessor, type BatchResult, type QueuedBatch } from "./process-batch";
@@ -212,6 +213,7 @@ export class IngestWorker {
     this.running = true;
     try {
       const n = this.runBatches();
+      if (n) this.keepWalBounded();
       this.retryMs = 0;
       this.loggedErrors.clear();
       this.ctx.ops.processing.lastRunAt = this.ctx.now();
@@ -223,6 +225,15 @@ export class IngestWorker {
       return 0;
     } finally {
       this.running = false;
+    }
+  }
+
+  /** Between two runs, the only moment this writer can let its WAL start over (wal-reset.ts). */
+  private keepWalBounded(): void {
+    try {
+      resetWalIfLarge(this.ctx.store.sqlite);
+    } catch (e) {
+      if (!this.ctx.ops.faults.record("checkpoint", e)) this.ctx.log(`processing: resetting the WAL failed: ${(e as Error).message}`);
     }
   }
 
