@@ -1,8 +1,10 @@
 // The backup thread: one backup per message, away from the HTTP thread, which a
 // VACUUM INTO of a large database would otherwise hold for seconds.
-import { createBackup, type BackupResult } from "./create";
+import { createBackup, yieldCpuToServer, type BackupResult } from "./create";
 
 declare const self: Worker;
+
+yieldCpuToServer();
 
 export type BackupRequest = { dataDir: string; dest: string; version: string };
 export type BackupReply = { ok: true; result: BackupResult } | { ok: false; error: string };

@@ -10,6 +10,7 @@
 // changes nothing (event ids are unique per funnel).
 import { Database } from "bun:sqlite";
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { setPriority } from "node:os";
 import { join, resolve } from "node:path";
 import { DATABASE_FILE } from "../db/open";
 import { QUEUE_FILE } from "../db/queue-db";
@@ -69,6 +70,19 @@ export function createBackup(dataDir: string, destDir: string, options: BackupOp
     // Never leave something that looks like a backup and is not one.
     rmSync(dest, { recursive: true, force: true });
     throw e;
+  }
+}
+
+/**
+ * A backup is CPU work (copying, integrity check, checksums) that must not take the
+ * cores from the threads answering requests: the calling thread (on Linux the nice
+ * value is per thread) gives way. Ignored where not permitted.
+ */
+export function yieldCpuToServer(): void {
+  try {
+    setPriority(0, 10);
+  } catch {
+    // not permitted or not supported: run at normal priority
   }
 }
 

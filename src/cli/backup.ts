@@ -1,6 +1,6 @@
 // aurea backup DIR: a consistent, checked copy of the data directory, safe while serving.
 import { ConfigError, DATA_FLAG, parseFlags, resolveDataDir } from "../config";
-import { createBackup } from "../backup/create";
+import { createBackup, yieldCpuToServer } from "../backup/create";
 import { BackupError } from "../backup/manifest";
 import type { Command } from "./commands";
 import { VERSION } from "./version";
@@ -13,6 +13,7 @@ export const backupCommand: Command = {
     const flags = parseFlags(argv, FLAGS);
     const [dir, extra] = flags._;
     if (!dir || extra) throw new ConfigError("backup: give one directory to write the backup into, e.g. aurea backup /var/backups/aurea/today");
+    yieldCpuToServer();
     try {
       const r = createBackup(resolveDataDir(flags), dir, { version: VERSION });
       if (flags.json) console.log(JSON.stringify(r));
