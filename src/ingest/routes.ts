@@ -87,6 +87,7 @@ export function ingestRoutes(ctx: AppContext, deps: IngestDeps) {
         userAgent: request.headers.get("user-agent"),
         payload: JSON.stringify(events),
       });
+      ctx.ops.faults.recovered("ingest");
       ctx.ops.metrics.eventsAccepted.inc(undefined, events.length);
       if (rejected.length) ctx.ops.metrics.eventsDropped.inc({ reason: "invalid" }, rejected.length);
       const result: TrackResponse = duplicates ? { accepted: events.length, rejected, duplicates } : { accepted: events.length, rejected };

@@ -41,8 +41,13 @@ export class StorageFaults {
     this.log(`${report.where}: ${what} (${report.message}); retrying until it works again`);
   }
 
-  /** The work at `where` succeeded: log the recovery once if a fault of it was logged. */
+  /**
+   * The work at `where` succeeded: its fault is over (health stops failing on it), and
+   * the recovery is logged once if the fault was. Cheap when nothing failed: called
+   * on the ingest path.
+   */
   recovered(where: string): void {
+    if (this.last?.where === where) this.last = null;
     if (!this.logged.size) return;
     let had = false;
     for (const key of this.logged) {

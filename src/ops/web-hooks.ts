@@ -13,7 +13,8 @@ export function opsHooks(ctx: AppContext) {
     .onRequest(({ request }) => {
       started.set(request, performance.now());
     })
-    .onAfterResponse({ as: "global" }, ({ request, path }) => {
+    .onAfterResponse({ as: "global" }, ({ request, path, set }) => {
+      if (typeof set.status === "number" && set.status < 500) ctx.ops.faults.recovered("dashboard");
       const at = started.get(request);
       if (at === undefined || UNTIMED.test(path)) return;
       ctx.ops.metrics.dashboard.observe((performance.now() - at) / 1000);
