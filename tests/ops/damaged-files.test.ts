@@ -54,7 +54,7 @@ test("a truncated aurea.db stops the start with one line naming the file, no sta
   const doctor = await runCli(["doctor", "--data", dataDir]);
   expect(doctor.code).toBe(1);
   expect(doctor.stdout).toContain("BAD  aurea.db");
-});
+}, 60_000);
 
 test("a lost aurea.db-wal after acknowledged events is reported at start, in /healthz and by doctor until accepted", async () => {
   const { dataDir, f } = await preparedData();
@@ -109,7 +109,7 @@ test("a lost aurea.db-wal after acknowledged events is reported at start, in /he
   } finally {
     await accepted.stop();
   }
-});
+}, 60_000);
 
 test("a lost queue.db-wal (the queue older than the processing it fed) is reported at start", async () => {
   const { dataDir, f } = await preparedData();
@@ -136,7 +136,7 @@ test("a lost queue.db-wal (the queue older than the processing it fed) is report
     await after.stop();
   }
   expect(readFileSync(join(crashed, "queue.db")).length).toBeGreaterThan(0);
-});
+}, 60_000);
 
 test("a clean restart reports no damage", async () => {
   const { dataDir, f } = await preparedData();
@@ -151,4 +151,4 @@ test("a clean restart reports no damage", async () => {
     }
   }
   expect((await runCli(["doctor", "--data", dataDir])).code).toBe(0);
-});
+}, 60_000);
