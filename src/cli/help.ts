@@ -28,6 +28,10 @@ Example: aurea automation create fn_abc123 --file rule.json --json`,
   --allow-private-webhooks  let automations call private/loopback addresses (AUREA_ALLOW_PRIVATE_WEBHOOKS)
   --rate-limit N        ingest requests per minute per IP for public keys; 0 = off (AUREA_RATE_LIMIT, default 6000)
   --queue-high-water N  pending batches before ingest answers 503 (AUREA_QUEUE_HIGH_WATER, default 20000)
+  --min-free-disk SIZE  free disk space under which new batches get 503 storage_full: 256MB, 2GB, 5%, 0 = off
+                        (AUREA_MIN_FREE_DISK, default 256MB)
+  --metrics-token T     serve GET /metrics to "Authorization: Bearer T" (AUREA_METRICS_TOKEN); without it,
+                        only to direct requests from this host (no X-Forwarded-For/Forwarded)
   --backup-dir DIR      make scheduled backups into DIR/aurea-<UTC time>/ (AUREA_BACKUP_DIR)
   --backup-every 6h     how often: s, m, h or d (AUREA_BACKUP_EVERY, default 6h)
   --backup-keep N       complete backups to keep, newest first (AUREA_BACKUP_KEEP, default 7)
@@ -60,6 +64,15 @@ Example: printf '%s' "$PASSWORD" | aurea user create --email ana@example.com --r
 
 Example: aurea seed-demo --create --events 1000000 --days 90`,
 };
+
+DETAILS.doctor = `aurea doctor [--data D] [--accept] [--json]
+  Check aurea.db and queue.db without changing them: headers and sizes, SQLite's
+  quick_check whatever their size, and the damage a start recorded (a lost WAL).
+  Exits 1 and says what to do when something is wrong. --accept clears recorded damage
+  once you have decided to go on with the data as it is. See docs/operations.md,
+  "Damaged files". Takes --data DIR (AUREA_DATA_DIR).
+
+Example: aurea doctor --data /var/lib/aurea`;
 
 DETAILS.backup = `aurea backup DIR [--data D] [--json]
   Copy aurea.db and queue.db (acknowledged events not yet processed) into DIR, a new or
