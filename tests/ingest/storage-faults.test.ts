@@ -5,6 +5,8 @@
 import { expect, test } from "bun:test";
 import type { Database } from "bun:sqlite";
 import { DiskSpace } from "../../src/ops/disk-space";
+import { createUser } from "../../src/web/auth/users";
+import { client } from "../web/client";
 import { createTestFunnel, eventId, sendEvents, startTestServer, waitForEvents, type TestServer } from "../helpers/server";
 
 /** Lets the database grow by no more than `extraPages` pages: past that, SQLITE_FULL. */
@@ -138,3 +140,37 @@ test("a processing thread that dies is restarted, the death logged, and the queu
     await server.stop();
   }
 }, 40_000);
+
+test("when the database cannot be written the read API and dashboard pages still answer; signing in answers 503", async () => {
+  const server = await startTestServer();
+  const f = createTestFunnel(server);
+  const { sqlite } = server.ctx.store;
+  const owner = { email: "owner@example.com", password: "a long enough password" };
+  await createUser(server.ctx.store.db, owner);
+  const signedIn = client(server);
+  await signedIn.load("/login");
+  expect((await signedIn.post("/login", owner)).status).toBe(303);
+  try {
+    const events = batch(5);
+    expect((await sendEvents(server, { funnelId: f.id, key: f.secretKey, events })).status).toBe(202);
+    await waitForEvents(server, f.id, f.secretKey, (es) => es.length === 5);
+    // Every write fails (SQLITE_READONLY), as every write that needs a page does on a full disk.
+    sqlite.exec("PRAGMA query_only = ON");
+    // Rollups cannot be built (first read of this funnel): read live instead.
+    const stats = await fetch(`${server.url}/api/v1/funnels/${f.id}/stats`, { headers: { authorization: `Bearer ${f.secretKey}` } });
+    expect(stats.status).toBe(200);
+    const page = await signedIn.get(`/funnels/${f.id}`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain("Test funnel");
+    // Signing in writes a session: refused as a storage fault with Retry-After, not a 500.
+    const other = client(server);
+    await other.load("/login");
+    const login = await other.post("/login", owner);
+    expect(login.status).toBe(503);
+    expect(((await login.json()) as any).error.code).toBe("storage_error");
+    expect(login.headers.get("retry-after")).toBeTruthy();
+  } finally {
+    sqlite.exec("PRAGMA query_only = OFF");
+    await server.stop();
+  }
+});
