@@ -2,7 +2,9 @@
 // process has them open. What was there is kept aside, never deleted.
 import { copyFileSync, existsSync, mkdirSync, readdirSync, renameSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { forgetQueuePairingAt } from "../db/files-check";
 import { migrations } from "../db/migrations.gen";
+import { DATABASE_FILE } from "../db/open";
 import { backupFiles, fsyncPath } from "./create";
 import { databaseInUse } from "./in-use";
 import { BackupError, verifyBackup, type Manifest } from "./manifest";
@@ -35,6 +37,9 @@ export function restoreBackup(backupDir: string, dataDir: string, now: () => num
     fsyncPath(part);
     renameSync(part, join(to, f.name));
   }
+  // The two copies were taken one after the other: their lost-WAL marks must not be
+  // compared until processing has counted in this queue again (db/files-check.ts).
+  if (existsSync(join(to, DATABASE_FILE))) forgetQueuePairingAt(join(to, DATABASE_FILE));
   fsyncPath(to);
   return { dataDir: to, manifest, setAside };
 }

@@ -159,6 +159,19 @@ export function forgetQueuePairing(main: Database): void {
   main.query("UPDATE pipeline_marks SET queue_id = NULL WHERE id = 1").run();
 }
 
+/** The same on a database file that no process has open (after `aurea restore`). */
+export function forgetQueuePairingAt(mainPath: string): void {
+  const db = new Database(mainPath, { strict: true });
+  try {
+    forgetQueuePairing(db);
+  } catch (e) {
+    // A backup from before the marks has no pipeline_marks: nothing to forget.
+    if (!(e instanceof SQLiteError && /no such table/.test(e.message))) throw e;
+  } finally {
+    db.close();
+  }
+}
+
 /** `aurea doctor --accept`: the operator has seen the damage and goes on with the data as it is. */
 export function acceptDamage(queue: Database): void {
   queue.query("UPDATE queue_marks SET damage = NULL WHERE id = 1").run();

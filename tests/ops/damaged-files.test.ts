@@ -5,6 +5,9 @@ import { expect, test } from "bun:test";
 import { Database } from "bun:sqlite";
 import { copyFileSync, existsSync, readFileSync, truncateSync, statSync } from "node:fs";
 import { join } from "node:path";
+import { createBackup } from "../../src/backup/create";
+import { restoreBackup } from "../../src/backup/restore";
+import { forgetQueuePairingAt } from "../../src/db/files-check";
 import { runCli } from "../helpers/process";
 import { createTestFunnel, eventId, sendEvents, startTestServer, tempDir, waitForEvents } from "../helpers/server";
 
@@ -151,4 +154,40 @@ test("a clean restart reports no damage", async () => {
     }
   }
   expect((await runCli(["doctor", "--data", dataDir])).code).toBe(0);
+}, 60_000);
+
+test("a restored backup (queue copied before the database) is not taken for a lost queue WAL", async () => {
+  const { dataDir, f } = await preparedData();
+  const restored = tempDir();
+  copy(dataDir, restored, ["queue.db"]); // copied first, as a backup does
+  const server = await startTestServer({ dataDir, keepData: true });
+  try {
+    expect((await sendEvents(server, { funnelId: f.id, key: f.secretKey, events: batch(10) })).status).toBe(202);
+    await waitForEvents(server, f.id, f.secretKey, (es) => es.length === 10);
+  } finally {
+    await server.stop();
+  }
+  checkpointed(dataDir);
+  copy(dataDir, restored, ["aurea.db"]); // then the database, which processed more meanwhile
+  forgetQueuePairingAt(join(restored, "aurea.db")); // what aurea restore does
+  const logs: string[] = [];
+  const after = await startTestServer({ dataDir: restored, log: (l) => logs.push(l) });
+  try {
+    expect(logs.filter((l) => l.startsWith("damaged data"))).toEqual([]);
+    expect((await healthOf(after.url)).body.checks.files.status).toBe("ok");
+  } finally {
+    await after.stop();
+  }
+
+  // aurea restore itself leaves the pairing cleared.
+  const backupDir = join(tempDir(), "b");
+  createBackup(dataDir, backupDir, { version: "test" });
+  const target = tempDir();
+  restoreBackup(backupDir, target);
+  const main = new Database(join(target, "aurea.db"), { readonly: true });
+  try {
+    expect(main.query("SELECT queue_id FROM pipeline_marks").get()).toEqual({ queue_id: null });
+  } finally {
+    main.close();
+  }
 }, 60_000);
