@@ -7,6 +7,7 @@ import { migrations } from "../db/migrations.gen";
 import { DATABASE_FILE } from "../db/open";
 import { backupFiles, fsyncPath } from "./create";
 import { databaseInUse } from "./in-use";
+import { PID_FILE, runningServerPid } from "./server-pid";
 import { BackupError, verifyBackup, type Manifest } from "./manifest";
 
 export interface RestoreResult {
@@ -23,6 +24,10 @@ export function restoreBackup(backupDir: string, dataDir: string, now: () => num
   const newest = migrations.at(-1)?.when ?? 0;
   if (manifest.schema > newest) {
     throw new BackupError(`the backup was made by Aurea ${manifest.version} with a newer database schema; restore it with that version or later`);
+  }
+  const pid = runningServerPid(to);
+  if (pid !== null) {
+    throw new BackupError(`a server (pid ${pid}) is serving ${to}: stop it before restoring (if none runs, delete ${join(to, PID_FILE)})`);
   }
   for (const name of backupFiles()) {
     if (databaseInUse(join(to, name))) {

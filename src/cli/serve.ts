@@ -1,5 +1,6 @@
 import { ConfigError, parseFlags, SERVE_FLAGS, serveConfig } from "../config";
 import { BackupSchedule } from "../backup/schedule";
+import { writePidFile } from "../backup/server-pid";
 import { startServer } from "../server";
 import type { Command } from "./commands";
 import { VERSION } from "./version";
@@ -13,6 +14,7 @@ export const serveCommand: Command = {
     if (flags._.length) throw new ConfigError(`serve takes no arguments, got "${flags._[0]}"`);
     const config = serveConfig(flags);
     const running = await startServer(config);
+    const removePidFile = writePidFile(config.dataDir);
     console.log(`aurea ${VERSION} listening on ${running.url} (data: ${config.dataDir}, geo: ${running.ctx.geo.source})`);
     const backups = config.backup
       ? new BackupSchedule({ ...config.backup, dataDir: config.dataDir, version: VERSION, log: running.ctx.log })
@@ -27,6 +29,7 @@ export const serveCommand: Command = {
       }, SHUTDOWN_LIMIT_MS).unref();
       Promise.resolve(backups?.stop())
         .then(() => running.stop())
+        .then(removePidFile)
         .then(
         () => {
           console.log("aurea: stopped cleanly");

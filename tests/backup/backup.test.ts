@@ -95,10 +95,32 @@ describe("backup and restore while serving", () => {
     const before = readdirSync(dataDir).sort();
     const r = await runCli(["restore", backupDir, "--data", dataDir]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain("open in another process");
+    expect(r.stderr).toContain(`a server (pid ${server.proc.pid}) is serving`);
     expect(readdirSync(dataDir).sort()).toEqual(before);
     // and the server still serves
     expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+  });
+
+  test("restore refuses databases that another process has open, even without a server", async () => {
+    const target = fresh();
+    expect((await runCli(["restore", backupDir, "--data", target])).code).toBe(0);
+    // Any process with a connection open (a CLI command, a script, an older server).
+    const holder = Bun.spawn(
+      ["bun", "-e", `const { Database } = require("bun:sqlite"); const db = new Database(${JSON.stringify(join(target, "aurea.db"))}); db.exec("PRAGMA journal_mode = WAL"); db.query("SELECT count(*) FROM funnels").get(); console.log("open"); setInterval(() => db.query("SELECT 1").get(), 100);`],
+      { stdout: "pipe" },
+    );
+    try {
+      const reader = holder.stdout.getReader();
+      await reader.read(); // "open"
+      const before = readdirSync(target).sort();
+      const r = await runCli(["restore", backupDir, "--data", target]);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain("is open in another process");
+      expect(readdirSync(target).sort()).toEqual(before);
+    } finally {
+      holder.kill();
+      await holder.exited;
+    }
   });
 
   test("restored into a fresh directory, a server shows every acknowledged event", async () => {
