@@ -9,6 +9,8 @@ import { openStore } from "./db/open";
 import { openGeo } from "./enrich/geo";
 import { GroupCommitter } from "./ingest/group-commit";
 import { ingestRoutes } from "./ingest/routes";
+import { recordPayments } from "./payments/record";
+import { paymentRoutes } from "./payments/webhook-route";
 import { installEventListeners } from "./pipeline/listeners";
 import { localQueueMarks, retryingMarks } from "./pipeline/queue-marks";
 import { createOps } from "./ops/ops";
@@ -23,9 +25,11 @@ import { refuseLargeBodies } from "./web/body-limit";
 import { apiRoutes } from "./web/api-routes";
 import { automationRoutes } from "./web/automations";
 import { dashboardRoutes } from "./web/dashboard";
+import { paymentsApi } from "./web/payments-api";
 import { sdkRoutes } from "./web/sdk-route";
 import { stepsApi } from "./web/steps-api";
 import { stepsPages } from "./web/pages/steps";
+import { paymentPages } from "./web/pages/payments";
 
 export interface RunningServer {
   ctx: AppContext;
@@ -44,16 +48,22 @@ export interface StartOptions {
 }
 
 export function createApp(ctx: AppContext, committer: GroupCommitter, processing: Processing) {
-  return new Elysia({ serve: { routes: ingestRoutes(ctx, { committer, pendingBatches: () => processing.pending }) } })
+  const routes = {
+    ...ingestRoutes(ctx, { committer, pendingBatches: () => processing.pending }),
+    ...paymentRoutes(ctx, { record: (funnelId, facts) => recordPayments({ committer, now: ctx.now }, funnelId, facts) }),
+  };
+  return new Elysia({ serve: { routes } })
     .onRequest(refuseLargeBodies)
     .use(opsHooks(ctx))
     .use(opsRoutes(ctx, { committer, processing }))
     .use(apiRoutes(ctx))
     .use(automationRoutes(ctx))
     .use(stepsApi(ctx))
+    .use(paymentsApi(ctx))
     .use(sdkRoutes())
     .use(dashboardRoutes(ctx))
     .use(stepsPages(ctx))
+    .use(paymentPages(ctx))
     .use(analyticsRoutes(ctx));
 }
 

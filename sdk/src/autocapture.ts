@@ -1,6 +1,7 @@
 // What the SDK records on its own: SPA navigation, scroll depth, clicks on outbound
 // links and declarative elements, form submits and section views. All listeners are
 // passive or capture-phase observers that never change what the page does.
+import { decorate } from "./checkout";
 import type { Aurea, CaptureOptions, Props } from "./types";
 import { safe } from "./util";
 
@@ -50,8 +51,9 @@ export function autocapture(aurea: Aurea, c: CaptureOptions): () => void {
       for (const a of el.attributes) if (a.name.startsWith("data-aurea-prop-")) props[a.name.slice(16)] = a.value;
       aurea.track(attr(el, "data-aurea-event")!, props);
     }
-    const a = c.outbound && (t.closest("a[href]") as HTMLAnchorElement | null);
-    if (a && /^https?:$/.test(a.protocol) && a.host != location.host) aurea.track("outbound_click", { host: a.host, path: a.pathname });
+    const a = t.closest("a[href]") as HTMLAnchorElement | null;
+    if (c.outbound && a && /^https?:$/.test(a.protocol) && a.host != location.host) aurea.track("outbound_click", { host: a.host, path: a.pathname });
+    decorate(a, aurea.checkoutReference);
   };
   on(document, "click", click);
 

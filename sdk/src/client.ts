@@ -2,6 +2,7 @@
 // attribution, queue them, send in batches, retry, and hand leftovers to the next load.
 import { parseAttribution, type Attribution } from "./attribution";
 import { retryDelay } from "./backoff";
+import { reference } from "./checkout";
 import { bounded } from "./queue";
 import { nextSession, type Session } from "./session";
 import { createStore } from "./store";
@@ -144,5 +145,6 @@ export function createClient(o: AureaOptions, onPage: () => void): Aurea {
     },
     reset: () => keep({ a: uuid() }),
     flush: send,
+    checkoutReference: () => reference(!o.cookieless && identity()),
   };
 }

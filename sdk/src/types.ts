@@ -57,4 +57,10 @@ export interface Aurea {
   reset(): void;
   /** Sends queued events now; resolves when that attempt is over. */
   flush(): Promise<void>;
+  /**
+   * The checkout reference naming this visit, for a payment provider to send back
+   * (Stripe client_reference_id or metadata.aurea, Paddle customData.aurea, …);
+   * "" in cookieless mode, which has no stable visitor.
+   */
+  checkoutReference(): string;
 }

@@ -6,6 +6,7 @@ import { backupCommand } from "./backup";
 import { funnelCommand } from "./funnel";
 import { restoreCommand } from "./restore";
 import { helpText } from "./help";
+import { paymentsCommand } from "./payments";
 import { seedDemoCommand } from "./seed-demo";
 import { serveCommand } from "./serve";
 import { userCommand } from "./user";
@@ -22,6 +23,7 @@ export const commands: Record<string, Command> = {
   funnel: funnelCommand,
   user: userCommand,
   automation: automationCommand,
+  payments: paymentsCommand,
   "seed-demo": seedDemoCommand,
   doctor: doctorCommand,
   backup: backupCommand,

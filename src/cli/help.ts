@@ -17,6 +17,23 @@ All take --data DIR (AUREA_DATA_DIR); create takes --allow-private-webhooks
 (AUREA_ALLOW_PRIVATE_WEBHOOKS) for receivers on a private network. See the README, "Automations".
 
 Example: aurea automation create fn_abc123 --file rule.json --json`,
+  payments: `aurea payments add PROVIDER --funnel ID [--secret S] [--test-mode] [--json]
+  Connect stripe, paddle, lemonsqueezy, whop or gumroad: prints the webhook URL to paste into
+  the provider and the events to send. --secret is the provider's signing secret (Stripe whsec_…,
+  Paddle's notification secret key, Whop's webhook secret; Lemon Squeezy: Aurea makes one if left
+  out). Gumroad needs none: its URL carries a random token, shown once. Adding again replaces the
+  secret (or makes a new Gumroad URL). --test-mode records every payment as a test (Paddle sandbox).
+  --json prints {"provider","funnelId","url"}.
+aurea payments list --funnel ID [--json]
+  Connections with their URL, masked secret, events and the last delivery received.
+aurea payments remove PROVIDER --funnel ID
+aurea payments test PROVIDER --funnel ID
+  Sends a correctly signed test event to the running server through the webhook URL and checks
+  that it is verified (Gumroad: use Gumroad's "Send test ping").
+All take --data DIR (AUREA_DATA_DIR) and --public-url URL (AUREA_PUBLIC_URL, the address providers
+reach this server at; default http://localhost:8080). See docs/payments.md.
+
+Example: aurea payments add stripe --funnel fn_abc123 --secret whsec_… --public-url https://aurea.example`,
   serve: `aurea serve [flags]
   --port N              port to listen on (AUREA_PORT, default 8080)
   --host HOST           address to bind (AUREA_HOST, default 0.0.0.0)
@@ -35,6 +52,8 @@ Example: aurea automation create fn_abc123 --file rule.json --json`,
   --backup-dir DIR      make scheduled backups into DIR/aurea-<UTC time>/ (AUREA_BACKUP_DIR)
   --backup-every 6h     how often: s, m, h or d (AUREA_BACKUP_EVERY, default 6h)
   --backup-keep N       complete backups to keep, newest first (AUREA_BACKUP_KEEP, default 7)
+  --public-url URL      how the world reaches this server, for webhook URLs to paste into payment providers
+                        (AUREA_PUBLIC_URL, default: the address the dashboard is opened at)
 
 Example: aurea serve --port 8080 --data /var/lib/aurea`,
   funnel: `aurea funnel create --name NAME --url URL [--origin ORIGIN ...] [--json]

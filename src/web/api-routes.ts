@@ -4,6 +4,7 @@ import { listContacts } from "../analytics/contact-list";
 import { parseCursor } from "../analytics/cursor";
 import { listEvents } from "../analytics/event-list";
 import { parseLimit, parseRange } from "../analytics/range";
+import { parseRevenueQuery, revenueReport } from "../analytics/revenue-report";
 import { listSessions } from "../analytics/session-list";
 import { funnelStats } from "../analytics/stats";
 import type { AppContext } from "../context";
@@ -33,6 +34,7 @@ export function apiRoutes(ctx: AppContext) {
     .get("/api/v1/funnels/:id/stats", read((id, q) => funnelStats(sqlite, id, parseRange(q, ctx.now()))))
     .get("/api/v1/funnels/:id/events", read((id, q) => listEvents(sqlite, id, parseLimit(q.limit), parseCursor(q.before))))
     .get("/api/v1/funnels/:id/sessions", read((id, q) => listSessions(sqlite, id, parseLimit(q.limit), parseCursor(q.before))))
+    .get("/api/v1/funnels/:id/revenue", read((id, q) => revenueReport(sqlite, id, parseRevenueQuery(q, ctx.now()))))
     .get("/api/v1/funnels/:id/contacts", read((id, q) => listContacts(sqlite, id, parseLimit(q.limit), parseCursor(q.before))))
     .get("/api/v1/funnels/:id/batches", read((id, q) => ({ batches: listBatches(ctx.store.queue, id, q.status ?? "parked", parseLimit(q.limit)) })));
 }

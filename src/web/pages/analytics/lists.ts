@@ -2,6 +2,9 @@
 import { browseContacts, contactJourney, getContact, parseContactCursor } from "../../../analytics/contact-browse";
 import { browseSessions, getSession, parseSessionCursor, sessionEvents } from "../../../analytics/session-browse";
 import type { Database } from "bun:sqlite";
+import { ordersOf } from "../../../analytics/order-list";
+import { ordersSection } from "../../../../views/analytics/orders";
+import { html } from "../../../../views/html";
 import { HttpError } from "../../../ingest/errors";
 import { contactDetail, contactsBody } from "../../../../views/analytics/contacts";
 import { sessionDetail, sessionsBody } from "../../../../views/analytics/sessions";
@@ -26,7 +29,8 @@ export function sessionsPage(sqlite: Database, req: AnalyticsRequest, query: Que
 export function sessionPage(sqlite: Database, req: AnalyticsRequest, sessionId: string): SafeHtml {
   const session = getSession(sqlite, req.funnel.id, sessionId);
   if (!session) throw new HttpError(404, "not_found", "There is no such visit in this funnel (it may have been deleted by the retention setting).");
-  return sessionDetail(req.funnel.id, session, sessionEvents(sqlite, req.funnel.id, sessionId), req.tz);
+  const detail = sessionDetail(req.funnel.id, session, sessionEvents(sqlite, req.funnel.id, sessionId), req.tz);
+  return html`${detail}${ordersSection(ordersOf(sqlite, req.funnel.id, { sessionId }), req.tz)}`;
 }
 
 export function contactsPage(sqlite: Database, req: AnalyticsRequest, query: Query): SafeHtml {
@@ -39,5 +43,6 @@ export function contactPage(sqlite: Database, req: AnalyticsRequest, rawId: stri
   const id = /^\d+$/.test(rawId) ? Number(rawId) : null;
   const contact = id === null ? null : getContact(sqlite, req.funnel.id, id);
   if (!contact || id === null) throw new HttpError(404, "not_found", "There is no such contact in this funnel.");
-  return contactDetail(req.funnel.id, contact, contactJourney(sqlite, req.funnel.id, id), req.tz);
+  const detail = contactDetail(req.funnel.id, contact, contactJourney(sqlite, req.funnel.id, id), req.tz);
+  return html`${detail}${ordersSection(ordersOf(sqlite, req.funnel.id, { contactId: id }), req.tz)}`;
 }
