@@ -77,6 +77,8 @@ export class ThreadProcessing implements Processing {
   private stopped: Promise<void> | null = null;
   private resolveStopped: () => void = () => {};
   private restartMs = 0;
+  /** A thread is running and answers messages. */
+  private alive = false;
   private restartTimer: ReturnType<typeof setTimeout> | null = null;
 
   private constructor(
@@ -103,6 +105,7 @@ export class ThreadProcessing implements Processing {
       const died = (reason: string) => {
         if (generation !== this.generation) return;
         this.generation++; // one death, however many events tell of it
+        this.alive = false;
         if (!ready) return reject(new Error(`processing thread failed: ${reason}`));
         thread.terminate();
         if (this.stopping) return this.resolveStopped();
@@ -123,6 +126,7 @@ export class ThreadProcessing implements Processing {
         const m = e.data;
         if (m.type === "ready") {
           ready = true;
+          this.alive = true;
           this.pending = m.pending;
           this.ops.processing.lastRunAt = Date.now();
           resolve();
@@ -158,6 +162,7 @@ export class ThreadProcessing implements Processing {
     this.stopped ??= (async () => {
       this.stopping = true;
       if (this.restartTimer) clearTimeout(this.restartTimer);
+      if (!this.alive) return; // died and not restarted yet: nothing to wait for, all stays queued
       let timer: ReturnType<typeof setTimeout> | undefined;
       const stopped = new Promise<"stopped">((resolve) => {
         this.resolveStopped = () => resolve("stopped");

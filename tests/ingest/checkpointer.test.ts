@@ -64,7 +64,9 @@ test("a writer that never pauses keeps its WAL bounded by resetting it past the 
   expect(db.query("SELECT count(*) AS n FROM t").get()).toEqual({ n: 60_000 });
   db.close();
   expect(resets).toBeGreaterThan(0);
-  // One transaction (~0.6 MB) past the reset size at most.
-  expect(max).toBeLessThan(resetBytes + 2 * 1024 * 1024);
+  // A few transactions (~0.6 MB each) past the reset size at most: a reset that finds the
+  // checkpoint thread busy (a loaded machine) is retried after the next transaction.
+  // Without resets the WAL holds everything written, about 60 MB.
+  expect(max).toBeLessThan(resetBytes + 14 * 1024 * 1024);
   expect(logs).toEqual([]);
 });
