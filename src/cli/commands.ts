@@ -3,6 +3,7 @@ import { ConfigError } from "../config";
 import { automationCommand } from "./automation";
 import { funnelCommand } from "./funnel";
 import { helpText } from "./help";
+import { mailCommand } from "./mail";
 import { paymentsCommand } from "./payments";
 import { seedDemoCommand } from "./seed-demo";
 import { serveCommand } from "./serve";
@@ -21,6 +22,7 @@ export const commands: Record<string, Command> = {
   user: userCommand,
   automation: automationCommand,
   payments: paymentsCommand,
+  mail: mailCommand,
   "seed-demo": seedDemoCommand,
   version: { summary: "print the version", run: async () => (console.log(`aurea ${VERSION}`), 0) },
 };

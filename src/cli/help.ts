@@ -45,6 +45,8 @@ Example: aurea payments add stripe --funnel fn_abc123 --secret whsec_… --publi
   --queue-high-water N  pending batches before ingest answers 503 (AUREA_QUEUE_HIGH_WATER, default 20000)
   --public-url URL      how the world reaches this server, for webhook URLs to paste into payment providers
                         (AUREA_PUBLIC_URL, default: the address the dashboard is opened at)
+  --smtp-url URL        smtp://user:pass@host:587 (STARTTLS) or smtps://user:pass@host:465, for digests and alerts (AUREA_SMTP_URL)
+  --mail-from ADDR      the From of digests and alerts, e.g. "Aurea <reports@example.com>" (AUREA_MAIL_FROM)
 
 Example: aurea serve --port 8080 --data /var/lib/aurea`,
   funnel: `aurea funnel create --name NAME --url URL [--origin ORIGIN ...] [--json]
@@ -66,6 +68,12 @@ aurea user list [--json]
 Passwords are read from standard input (at least 10 characters). All take --data DIR (AUREA_DATA_DIR).
 
 Example: printf '%s' "$PASSWORD" | aurea user create --email ana@example.com --role viewer --password-stdin`,
+  mail: `aurea mail test --to ADDR [--smtp-url URL] [--mail-from ADDR] [--json]
+  Send a test message and print how the SMTP conversation ended in one line
+  (accepted, authentication failed, TLS failed, recipient refused, connection refused).
+  Reads AUREA_SMTP_URL and AUREA_MAIL_FROM like serve. See docs/reports.md.
+
+Example: AUREA_SMTP_URL=smtps://me:secret@smtp.example.com:465 aurea mail test --to me@example.com`,
   "seed-demo": `aurea seed-demo --create [--name NAME] | --funnel ID [--events N] [--days D] [--seed S] [--json]
   Fill a new demo funnel (--create), or an existing one, with realistic traffic written straight into the
   database: channels and campaigns, devices, countries, landing pages, returning visitors, identified
