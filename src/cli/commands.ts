@@ -5,6 +5,7 @@ import { funnelCommand } from "./funnel";
 import { helpText } from "./help";
 import { mailCommand } from "./mail";
 import { paymentsCommand } from "./payments";
+import { reportCommand } from "./report";
 import { seedDemoCommand } from "./seed-demo";
 import { serveCommand } from "./serve";
 import { userCommand } from "./user";
@@ -23,6 +24,7 @@ export const commands: Record<string, Command> = {
   automation: automationCommand,
   payments: paymentsCommand,
   mail: mailCommand,
+  report: reportCommand,
   "seed-demo": seedDemoCommand,
   version: { summary: "print the version", run: async () => (console.log(`aurea ${VERSION}`), 0) },
 };

@@ -74,6 +74,16 @@ Example: printf '%s' "$PASSWORD" | aurea user create --email ana@example.com --r
   Reads AUREA_SMTP_URL and AUREA_MAIL_FROM like serve. See docs/reports.md.
 
 Example: AUREA_SMTP_URL=smtps://me:secret@smtp.example.com:465 aurea mail test --to me@example.com`,
+  report: `aurea report send --funnel ID --period last-week|last-month|YYYY-MM-DD..YYYY-MM-DD --to ADDR [--json]
+  Email one digest now: visitors, conversions, verified net revenue and revenue per visitor
+  against the previous period, the steps that lose most visitors, top sources and landing pages.
+aurea report schedule --funnel ID --weekly|--monthly|--off --to ADDR [--to ADDR ...] [--json]
+  Who gets the digest: weekly (Mondays 09:00) or monthly (the 1st, 09:00) in the funnel's time zone;
+  --off removes the addresses given (all of them without --to). The running server sends them.
+All take --data DIR; send takes --smtp-url/--mail-from (AUREA_SMTP_URL, AUREA_MAIL_FROM) and
+--public-url (AUREA_PUBLIC_URL) for the dashboard and unsubscribe links. See docs/reports.md.
+
+Example: aurea report send --funnel fn_abc123 --period last-week --to me@example.com`,
   "seed-demo": `aurea seed-demo --create [--name NAME] | --funnel ID [--events N] [--days D] [--seed S] [--json]
   Fill a new demo funnel (--create), or an existing one, with realistic traffic written straight into the
   database: channels and campaigns, devices, countries, landing pages, returning visitors, identified

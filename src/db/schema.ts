@@ -403,3 +403,6 @@ export const journeyDays = sqliteTable(
 
 // Payment connections and their delivery log: ./schema-payments.ts
 export * from "./schema-payments";
+
+// Email digests (subscriptions, sends, signing key): ./schema-reports.ts
+export * from "./schema-reports";

@@ -13,6 +13,8 @@ const STATEMENTS = [
   // Its delivery log goes with it (ON DELETE CASCADE).
   `DELETE FROM payment_connections WHERE funnel_id = :id`,
   `DELETE FROM payment_order_aliases WHERE funnel_id = :id`,
+  `DELETE FROM report_subscriptions WHERE funnel_id = :id`,
+  `DELETE FROM report_sends WHERE funnel_id = :id`,
   `DELETE FROM contact_visitors WHERE funnel_id = :id`,
   `DELETE FROM contacts WHERE funnel_id = :id`,
   `DELETE FROM sessions WHERE funnel_id = :id`,
