@@ -17,6 +17,7 @@ import { InlineProcessing, ThreadProcessing, type Processing } from "./pipeline/
 import type { IngestWorker } from "./pipeline/worker";
 import { startRetentionJob } from "./jobs/retention";
 import { startAutomations } from "./automations/start";
+import { startReports, type RunningReports } from "./reports/start";
 import { analyticsRoutes } from "./web/analytics-routes";
 import { apiRoutes } from "./web/api-routes";
 import { automationRoutes } from "./web/automations";
@@ -26,6 +27,7 @@ import { sdkRoutes } from "./web/sdk-route";
 import { stepsApi } from "./web/steps-api";
 import { stepsPages } from "./web/pages/steps";
 import { paymentPages } from "./web/pages/payments";
+import { reportSettingsPages, unsubscribeRoutes } from "./web/pages/reports";
 
 export interface RunningServer {
   ctx: AppContext;
@@ -34,6 +36,8 @@ export interface RunningServer {
   processing: Processing;
   /** The inline worker (null when processing runs on its own thread); tests drive it. */
   worker: IngestWorker | null;
+  /** Scheduled digests: tests call tick() after moving the clock. */
+  reports: RunningReports;
   /** Stop accepting, finish the work in hand, close the database. */
   stop(): Promise<void>;
 }
@@ -57,6 +61,8 @@ export function createApp(ctx: AppContext, committer: GroupCommitter, processing
     .use(dashboardRoutes(ctx))
     .use(stepsPages(ctx))
     .use(paymentPages(ctx))
+    .use(unsubscribeRoutes(ctx))
+    .use(reportSettingsPages(ctx))
     .use(analyticsRoutes(ctx))
     .get("/healthz", () => {
       try {
@@ -100,6 +106,7 @@ export async function startServer(config: ServeConfig, options: StartOptions = {
   const server = app.server!;
   const retention = startRetentionJob(ctx);
   const automations = startAutomations(ctx);
+  const reports = startReports(ctx, automations.runner);
   processing.onJobs = () => automations.runner.wake(2);
   const shownHost = config.host === "0.0.0.0" || config.host === "::" ? "localhost" : config.host;
   const url = `http://${shownHost}:${server.port}`;
@@ -111,12 +118,14 @@ export async function startServer(config: ServeConfig, options: StartOptions = {
     port: server.port!,
     processing,
     worker: processing instanceof InlineProcessing ? processing.worker : null,
+    reports,
     stop() {
       stopped ??= (async () => {
         ctx.stopping = true;
         await server.stop(false);
         committer.flushNow();
         retention.stop();
+        reports.stop();
         await processing.stop();
         await checkpointer?.stop();
         await automations.stop();

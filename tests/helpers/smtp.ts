@@ -16,6 +16,11 @@ export interface TestSmtp {
   received: Received[];
   /** Makes the next n messages fail at DATA with this reply (e.g. 451 temporary). */
   failNext(n: number, code?: number): void;
+  /** Holds every message's reply after DATA until release() (a server that hangs mid-send). */
+  stall(): void;
+  release(): void;
+  /** How many messages were fully transferred (before any stall or reply). */
+  dataEnded(): number;
   /** Waits (polling) until at least n messages have arrived. */
   waitFor(n: number, deadlineMs?: number): Promise<Received[]>;
   close(): Promise<void>;
@@ -25,6 +30,9 @@ export async function startTestSmtp(opts: { user?: string; pass?: string; refuse
   const received: Received[] = [];
   let failures = 0;
   let failCode = 451;
+  let stalled = false;
+  let started = 0;
+  const held: (() => void)[] = [];
   const options: SMTPServerOptions = {
     secure: false,
     disabledCommands: opts.user ? ["STARTTLS"] : ["STARTTLS", "AUTH"],
@@ -43,6 +51,8 @@ export async function startTestSmtp(opts: { user?: string; pass?: string; refuse
       const chunks: Buffer[] = [];
       stream.on("data", (c: Buffer) => chunks.push(c));
       stream.on("end", async () => {
+        started++;
+        if (stalled) await new Promise<void>((resolve) => held.push(resolve));
         if (failures > 0) {
           failures--;
           return cb(Object.assign(new Error("Try again later"), { responseCode: failCode }));
@@ -66,6 +76,14 @@ export async function startTestSmtp(opts: { user?: string; pass?: string; refuse
     port,
     url: `smtp://${auth}127.0.0.1:${port}`,
     received,
+    stall() {
+      stalled = true;
+    },
+    release() {
+      stalled = false;
+      for (const r of held.splice(0)) r();
+    },
+    dataEnded: () => started,
     failNext(n, code = 451) {
       failures = n;
       failCode = code;
@@ -78,6 +96,9 @@ export async function startTestSmtp(opts: { user?: string; pass?: string; refuse
       }
       return received;
     },
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () => {
+      for (const r of held.splice(0)) r();
+      return new Promise<void>((resolve) => server.close(() => resolve()));
+    },
   };
 }
