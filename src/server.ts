@@ -16,6 +16,7 @@ import { localQueueMarks } from "./pipeline/queue-marks";
 import { InlineProcessing, ThreadProcessing, type Processing } from "./pipeline/processing";
 import type { IngestWorker } from "./pipeline/worker";
 import { startRetentionJob } from "./jobs/retention";
+import { startAlerts } from "./alerts/start";
 import { startAutomations } from "./automations/start";
 import { startReports, type RunningReports } from "./reports/start";
 import { analyticsRoutes } from "./web/analytics-routes";
@@ -38,6 +39,8 @@ export interface RunningServer {
   worker: IngestWorker | null;
   /** Scheduled digests: tests call tick() after moving the clock. */
   reports: RunningReports;
+  /** Periodic alert checks: tests call check() after moving the clock. */
+  alerts: ReturnType<typeof startAlerts>;
   /** Stop accepting, finish the work in hand, close the database. */
   stop(): Promise<void>;
 }
@@ -107,6 +110,7 @@ export async function startServer(config: ServeConfig, options: StartOptions = {
   const retention = startRetentionJob(ctx);
   const automations = startAutomations(ctx);
   const reports = startReports(ctx, automations.runner);
+  const alerts = startAlerts(ctx, automations.runner);
   processing.onJobs = () => automations.runner.wake(2);
   const shownHost = config.host === "0.0.0.0" || config.host === "::" ? "localhost" : config.host;
   const url = `http://${shownHost}:${server.port}`;
@@ -119,6 +123,7 @@ export async function startServer(config: ServeConfig, options: StartOptions = {
     processing,
     worker: processing instanceof InlineProcessing ? processing.worker : null,
     reports,
+    alerts,
     stop() {
       stopped ??= (async () => {
         ctx.stopping = true;
@@ -126,6 +131,7 @@ export async function startServer(config: ServeConfig, options: StartOptions = {
         committer.flushNow();
         retention.stop();
         reports.stop();
+        alerts.stop();
         await processing.stop();
         await checkpointer?.stop();
         await automations.stop();

@@ -1,5 +1,6 @@
 // The subcommand table. Each command lives in its own file with its flags and help.
 import { ConfigError } from "../config";
+import { alertCommand } from "./alert";
 import { automationCommand } from "./automation";
 import { funnelCommand } from "./funnel";
 import { helpText } from "./help";
@@ -25,6 +26,7 @@ export const commands: Record<string, Command> = {
   payments: paymentsCommand,
   mail: mailCommand,
   report: reportCommand,
+  alert: alertCommand,
   "seed-demo": seedDemoCommand,
   version: { summary: "print the version", run: async () => (console.log(`aurea ${VERSION}`), 0) },
 };

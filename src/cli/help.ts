@@ -84,6 +84,21 @@ All take --data DIR; send takes --smtp-url/--mail-from (AUREA_SMTP_URL, AUREA_MA
 --public-url (AUREA_PUBLIC_URL) for the dashboard and unsubscribe links. See docs/reports.md.
 
 Example: aurea report send --funnel fn_abc123 --period last-week --to me@example.com`,
+  alert: `aurea alert add --funnel ID --kind KIND --to ADDR [--to ADDR ...] [--window 1h] [settings] [--json]
+  KIND and its settings:
+    sale               --mode each|daily  (each verified sale, or yesterday's sales at 09:00)
+    conversion_drop    --percent 50 --min 30   (today's rate vs the same weekday's, 4 weeks)
+    traffic_spike      --percent 200 --min 30  (last hour's visitors vs the same hour, 4 weeks)
+    webhook_failures   --min 1   (automation deliveries failed for good in the window)
+    parked_batches     --min 1   (ingest batches parked, server-wide)
+    disk_low           --free-mb 1024
+  Each alert mails at most once per window (default: 1d for drops, disk and parked batches,
+  6h for spikes, 1h for webhook failures), with the reason in the subject.
+aurea alert list --funnel ID [--json]
+aurea alert remove ALERT_ID --funnel ID
+All take --data DIR. The running server needs --smtp-url to send them. See docs/reports.md.
+
+Example: aurea alert add --funnel fn_abc123 --kind sale --to me@example.com`,
   "seed-demo": `aurea seed-demo --create [--name NAME] | --funnel ID [--events N] [--days D] [--seed S] [--json]
   Fill a new demo funnel (--create), or an existing one, with realistic traffic written straight into the
   database: channels and campaigns, devices, countries, landing pages, returning visitors, identified

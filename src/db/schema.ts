@@ -406,3 +406,6 @@ export * from "./schema-payments";
 
 // Email digests (subscriptions, sends, signing key): ./schema-reports.ts
 export * from "./schema-reports";
+
+// Email alerts (rules and firings): ./schema-alerts.ts
+export * from "./schema-alerts";
