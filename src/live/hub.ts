@@ -2,6 +2,8 @@
 // the page's filters and time zone). When events for a funnel are committed, each group
 // of streams at the same cursor is read once from the database (the source of truth,
 // so a resumed stream gets exactly the rows after its Last-Event-ID) and rendered once.
+// A push carries at most the rows the timeline shows (its newest 60): in a burst larger
+// than that the older rows of the burst are not listed, and a line says so.
 // Each stream's unsent bytes are bounded: past the bound it gets a "reload" marker and
 // is closed, so a slow tab cannot grow the server's memory.
 import type { Database } from "bun:sqlite";
@@ -18,8 +20,10 @@ export interface LiveHubOptions {
   heartbeatMs?: number;
   /** Unsent bytes per stream beyond which it is told to reload and closed. */
   maxQueuedBytes?: number;
-  /** Rows sent per catch-up at most; more means "reload". */
+  /** Rows per push at most: the timeline keeps this many (views/assets/analytics.js). */
   maxRows?: number;
+  /** Pushes per funnel at most this often (bursts become one read and one push). */
+  minIntervalMs?: number;
   /** Told whenever the set of watched funnels changes (the processing thread wants it). */
   onWatchChange?: (funnels: string[]) => void;
   log?: (line: string) => void;
@@ -36,6 +40,7 @@ interface Stream {
 }
 
 const enc = new TextEncoder();
+const MORE_LINE = `<li class="live-row live-more muted">More events arrived at once than the timeline lists; these are the newest.</li>`;
 
 /** One SSE message; multi-line data becomes several data: lines. */
 export function sseMessage(event: string, data: string, id?: number): string {
@@ -47,6 +52,7 @@ export class LiveHub {
   readonly funnels = new Set<string>();
   private dirty = new Set<string>();
   private timer: ReturnType<typeof setTimeout> | null = null;
+  private lastFlush = 0;
   private heartbeat: ReturnType<typeof setInterval>;
   private o: Required<Omit<LiveHubOptions, "onWatchChange" | "log">> & Pick<LiveHubOptions, "onWatchChange" | "log">;
 
@@ -54,7 +60,7 @@ export class LiveHub {
     private sqlite: Database,
     options: LiveHubOptions,
   ) {
-    this.o = { coalesceMs: 25, heartbeatMs: 15_000, maxQueuedBytes: 512 * 1024, maxRows: 200, ...options };
+    this.o = { coalesceMs: 25, heartbeatMs: 15_000, maxQueuedBytes: 512 * 1024, maxRows: 60, minIntervalMs: 100, ...options };
     this.heartbeat = setInterval(() => this.beat(), this.o.heartbeatMs);
     this.heartbeat.unref?.();
   }
@@ -96,7 +102,10 @@ export class LiveHub {
   /** Events for these funnels were committed. */
   notify(funnelIds: Iterable<string>): void {
     for (const id of funnelIds) if (this.streams.has(id)) this.dirty.add(id);
-    if (this.dirty.size && !this.timer) this.timer = setTimeout(() => this.flush(), this.o.coalesceMs);
+    if (this.dirty.size && !this.timer) {
+      const wait = Math.max(this.o.coalesceMs, this.lastFlush + this.o.minIntervalMs - performance.now());
+      this.timer = setTimeout(() => this.flush(), wait);
+    }
   }
 
   /** Closes every stream (server stopping; tests cutting connections). */
@@ -116,6 +125,7 @@ export class LiveHub {
 
   private flush(): void {
     this.timer = null;
+    this.lastFlush = performance.now();
     const ids = [...this.dirty];
     this.dirty.clear();
     for (const id of ids) {
@@ -144,12 +154,11 @@ export class LiveHub {
       const { cursor, filters, tz } = group[0];
       // One snapshot: the rows and the cursor they lead to agree.
       const live = this.sqlite.transaction(() => liveEvents(this.sqlite, funnelId, filters, cursor, now, this.o.maxRows + 1))();
-      if (live.events.length > this.o.maxRows) {
-        for (const s of group) this.reload(s, "too many events to catch up");
-        continue;
-      }
+      const more = live.events.length > this.o.maxRows;
+      if (more) live.events.length = this.o.maxRows; // newest first: keep the newest
       if (live.events.length) {
-        const chunk = enc.encode(sseMessage("rows", String(liveRows(funnelId, live.events, tz, now, true)), live.cursor));
+        const rows = String(liveRows(funnelId, live.events, tz, now, true)) + (more ? MORE_LINE : "");
+        const chunk = enc.encode(sseMessage("rows", rows, live.cursor));
         for (const s of group) this.write(s, chunk);
       }
       for (const s of group) s.cursor = live.cursor;

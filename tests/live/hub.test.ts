@@ -57,6 +57,21 @@ test("a stream opened with a cursor sends exactly the rows after it, then new on
   hub.stop();
 });
 
+test("a burst larger than the timeline sends its newest rows and says so", async () => {
+  const hub = new LiveHub(server.ctx.store.sqlite, { now: () => Date.now(), coalesceMs: 1, maxRows: 5 });
+  const reader = hub.open(funnel.id, [], "UTC", null, {}).body!.getReader();
+  await readUntil(reader, (t) => t.includes("event: now"));
+  await send(8, "wave");
+  const latest = server.ctx.store.sqlite.query<{ id: number }, []>("SELECT max(row_id) AS id FROM events").get()!.id;
+  hub.notify([funnel.id]);
+  const text = await readUntil(reader, (t) => t.includes("newest."));
+  expect(text).toContain(`id: ${latest}\nevent: rows\n`);
+  for (let i = 3; i < 8; i++) expect(text).toContain(`wave_${i}<`);
+  for (let i = 0; i < 3; i++) expect(text).not.toContain(`wave_${i}<`);
+  expect(text).toContain("More events arrived at once than the timeline lists");
+  hub.stop();
+});
+
 test("a tab that does not read is told to reload and dropped: its unsent bytes stay bounded", async () => {
   const hub = new LiveHub(server.ctx.store.sqlite, { now: () => Date.now(), coalesceMs: 1, maxQueuedBytes: 4096 });
   const res = hub.open(funnel.id, [], "UTC", null, {});
