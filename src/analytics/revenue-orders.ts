@@ -24,7 +24,6 @@ export interface OrderRow {
   refunded: number;
   /** null: no visit. */
   value: string | null;
-  test: number;
 }
 
 export interface OrderQuery {
@@ -47,12 +46,12 @@ export function revenueOrders(sqlite: Database, q: OrderQuery): OrderRow[] {
   return sqlite
     .query<OrderRow, Record<string, string | number>>(
       `WITH o AS (
-         SELECT e.funnel_id, e.order_id, e.session_id, e.anonymous_id, e.currency, e.verified, ${IS_TEST} AS test,
+         SELECT e.funnel_id, e.order_id, e.session_id, e.anonymous_id, e.currency, e.verified,
            coalesce(e.revenue_minor, CASE WHEN $includeTest AND ${IS_TEST} THEN json_extract(e.props, '$.amount_minor') END) AS gross
          FROM events e INDEXED BY events_funnel_type_name
          WHERE e.funnel_id = $funnel AND e.type = 'conversion' AND e.ts >= $from AND e.ts < $to AND e.currency IS NOT NULL
        )
-       SELECT o.currency, o.verified, o.test, o.gross,
+       SELECT o.currency, o.verified, o.gross,
          CASE WHEN o.order_id IS NULL THEN 0 ELSE coalesce((
            SELECT -sum(r.revenue_minor) FROM events r INDEXED BY events_funnel_order
            WHERE r.funnel_id = o.funnel_id AND r.order_id = o.order_id AND r.type = 'refund' AND r.currency = o.currency

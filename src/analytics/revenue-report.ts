@@ -3,7 +3,7 @@
 // of attribution, and each other currency apart (never summed). Orders are counted by
 // day of purchase, with what has been refunded on them since.
 import type { Database } from "bun:sqlite";
-import { mainCurrency } from "../funnels/currency";
+import { currencySetting, DEFAULT_CURRENCY } from "../funnels/currency";
 import { HttpError } from "../ingest/errors";
 import { parseRange } from "./range";
 import { REVENUE_BREAKDOWNS, REVENUE_MODELS, revenueOrders, type OrderQuery, type OrderRow, type RevenueBreakdown, type RevenueModel } from "./revenue-orders";
@@ -60,9 +60,20 @@ export function summarize(currency: string, orders: OrderRow[]): RevenueReport {
   return { currency, ...total, rows, otherCurrencies };
 }
 
+/** The currency most of these orders are in (ties: alphabetical), else USD. */
+export function mostCommonCurrency(orders: OrderRow[]): string {
+  const counts = new Map<string, number>();
+  for (const o of orders) counts.set(o.currency, (counts.get(o.currency) ?? 0) + 1);
+  let best = DEFAULT_CURRENCY;
+  let most = 0;
+  for (const [c, n] of counts) if (n > most || (n === most && c < best)) [best, most] = [c, n];
+  return best;
+}
+
 /** The dashboard's and the API's loader: plain arguments in, a plain object out. */
 export function revenueReport(sqlite: Database, funnelId: string, args: RevenueArgs): RevenueReport {
-  return summarize(mainCurrency(sqlite, funnelId), revenueOrders(sqlite, { funnelId, ...args }));
+  const orders = revenueOrders(sqlite, { funnelId, ...args });
+  return summarize(currencySetting(sqlite, funnelId) ?? mostCommonCurrency(orders), orders);
 }
 
 function oneOf<T extends string>(raw: string | undefined, allowed: readonly T[], fallback: T, name: string): T {

@@ -1,5 +1,6 @@
 // A funnel's main currency: the one revenue is shown in (others are listed apart, never
-// summed into it). Set by the founder, else the most common currency of its orders, else USD.
+// summed into it). Set by the founder; when not, the revenue report takes the most common
+// currency of the orders it shows, else USD (src/analytics/revenue-report.ts).
 import type { Database } from "bun:sqlite";
 import { HttpError } from "../ingest/errors";
 
@@ -8,19 +9,6 @@ export const DEFAULT_CURRENCY = "USD";
 /** The founder's own choice, null when automatic. */
 export function currencySetting(sqlite: Database, funnelId: string): string | null {
   return sqlite.query<{ currency: string | null }, [string]>("SELECT currency FROM funnels WHERE id = ?").get(funnelId)?.currency ?? null;
-}
-
-export function mainCurrency(sqlite: Database, funnelId: string): string {
-  const set = currencySetting(sqlite, funnelId);
-  if (set) return set;
-  const common = sqlite
-    .query<{ currency: string }, [string]>(
-      `SELECT currency FROM events INDEXED BY events_funnel_type_name
-       WHERE funnel_id = ? AND type = 'conversion' AND revenue_minor IS NOT NULL AND currency IS NOT NULL
-       GROUP BY currency ORDER BY count(*) DESC, currency LIMIT 1`,
-    )
-    .get(funnelId);
-  return common?.currency ?? DEFAULT_CURRENCY;
 }
 
 /** "" or null goes back to automatic. */

@@ -99,7 +99,7 @@ export class SessionWriter {
       "UPDATE sessions SET contact_id = ? WHERE funnel_id = ? AND anonymous_id = ? AND contact_id IS NULL",
     );
     this.addOrder = sqlite.prepare(
-      `UPDATE sessions SET conversions = conversions + $conversions, converted = max(converted, $conversions > 0),
+      `UPDATE sessions SET conversions = conversions + $conversions, events = events + $conversions, converted = max(converted, $conversions > 0),
         revenue = json_set(revenue, '$.' || $currency, coalesce(json_extract(revenue, '$.' || $currency), 0) + $minor)
        WHERE funnel_id = $funnel AND id = $id`,
     );
@@ -116,8 +116,9 @@ export class SessionWriter {
   }
 
   /**
-   * Counts a payment in a visit, or stops counting a superseded conversion's revenue
-   * (negative minor, no conversion): its time, pages and duration stay as they were.
+   * Counts a payment in a visit (one more event and conversion), or stops counting a
+   * superseded conversion's revenue (negative minor, no conversion). A payment can come
+   * hours after the visit: its start, end and duration stay as they were.
    */
   addRevenue(funnelId: string, id: string, currency: string, minor: number, conversions: 0 | 1): void {
     this.addOrder.run({ funnel: funnelId, id, currency, minor, conversions });

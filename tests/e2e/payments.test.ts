@@ -6,6 +6,7 @@
 // report of the same order is not counted twice.
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { parseSteps, saveSteps } from "../../src/funnels/steps-definition";
 import { createUser } from "../../src/web/auth/users";
 import { browserTestsEnabled, CHROMIUM_PATH, DESKTOP_CHROME_UA, newDesktopContext, serveSite, type Site } from "../helpers/browser";
 import { apiGet, createTestFunnel, startTestServer, waitForEvents, type TestFunnel, type TestServer } from "../helpers/server";
@@ -29,6 +30,7 @@ describeBrowser("verified revenue in Chromium", () => {
   let dash: Page;
   let webhookUrl: string;
   let reference = "";
+  const problems: string[] = [];
 
   const revenue = (q = "breakdown=utm_source") => apiGet(server, `/api/v1/funnels/${funnel.id}/revenue?${q}`, funnel.secretKey);
 
@@ -73,6 +75,9 @@ describeBrowser("verified revenue in Chromium", () => {
     context = await newDesktopContext(browser);
     shop = await context.newPage();
     dash = await context.newPage();
+    dash.on("console", (m) => m.type() === "error" && problems.push(`${m.text()} @ ${dash.url()}`));
+    dash.on("pageerror", (e) => problems.push(e.message));
+    dash.on("response", (r) => r.status() >= 400 && problems.push(`${r.status()} ${r.url()}`));
   });
 
   afterAll(async () => {
@@ -150,5 +155,19 @@ describeBrowser("verified revenue in Chromium", () => {
     await dash.waitForSelector('#panel-revenue[data-unverified="1"]');
     expect(await dash.textContent("#panel-revenue .revenue-net")).toBe("$34.00");
     expect(await dash.textContent("#panel-revenue .revenue-unverified")).toBe("$0.00");
+  });
+
+  test("the funnel report offers the same revenue under first touch", async () => {
+    const def = parseSteps({ steps: [{ name: "Landing", page: "/" }, { name: "Purchase", event: "purchase" }] });
+    if (!def.ok) throw new Error("steps");
+    saveSteps(server.ctx.store.db, funnel.id, def.value);
+    await dash.goto(`${server.url}/funnels/${funnel.id}/steps?range=today`);
+    await dash.waitForSelector("#panel-revenue .revenue-totals");
+    await dash.click('#panel-revenue button:has-text("First touch")');
+    await dash.waitForSelector('#panel-revenue[data-model="first_touch"]');
+    await dash.click('#panel-revenue [role=tab]:has-text("UTM source")');
+    await dash.waitForSelector('#panel-revenue[data-breakdown="utm_source"][data-model="first_touch"]');
+    expect(await dash.locator('#panel-revenue tr[data-value="newsletter"] td.rev').textContent()).toBe("$34.00");
+    expect(problems).toEqual([]);
   });
 });

@@ -37,7 +37,12 @@ function url(state: ViewState, c: RevenueChoice, change: Partial<RevenueChoice>)
 
 /** The placeholder on first paint: loads itself. */
 export function revenuePlaceholder(state: ViewState): SafeHtml {
-  return html`<section class="card panel revenue-panel" id="panel-revenue" hx-get="${subUrl(state, "/panels/revenue")}" hx-trigger="load" hx-swap="outerHTML">
+  return revenuePlaceholderAt(subUrl(state, "/panels/revenue"));
+}
+
+/** The same from another page (the funnel report): `url` is the partial with its range (range, from, to, tz). */
+export function revenuePlaceholderAt(url: string): SafeHtml {
+  return html`<section class="card panel revenue-panel" id="panel-revenue" hx-get="${url}" hx-trigger="load" hx-swap="outerHTML">
     <header class="card-head"><h2>Revenue</h2></header>
     <div class="card-body"><p class="muted loading">Loading…</p></div>
   </section>`;
@@ -71,7 +76,7 @@ function currencyForm(state: ViewState, c: RevenueChoice, edit: CurrencyEdit): S
       <label>ISO code <input name="currency" value="${edit.setting ?? ""}" placeholder="automatic" size="5" maxlength="3" pattern="[A-Za-z]{3}"></label>
       <button type="submit" class="small">Save</button>
       ${edit.error ? html`<span class="form-error" role="alert">${edit.error}</span>` : ""}
-      <span class="muted">Empty: the most common currency of your orders.</span>
+      <span class="muted">Empty: the most common currency of the orders shown.</span>
     </form>
   </details>`;
 }
@@ -82,7 +87,7 @@ export function revenuePanel(state: ViewState, c: RevenueChoice, r: RevenueRepor
   const others = Object.entries(r.otherCurrencies).sort(([a], [b]) => a.localeCompare(b));
   const label = (v: string | null) => (v === null ? html`<span class="muted">No visit</span>` : v === "" ? html`<span class="muted">(none)</span>` : html`${v}`);
   const max = Math.max(1, ...r.rows.map((row) => shown(row, c)));
-  return html`<section class="card panel revenue-panel" id="panel-revenue" data-model="${c.model}" data-breakdown="${c.breakdown}" data-unverified="${c.unverified ? "1" : "0"}">
+  return html`<section class="card panel revenue-panel" id="panel-revenue" data-model="${c.model}" data-breakdown="${c.breakdown}" data-unverified="${c.unverified ? "1" : "0"}" data-test="${c.includeTest ? "1" : "0"}">
     <header class="card-head">
       <h2>Revenue <span class="badge" title="The funnel's main currency (Settings); others are listed apart">${r.currency}</span></h2>
       <div class="revenue-controls">
@@ -90,6 +95,7 @@ export function revenuePanel(state: ViewState, c: RevenueChoice, r: RevenueRepor
           (m) => html`<button type="button" class="small" aria-pressed="${m.key === c.model ? "true" : "false"}" title="${m.title}" ${get({ model: m.key })}>${m.label}</button>`,
         )}</span>
         <label class="small"><input type="checkbox" class="revenue-unverified-switch" ${c.unverified ? "checked" : ""} ${get({ unverified: !c.unverified })}> include unverified</label>
+        <label class="small" title="Test-mode payments (Stripe test mode, Paddle sandbox, Gumroad test)"><input type="checkbox" class="revenue-test-switch" ${c.includeTest ? "checked" : ""} ${get({ includeTest: !c.includeTest })}> include test payments</label>
       </div>
     </header>
     <dl class="kpi-split revenue-totals">
@@ -118,7 +124,7 @@ export function revenuePanel(state: ViewState, c: RevenueChoice, r: RevenueRepor
             )}</tbody>
           </table></div>`
         : html`<p class="muted">No orders in this range. Connect a payment provider in Settings → Payments to record verified revenue.</p>`
-    }</div>
+    }<p class="hint small">Orders bought in this range (filters do not apply), with their refunds to date.</p></div>
     ${edit ? html`<footer class="panel-foot">${currencyForm(state, c, edit)}</footer>` : ""}
   </section>`;
 }
