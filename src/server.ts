@@ -19,17 +19,25 @@ import { opsRoutes } from "./ops/routes";
 import { InlineProcessing, ThreadProcessing, type Processing } from "./pipeline/processing";
 import type { IngestWorker } from "./pipeline/worker";
 import { startRetentionJob } from "./jobs/retention";
+import { startAlerts } from "./alerts/start";
 import { startAutomations } from "./automations/start";
+import { startReports, type RunningReports } from "./reports/start";
+import { LiveHub } from "./live/hub";
+import { liveStreamRoutes } from "./web/live-stream";
 import { analyticsRoutes } from "./web/analytics-routes";
 import { refuseLargeBodies } from "./web/body-limit";
 import { apiRoutes } from "./web/api-routes";
 import { automationRoutes } from "./web/automations";
 import { dashboardRoutes } from "./web/dashboard";
+import { experimentsApi } from "./web/experiments-api";
+import { experimentsSdkRoute } from "./web/experiments-sdk-route";
 import { paymentsApi } from "./web/payments-api";
 import { sdkRoutes } from "./web/sdk-route";
 import { stepsApi } from "./web/steps-api";
 import { stepsPages } from "./web/pages/steps";
+import { experimentPages } from "./web/pages/experiments";
 import { paymentPages } from "./web/pages/payments";
+import { reportSettingsPages, unsubscribeRoutes } from "./web/pages/reports";
 
 export interface RunningServer {
   ctx: AppContext;
@@ -38,6 +46,12 @@ export interface RunningServer {
   processing: Processing;
   /** The inline worker (null when processing runs on its own thread); tests drive it. */
   worker: IngestWorker | null;
+  /** Scheduled digests: tests call tick() after moving the clock. */
+  reports: RunningReports;
+  /** Open live dashboards (Server-Sent Events). */
+  live: LiveHub;
+  /** Periodic alert checks: tests call check() after moving the clock. */
+  alerts: ReturnType<typeof startAlerts>;
   /** Stop accepting, finish the work in hand, close the database. */
   stop(): Promise<void>;
 }
@@ -47,7 +61,7 @@ export interface StartOptions {
   log?: (line: string) => void;
 }
 
-export function createApp(ctx: AppContext, committer: GroupCommitter, processing: Processing) {
+export function createApp(ctx: AppContext, committer: GroupCommitter, processing: Processing, live: LiveHub) {
   const routes = {
     ...ingestRoutes(ctx, { committer, pendingBatches: () => processing.pending }),
     ...paymentRoutes(ctx, { record: (funnelId, facts) => recordPayments({ committer, now: ctx.now }, funnelId, facts) }),
@@ -60,10 +74,16 @@ export function createApp(ctx: AppContext, committer: GroupCommitter, processing
     .use(automationRoutes(ctx))
     .use(stepsApi(ctx))
     .use(paymentsApi(ctx))
+    .use(experimentsApi(ctx))
     .use(sdkRoutes())
+    .use(experimentsSdkRoute(ctx))
     .use(dashboardRoutes(ctx))
     .use(stepsPages(ctx))
+    .use(experimentPages(ctx))
     .use(paymentPages(ctx))
+    .use(unsubscribeRoutes(ctx))
+    .use(reportSettingsPages(ctx))
+    .use(liveStreamRoutes(ctx, live))
     .use(analyticsRoutes(ctx));
 }
 
@@ -78,7 +98,8 @@ export async function startServer(config: ServeConfig, options: StartOptions = {
   for (const line of ops.damage) log(`damaged data: ${line}. ${restoreAdvice(config.dataDir)}`);
   const committer = new GroupCommitter(store.queue);
   committer.timings = { commit: ops.metrics.ingestCommit, fsync: ops.metrics.ingestFsync };
-  let processing: Processing;
+  let processing: Processing | null = null;
+  const live = new LiveHub(store.sqlite, { now: () => ctx.now(), log: ctx.log, onWatchChange: (funnels) => processing?.watch(funnels) });
   let checkpointer: Checkpointer | null = null;
   if (config.processingThread) {
     // Checkpoints run on a thread of their own: a commit here (a login, a delivery)
@@ -89,15 +110,19 @@ export async function startServer(config: ServeConfig, options: StartOptions = {
     processing = await ThreadProcessing.start(config, ctx.log, marks, ops);
   }
   else {
+    ctx.live = { funnels: live.funnels, emit: (ids) => live.notify(ids) };
     installEventListeners(ctx);
     processing = new InlineProcessing(ctx);
   }
-  committer.onCommitted = (n) => processing.notify(n);
-  const app = createApp(ctx, committer, processing);
+  processing.onLive = (ids) => live.notify(ids);
+  committer.onCommitted = (n) => processing!.notify(n);
+  const app = createApp(ctx, committer, processing, live);
   app.listen({ port: config.port, hostname: config.host, maxRequestBodySize: Number.MAX_SAFE_INTEGER });
   const server = app.server!;
   const retention = startRetentionJob(ctx);
   const automations = startAutomations(ctx);
+  const reports = startReports(ctx, automations.runner);
+  const alerts = startAlerts(ctx, automations.runner);
   processing.onJobs = () => automations.runner.wake(2);
   const shownHost = config.host === "0.0.0.0" || config.host === "::" ? "localhost" : config.host;
   const url = `http://${shownHost}:${server.port}`;
@@ -109,12 +134,18 @@ export async function startServer(config: ServeConfig, options: StartOptions = {
     port: server.port!,
     processing,
     worker: processing instanceof InlineProcessing ? processing.worker : null,
+    reports,
+    live,
+    alerts,
     stop() {
       stopped ??= (async () => {
         ctx.stopping = true;
+        live.stop(); // open streams would hold the graceful stop below forever
         await server.stop(false);
         committer.flushNow();
         retention.stop();
+        reports.stop();
+        alerts.stop();
         await processing.stop();
         await checkpointer?.stop();
         await automations.stop();

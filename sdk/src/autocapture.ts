@@ -4,6 +4,7 @@
 import { decorate } from "./checkout";
 import type { Aurea, CaptureOptions, Props } from "./types";
 import { safe } from "./util";
+import { halfVisible } from "./visible";
 
 const href = () => location.href.split("#")[0];
 const attr = (el: Element, name: string) => el.getAttribute(name);
@@ -79,15 +80,10 @@ export function autocapture(aurea: Aurea, c: CaptureOptions): () => void {
   );
 
   if (c.sections && window.IntersectionObserver) {
-    const io = new IntersectionObserver(
-      (entries) => {
-        for (const en of entries) {
-          const name = attr(en.target, "data-aurea-view");
-          if (name && en.intersectionRatio >= 0.49 && !seen[name]) (seen[name] = 1), aurea.track("section_view", { section: name });
-        }
-      },
-      { threshold: 0.5 },
-    );
+    const io = halfVisible((el) => {
+      const name = attr(el, "data-aurea-view");
+      if (name && !seen[name]) (seen[name] = 1), aurea.track("section_view", { section: name });
+    });
     let t: ReturnType<typeof setTimeout> | 0 = 0;
     // Sections rendered later (SPA pages) are picked up: at most one scan per 100 ms.
     new MutationObserver(scan).observe(document, { childList: true, subtree: true });

@@ -21,7 +21,7 @@ const PER_REQUEST = 50;
 // sendBeacon and keepalive fetch each cap a body at 64 KB.
 const PER_BEACON = 20;
 
-export function createClient(o: AureaOptions, onPage: () => void): Aurea {
+export function createClient(o: AureaOptions, onPage: () => void): Omit<Aurea, "variant"> {
   const store = createStore(!o.cookieless);
   const endpoint = o.apiUrl.replace(/\/+$/, "") + "/api/track/events";
   const queueKey = "aurea_q_" + o.funnelId;

@@ -63,4 +63,11 @@ export interface Aurea {
    * "" in cookieless mode, which has no stable visitor.
    */
   checkoutReference(): string;
+  /**
+   * The variant of split test `key` this visitor sees (recording its exposure once), or
+   * null: unknown or stopped experiment, experiments not loaded yet (wait for the
+   * document's "aurea:ready" event), or no consent (then the page shows its control).
+   * A stopped experiment with a winner answers the winner for everyone.
+   */
+  variant(key: string): string | null;
 }

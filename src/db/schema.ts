@@ -414,3 +414,11 @@ export const pipelineMarks = sqliteTable("pipeline_marks", {
 
 // Payment connections and their delivery log: ./schema-payments.ts
 export * from "./schema-payments";
+// Split tests: ./schema-experiments.ts
+export * from "./schema-experiments";
+
+// Email digests (subscriptions, sends, signing key): ./schema-reports.ts
+export * from "./schema-reports";
+
+// Email alerts (rules and firings): ./schema-alerts.ts
+export * from "./schema-alerts";

@@ -12,7 +12,12 @@ const STATEMENTS = [
   `DELETE FROM automations WHERE funnel_id = :id`,
   // Its delivery log goes with it (ON DELETE CASCADE).
   `DELETE FROM payment_connections WHERE funnel_id = :id`,
+  `DELETE FROM experiments WHERE funnel_id = :id`,
   `DELETE FROM payment_order_aliases WHERE funnel_id = :id`,
+  `DELETE FROM alert_firings WHERE rule_id IN (SELECT id FROM alert_rules WHERE funnel_id = :id)`,
+  `DELETE FROM alert_rules WHERE funnel_id = :id`,
+  `DELETE FROM report_subscriptions WHERE funnel_id = :id`,
+  `DELETE FROM report_sends WHERE funnel_id = :id`,
   `DELETE FROM contact_visitors WHERE funnel_id = :id`,
   `DELETE FROM contacts WHERE funnel_id = :id`,
   `DELETE FROM sessions WHERE funnel_id = :id`,

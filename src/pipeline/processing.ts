@@ -24,6 +24,10 @@ export interface Processing {
   notify(count: number): void;
   /** Called when processing enqueued jobs that are due now (automations fired). */
   onJobs: () => void;
+  /** Which funnels have live dashboards open (the thread's listener needs to know). */
+  watch(funnels: string[]): void;
+  /** Called once events for these funnels were committed (thread processing only). */
+  onLive: (funnelIds: string[]) => void;
   /** Stops after processing what is pending, for at most STOP_DRAIN_MS; the rest stays queued. */
   stop(): Promise<void>;
 }
@@ -32,6 +36,9 @@ export class InlineProcessing implements Processing {
   readonly worker: IngestWorker;
   /** Unused: inline, the automations runtime wakes its runner itself. */
   onJobs: () => void = () => {};
+  /** Unused: inline, the live listener tells the hub itself. */
+  onLive: (funnelIds: string[]) => void = () => {};
+  watch(): void {}
 
   constructor(ctx: AppContext) {
     this.worker = new IngestWorker(ctx, { batchesPerRun: 50 });
@@ -56,6 +63,7 @@ export type ThreadMessage =
   | { type: "ready"; pending: number }
   | { type: "processed"; count: number }
   | { type: "jobs" }
+  | { type: "live"; funnels: string[] }
   | { type: "log"; line: string }
   | { type: "done"; ids: number[] }
   | { type: "parked"; id: number; attempts: number; error: string }
@@ -70,7 +78,10 @@ export type ThreadMessage =
 export class ThreadProcessing implements Processing {
   pending = 0;
   onJobs: () => void = () => {};
+  onLive: (funnelIds: string[]) => void = () => {};
   private thread!: Worker;
+  /** The funnels with live dashboards open, told again to a restarted thread. */
+  private watched: string[] = [];
   /** Bumped per thread, so the events of a dead thread are told apart. */
   private generation = 0;
   private stopping = false;
@@ -135,6 +146,7 @@ export class ThreadProcessing implements Processing {
       thread.addEventListener("error", (e) => died((e as ErrorEvent).message || "uncaught error"));
       thread.addEventListener("close", () => died("the thread exited"));
       thread.postMessage({ type: "start", config: this.config });
+      if (this.watched.length) thread.postMessage({ type: "watch", funnels: this.watched });
     });
   }
 
@@ -145,12 +157,18 @@ export class ThreadProcessing implements Processing {
       this.pending = Math.max(0, this.pending - m.count);
       this.restartMs = 0;
     } else if (m.type === "jobs") this.onJobs();
+    else if (m.type === "live") this.onLive(m.funnels);
     else if (m.type === "log") this.log(m.line);
     else if (m.type === "stats") {
       this.ops.metrics.registry.addDeltas(m.deltas);
       this.ops.processing.lastRunAt = m.lastRunAt;
       this.ops.processing.fault = m.fault;
     } else if (m.type === "stopped") this.resolveStopped();
+  }
+
+  watch(funnels: string[]): void {
+    this.watched = funnels;
+    this.thread.postMessage({ type: "watch", funnels });
   }
 
   notify(count: number): void {

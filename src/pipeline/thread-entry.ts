@@ -12,13 +12,19 @@ import { IngestWorker } from "./worker";
 
 declare const self: Worker;
 
-type Incoming = { type: "start"; config: ServeConfig } | { type: "notify"; count: number } | { type: "stop"; drainMs: number };
+type Incoming =
+  | { type: "start"; config: ServeConfig }
+  | { type: "notify"; count: number }
+  | { type: "watch"; funnels: string[] }
+  | { type: "stop"; drainMs: number };
 
 /** How often the thread sends its counters and its state to the HTTP thread. */
 const STATS_MS = 1000;
 
 let ctx: AppContext | null = null;
 let worker: IngestWorker | null = null;
+// Funnels with live dashboards open on the HTTP thread; empty keeps the listener idle.
+const watched = new Set<string>();
 const send = (m: ThreadMessage) => postMessage(m);
 
 self.onmessage = async (e: MessageEvent<Incoming>) => {
@@ -27,7 +33,17 @@ self.onmessage = async (e: MessageEvent<Incoming>) => {
     const geo = await openGeo(m.config.geoipPath);
     const log = (line: string) => send({ type: "log", line });
     const ops = createOps(m.config, log, Date.now);
-    ctx = { store: openStore(m.config.dataDir), config: m.config, geo, now: Date.now, log, ops, eventListeners: [], stopping: false };
+    ctx = {
+      store: openStore(m.config.dataDir),
+      config: m.config,
+      geo,
+      now: Date.now,
+      log,
+      ops,
+      eventListeners: [],
+      stopping: false,
+      live: { funnels: watched, emit: (funnels) => send({ type: "live", funnels }) },
+    };
     // The checkpoint thread (src/db/checkpointer.ts) copies the WALs this thread fills.
     ctx.store.sqlite.exec("PRAGMA wal_autocheckpoint = 0");
     ctx.store.queue.exec("PRAGMA wal_autocheckpoint = 0");
@@ -55,6 +71,9 @@ self.onmessage = async (e: MessageEvent<Incoming>) => {
       const { lastRunAt, fault } = ops.processing;
       send({ type: "stats", deltas: ops.metrics.registry.takeDeltas(), lastRunAt, fault });
     }, STATS_MS);
+  } else if (m.type === "watch") {
+    watched.clear();
+    for (const id of m.funnels) watched.add(id);
   } else if (m.type === "notify") {
     worker?.notify(m.count);
   } else if (m.type === "stop") {

@@ -4,6 +4,7 @@ import { breakdown } from "../../../analytics/breakdown";
 import type { DimensionKey } from "../../../analytics/dimensions";
 import { eventProps } from "../../../analytics/event-props";
 import { liveEvents } from "../../../analytics/live-events";
+import { liveNow } from "../../../analytics/live-now";
 import { overview } from "../../../analytics/overview";
 import type { AnalyticsReader } from "../../../analytics/reader";
 import { timeseries } from "../../../analytics/timeseries";
@@ -26,6 +27,7 @@ export function overviewBody(reader: AnalyticsReader, req: AnalyticsRequest): Sa
     overview: overview(reader, req.scope, req.period.previous, history, series.totalVisitors),
     series,
     live: liveEvents(reader.sqlite, req.funnel.id, req.filters, null, req.now),
+    liveNow: liveNow(reader.sqlite, req.funnel.id, req.now),
     now: req.now,
   });
 }
