@@ -46,10 +46,13 @@ export function withoutFsync<T>(sqlite: Database, fn: () => T): T {
  * kill -9 nor a power loss loses an accepted event. Group commit keeps that cheap,
  * and the queue's own file (queue-db.ts) keeps it independent of processing.
  */
-export function openStore(dataDir: string): Store {
+export function openStore(dataDir: string, opts: { checkFiles?: boolean } = {}): Store {
   mkdirSync(dataDir, { recursive: true });
   const path = join(dataDir, DATABASE_FILE);
-  checkHeaders(dataDir, [DATABASE_FILE, QUEUE_FILE]);
+  // Reading the headers opens and closes the files outside SQLite. POSIX locks belong to
+  // the process, so that close would drop the locks of connections this process already
+  // holds: threads opening beside the main thread's connections pass checkFiles: false.
+  if (opts.checkFiles !== false) checkHeaders(dataDir, [DATABASE_FILE, QUEUE_FILE]);
   return namingDamage(path, dataDir, () => openChecked(dataDir, path));
 }
 

@@ -34,7 +34,7 @@ self.onmessage = async (e: MessageEvent<Incoming>) => {
     const log = (line: string) => send({ type: "log", line });
     const ops = createOps(m.config, log, Date.now);
     ctx = {
-      store: openStore(m.config.dataDir),
+      store: openStore(m.config.dataDir, { checkFiles: false }),
       config: m.config,
       geo,
       now: Date.now,
