@@ -2,6 +2,8 @@
 import type { ServeConfig } from "./config";
 import type { Store } from "./db/open";
 import type { GeoLookup } from "./enrich/geo";
+import type { Ops } from "./ops/ops";
+import type { LiveWatch } from "./live/watch";
 import type { StoredEvent } from "./pipeline/stored-event";
 
 /**
@@ -26,6 +28,10 @@ export interface AppContext {
   now: () => number;
   log: (line: string) => void;
   eventListeners: EventsListener[];
+  /** Health and metrics as they happen (src/ops). */
+  ops: Ops;
+  /** Open live dashboards (see src/live/): set where events are processed. */
+  live?: LiveWatch;
   /** Set once the server is stopping; background loops look at it. */
   stopping: boolean;
 }

@@ -86,9 +86,9 @@ export function checkOrigin(funnel: FunnelKeys, kind: KeyKind, origin: string | 
     throw new HttpError(403, "origin_required", "a public key can only be used from a browser page on an allowed origin (no Origin header was sent); send server-side events with the secret key");
   }
   if (!funnel.origins.includes(origin)) {
+    // The allowed origins are the operator's business, not the caller's: not listed here.
     throw new HttpError(403, "origin_not_allowed", `origin ${origin} is not allowed for funnel ${funnel.id}: add it to the funnel's allowed origins (Settings → Installation)`, {
       origin,
-      allowed: funnel.origins,
     });
   }
 }

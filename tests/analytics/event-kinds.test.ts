@@ -47,11 +47,32 @@ test("the live view hides automatic events until asked to show them", async () =
   expect(shown).toContain("scroll_depth");
   expect(shown).toContain("section_view");
   expect(shown).toContain("Hide automatic events");
-  expect(shown).toContain(`hx-get="${f.base}/live?auto=show"`); // the poll keeps showing them
+  expect(shown).toContain(`data-live-stream="${f.base}/live/stream?auto=show&amp;after=`); // the stream keeps showing them
   const hidden = await text(`${f.base}/live?after=0`);
   expect(hidden).toContain("checkout_initiated");
   expect(hidden).not.toContain("scroll_depth");
   expect(await text(`${f.base}/live?after=0&auto=show`)).toContain("section_view");
+});
+
+test("the live stream leaves automatic events out unless asked to show them", async () => {
+  const firstRows = async (query: string) => {
+    const res = await f.owner.get(`${f.base}/live/stream?${query}`);
+    expect(res.status).toBe(200);
+    const reader = res.body!.getReader();
+    let text = "";
+    while (!text.includes("event: rows")) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      text += new TextDecoder().decode(value);
+    }
+    await reader.cancel();
+    return text;
+  };
+  const hidden = await firstRows("after=0");
+  expect(hidden).toContain("checkout_initiated");
+  expect(hidden).not.toContain("scroll_depth");
+  expect(await firstRows("after=0&auto=show")).toContain("scroll_depth");
+  expect((await f.owner.get(`${f.base}/live/stream?auto=maybe`)).status).toBe(400);
 });
 
 test("conversion and identify names are found by index seeks", () => {

@@ -1,5 +1,6 @@
-// The live timeline: rows for the newest events; htmx polls for more every 2 s with
-// the cursor of the last row it has, and puts new rows on top.
+// The live timeline: rows for the newest events; the page's script opens a stream
+// (Server-Sent Events, /live/stream) from the cursor of the last row it has, and puts
+// new rows on top as they are pushed.
 import type { LiveEvent } from "../../src/analytics/live-events";
 import { html, type SafeHtml } from "../html";
 import { formatRevenue } from "../components";
@@ -36,16 +37,23 @@ export function liveExtra(showAuto: boolean): Record<string, string> {
   return showAuto ? { auto: "show" } : {};
 }
 
+/** The tab's event stream, starting after the cursor the page was drawn with. */
+export function streamUrl(state: ViewState, cursor: number, showAuto = false): string {
+  const url = subUrl(state, "/live/stream", { extra: liveExtra(showAuto) });
+  return `${url}${url.includes("?") ? "&" : "?"}after=${cursor}`;
+}
+
 export function liveCard(state: ViewState, events: LiveEvent[], cursor: number, tz: string, now: number, showAuto = false): SafeHtml {
   const toggle = subUrl(state, "/live", { extra: { card: "1", ...liveExtra(!showAuto) } });
   return html`<section class="card live" id="live" aria-labelledby="live-title">
     <header class="card-head"><h2 id="live-title"><span class="live-dot" aria-hidden="true"></span> Live events</h2>
-      <span class="muted small">Updates every 2 seconds${state.filters.length ? ", filtered" : ""}${showAuto ? "" : ", automatic events hidden"}</span>
+      <span class="muted small"><span id="live-status">Live</span>${state.filters.length ? ", filtered" : ""}${showAuto ? "" : ", automatic events hidden"}</span>
       <button type="button" class="link small live-auto" hx-get="${toggle}" hx-target="#live" hx-swap="outerHTML" aria-pressed="${showAuto ? "true" : "false"}"
         title="Automatic events: scroll_depth, section_view, form_submit, outbound_click">${showAuto ? "Hide automatic events" : "Show automatic events"}</button></header>
     <div class="card-body">
       ${cursorInput(cursor)}
-      <div hx-get="${subUrl(state, "/live", { extra: liveExtra(showAuto) })}" hx-include="#live-cursor" hx-trigger="every 2s" hx-target="#live-list" hx-swap="afterbegin"></div>
+      <div id="live-stream" data-live-stream="${streamUrl(state, cursor, showAuto)}" hidden></div>
+      <p class="alert warn live-reload" hidden>The live view fell behind. <a href="">Reload the page</a> to catch up.</p>
       <ol id="live-list" class="live-list" aria-live="polite">${liveRows(state.funnelId, events, tz, now)}</ol>
       ${events.length ? "" : html`<p class="muted live-waiting">Waiting for events… they appear here as they arrive.</p>`}
     </div>

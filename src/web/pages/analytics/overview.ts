@@ -5,6 +5,7 @@ import type { DimensionKey } from "../../../analytics/dimensions";
 import { EVENT_KINDS, eventKindOf, eventNameKinds, type EventKind } from "../../../analytics/event-kinds";
 import { eventProps } from "../../../analytics/event-props";
 import { liveEvents } from "../../../analytics/live-events";
+import { liveNow } from "../../../analytics/live-now";
 import { overview } from "../../../analytics/overview";
 import type { AnalyticsReader } from "../../../analytics/reader";
 import { timeseries } from "../../../analytics/timeseries";
@@ -27,6 +28,7 @@ export function overviewBody(reader: AnalyticsReader, req: AnalyticsRequest): Sa
     overview: overview(reader, req.scope, req.period.previous, history, series.totalVisitors),
     series,
     live: liveEvents(reader.sqlite, req.funnel.id, req.filters, null, req.now, { hideAuto: true }),
+    liveNow: liveNow(reader.sqlite, req.funnel.id, req.now),
     now: req.now,
   });
 }
