@@ -15,6 +15,10 @@ export interface ServeConfig {
   queueHighWater: number;
   /** Process batches on a thread of their own (the default); tests process inline. */
   processingThread: boolean;
+  /** Threads that run dashboard and read-API queries; 0 runs them on the HTTP thread (tests). */
+  readerThreads: number;
+  /** A read running longer than this is abandoned and answered with query_timeout. */
+  queryTimeoutMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -90,6 +94,8 @@ export const SERVE_FLAGS: FlagSpec = {
   "allow-private-webhooks": { env: "AUREA_ALLOW_PRIVATE_WEBHOOKS", type: "boolean" },
   "rate-limit": { env: "AUREA_RATE_LIMIT", type: "number" },
   "queue-high-water": { env: "AUREA_QUEUE_HIGH_WATER", type: "number" },
+  "reader-threads": { env: "AUREA_READER_THREADS", type: "number" },
+  "query-timeout": { env: "AUREA_QUERY_TIMEOUT", type: "number" },
 };
 
 export function resolveDataDir(flags: ParsedFlags): string {
@@ -119,6 +125,10 @@ export function serveConfig(flags: ParsedFlags): ServeConfig {
       throw new ConfigError(`--geoip: cannot read ${geoipPath}`);
     }
   }
+  const readerThreads = (flags["reader-threads"] as number | undefined) ?? 1;
+  if (readerThreads < 1 || readerThreads > 8) throw new ConfigError(`--reader-threads: expected 1 to 8, got ${readerThreads}`);
+  const queryTimeout = (flags["query-timeout"] as number | undefined) ?? 10;
+  if (queryTimeout < 1 || queryTimeout > 3600) throw new ConfigError(`--query-timeout: expected 1 to 3600 seconds, got ${queryTimeout}`);
   return {
     port,
     host: (flags.host as string | undefined) ?? "0.0.0.0",
@@ -129,5 +139,7 @@ export function serveConfig(flags: ParsedFlags): ServeConfig {
     rateLimitPerMinute: (flags["rate-limit"] as number | undefined) ?? 6000,
     queueHighWater: (flags["queue-high-water"] as number | undefined) ?? 20000,
     processingThread: true,
+    readerThreads,
+    queryTimeoutMs: queryTimeout * 1000,
   };
 }

@@ -1,4 +1,5 @@
 // What every part of the running server is handed: no globals, no env reads.
+import type { Reads } from "./analytics/reads/run";
 import type { ServeConfig } from "./config";
 import type { Store } from "./db/open";
 import type { GeoLookup } from "./enrich/geo";
@@ -25,6 +26,8 @@ export interface AppContext {
   geo: GeoLookup;
   now: () => number;
   log: (line: string) => void;
+  /** Dashboard and read-API queries, by name (src/analytics/reads/registry.ts), off the HTTP thread. */
+  reads: Reads;
   eventListeners: EventsListener[];
   /** Set once the server is stopping; background loops look at it. */
   stopping: boolean;

@@ -4,6 +4,8 @@ import type { ServeConfig } from "./config";
 import type { AppContext } from "./context";
 import { Checkpointer } from "./db/checkpointer";
 import { openStore } from "./db/open";
+import { InlineReads, type Reads } from "./analytics/reads/run";
+import { ThreadReads } from "./analytics/reads/thread-reads";
 import { openGeo } from "./enrich/geo";
 import { jsonResponse } from "./ingest/errors";
 import { GroupCommitter } from "./ingest/group-commit";
@@ -37,6 +39,8 @@ export interface RunningServer {
 export interface StartOptions {
   now?: () => number;
   log?: (line: string) => void;
+  /** The reader threads' entry module (tests register reads of their own). */
+  readerEntryUrl?: string;
 }
 
 export function createApp(ctx: AppContext, committer: GroupCommitter, processing: Processing) {
@@ -61,12 +65,25 @@ export function createApp(ctx: AppContext, committer: GroupCommitter, processing
 export async function startServer(config: ServeConfig, options: StartOptions = {}): Promise<RunningServer> {
   const geo = await openGeo(config.geoipPath);
   const store = openStore(config.dataDir);
+  const log = options.log ?? ((line: string) => console.log(line));
+  const reads: Reads =
+    config.readerThreads > 0
+      ? await ThreadReads.start({
+          path: store.path,
+          threads: config.readerThreads,
+          budgetMs: config.queryTimeoutMs,
+          autocheckpoint: !config.processingThread,
+          log,
+          entryUrl: options.readerEntryUrl,
+        })
+      : new InlineReads(store.sqlite);
   const ctx: AppContext = {
     store,
     config,
     geo,
     now: options.now ?? Date.now,
-    log: options.log ?? ((line) => console.log(line)),
+    log,
+    reads,
     eventListeners: [],
     stopping: false,
   };
@@ -107,6 +124,7 @@ export async function startServer(config: ServeConfig, options: StartOptions = {
         await server.stop(false);
         committer.flushNow();
         retention.stop();
+        await reads.stop();
         await processing.stop();
         await checkpointer?.stop();
         await automations.stop();
