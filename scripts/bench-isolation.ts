@@ -111,7 +111,9 @@ async function measure(bin: string, t: Template, label: string, withPanels = tru
     const panelLoop = (async () => {
       for (let i = 0; withPanels && running(); i++) {
         const t0 = performance.now();
-        const res = await fetch(`${server.url}/funnels/${t.demo}/panels/pages?${PANELS[i % PANELS.length]}`, { headers: { cookie: t.cookie, "hx-request": "true" } });
+        // No client timeout: the previous code can hold a panel (and everything else) for minutes.
+        const url = `${server.url}/funnels/${t.demo}/panels/pages?${PANELS[i % PANELS.length]}`;
+        const res = await fetch(url, { headers: { cookie: t.cookie, "hx-request": "true" }, timeout: false });
         await res.arrayBuffer();
         run.panels.push(performance.now() - t0);
         run.panelStatus[res.status] = (run.panelStatus[res.status] ?? 0) + 1;
@@ -120,7 +122,7 @@ async function measure(bin: string, t: Template, label: string, withPanels = tru
     const healthLoop = (async () => {
       while (running()) {
         const t0 = performance.now();
-        await (await fetch(`${server.url}/healthz`)).arrayBuffer();
+        await (await fetch(`${server.url}/healthz`, { timeout: false })).arrayBuffer();
         run.health.push(performance.now() - t0);
         await Bun.sleep(100);
       }
