@@ -58,7 +58,7 @@ function event(funnelId: string, i: number, t0: number): Omit<StoredEvent, "rowI
     screenW: 1280, screenH: 800, language: "en", timezone: "Europe/Paris", props: { plan: i % 3 ? "pro" : "basic" }, revenueMinor: null,
     currency: null, verified: false, browser: "Chrome", browserVersion: "126", os: "Windows", device: "desktop", country: "FR",
     region: null, city: null, channel: "Organic Search", utmSource: null, utmMedium: null, utmCampaign: null, utmTerm: null,
-    utmContent: null, clickId: null, flags: null,
+    utmContent: null, clickId: null, flags: null, orderId: null,
   };
 }
 

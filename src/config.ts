@@ -19,6 +19,8 @@ export interface ServeConfig {
   readerThreads: number;
   /** A read running longer than this is abandoned and answered with query_timeout. */
   queryTimeoutMs: number;
+  /** Where the world reaches this server (e.g. https://aurea.example), for URLs shown to paste elsewhere; null: the request's origin. */
+  publicUrl?: string | null;
 }
 
 export class ConfigError extends Error {}
@@ -85,8 +87,25 @@ function parseNumber(raw: string, where: string): number {
 
 export const DATA_FLAG: FlagSpec = { data: { env: "AUREA_DATA_DIR", type: "string" } };
 
+export const PUBLIC_URL_FLAG: FlagSpec = { "public-url": { env: "AUREA_PUBLIC_URL", type: "string" } };
+
+/** --public-url / AUREA_PUBLIC_URL as an origin plus optional path prefix, without a trailing slash. */
+export function resolvePublicUrl(flags: ParsedFlags): string | null {
+  const raw = flags["public-url"] as string | undefined;
+  if (!raw) return null;
+  let u: URL;
+  try {
+    u = new URL(raw);
+  } catch {
+    throw new ConfigError(`--public-url: "${raw}" is not a URL (expected e.g. https://aurea.example)`);
+  }
+  if (u.protocol !== "https:" && u.protocol !== "http:") throw new ConfigError(`--public-url: "${raw}" must start with https:// or http://`);
+  return `${u.origin}${u.pathname.replace(/\/+$/, "")}`;
+}
+
 export const SERVE_FLAGS: FlagSpec = {
   ...DATA_FLAG,
+  ...PUBLIC_URL_FLAG,
   port: { env: "AUREA_PORT", type: "number" },
   host: { env: "AUREA_HOST", type: "string" },
   geoip: { env: "AUREA_GEOIP_DB", type: "string" },
@@ -141,5 +160,6 @@ export function serveConfig(flags: ParsedFlags): ServeConfig {
     processingThread: true,
     readerThreads,
     queryTimeoutMs: queryTimeout * 1000,
+    publicUrl: resolvePublicUrl(flags),
   };
 }

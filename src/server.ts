@@ -10,6 +10,8 @@ import { openGeo } from "./enrich/geo";
 import { jsonResponse } from "./ingest/errors";
 import { GroupCommitter } from "./ingest/group-commit";
 import { ingestRoutes } from "./ingest/routes";
+import { recordPayments } from "./payments/record";
+import { paymentRoutes } from "./payments/webhook-route";
 import { queueCounts } from "./pipeline/batch-list";
 import { installEventListeners } from "./pipeline/listeners";
 import { localQueueMarks } from "./pipeline/queue-marks";
@@ -21,9 +23,14 @@ import { analyticsRoutes } from "./web/analytics-routes";
 import { apiRoutes } from "./web/api-routes";
 import { automationRoutes } from "./web/automations";
 import { dashboardRoutes } from "./web/dashboard";
+import { experimentsApi } from "./web/experiments-api";
+import { experimentsSdkRoute } from "./web/experiments-sdk-route";
+import { paymentsApi } from "./web/payments-api";
 import { sdkRoutes } from "./web/sdk-route";
 import { stepsApi } from "./web/steps-api";
 import { stepsPages } from "./web/pages/steps";
+import { experimentPages } from "./web/pages/experiments";
+import { paymentPages } from "./web/pages/payments";
 
 export interface RunningServer {
   ctx: AppContext;
@@ -44,13 +51,22 @@ export interface StartOptions {
 }
 
 export function createApp(ctx: AppContext, committer: GroupCommitter, processing: Processing) {
-  return new Elysia({ serve: { routes: ingestRoutes(ctx, { committer, pendingBatches: () => processing.pending }) } })
+  const routes = {
+    ...ingestRoutes(ctx, { committer, pendingBatches: () => processing.pending }),
+    ...paymentRoutes(ctx, { record: (funnelId, facts) => recordPayments({ committer, now: ctx.now }, funnelId, facts) }),
+  };
+  return new Elysia({ serve: { routes } })
     .use(apiRoutes(ctx))
     .use(automationRoutes(ctx))
     .use(stepsApi(ctx))
+    .use(paymentsApi(ctx))
+    .use(experimentsApi(ctx))
     .use(sdkRoutes())
+    .use(experimentsSdkRoute(ctx))
     .use(dashboardRoutes(ctx))
     .use(stepsPages(ctx))
+    .use(experimentPages(ctx))
+    .use(paymentPages(ctx))
     .use(analyticsRoutes(ctx))
     .get("/healthz", () => {
       try {

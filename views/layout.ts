@@ -15,7 +15,7 @@ export interface PageOptions {
   user: LayoutUser | null;
   csrfToken?: string;
   funnel?: { id: string; name: string };
-  /** Which funnel tab is current: overview | steps | sessions | contacts | automations | settings. */
+  /** Which funnel tab is current: overview | steps | sessions | contacts | automations | experiments | settings. */
   active?: string;
   body: SafeHtml;
 }
@@ -43,6 +43,7 @@ export const FUNNEL_TABS: { key: string; label: string; path: string }[] = [
   { key: "sessions", label: "Sessions", path: "/sessions" },
   { key: "contacts", label: "Contacts", path: "/contacts" },
   { key: "automations", label: "Automations", path: "/automations" },
+  { key: "experiments", label: "Experiments", path: "/experiments" },
   { key: "settings", label: "Settings", path: "/settings" },
 ];
 

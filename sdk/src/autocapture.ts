@@ -1,8 +1,10 @@
 // What the SDK records on its own: SPA navigation, scroll depth, clicks on outbound
 // links and declarative elements, form submits and section views. All listeners are
 // passive or capture-phase observers that never change what the page does.
+import { decorate } from "./checkout";
 import type { Aurea, CaptureOptions, Props } from "./types";
 import { safe } from "./util";
+import { halfVisible } from "./visible";
 
 const href = () => location.href.split("#")[0];
 const attr = (el: Element, name: string) => el.getAttribute(name);
@@ -50,8 +52,9 @@ export function autocapture(aurea: Aurea, c: CaptureOptions): () => void {
       for (const a of el.attributes) if (a.name.startsWith("data-aurea-prop-")) props[a.name.slice(16)] = a.value;
       aurea.track(attr(el, "data-aurea-event")!, props);
     }
-    const a = c.outbound && (t.closest("a[href]") as HTMLAnchorElement | null);
-    if (a && /^https?:$/.test(a.protocol) && a.host != location.host) aurea.track("outbound_click", { host: a.host, path: a.pathname });
+    const a = t.closest("a[href]") as HTMLAnchorElement | null;
+    if (c.outbound && a && /^https?:$/.test(a.protocol) && a.host != location.host) aurea.track("outbound_click", { host: a.host, path: a.pathname });
+    decorate(a, aurea.checkoutReference);
   };
   on(document, "click", click);
 
@@ -77,15 +80,10 @@ export function autocapture(aurea: Aurea, c: CaptureOptions): () => void {
   );
 
   if (c.sections && window.IntersectionObserver) {
-    const io = new IntersectionObserver(
-      (entries) => {
-        for (const en of entries) {
-          const name = attr(en.target, "data-aurea-view");
-          if (name && en.intersectionRatio >= 0.49 && !seen[name]) (seen[name] = 1), aurea.track("section_view", { section: name });
-        }
-      },
-      { threshold: 0.5 },
-    );
+    const io = halfVisible((el) => {
+      const name = attr(el, "data-aurea-view");
+      if (name && !seen[name]) (seen[name] = 1), aurea.track("section_view", { section: name });
+    });
     let t: ReturnType<typeof setTimeout> | 0 = 0;
     // Sections rendered later (SPA pages) are picked up: at most one scan per 100 ms.
     new MutationObserver(scan).observe(document, { childList: true, subtree: true });

@@ -2,6 +2,7 @@
 // attribution, queue them, send in batches, retry, and hand leftovers to the next load.
 import { parseAttribution, type Attribution } from "./attribution";
 import { retryDelay } from "./backoff";
+import { reference } from "./checkout";
 import { bounded } from "./queue";
 import { nextSession, type Session } from "./session";
 import { createStore } from "./store";
@@ -20,7 +21,7 @@ const PER_REQUEST = 50;
 // sendBeacon and keepalive fetch each cap a body at 64 KB.
 const PER_BEACON = 20;
 
-export function createClient(o: AureaOptions, onPage: () => void): Aurea {
+export function createClient(o: AureaOptions, onPage: () => void): Omit<Aurea, "variant"> {
   const store = createStore(!o.cookieless);
   const endpoint = o.apiUrl.replace(/\/+$/, "") + "/api/track/events";
   const queueKey = "aurea_q_" + o.funnelId;
@@ -144,5 +145,6 @@ export function createClient(o: AureaOptions, onPage: () => void): Aurea {
     },
     reset: () => keep({ a: uuid() }),
     flush: send,
+    checkoutReference: () => reference(!o.cookieless && identity()),
   };
 }

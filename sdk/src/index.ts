@@ -2,16 +2,19 @@
 // Safe to import during server-side rendering: without a window it does nothing.
 import { autocapture } from "./autocapture";
 import { createClient } from "./client";
+import { loadExperiments } from "./experiments-loader";
 import type { Aurea, AureaOptions, CaptureOptions } from "./types";
 import { CAPTURES, debug, log, safe } from "./util";
 
 export type * from "./types";
 
-const METHODS = ["track", "conversion", "identify", "page", "reset", "flush"] as const;
+const METHODS = ["track", "conversion", "identify", "page", "reset", "flush", "checkoutReference"] as const;
 
 function noop(): Aurea {
-  const a: Record<string, () => Promise<void>> = {};
-  for (const m of METHODS) a[m] = async () => {};
+  const a: Record<string, () => unknown> = {};
+  // checkoutReference (the only name that long) answers "" at once; the others resolve.
+  for (const m of METHODS) a[m] = m[10] ? () => "" : async () => {};
+  a.variant = () => null;
   return a as unknown as Aurea;
 }
 
@@ -25,7 +28,13 @@ export function createAurea(options: AureaOptions): Aurea {
   try {
     debug.on = !!options.debug;
     log("Initialized", options);
-    if (!options.funnelId || !options.key || (options.respectDnt && privacySignal())) return log("off: no funnelId/key, or DNT/GPC"), noop();
+    if (!options.funnelId || !options.key) return log("off: no funnelId/key"), noop();
+    if (options.respectDnt && privacySignal()) {
+      // No consent: nothing is recorded and nobody is assigned; the page shows the control (or a stopped test's winner).
+      const off = noop();
+      loadExperiments(options, off);
+      return off;
+    }
     const capture = {} as CaptureOptions;
     for (const c of CAPTURES) capture[c] = options.capture?.[c] ?? true;
     let onPage = () => {};
@@ -35,6 +44,8 @@ export function createAurea(options: AureaOptions): Aurea {
     const aurea = api as unknown as Aurea;
     onPage = autocapture(aurea, capture);
     if (capture.pageviews) aurea.page();
+    api.variant = () => null;
+    loadExperiments(options, aurea);
     return aurea;
   } catch (e) {
     log("error", e);

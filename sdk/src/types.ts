@@ -57,4 +57,17 @@ export interface Aurea {
   reset(): void;
   /** Sends queued events now; resolves when that attempt is over. */
   flush(): Promise<void>;
+  /**
+   * The checkout reference naming this visit, for a payment provider to send back
+   * (Stripe client_reference_id or metadata.aurea, Paddle customData.aurea, …);
+   * "" in cookieless mode, which has no stable visitor.
+   */
+  checkoutReference(): string;
+  /**
+   * The variant of split test `key` this visitor sees (recording its exposure once), or
+   * null: unknown or stopped experiment, experiments not loaded yet (wait for the
+   * document's "aurea:ready" event), or no consent (then the page shows its control).
+   * A stopped experiment with a winner answers the winner for everyone.
+   */
+  variant(key: string): string | null;
 }

@@ -1,8 +1,10 @@
 // The subcommand table. Each command lives in its own file with its flags and help.
 import { ConfigError } from "../config";
 import { automationCommand } from "./automation";
+import { experimentCommand } from "./experiment";
 import { funnelCommand } from "./funnel";
 import { helpText } from "./help";
+import { paymentsCommand } from "./payments";
 import { seedDemoCommand } from "./seed-demo";
 import { serveCommand } from "./serve";
 import { userCommand } from "./user";
@@ -19,6 +21,8 @@ export const commands: Record<string, Command> = {
   funnel: funnelCommand,
   user: userCommand,
   automation: automationCommand,
+  payments: paymentsCommand,
+  experiment: experimentCommand,
   "seed-demo": seedDemoCommand,
   version: { summary: "print the version", run: async () => (console.log(`aurea ${VERSION}`), 0) },
 };

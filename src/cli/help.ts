@@ -17,6 +17,38 @@ All take --data DIR (AUREA_DATA_DIR); create takes --allow-private-webhooks
 (AUREA_ALLOW_PRIVATE_WEBHOOKS) for receivers on a private network. See the README, "Automations".
 
 Example: aurea automation create fn_abc123 --file rule.json --json`,
+  payments: `aurea payments add PROVIDER --funnel ID [--secret S] [--test-mode] [--json]
+  Connect stripe, paddle, lemonsqueezy, whop or gumroad: prints the webhook URL to paste into
+  the provider and the events to send. --secret is the provider's signing secret (Stripe whsec_…,
+  Paddle's notification secret key, Whop's webhook secret; Lemon Squeezy: Aurea makes one if left
+  out). Gumroad needs none: its URL carries a random token, shown once. Adding again replaces the
+  secret (or makes a new Gumroad URL). --test-mode records every payment as a test (Paddle sandbox).
+  --json prints {"provider","funnelId","url"}.
+aurea payments list --funnel ID [--json]
+  Connections with their URL, masked secret, events and the last delivery received.
+aurea payments remove PROVIDER --funnel ID
+aurea payments test PROVIDER --funnel ID
+  Sends a correctly signed test event to the running server through the webhook URL and checks
+  that it is verified (Gumroad: use Gumroad's "Send test ping").
+All take --data DIR (AUREA_DATA_DIR) and --public-url URL (AUREA_PUBLIC_URL, the address providers
+reach this server at; default http://localhost:8080). See docs/payments.md.
+
+Example: aurea payments add stripe --funnel fn_abc123 --secret whsec_… --public-url https://aurea.example`,
+  experiment: `aurea experiment create --funnel ID --key KEY --variants a:50,b:50 --metric METRIC [--json]
+    [--secondary METRIC ...] [--split-url b=https://… ...] [--mde 10%]
+  Start a split test. METRIC is step:N (reaching funnel step N), conversion:NAME or revenue
+  (verified net revenue per visitor). 2–4 variants, whole-percent weights summing to 100; the first
+  is the control. --split-url gives a variant its own page (the control stays at the funnel's URL
+  unless given one); --mde is the lift the test is sized for (default 10%).
+aurea experiment list --funnel ID [--key KEY] [--json]
+aurea experiment stop --funnel ID --key KEY [--winner b] [--json]
+  With --winner everyone sees that variant from now on; without, everyone sees the control.
+aurea experiment results --funnel ID --key KEY [--json]
+  Per variant: visitors, conversions, rate with 95% interval, revenue per visitor, probability to
+  beat the control, expected loss, p-value; a sample ratio mismatch warning when it fires.
+All take --data DIR (AUREA_DATA_DIR). See docs/experiments.md.
+
+Example: aurea experiment create --funnel fn_abc123 --key headline --variants a:50,b:50 --metric revenue`,
   serve: `aurea serve [flags]
   --port N              port to listen on (AUREA_PORT, default 8080)
   --host HOST           address to bind (AUREA_HOST, default 0.0.0.0)
@@ -28,6 +60,8 @@ Example: aurea automation create fn_abc123 --file rule.json --json`,
   --queue-high-water N  pending batches before ingest answers 503 (AUREA_QUEUE_HIGH_WATER, default 20000)
   --reader-threads N    threads running dashboard and API queries (AUREA_READER_THREADS, default 1)
   --query-timeout S     seconds before a report is stopped as too slow (AUREA_QUERY_TIMEOUT, default 10)
+  --public-url URL      how the world reaches this server, for webhook URLs to paste into payment providers
+                        (AUREA_PUBLIC_URL, default: the address the dashboard is opened at)
 
 Example: aurea serve --port 8080 --data /var/lib/aurea`,
   funnel: `aurea funnel create --name NAME --url URL [--origin ORIGIN ...] [--json]

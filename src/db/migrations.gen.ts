@@ -3,6 +3,10 @@ import m0 from "../../drizzle/0000_init.sql" with { type: "text" };
 import m1 from "../../drizzle/0001_dashboard_rollups.sql" with { type: "text" };
 import m2 from "../../drizzle/0002_queue_moved_out.sql" with { type: "text" };
 import m3 from "../../drizzle/0003_funnel_journey_rollup.sql" with { type: "text" };
+import m4 from "../../drizzle/0004_payment_connections.sql" with { type: "text" };
+import m5 from "../../drizzle/0005_verified_revenue.sql" with { type: "text" };
+import m6 from "../../drizzle/0006_payment_order_aliases.sql" with { type: "text" };
+import m7 from "../../drizzle/0007_experiments.sql" with { type: "text" };
 
 export interface EmbeddedMigration {
   tag: string;
@@ -15,4 +19,8 @@ export const migrations: EmbeddedMigration[] = [
   { tag: "0001_dashboard_rollups", when: 1795687910537, sql: m1 },
   { tag: "0002_queue_moved_out", when: 1795690471925, sql: m2 },
   { tag: "0003_funnel_journey_rollup", when: 1795697394191, sql: m3 },
+  { tag: "0004_payment_connections", when: 1796193722781, sql: m4 },
+  { tag: "0005_verified_revenue", when: 1796193764771, sql: m5 },
+  { tag: "0006_payment_order_aliases", when: 1796194487962, sql: m6 },
+  { tag: "0007_experiments", when: 1796197125502, sql: m7 },
 ];

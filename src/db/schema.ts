@@ -1,6 +1,7 @@
 // The whole database, one table per noun. Times are UTC milliseconds; money is
 // integer minor units plus an ISO 4217 currency. drizzle-kit generates the
 // migrations in drizzle/ from this file (`bun run db:generate`).
+import { sql } from "drizzle-orm";
 import {
   index,
   integer,
@@ -29,6 +30,8 @@ export const funnels = sqliteTable("funnels", {
   retentionDays: integer("retention_days"),
   botsDropped: integer("bots_dropped").notNull().default(0),
   firstEventAt: integer("first_event_at"),
+  /** ISO 4217 code revenue is shown in; null: the most common currency of its orders, else USD. */
+  currency: text("currency"),
   createdAt: integer("created_at").notNull(),
 });
 
@@ -79,6 +82,11 @@ export const events = sqliteTable(
     clickId: text("click_id"),
     /** Comma-separated flags, e.g. "clock_clamped". */
     flags: text("flags"),
+    /**
+     * The order a conversion or refund is about (a provider's order id, or props.order_id
+     * of a reported conversion): one order's revenue is counted once (src/pipeline/orders.ts).
+     */
+    orderId: text("order_id"),
   },
   (t) => [
     uniqueIndex("events_funnel_event_id").on(t.funnelId, t.id),
@@ -89,6 +97,7 @@ export const events = sqliteTable(
     // Dashboard filters "viewed page P" / "did event E", conversions for revenue and the
     // event property drill-down: covering, so finding matching visits reads no event rows.
     index("events_funnel_type_name").on(t.funnelId, t.type, t.name, t.path, t.ts, t.sessionId),
+    index("events_funnel_order").on(t.funnelId, t.orderId).where(sql`order_id IS NOT NULL`),
   ],
 );
 
@@ -391,3 +400,8 @@ export const journeyDays = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.funnelId, t.day] })],
 );
+
+// Payment connections and their delivery log: ./schema-payments.ts
+export * from "./schema-payments";
+// Split tests: ./schema-experiments.ts
+export * from "./schema-experiments";

@@ -10,6 +10,10 @@ const STATEMENTS = [
   `DELETE FROM deliveries WHERE funnel_id = :id`,
   `DELETE FROM automation_firings WHERE automation_id IN (SELECT id FROM automations WHERE funnel_id = :id)`,
   `DELETE FROM automations WHERE funnel_id = :id`,
+  // Its delivery log goes with it (ON DELETE CASCADE).
+  `DELETE FROM payment_connections WHERE funnel_id = :id`,
+  `DELETE FROM experiments WHERE funnel_id = :id`,
+  `DELETE FROM payment_order_aliases WHERE funnel_id = :id`,
   `DELETE FROM contact_visitors WHERE funnel_id = :id`,
   `DELETE FROM contacts WHERE funnel_id = :id`,
   `DELETE FROM sessions WHERE funnel_id = :id`,

@@ -30,6 +30,7 @@ export class ContactWriter {
   private addConversion;
   private firstSession;
   private relinkEvents;
+  private adjust;
   private cache = new Map<string, number | null>();
 
   constructor(sqlite: Database) {
@@ -63,6 +64,10 @@ export class ContactWriter {
     );
     this.firstSession = sqlite.prepare<{ channel: string | null; utm_source: string | null; referrer_host: string | null }, [string, string]>(
       "SELECT channel, utm_source, referrer_host FROM sessions WHERE funnel_id = ? AND anonymous_id = ? ORDER BY started_at LIMIT 1",
+    );
+    this.adjust = sqlite.prepare(
+      `UPDATE contacts SET revenue = json_set(revenue, '$.' || $currency, coalesce(json_extract(revenue, '$.' || $currency), 0) + $minor)
+       WHERE id = $id`,
     );
     this.relinkEvents = sqlite.prepare("UPDATE events SET contact_id = ? WHERE funnel_id = ? AND anonymous_id = ? AND contact_id IS NULL");
   }
@@ -112,5 +117,20 @@ export class ContactWriter {
 
   conversion(contactId: number, ts: number, currency: string | null, minor: number | null): void {
     this.addConversion.run({ id: contactId, ts, currency: minor !== null ? currency : null, minor: minor ?? 0 });
+  }
+
+  /** Takes a superseded conversion's revenue back out of the contact's total (negative minor). */
+  adjustRevenue(contactId: number, currency: string, minor: number): void {
+    this.adjust.run({ id: contactId, currency, minor });
+  }
+
+  /** The contact of an email, created when new, without linking a visitor (a payment with no visit). */
+  ensureByEmail(funnelId: string, email: string, ts: number): { id: number; created: boolean } {
+    const id = this.find(funnelId, { email, userId: null });
+    if (id !== null) {
+      this.touch.run({ id, ts, email, userId: null, name: null, traits: null });
+      return { id, created: false };
+    }
+    return { id: this.insert.get(funnelId, email, null, ts, ts, null, null)!.id, created: true };
   }
 }

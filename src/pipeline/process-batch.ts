@@ -7,6 +7,9 @@ import type { BatchRow } from "../ingest/group-commit";
 import type { QueuedEvent } from "../ingest/validate";
 import { ContactWriter, contactKeyOf } from "./contacts";
 import { enrichEvent, enrichRequest, type RequestFacts } from "./enrich-event";
+import { PAYMENT_KEY_KIND } from "../payments/record";
+import { OrderBook, orderIdOf, safeEventId } from "./orders";
+import { PaymentProcessor } from "./payment-events";
 import { DailySalts } from "./salts";
 import { SessionWriter, type SessionAttribution } from "./sessions";
 import type { StoredEvent } from "./stored-event";
@@ -28,6 +31,8 @@ export class BatchProcessor {
   private contacts: ContactWriter;
   private events: EventWriter;
   private salts: DailySalts;
+  private orders: OrderBook;
+  private payments: PaymentProcessor;
   private addBots;
   private markFirstEvent;
   /** Funnels whose first event is already recorded: spares an update per batch. */
@@ -41,6 +46,8 @@ export class BatchProcessor {
     this.contacts = new ContactWriter(sqlite);
     this.events = new EventWriter(sqlite);
     this.salts = new DailySalts(sqlite);
+    this.orders = new OrderBook(sqlite, this.sessions, this.contacts);
+    this.payments = new PaymentProcessor(this.sessions, this.contacts, this.events, this.orders);
     this.addBots = sqlite.prepare("UPDATE funnels SET bots_dropped = bots_dropped + ? WHERE id = ?");
     this.markFirstEvent = sqlite.prepare("UPDATE funnels SET first_event_at = ? WHERE id = ? AND first_event_at IS NULL");
   }
@@ -57,12 +64,13 @@ export class BatchProcessor {
   }
 
   process(batch: QueuedBatch): BatchResult {
+    if (batch.keyKind === PAYMENT_KEY_KIND) return this.finish(batch, { ...this.payments.process(batch.funnelId, batch.receivedAt, batch.payload), bots: 0 });
     const facts: RequestFacts = { keyKind: batch.keyKind === "secret" ? "secret" : "public", ip: batch.ip, userAgent: batch.userAgent };
     const queued = JSON.parse(batch.payload) as QueuedEvent[];
     const result: BatchResult = { written: [], bots: 0, newContacts: [] };
     const request = facts.keyKind === "public" ? enrichRequest(facts, this.lookupGeo) : undefined;
     for (const e of queued) {
-      const en = enrichEvent(e, facts, this.lookupGeo, request);
+      let en = enrichEvent(e, facts, this.lookupGeo, request);
       if (en === "bot") {
         result.bots++;
         continue;
@@ -75,13 +83,18 @@ export class BatchProcessor {
       if (key) ({ id: contactId, created } = this.contacts.upsert(batch.funnelId, key, e, anonymousId));
 
       const name = e.name ?? e.type;
+      const id = safeEventId(e.id);
+      const orderId = orderIdOf(e);
+      // One order's revenue counts once: a report of an order already counted keeps none.
+      const order = orderId && en.revenueMinor !== null ? this.orders.decide(batch.funnelId, orderId, id, en.verified) : null;
+      if (order && !order.counts) en = { ...en, revenueMinor: null };
       const attribution: SessionAttribution = existing ?? {
         ...en.attribution,
         channel: en.channel,
         referrerHost: en.referrerHost,
       };
       const row: StoredEvent = {
-        rowId: 0, funnelId: batch.funnelId, id: e.id, type: e.type, name, ts: e.ts, receivedAt: batch.receivedAt,
+        rowId: 0, funnelId: batch.funnelId, id, type: e.type, name, ts: e.ts, receivedAt: batch.receivedAt,
         anonymousId, sessionId, userId: e.userId ?? null, contactId, url: e.url ?? null, path: en.path,
         title: e.title ?? null, referrer: e.referrer ?? null, referrerHost: en.referrerHost,
         screenW: e.screen?.w ?? null, screenH: e.screen?.h ?? null, language: e.language ?? null,
@@ -90,10 +103,12 @@ export class BatchProcessor {
         device: en.ua.device, country: en.geo.country, region: en.geo.region, city: en.geo.city,
         channel: attribution.channel, utmSource: attribution.utmSource, utmMedium: attribution.utmMedium,
         utmCampaign: attribution.utmCampaign, utmTerm: attribution.utmTerm, utmContent: attribution.utmContent,
-        clickId: attribution.clickId, flags: e.flags?.join(",") ?? null,
+        clickId: attribution.clickId, flags: [...(e.flags ?? []), ...(order && !order.counts ? ["superseded"] : [])].join(",") || null,
+        orderId,
       };
       const rowId = this.events.write(row);
       if (rowId === null) continue; // already processed: change nothing
+      if (order?.supersedes) this.orders.supersede(batch.funnelId, order.supersedes);
       const session = { funnelId: batch.funnelId, id: sessionId, anonymousId, contactId, ts: e.ts, type: e.type, name, en };
       if (existing) this.sessions.fold({ ...session, existing });
       else this.sessions.open(session);
@@ -103,6 +118,10 @@ export class BatchProcessor {
       row.rowId = rowId;
       result.written.push(row);
     }
+    return this.finish(batch, result);
+  }
+
+  private finish(batch: QueuedBatch, result: BatchResult): BatchResult {
     this.sessions.flush();
     if (result.bots) this.addBots.run(result.bots, batch.funnelId);
     if (result.written.length && !this.started.has(batch.funnelId)) {

@@ -52,6 +52,7 @@ export class SessionWriter {
   private insert;
   private update;
   private setContact;
+  private addOrder;
   // Only this writer changes sessions, so recent ones are remembered instead of
   // re-read for every event; forget() drops them when a transaction rolls back.
   private recentByVisitor = new Lru<string, SessionRow>(50_000);
@@ -97,6 +98,30 @@ export class SessionWriter {
     this.setContact = sqlite.prepare(
       "UPDATE sessions SET contact_id = ? WHERE funnel_id = ? AND anonymous_id = ? AND contact_id IS NULL",
     );
+    this.addOrder = sqlite.prepare(
+      `UPDATE sessions SET conversions = conversions + $conversions, events = events + $conversions, converted = max(converted, $conversions > 0),
+        revenue = json_set(revenue, '$.' || $currency, coalesce(json_extract(revenue, '$.' || $currency), 0) + $minor)
+       WHERE funnel_id = $funnel AND id = $id`,
+    );
+  }
+
+  /** The visit a checkout names, if it exists (memoised like the others). */
+  byClientId(funnelId: string, sessionId: string): SessionRow | null {
+    return this.recentById.get(`${funnelId}\u0000${sessionId}`) ?? this.byId.get(funnelId, sessionId);
+  }
+
+  /** A visitor's latest visit, if any. */
+  lastOf(funnelId: string, anonymousId: string): SessionRow | null {
+    return this.recentByVisitor.get(`${funnelId}\u0000${anonymousId}`) ?? this.latestOf(funnelId, anonymousId);
+  }
+
+  /**
+   * Counts a payment in a visit (one more event and conversion), or stops counting a
+   * superseded conversion's revenue (negative minor, no conversion). A payment can come
+   * hours after the visit: its start, end and duration stay as they were.
+   */
+  addRevenue(funnelId: string, id: string, currency: string, minor: number, conversions: 0 | 1): void {
+    this.addOrder.run({ funnel: funnelId, id, currency, minor, conversions });
   }
 
   /**

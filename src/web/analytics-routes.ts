@@ -1,5 +1,6 @@
 // The analytics dashboard of one funnel: /funnels/:id with its partials, the live
-// timeline, sessions, contacts and CSV export. Read-only, so viewers may use it all.
+// timeline, sessions, contacts and CSV export. Read-only, so viewers may use it all,
+// but for the revenue panel's main currency (a POST: owners only, by the guard).
 // The rollups these pages read are kept current by rollupListener, installed with the
 // other event listeners (src/pipeline/listeners.ts) wherever processing runs.
 import { Elysia } from "elysia";
@@ -15,10 +16,15 @@ import { PRIVATE_PAGE_HEADERS } from "./auth/security-headers";
 import { contactPage, contactsPage, sessionPage, sessionsPage } from "./pages/analytics/lists";
 import { chartPartial, eventPropsPartial, livePartial, overviewBody, panelPartial } from "./pages/analytics/overview";
 import { analyticsRequest, type Query } from "./pages/analytics/request";
+import { revenuePartial, saveCurrency } from "./pages/analytics/revenue";
+import { isHtmx, isOwner } from "./auth/guard";
+import { formField } from "./form";
 import { privateHtml, respond } from "./pages/analytics/respond";
 
 export function analyticsRoutes(ctx: AppContext) {
   const { reads } = ctx;
+  // Only for the funnel's revenue settings (control plane); reports go through reads.
+  const { sqlite } = ctx.store;
   const req = (id: string, query: Query, request: Request) => analyticsRequest(ctx, id, query, request.headers);
 
   return new Elysia({ name: "analytics" })
@@ -39,6 +45,20 @@ export function analyticsRoutes(ctx: AppContext) {
     )
     .get("/funnels/:id/panels/event-props", ({ params, query, request, user, csrfToken }) =>
       respond(request, user, csrfToken, async () => privateHtml(await eventPropsPartial(reads, req(params.id, query, request), query))),
+    )
+    .get("/funnels/:id/panels/revenue", ({ params, query, request, user, csrfToken }) =>
+      respond(request, user, csrfToken, async () =>
+        privateHtml(await revenuePartial(reads, sqlite, req(params.id, query, request), query, isOwner(user) ? { csrfToken } : null)),
+      ),
+    )
+    .post("/funnels/:id/panels/revenue/currency", ({ params, query, request, user, csrfToken, body }) =>
+      respond(request, user, csrfToken, async () => {
+        const r = req(params.id, query, request);
+        const saved = await saveCurrency(reads, sqlite, r, query, formField(body, "currency"), csrfToken);
+        if (saved.status === 200) ctx.log(`dashboard: ${user.email} set the main currency of funnel ${r.funnel.id}`);
+        if (isHtmx(request) || saved.status !== 200) return privateHtml(saved.body, saved.status);
+        return new Response(null, { status: 303, headers: { location: `/funnels/${encodeURIComponent(r.funnel.id)}` } });
+      }),
     )
     .get("/funnels/:id/panels/:panel", ({ params, query, request, user, csrfToken }) =>
       respond(request, user, csrfToken, async () => privateHtml(await panelPartial(reads, req(params.id, query, request), params.panel, query))),

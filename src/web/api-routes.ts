@@ -2,6 +2,7 @@
 import { Elysia } from "elysia";
 import { parseCursor } from "../analytics/cursor";
 import { parseLimit, parseRange } from "../analytics/range";
+import { parseRevenueQuery } from "../analytics/revenue-report";
 import type { AppContext } from "../context";
 import { errorResponse, HttpError, jsonResponse } from "../ingest/errors";
 import { listBatches } from "../pipeline/batch-list";
@@ -30,6 +31,7 @@ export function apiRoutes(ctx: AppContext) {
     .get("/api/v1/funnels/:id/stats", read((id, q) => reads.run("api.stats", { funnelId: id, range: parseRange(q, ctx.now()) })))
     .get("/api/v1/funnels/:id/events", read((id, q) => reads.run("api.events", { funnelId: id, limit: parseLimit(q.limit), before: parseCursor(q.before) })))
     .get("/api/v1/funnels/:id/sessions", read((id, q) => reads.run("api.sessions", { funnelId: id, limit: parseLimit(q.limit), before: parseCursor(q.before) })))
+    .get("/api/v1/funnels/:id/revenue", read((id, q) => reads.run("api.revenue", { funnelId: id, args: parseRevenueQuery(q, ctx.now()) })))
     .get("/api/v1/funnels/:id/contacts", read((id, q) => reads.run("api.contacts", { funnelId: id, limit: parseLimit(q.limit), before: parseCursor(q.before) })))
     .get("/api/v1/funnels/:id/batches", read((id, q) => ({ batches: listBatches(ctx.store.queue, id, q.status ?? "parked", parseLimit(q.limit)) })));
 }

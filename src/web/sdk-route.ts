@@ -1,22 +1,37 @@
-// GET /sdk.js: the browser SDK, embedded in the executable at build time
-// (scripts/build-sdk.ts writes sdk/dist/sdk.js), compressed once, cached by ETag,
-// loadable from any page.
+// GET /sdk.js: the browser SDK, and /sdk-experiments.js: its split-test chunk, both
+// embedded in the executable at build time (scripts/build-sdk.ts writes sdk/dist/),
+// compressed once, cached by ETag, loadable from any page.
 import { Elysia } from "elysia";
 import { brotliCompressSync, constants, gzipSync } from "node:zlib";
+import experimentsSource from "../../sdk/dist/sdk-experiments.js" with { type: "text" };
 import sdkSource from "../../sdk/dist/sdk.js" with { type: "text" };
 
 type Encoding = "br" | "gzip" | "identity";
 
-const raw = new Uint8Array(Buffer.from(sdkSource));
-const hash = new Bun.CryptoHasher("sha256").update(raw).digest("hex").slice(0, 20);
-const bodies: Record<Encoding, Uint8Array<ArrayBuffer>> = {
-  identity: raw,
-  gzip: new Uint8Array(gzipSync(raw, { level: 9 })),
-  br: new Uint8Array(brotliCompressSync(raw, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } })),
-};
-// A strong ETag names one representation, so each encoding has its own.
-const etags: Record<Encoding, string> = { identity: `"${hash}"`, gzip: `"${hash}-gz"`, br: `"${hash}-br"` };
-const known = new Set(Object.values(etags));
+interface Asset {
+  bodies: Record<Encoding, Uint8Array<ArrayBuffer>>;
+  etags: Record<Encoding, string>;
+  known: Set<string>;
+}
+
+function compile(source: string): Asset {
+  const raw = new Uint8Array(Buffer.from(source));
+  const hash = new Bun.CryptoHasher("sha256").update(raw).digest("hex").slice(0, 20);
+  // A strong ETag names one representation, so each encoding has its own.
+  const etags: Record<Encoding, string> = { identity: `"${hash}"`, gzip: `"${hash}-gz"`, br: `"${hash}-br"` };
+  return {
+    bodies: {
+      identity: raw,
+      gzip: new Uint8Array(gzipSync(raw, { level: 9 })),
+      br: new Uint8Array(brotliCompressSync(raw, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } })),
+    },
+    etags,
+    known: new Set(Object.values(etags)),
+  };
+}
+
+const sdk = compile(sdkSource);
+const experimentsChunk = compile(experimentsSource);
 
 const BASE_HEADERS = {
   "content-type": "application/javascript; charset=utf-8",
@@ -42,22 +57,27 @@ export function pickEncoding(acceptEncoding: string | null): Encoding {
   return "identity";
 }
 
-function matches(ifNoneMatch: string | null): boolean {
+function matches(asset: Asset, ifNoneMatch: string | null): boolean {
   if (!ifNoneMatch) return false;
   if (ifNoneMatch.trim() === "*") return true;
-  return ifNoneMatch.split(",").some((tag) => known.has(tag.trim().replace(/^W\//, "")));
+  return ifNoneMatch.split(",").some((tag) => asset.known.has(tag.trim().replace(/^W\//, "")));
 }
 
-export function serveSdk(request: Request): Response {
+function serve(asset: Asset, request: Request): Response {
   const encoding = pickEncoding(request.headers.get("accept-encoding"));
-  const headers: Record<string, string> = { ...BASE_HEADERS, etag: etags[encoding] };
-  if (matches(request.headers.get("if-none-match"))) return new Response(null, { status: 304, headers });
+  const headers: Record<string, string> = { ...BASE_HEADERS, etag: asset.etags[encoding] };
+  if (matches(asset, request.headers.get("if-none-match"))) return new Response(null, { status: 304, headers });
   if (encoding !== "identity") headers["content-encoding"] = encoding;
-  const body = bodies[encoding];
+  const body = asset.bodies[encoding];
   headers["content-length"] = String(body.byteLength);
   return new Response(request.method === "HEAD" ? null : body, { headers });
 }
 
+export const serveSdk = (request: Request) => serve(sdk, request);
+export const serveExperimentsChunk = (request: Request) => serve(experimentsChunk, request);
+
 export function sdkRoutes() {
-  return new Elysia({ name: "sdk" }).get("/sdk.js", ({ request }) => serveSdk(request));
+  return new Elysia({ name: "sdk" })
+    .get("/sdk.js", ({ request }) => serveSdk(request))
+    .get("/sdk-experiments.js", ({ request }) => serveExperimentsChunk(request));
 }

@@ -72,6 +72,7 @@ function argsFor(scope: Scope): Args {
   if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
   const def = parsed.value;
   const series = { scope, bucket: "day" as const, tz: "Europe/Berlin", metric: "visitors" as const, historyStart: NOW - 45 * DAY_MS, now: NOW };
+  const revenue = { from: scope.from, to: scope.to, model: "last_touch" as const, breakdown: "channel" as const, includeTest: false };
   const report = { funnelId, def, from: scope.from, to: scope.to, now: NOW, filters: scope.filters };
   return {
     "dashboard.overview": { ...series, previous: { from: scope.from - 30 * DAY_MS, to: scope.from } },
@@ -86,12 +87,14 @@ function argsFor(scope: Scope): Args {
     "dashboard.contact": { funnelId, contactId: contactId() },
     "dashboard.exportPage": { kind: "events", scope, tz: "UTC", before: null },
     "dashboard.funnelCards": { now: NOW },
+    "dashboard.revenue": { funnelId, args: revenue },
     "steps.report": { ...report, breakdown: "channel", compare: true },
     "steps.visitors": { ...report, step: 1, status: "continued", limit: 50 },
     "steps.suggest": { funnelId },
     "api.stats": { funnelId, range: { from: scope.from, to: scope.to } },
     "api.events": { funnelId, limit: 100, before: { ts: NOW - DAY_MS, tie: 1e9 } },
     "api.sessions": { funnelId, limit: 100, before: null },
+    "api.revenue": { funnelId, args: { ...revenue, model: "first_touch" } },
     "api.contacts": { funnelId, limit: 100, before: null },
   };
 }

@@ -34,6 +34,11 @@ test("runs from another directory with nothing beside it", async () => {
     const sdk = await fetch(`${server.url}/sdk.js`);
     expect(sdk.status).toBe(200);
     expect(sdk.headers.get("content-type")).toContain("javascript");
+    // The split-test chunk is embedded like sdk.js, and the per-funnel script answers.
+    const chunk = await fetch(`${server.url}/sdk-experiments.js`);
+    expect(chunk.status).toBe(200);
+    expect(await chunk.text()).toContain("$exposure");
+    expect(await (await fetch(`${server.url}/api/sdk/${f.id}/experiments.js`)).text()).toContain("data-aurea-ready");
     const id = crypto.randomUUID();
     const r = await fetch(`${server.url}/api/track/events`, {
       method: "POST",

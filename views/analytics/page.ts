@@ -10,6 +10,7 @@ import { chartCard } from "./chart";
 import { liveCard } from "./live";
 import { pageUrl, type ViewState } from "./links";
 import { PANEL_ORDER, PANELS, panelPlaceholder } from "./panel";
+import { revenuePlaceholder } from "./revenue";
 import { toolbar } from "./toolbar";
 
 export interface AnalyticsPageModel {
@@ -36,6 +37,7 @@ export function analyticsBody(m: AnalyticsPageModel): SafeHtml {
     ${noVisits ? html`<p class="alert info range-empty">No sessions in this range${state.filters.length ? " with these filters" : ""}. Try a longer range${state.filters.length ? " or remove a filter" : ""}.</p>` : ""}
     ${chartCard(state, m.series, period)}
     <div class="panels">
+      ${revenuePlaceholder(state)}
       ${PANEL_ORDER.map((id) => panelPlaceholder(state, PANELS[id]))}
     </div>
     ${liveCard(state, m.live.events, m.live.cursor, period.tz, m.now)}

@@ -105,6 +105,10 @@ export function settingsPage(opts: { user: LayoutUser; csrfToken: string; funnel
       <section id="steps-settings" class="card" aria-label="Funnel steps" hx-get="/funnels/${id}/steps/editor" hx-trigger="load" hx-swap="innerHTML">
         <div class="card-body muted">Loading the steps editor…</div>
       </section>
+      <section id="payments-settings" class="card" aria-label="Payments">
+        <header class="card-head"><h2>Payments</h2></header>
+        <div class="card-body" hx-get="/funnels/${id}/settings/payments" hx-trigger="load" hx-swap="innerHTML"><span class="muted">Loading payment providers…</span></div>
+      </section>
       ${opts.canEdit ? deleteCard(f, opts.csrfToken) : ""}`,
   });
 }

@@ -4,6 +4,7 @@
 import type { StepsReport } from "../../src/analytics/steps-report";
 import { NONE_VALUE, OTHER_VALUE, type StepReport } from "../../src/analytics/funnel-report";
 import type { Step } from "../../src/funnels/steps-definition";
+import { revenuePlaceholderAt } from "../analytics/revenue";
 import { badge, card, emptyState, formatCount, formatRevenue, stat, table } from "../components";
 import { html, type SafeHtml } from "../html";
 import { DIMENSIONS, leafValue } from "../../src/analytics/dimensions";
@@ -199,6 +200,7 @@ export function stepsReportBody(v: ReportView): SafeHtml {
     ${card({ title: "Funnel", id: "funnel-bars", body: r.totals.entered ? bars(v) : emptyState("Nobody entered the funnel in this range", html`Step 1 is <code>${describeStep(v.steps[0])}</code>. Try a longer range, or check the steps.`) })}
     <section class="card" id="drilldown-card"><div id="drilldown" aria-live="polite"><div class="card-body muted">Choose “stopped here” or “who continued” above to list those visitors.</div></div></section>
     ${card({ title: "Step by step", body: detailTable(v) })}
+    <link rel="stylesheet" href="/assets/analytics.css">${revenuePlaceholderAt(reportUrl(v, { breakdown: null }).replace(/\/steps\?/, "/panels/revenue?"))}
     ${r.breakdown ? card({ title: `By ${(BREAKDOWN_LABELS[r.breakdownBy ?? ""] ?? "value").toLowerCase()} at entry`, id: "breakdown", body: breakdownTable(v) }) : ""}`;
 }
 

@@ -18,7 +18,9 @@ import type { DrillStatus } from "../funnel-report";
 import { hasGeoDetail } from "../geo-detail";
 import { liveEvents } from "../live-events";
 import { overview } from "../overview";
+import { ordersOf } from "../order-list";
 import type { Range } from "../range";
+import { revenueReport, type RevenueArgs } from "../revenue-report";
 import { browseSessions, getSession, sessionEvents } from "../session-browse";
 import { listSessions } from "../session-list";
 import { funnelStats } from "../stats";
@@ -67,17 +69,18 @@ export const READS = {
     browseSessions(rc.sqlite, a.scope, a.limit, a.before),
   "dashboard.session": (rc: ReadContext, a: { funnelId: string; sessionId: string }) => {
     const session = getSession(rc.sqlite, a.funnelId, a.sessionId);
-    return session && { session, events: sessionEvents(rc.sqlite, a.funnelId, a.sessionId) };
+    return session && { session, events: sessionEvents(rc.sqlite, a.funnelId, a.sessionId), orders: ordersOf(rc.sqlite, a.funnelId, { sessionId: a.sessionId }) };
   },
   "dashboard.contacts": (rc: ReadContext, a: { scope: Scope; limit: number; before: { lastSeen: number; id: number } | null }) =>
     browseContacts(rc.sqlite, a.scope, a.limit, a.before),
   "dashboard.contact": (rc: ReadContext, a: { funnelId: string; contactId: number }) => {
     const contact = getContact(rc.sqlite, a.funnelId, a.contactId);
-    return contact && { contact, journey: contactJourney(rc.sqlite, a.funnelId, a.contactId) };
+    return contact && { contact, journey: contactJourney(rc.sqlite, a.funnelId, a.contactId), orders: ordersOf(rc.sqlite, a.funnelId, { contactId: a.contactId }) };
   },
   "dashboard.exportPage": (rc: ReadContext, a: { kind: ExportKind; scope: Scope; tz: string; before: ExportCursor | null }) =>
     exportPage(rc.sqlite, a.kind, a.scope, a.tz, a.before),
   "dashboard.funnelCards": (rc: ReadContext, a: { now: number }) => funnelCardStats(rc.sqlite, a.now),
+  "dashboard.revenue": (rc: ReadContext, a: { funnelId: string; args: RevenueArgs }) => revenueReport(rc.sqlite, a.funnelId, a.args),
 
   // The funnel report (dashboard and API).
   "steps.report": (rc: ReadContext, a: ReportArgs & { breakdown?: BreakdownDimension; compare?: boolean }) =>
@@ -91,6 +94,7 @@ export const READS = {
   "api.events": (rc: ReadContext, a: { funnelId: string; limit: number; before: Cursor | null }) => listEvents(rc.sqlite, a.funnelId, a.limit, a.before),
   "api.sessions": (rc: ReadContext, a: { funnelId: string; limit: number; before: Cursor | null }) =>
     listSessions(rc.sqlite, a.funnelId, a.limit, a.before),
+  "api.revenue": (rc: ReadContext, a: { funnelId: string; args: RevenueArgs }) => revenueReport(rc.sqlite, a.funnelId, a.args),
   "api.contacts": (rc: ReadContext, a: { funnelId: string; limit: number; before: Cursor | null }) =>
     listContacts(rc.sqlite, a.funnelId, a.limit, a.before),
 } satisfies Registry;

@@ -31,3 +31,12 @@ export function rollupListener(sqlite: Database): EventsListener {
     }
   };
 }
+
+/** Marks the hour a visit started: its rollups change when a conversion in it stops counting. */
+export function visitDirtier(sqlite: Database): (funnelId: string, sessionId: string) => void {
+  const mark = sqlite.prepare(
+    `INSERT OR IGNORE INTO rollup_dirty_hours (funnel_id, hour)
+     SELECT funnel_id, started_at / ${HOUR_MS} FROM sessions WHERE funnel_id = ? AND id = ?`,
+  );
+  return (funnelId, sessionId) => void mark.run(funnelId, sessionId);
+}

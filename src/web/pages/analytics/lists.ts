@@ -2,6 +2,8 @@
 import { parseContactCursor } from "../../../analytics/contact-browse";
 import type { Reads } from "../../../analytics/reads/run";
 import { parseSessionCursor } from "../../../analytics/session-browse";
+import { ordersSection } from "../../../../views/analytics/orders";
+import { html } from "../../../../views/html";
 import { HttpError } from "../../../ingest/errors";
 import { contactDetail, contactsBody } from "../../../../views/analytics/contacts";
 import { sessionDetail, sessionsBody } from "../../../../views/analytics/sessions";
@@ -26,7 +28,8 @@ export async function sessionsPage(reads: Reads, req: AnalyticsRequest, query: Q
 export async function sessionPage(reads: Reads, req: AnalyticsRequest, sessionId: string): Promise<SafeHtml> {
   const found = await reads.run("dashboard.session", { funnelId: req.funnel.id, sessionId });
   if (!found) throw new HttpError(404, "not_found", "There is no such visit in this funnel (it may have been deleted by the retention setting).");
-  return sessionDetail(req.funnel.id, found.session, found.events, req.tz);
+  const detail = sessionDetail(req.funnel.id, found.session, found.events, req.tz);
+  return html`${detail}${ordersSection(found.orders, req.tz)}`;
 }
 
 export async function contactsPage(reads: Reads, req: AnalyticsRequest, query: Query): Promise<SafeHtml> {
@@ -39,5 +42,6 @@ export async function contactPage(reads: Reads, req: AnalyticsRequest, rawId: st
   const id = /^\d+$/.test(rawId) ? Number(rawId) : null;
   const found = id === null ? null : await reads.run("dashboard.contact", { funnelId: req.funnel.id, contactId: id });
   if (!found) throw new HttpError(404, "not_found", "There is no such contact in this funnel.");
-  return contactDetail(req.funnel.id, found.contact, found.journey, req.tz);
+  const detail = contactDetail(req.funnel.id, found.contact, found.journey, req.tz);
+  return html`${detail}${ordersSection(found.orders, req.tz)}`;
 }

@@ -1,0 +1,108 @@
+// One order's revenue counts once. Every conversion naming an order (a provider's
+// payment, or props.order_id of a reported conversion) is stored, but only one of them
+// carries revenue_minor: the best-verified, else the first. A better one arriving later
+// takes over, and the one it supersedes has its revenue taken out of its visit's and
+// contact's totals and rollups. Every report then counts revenue_minor as before.
+import type { Database } from "bun:sqlite";
+import { visitDirtier } from "../analytics/rollups/listener";
+import type { QueuedEvent } from "../ingest/validate";
+import type { ContactWriter } from "./contacts";
+import type { SessionWriter } from "./sessions";
+
+/** Event ids of provider payments; no tracked event may use them (see safeEventId). */
+export const PAYMENT_ID_PREFIX = "pay:";
+
+export interface CountingConversion {
+  rowId: number;
+  id: string;
+  sessionId: string;
+  anonymousId: string;
+  contactId: number | null;
+  revenueMinor: number;
+  currency: string;
+  verified: number;
+}
+
+/** Provider payment 2, secret-key conversion 1, page report 0. */
+export function rankOf(id: string, verified: boolean): number {
+  return id.startsWith(PAYMENT_ID_PREFIX) ? 2 : verified ? 1 : 0;
+}
+
+/** A tracked event can never take a provider payment's id (and so block it). */
+export function safeEventId(id: string): string {
+  return id.startsWith(PAYMENT_ID_PREFIX) ? `_${id}` : id;
+}
+
+/** The order a reported conversion names (props.order_id, as the SDKs send it). */
+export function orderIdOf(e: QueuedEvent): string | null {
+  const v = e.type === "conversion" ? e.props?.order_id : undefined;
+  return typeof v === "string" || typeof v === "number" ? String(v).trim().slice(0, 200) || null : null;
+}
+
+export class OrderBook {
+  private countingRow;
+  private anyRow;
+  private uncountRow;
+  private refundedSoFar;
+  private dirty;
+
+  constructor(
+    sqlite: Database,
+    private sessions: SessionWriter,
+    private contacts: ContactWriter,
+  ) {
+    this.countingRow = sqlite.prepare<CountingConversion, [string, string]>(
+      `SELECT row_id AS rowId, id, session_id AS sessionId, anonymous_id AS anonymousId, contact_id AS contactId,
+        revenue_minor AS revenueMinor, currency, verified
+       FROM events WHERE funnel_id = ? AND order_id = ? AND type = 'conversion' AND revenue_minor IS NOT NULL LIMIT 1`,
+    );
+    // The counting one first, else any (a test order, or one whose revenue was never counted).
+    this.anyRow = sqlite.prepare<CountingConversion, [string, string]>(
+      `SELECT row_id AS rowId, id, session_id AS sessionId, anonymous_id AS anonymousId, contact_id AS contactId,
+        revenue_minor AS revenueMinor, currency, verified
+       FROM events WHERE funnel_id = ? AND order_id = ? AND type = 'conversion' ORDER BY revenue_minor IS NULL, row_id LIMIT 1`,
+    );
+    this.uncountRow = sqlite.prepare(
+      "UPDATE events SET revenue_minor = NULL, flags = CASE WHEN flags IS NULL THEN 'superseded' ELSE flags || ',superseded' END WHERE row_id = ?",
+    );
+    this.refundedSoFar = sqlite.prepare<{ minor: number }, [string, string, string]>(
+      "SELECT coalesce(-sum(revenue_minor), 0) AS minor FROM events WHERE funnel_id = ? AND order_id = ? AND type = 'refund' AND currency = ?",
+    );
+    this.dirty = visitDirtier(sqlite);
+  }
+
+  /** The conversion whose revenue counts for this order now, if any. */
+  counting(funnelId: string, orderId: string): CountingConversion | null {
+    return this.countingRow.get(funnelId, orderId);
+  }
+
+  /** The conversion an order's refunds belong with: the counting one, else any. */
+  conversionOf(funnelId: string, orderId: string): CountingConversion | null {
+    return this.anyRow.get(funnelId, orderId);
+  }
+
+  /**
+   * Whether a new conversion with revenue, about to be written, should carry it: no
+   * conversion counts yet, or it outranks the one that does (returned, to supersede
+   * once the new row is written).
+   */
+  decide(funnelId: string, orderId: string, id: string, verified: boolean): { counts: boolean; supersedes: CountingConversion | null } {
+    const current = this.counting(funnelId, orderId);
+    if (!current || current.id === id) return { counts: true, supersedes: null };
+    if (rankOf(id, verified) > rankOf(current.id, current.verified === 1)) return { counts: true, supersedes: current };
+    return { counts: false, supersedes: null };
+  }
+
+  /** Takes a conversion's revenue out of every total it was counted in. */
+  supersede(funnelId: string, c: CountingConversion): void {
+    this.uncountRow.run(c.rowId);
+    this.sessions.addRevenue(funnelId, c.sessionId, c.currency, -c.revenueMinor, 0);
+    if (c.contactId !== null) this.contacts.adjustRevenue(c.contactId, c.currency, -c.revenueMinor);
+    this.dirty(funnelId, c.sessionId);
+  }
+
+  /** What has been refunded on an order so far, in one currency (minor units, positive). */
+  refunded(funnelId: string, orderId: string, currency: string): number {
+    return this.refundedSoFar.get(funnelId, orderId, currency)!.minor;
+  }
+}

@@ -1,0 +1,139 @@
+// A queued batch of payment facts (src/payments/record.ts) → events. An order becomes a
+// verified `conversion` named "purchase", a refund an event of type `refund` with a
+// negative amount, both carrying the order id. Joined to the visit the checkout
+// reference names; else, by email, to the contact's latest visit; else stored with no
+// visit. Event ids come from provider + order (+ refund), so a redelivery writes nothing.
+import type { NewContact } from "../context";
+import type { QueuedEvent } from "../ingest/validate";
+import type { PaymentFact } from "../payments/payment";
+import { decodeReference } from "../payments/reference";
+import type { ContactWriter } from "./contacts";
+import { OrderBook, PAYMENT_ID_PREFIX } from "./orders";
+import type { SessionRow, SessionWriter } from "./sessions";
+import type { StoredEvent } from "./stored-event";
+import type { EventWriter } from "./write-event";
+
+/** Where a payment lands: a known visit, or (session null) none. */
+interface Landing {
+  anonymousId: string;
+  sessionId: string;
+  session: SessionRow | null;
+}
+
+export interface PaymentResult {
+  written: StoredEvent[];
+  newContacts: NewContact[];
+}
+
+export class PaymentProcessor {
+  constructor(
+    private sessions: SessionWriter,
+    private contacts: ContactWriter,
+    private events: EventWriter,
+    private orders: OrderBook,
+  ) {}
+
+  process(funnelId: string, receivedAt: number, payload: string): PaymentResult {
+    const facts = JSON.parse(payload) as PaymentFact[];
+    const result: PaymentResult = { written: [], newContacts: [] };
+    for (const f of facts) {
+      const row = f.kind === "order" ? this.order(funnelId, receivedAt, f, result) : this.refund(funnelId, receivedAt, f);
+      if (row) result.written.push(row);
+    }
+    return result;
+  }
+
+  private order(funnelId: string, receivedAt: number, f: PaymentFact, result: PaymentResult): StoredEvent | null {
+    const id = `${PAYMENT_ID_PREFIX}${f.provider}:${f.orderId}`;
+    const landing = this.land(funnelId, f);
+    let contactId = landing.session ? this.contacts.ofVisitor(funnelId, landing.anonymousId) : null;
+    let created = false;
+    const email = f.email?.includes("@") ? f.email.trim().toLowerCase() : null;
+    if (email) {
+      ({ id: contactId, created } = landing.session
+        ? this.contacts.upsert(funnelId, { email, userId: null }, { ts: f.ts, traits: { email } } as unknown as QueuedEvent, landing.anonymousId)
+        : this.contacts.ensureByEmail(funnelId, email, f.ts));
+      if (landing.session) this.sessions.linkContact(funnelId, landing.anonymousId, contactId);
+    }
+    // Test payments are stored with their amount in props and count nowhere.
+    const decision = f.test ? { counts: false, supersedes: null } : this.orders.decide(funnelId, f.orderId, id, true);
+    const props: StoredEvent["props"] = { provider: f.provider, order_id: f.orderId };
+    if (f.product) props.product = f.product.slice(0, 200);
+    if (f.test) Object.assign(props, { test: true, amount_minor: f.amountMinor });
+    const row = this.row(funnelId, receivedAt, f, id, landing, contactId, "conversion", "purchase", props);
+    row.revenueMinor = decision.counts ? f.amountMinor : null;
+    if (!decision.counts && !f.test) row.flags = "superseded";
+    const rowId = this.events.write(row);
+    if (rowId === null) return null; // delivered before: change nothing
+    row.rowId = rowId;
+    if (decision.supersedes) this.orders.supersede(funnelId, decision.supersedes);
+    if (decision.counts) {
+      if (landing.session) this.sessions.addRevenue(funnelId, landing.sessionId, f.currency, f.amountMinor, 1);
+      if (contactId !== null) this.contacts.conversion(contactId, f.ts, f.currency, f.amountMinor);
+    }
+    if (created && contactId !== null) result.newContacts.push({ funnelId, contactId, anonymousId: landing.anonymousId, eventRowId: rowId });
+    return row;
+  }
+
+  private refund(funnelId: string, receivedAt: number, f: PaymentFact): StoredEvent | null {
+    // A cumulative amount (the order's refunded total) becomes the increment since the last one.
+    const amount = f.cumulative ? f.amountMinor - this.orders.refunded(funnelId, f.orderId, f.currency) : f.amountMinor;
+    if (amount <= 0) return null;
+    const which = f.cumulative ? `total:${f.amountMinor}` : (f.refundId ?? f.providerEventId);
+    const id = `${PAYMENT_ID_PREFIX}${f.provider}:${f.orderId}:refund:${which}`;
+    // The refund belongs where the order is; an order never seen leaves it with no visit.
+    const order = this.orders.conversionOf(funnelId, f.orderId);
+    const session = order ? this.sessions.byClientId(funnelId, order.sessionId) : null;
+    const landing: Landing = order
+      ? { anonymousId: order.anonymousId, sessionId: order.sessionId, session }
+      : this.noVisit(f);
+    const props: StoredEvent["props"] = { provider: f.provider, order_id: f.orderId };
+    if (f.refundId) props.refund_id = f.refundId;
+    if (f.test) props.test = true;
+    const row = this.row(funnelId, receivedAt, f, id, landing, order?.contactId ?? null, "refund", "refund", props);
+    row.revenueMinor = -amount;
+    const rowId = this.events.write(row);
+    if (rowId === null) return null;
+    row.rowId = rowId;
+    return row;
+  }
+
+  /** The visit a payment credits: the checkout reference's, else the email's contact's latest. */
+  private land(funnelId: string, f: PaymentFact): Landing {
+    const ref = decodeReference(f.reference);
+    if (ref) {
+      const named = this.sessions.byClientId(funnelId, ref.sessionId);
+      if (named) return { ...ref, session: named };
+      const latest = this.sessions.lastOf(funnelId, ref.anonymousId);
+      if (latest) return { anonymousId: ref.anonymousId, sessionId: latest.id, session: latest };
+    }
+    const email = f.email?.trim().toLowerCase();
+    const contactId = email?.includes("@") ? this.contacts.find(funnelId, { email, userId: null }) : null;
+    const anonymousId = contactId !== null ? this.contacts.latestVisitorOf(contactId) : null;
+    const latest = anonymousId ? this.sessions.lastOf(funnelId, anonymousId) : null;
+    if (anonymousId && latest) return { anonymousId, sessionId: latest.id, session: latest };
+    return this.noVisit(f);
+  }
+
+  /** No visit: a visitor and session id of the order's own, with no sessions row. */
+  private noVisit(f: PaymentFact): Landing {
+    const id = `nv:${f.provider}:${f.orderId}`;
+    return { anonymousId: id, sessionId: id, session: null };
+  }
+
+  private row(
+    funnelId: string, receivedAt: number, f: PaymentFact, id: string, landing: Landing, contactId: number | null,
+    type: string, name: string, props: StoredEvent["props"],
+  ): StoredEvent {
+    const s = landing.session;
+    return {
+      rowId: 0, funnelId, id, type, name, ts: f.ts, receivedAt, anonymousId: landing.anonymousId, sessionId: landing.sessionId,
+      userId: null, contactId, url: null, path: null, title: null, referrer: null, referrerHost: s?.referrerHost ?? null,
+      screenW: null, screenH: null, language: null, timezone: null, props, revenueMinor: null, currency: f.currency,
+      verified: true, browser: null, browserVersion: null, os: null, device: null, country: null, region: null, city: null,
+      channel: s?.channel ?? null, utmSource: s?.utmSource ?? null, utmMedium: s?.utmMedium ?? null,
+      utmCampaign: s?.utmCampaign ?? null, utmTerm: s?.utmTerm ?? null, utmContent: s?.utmContent ?? null,
+      clickId: s?.clickId ?? null, flags: null, orderId: f.orderId,
+    };
+  }
+}

@@ -1,0 +1,61 @@
+// /api/v1/funnels/:id/experiments — split tests with the funnel's secret key: list and
+// create, read one, stop it (PATCH {"status": "stopped", "winner": "b"}), its results.
+import { Elysia } from "elysia";
+import type { AppContext } from "../context";
+import { parseExperimentInput } from "../experiments/definition";
+import { experimentResults, resultsJson } from "../experiments/results";
+import { createExperiment, listExperiments, requireExperiment, stopExperiment } from "../experiments/store";
+import { errorResponse, HttpError, jsonResponse } from "../ingest/errors";
+import { readBodyLimited } from "../ingest/read-body";
+import { requireSecretKey } from "./api-auth";
+
+const BASE = "/api/v1/funnels/:id/experiments";
+type Params = Record<string, string>;
+
+async function readObject(request: Request): Promise<Record<string, unknown>> {
+  const text = await readBodyLimited(request, 16 * 1024);
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    throw new HttpError(400, "invalid_json", `request body is not valid JSON: ${(e as Error).message}`);
+  }
+  if (!value || typeof value !== "object" || Array.isArray(value)) throw new HttpError(400, "invalid_json", 'expected a JSON object like {"key": "headline", "variants": "a:50,b:50", "metric": "revenue"}');
+  return value as Record<string, unknown>;
+}
+
+/** PATCH body → the winner to stop with (null: end without one). */
+export function parseStop(body: Record<string, unknown>): string | null {
+  if (body.status !== "stopped") throw new HttpError(400, "invalid_status", 'status: the only change is {"status": "stopped"} (with "winner": "b" to keep a variant for everyone)');
+  const w = body.winner;
+  if (w === undefined || w === null || w === "") return null;
+  if (typeof w !== "string") throw new HttpError(400, "invalid_winner", "winner: expected a variant name");
+  return w;
+}
+
+export function experimentsApi(ctx: AppContext) {
+  const { db } = ctx.store;
+  const route =
+    (fn: (p: Params, request: Request) => Promise<Response> | Response) =>
+    async ({ params, request }: { params: Params; request: Request }) => {
+      try {
+        requireSecretKey(db, params.id, request.headers);
+        return await fn(params, request);
+      } catch (e) {
+        if (e instanceof HttpError) return errorResponse(e);
+        ctx.log(`experiments api: ${(e as Error).stack ?? e}`);
+        return errorResponse(new HttpError(500, "internal", "something went wrong; see the server log"));
+      }
+    };
+
+  return new Elysia({ name: "experiments-api" })
+    .get(BASE, route((p) => jsonResponse(200, { experiments: listExperiments(db, p.id) })))
+    .post(BASE, route(async (p, req) => {
+      const e = createExperiment(db, p.id, parseExperimentInput(await readObject(req)), ctx.now());
+      ctx.log(`api: experiment ${e.key} started on funnel ${p.id}`);
+      return jsonResponse(201, e);
+    }), { parse: "none" })
+    .get(`${BASE}/:key`, route((p) => jsonResponse(200, requireExperiment(db, p.id, p.key))))
+    .patch(`${BASE}/:key`, route(async (p, req) => jsonResponse(200, stopExperiment(db, p.id, p.key, parseStop(await readObject(req)), ctx.now()))), { parse: "none" })
+    .get(`${BASE}/:key/results`, route((p) => jsonResponse(200, resultsJson(experimentResults(db, { funnelId: p.id, key: p.key, now: ctx.now() })))));
+}

@@ -1,0 +1,67 @@
+// /api/v1/funnels/:id/payments — connect payment providers with the funnel's secret key.
+import { Elysia } from "elysia";
+import type { AppContext } from "../context";
+import { errorResponse, HttpError, jsonResponse } from "../ingest/errors";
+import { readBodyLimited } from "../ingest/read-body";
+import { connectionDeliveries, connectProvider, disconnectProvider, listConnectionViews } from "../payments/setup";
+import { requireSecretKey } from "./api-auth";
+import { publicOrigin } from "./auth/cookies";
+
+const BASE = "/api/v1/funnels/:id/payments";
+type Params = Record<string, string>;
+
+async function readObject(request: Request): Promise<Record<string, unknown>> {
+  const text = await readBodyLimited(request, 16 * 1024);
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    throw new HttpError(400, "invalid_json", `request body is not valid JSON: ${(e as Error).message}`);
+  }
+  if (!value || typeof value !== "object" || Array.isArray(value)) throw new HttpError(400, "invalid_json", "expected a JSON object like {\"provider\": \"stripe\", \"secret\": \"whsec_…\"}");
+  return value as Record<string, unknown>;
+}
+
+function optionalString(body: Record<string, unknown>, field: string): string | undefined {
+  const v = body[field];
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== "string") throw new HttpError(400, "invalid_field", `${field}: expected a string`);
+  return v;
+}
+
+/** The base of webhook URLs: --public-url, else the origin this request came to. */
+export function paymentsBaseUrl(ctx: AppContext, request: Request): string {
+  return ctx.config.publicUrl ?? publicOrigin(request, ctx.config);
+}
+
+export function paymentsApi(ctx: AppContext) {
+  const { db, sqlite } = ctx.store;
+  const route =
+    (fn: (p: Params, request: Request) => Promise<Response> | Response) =>
+    async ({ params, request }: { params: Params; request: Request }) => {
+      try {
+        requireSecretKey(db, params.id, request.headers);
+        return await fn(params, request);
+      } catch (e) {
+        if (e instanceof HttpError) return errorResponse(e);
+        ctx.log(`payments api: ${(e as Error).stack ?? e}`);
+        return errorResponse(new HttpError(500, "internal", "something went wrong; see the server log"));
+      }
+    };
+
+  return new Elysia({ name: "payments-api" })
+    .get(BASE, route((p, req) => jsonResponse(200, { connections: listConnectionViews(db, sqlite, p.id, paymentsBaseUrl(ctx, req)) })))
+    .post(BASE, route(async (p, req) => {
+      const body = await readObject(req);
+      if (body.testMode !== undefined && typeof body.testMode !== "boolean") throw new HttpError(400, "invalid_field", "testMode: expected true or false");
+      const input = { provider: optionalString(body, "provider") ?? "", secret: optionalString(body, "secret"), testMode: body.testMode === true };
+      const result = connectProvider(db, p.id, input, paymentsBaseUrl(ctx, req), ctx.now());
+      ctx.log(`api: ${result.provider} connected to funnel ${p.id}`);
+      return jsonResponse(201, result);
+    }), { parse: "none" })
+    .get(`${BASE}/:provider/deliveries`, route((p) => jsonResponse(200, { deliveries: connectionDeliveries(db, sqlite, p.id, p.provider, 20) })))
+    .delete(`${BASE}/:provider`, route((p) => {
+      disconnectProvider(db, p.id, p.provider);
+      return new Response(null, { status: 204 });
+    }));
+}
