@@ -13,6 +13,8 @@ import { DAY_MS } from "../../src/analytics/timezone";
 import { openReaderConnection, openStore, type Store } from "../../src/db/open";
 import { Statistics } from "../../src/db/statistics";
 import { seedDemo } from "../../src/demo/seed";
+import { parseExperimentInput } from "../../src/experiments/definition";
+import { createExperiment } from "../../src/experiments/store";
 import { parseSteps } from "../../src/funnels/steps-definition";
 import { createFunnel } from "../../src/funnels/store";
 import { tempDir } from "../helpers/server";
@@ -29,6 +31,7 @@ beforeAll(() => {
   const other = createFunnel(store.db, { name: "Other", url: "https://other.example" }).funnel.id;
   seedDemo(store.sqlite, funnelId, { events: 6000, days: 45, now: NOW, seed: 7 });
   seedDemo(store.sqlite, other, { events: 3000, days: 45, now: NOW, seed: 8 });
+  createExperiment(store.db, funnelId, parseExperimentInput({ key: "headline", variants: "a:50,b:50", metric: "conversion:purchase" }), NOW - 20 * DAY_MS);
 });
 afterAll(() => {
   store.close();
@@ -91,6 +94,7 @@ function argsFor(scope: Scope): Args {
     "steps.report": { ...report, breakdown: "channel", compare: true },
     "steps.visitors": { ...report, step: 1, status: "continued", limit: 50 },
     "steps.suggest": { funnelId },
+    "experiments.results": { funnelId, key: "headline", now: NOW },
     "api.stats": { funnelId, range: { from: scope.from, to: scope.to } },
     "api.events": { funnelId, limit: 100, before: { ts: NOW - DAY_MS, tie: 1e9 } },
     "api.sessions": { funnelId, limit: 100, before: null },

@@ -2,6 +2,7 @@
 // thread with its own connection (./thread-reads.ts), so a slow report never holds up
 // the thread that accepts events. To add a loader: add an entry here (plain data in,
 // plain structured-cloneable data out) and call `await ctx.reads.run("name", args)`.
+import { experimentResults } from "../../experiments/results";
 import type { StepsDefinition } from "../../funnels/steps-definition";
 import { breakdown } from "../breakdown";
 import { browseContacts, contactJourney, getContact } from "../contact-browse";
@@ -88,6 +89,9 @@ export const READS = {
   "steps.visitors": (rc: ReadContext, a: ReportArgs & { step: number; status: DrillStatus; limit: number }) =>
     stepVisitors(rc.sqlite, a.funnelId, a.def, a),
   "steps.suggest": (rc: ReadContext, a: { funnelId: string }) => suggestSteps(rc.sqlite, a.funnelId),
+
+  // An experiment's results (dashboard and API); an unknown key is a 404 from the reader thread.
+  "experiments.results": (rc: ReadContext, a: { funnelId: string; key: string; now: number }) => experimentResults(rc.db, a),
 
   // The read API (/api/v1).
   "api.stats": (rc: ReadContext, a: { funnelId: string; range: Range }) => funnelStats(rc.sqlite, a.funnelId, a.range),
