@@ -21,6 +21,20 @@ export interface ServeConfig {
   queryTimeoutMs: number;
   /** Where the world reaches this server (e.g. https://aurea.example), for URLs shown to paste elsewhere; null: the request's origin. */
   publicUrl?: string | null;
+  /** Outgoing mail (digests, alerts); null: email features say they are off. */
+  mail?: MailConfig | null;
+}
+
+export interface MailConfig {
+  /** smtp: (STARTTLS when offered) or smtps: (TLS from the first byte). */
+  secure: boolean;
+  host: string;
+  port: number;
+  user: string | null;
+  pass: string | null;
+  from: string;
+  /** The URL with the password masked, for logs and the UI. */
+  shown: string;
 }
 
 export class ConfigError extends Error {}
@@ -103,9 +117,37 @@ export function resolvePublicUrl(flags: ParsedFlags): string | null {
   return `${u.origin}${u.pathname.replace(/\/+$/, "")}`;
 }
 
+export const MAIL_FLAGS: FlagSpec = {
+  "smtp-url": { env: "AUREA_SMTP_URL", type: "string" },
+  "mail-from": { env: "AUREA_MAIL_FROM", type: "string" },
+};
+
+/** --smtp-url smtp[s]://user:pass@host:port and --mail-from, or null when no SMTP URL is set. */
+export function resolveMail(flags: ParsedFlags): MailConfig | null {
+  const raw = flags["smtp-url"] as string | undefined;
+  if (!raw) return null;
+  let u: URL;
+  try {
+    u = new URL(raw);
+  } catch {
+    throw new ConfigError("--smtp-url: not a URL (expected smtp://user:pass@host:587 or smtps://user:pass@host:465)");
+  }
+  if (u.protocol !== "smtp:" && u.protocol !== "smtps:") throw new ConfigError(`--smtp-url: must start with smtp:// or smtps://, got ${u.protocol}//`);
+  if (!u.hostname) throw new ConfigError("--smtp-url: the host is missing (smtp://user:pass@host:587)");
+  const secure = u.protocol === "smtps:";
+  const port = u.port ? Number(u.port) : secure ? 465 : 587;
+  const user = u.username ? decodeURIComponent(u.username) : null;
+  const pass = u.password ? decodeURIComponent(u.password) : null;
+  const from = (flags["mail-from"] as string | undefined) ?? (user?.includes("@") ? user : `aurea@${u.hostname}`);
+  if (!/^[^\s<>]+@[^\s<>]+$|<[^\s<>]+@[^\s<>]+>\s*$/.test(from)) throw new ConfigError(`--mail-from: "${from}" is not an address (e.g. "Aurea <reports@example.com>")`);
+  const shown = `${u.protocol}//${user ? `${encodeURIComponent(user)}${pass ? ":***" : ""}@` : ""}${u.host || u.hostname}`;
+  return { secure, host: u.hostname.replace(/^\[|\]$/g, ""), port, user, pass, from, shown };
+}
+
 export const SERVE_FLAGS: FlagSpec = {
   ...DATA_FLAG,
   ...PUBLIC_URL_FLAG,
+  ...MAIL_FLAGS,
   port: { env: "AUREA_PORT", type: "number" },
   host: { env: "AUREA_HOST", type: "string" },
   geoip: { env: "AUREA_GEOIP_DB", type: "string" },
@@ -161,5 +203,6 @@ export function serveConfig(flags: ParsedFlags): ServeConfig {
     readerThreads,
     queryTimeoutMs: queryTimeout * 1000,
     publicUrl: resolvePublicUrl(flags),
+    mail: resolveMail(flags),
   };
 }

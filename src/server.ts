@@ -18,7 +18,11 @@ import { localQueueMarks } from "./pipeline/queue-marks";
 import { InlineProcessing, ThreadProcessing, type Processing } from "./pipeline/processing";
 import type { IngestWorker } from "./pipeline/worker";
 import { startRetentionJob } from "./jobs/retention";
+import { startAlerts } from "./alerts/start";
 import { startAutomations } from "./automations/start";
+import { startReports, type RunningReports } from "./reports/start";
+import { LiveHub } from "./live/hub";
+import { liveStreamRoutes } from "./web/live-stream";
 import { analyticsRoutes } from "./web/analytics-routes";
 import { apiRoutes } from "./web/api-routes";
 import { automationRoutes } from "./web/automations";
@@ -31,6 +35,7 @@ import { stepsApi } from "./web/steps-api";
 import { stepsPages } from "./web/pages/steps";
 import { experimentPages } from "./web/pages/experiments";
 import { paymentPages } from "./web/pages/payments";
+import { reportSettingsPages, unsubscribeRoutes } from "./web/pages/reports";
 
 export interface RunningServer {
   ctx: AppContext;
@@ -39,6 +44,12 @@ export interface RunningServer {
   processing: Processing;
   /** The inline worker (null when processing runs on its own thread); tests drive it. */
   worker: IngestWorker | null;
+  /** Scheduled digests: tests call tick() after moving the clock. */
+  reports: RunningReports;
+  /** Open live dashboards (Server-Sent Events). */
+  live: LiveHub;
+  /** Periodic alert checks: tests call check() after moving the clock. */
+  alerts: ReturnType<typeof startAlerts>;
   /** Stop accepting, finish the work in hand, close the database. */
   stop(): Promise<void>;
 }
@@ -50,7 +61,7 @@ export interface StartOptions {
   readerEntryUrl?: string;
 }
 
-export function createApp(ctx: AppContext, committer: GroupCommitter, processing: Processing) {
+export function createApp(ctx: AppContext, committer: GroupCommitter, processing: Processing, live: LiveHub) {
   const routes = {
     ...ingestRoutes(ctx, { committer, pendingBatches: () => processing.pending }),
     ...paymentRoutes(ctx, { record: (funnelId, facts) => recordPayments({ committer, now: ctx.now }, funnelId, facts) }),
@@ -67,6 +78,9 @@ export function createApp(ctx: AppContext, committer: GroupCommitter, processing
     .use(stepsPages(ctx))
     .use(experimentPages(ctx))
     .use(paymentPages(ctx))
+    .use(unsubscribeRoutes(ctx))
+    .use(reportSettingsPages(ctx))
+    .use(liveStreamRoutes(ctx, live))
     .use(analyticsRoutes(ctx))
     .get("/healthz", () => {
       try {
@@ -104,7 +118,8 @@ export async function startServer(config: ServeConfig, options: StartOptions = {
     stopping: false,
   };
   const committer = new GroupCommitter(store.queue);
-  let processing: Processing;
+  let processing: Processing | null = null;
+  const live = new LiveHub(store.sqlite, { now: () => ctx.now(), log: ctx.log, onWatchChange: (funnels) => processing?.watch(funnels) });
   let checkpointer: Checkpointer | null = null;
   if (config.processingThread) {
     // Checkpoints run on a thread of their own: a commit here (a login, a delivery)
@@ -114,15 +129,19 @@ export async function startServer(config: ServeConfig, options: StartOptions = {
     processing = await ThreadProcessing.start(config, ctx.log, localQueueMarks(store.queue));
   }
   else {
+    ctx.live = { funnels: live.funnels, emit: (ids) => live.notify(ids) };
     installEventListeners(ctx);
     processing = new InlineProcessing(ctx);
   }
-  committer.onCommitted = (n) => processing.notify(n);
-  const app = createApp(ctx, committer, processing);
+  processing.onLive = (ids) => live.notify(ids);
+  committer.onCommitted = (n) => processing!.notify(n);
+  const app = createApp(ctx, committer, processing, live);
   app.listen({ port: config.port, hostname: config.host, maxRequestBodySize: 4 * 1024 * 1024 });
   const server = app.server!;
   const retention = startRetentionJob(ctx);
   const automations = startAutomations(ctx);
+  const reports = startReports(ctx, automations.runner);
+  const alerts = startAlerts(ctx, automations.runner);
   processing.onJobs = () => automations.runner.wake(2);
   const shownHost = config.host === "0.0.0.0" || config.host === "::" ? "localhost" : config.host;
   const url = `http://${shownHost}:${server.port}`;
@@ -134,12 +153,18 @@ export async function startServer(config: ServeConfig, options: StartOptions = {
     port: server.port!,
     processing,
     worker: processing instanceof InlineProcessing ? processing.worker : null,
+    reports,
+    live,
+    alerts,
     stop() {
       stopped ??= (async () => {
         ctx.stopping = true;
+        live.stop(); // open streams would hold the graceful stop below forever
         await server.stop(false);
         committer.flushNow();
         retention.stop();
+        reports.stop();
+        alerts.stop();
         await reads.stop();
         await processing.stop();
         await checkpointer?.stop();

@@ -62,6 +62,8 @@ Example: aurea experiment create --funnel fn_abc123 --key headline --variants a:
   --query-timeout S     seconds before a report is stopped as too slow (AUREA_QUERY_TIMEOUT, default 10)
   --public-url URL      how the world reaches this server, for webhook URLs to paste into payment providers
                         (AUREA_PUBLIC_URL, default: the address the dashboard is opened at)
+  --smtp-url URL        smtp://user:pass@host:587 (STARTTLS) or smtps://user:pass@host:465, for digests and alerts (AUREA_SMTP_URL)
+  --mail-from ADDR      the From of digests and alerts, e.g. "Aurea <reports@example.com>" (AUREA_MAIL_FROM)
 
 Example: aurea serve --port 8080 --data /var/lib/aurea`,
   funnel: `aurea funnel create --name NAME --url URL [--origin ORIGIN ...] [--json]
@@ -83,6 +85,37 @@ aurea user list [--json]
 Passwords are read from standard input (at least 10 characters). All take --data DIR (AUREA_DATA_DIR).
 
 Example: printf '%s' "$PASSWORD" | aurea user create --email ana@example.com --role viewer --password-stdin`,
+  mail: `aurea mail test --to ADDR [--smtp-url URL] [--mail-from ADDR] [--json]
+  Send a test message and print how the SMTP conversation ended in one line
+  (accepted, authentication failed, TLS failed, recipient refused, connection refused).
+  Reads AUREA_SMTP_URL and AUREA_MAIL_FROM like serve. See docs/reports.md.
+
+Example: AUREA_SMTP_URL=smtps://me:secret@smtp.example.com:465 aurea mail test --to me@example.com`,
+  report: `aurea report send --funnel ID --period last-week|last-month|YYYY-MM-DD..YYYY-MM-DD --to ADDR [--json]
+  Email one digest now: visitors, conversions, verified net revenue and revenue per visitor
+  against the previous period, the steps that lose most visitors, top sources and landing pages.
+aurea report schedule --funnel ID --weekly|--monthly|--off --to ADDR [--to ADDR ...] [--json]
+  Who gets the digest: weekly (Mondays 09:00) or monthly (the 1st, 09:00) in the funnel's time zone;
+  --off removes the addresses given (all of them without --to). The running server sends them.
+All take --data DIR; send takes --smtp-url/--mail-from (AUREA_SMTP_URL, AUREA_MAIL_FROM) and
+--public-url (AUREA_PUBLIC_URL) for the dashboard and unsubscribe links. See docs/reports.md.
+
+Example: aurea report send --funnel fn_abc123 --period last-week --to me@example.com`,
+  alert: `aurea alert add --funnel ID --kind KIND --to ADDR [--to ADDR ...] [--window 1h] [settings] [--json]
+  KIND and its settings:
+    sale               --mode each|daily  (each verified sale, or yesterday's sales at 09:00)
+    conversion_drop    --percent 50 --min 30   (today's rate vs the same weekday's, 4 weeks)
+    traffic_spike      --percent 200 --min 30  (last hour's visitors vs the same hour, 4 weeks)
+    webhook_failures   --min 1   (automation deliveries failed for good in the window)
+    parked_batches     --min 1   (ingest batches parked, server-wide)
+    disk_low           --free-mb 1024
+  Each alert mails at most once per window (default: 1d for drops, disk and parked batches,
+  6h for spikes, 1h for webhook failures), with the reason in the subject.
+aurea alert list --funnel ID [--json]
+aurea alert remove ALERT_ID --funnel ID
+All take --data DIR. The running server needs --smtp-url to send them. See docs/reports.md.
+
+Example: aurea alert add --funnel fn_abc123 --kind sale --to me@example.com`,
   "seed-demo": `aurea seed-demo --create [--name NAME] | --funnel ID [--events N] [--days D] [--seed S] [--json]
   Fill a new demo funnel (--create), or an existing one, with realistic traffic written straight into the
   database: channels and campaigns, devices, countries, landing pages, returning visitors, identified

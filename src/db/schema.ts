@@ -405,3 +405,9 @@ export const journeyDays = sqliteTable(
 export * from "./schema-payments";
 // Split tests: ./schema-experiments.ts
 export * from "./schema-experiments";
+
+// Email digests (subscriptions, sends, signing key): ./schema-reports.ts
+export * from "./schema-reports";
+
+// Email alerts (rules and firings): ./schema-alerts.ts
+export * from "./schema-alerts";

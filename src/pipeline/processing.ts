@@ -13,6 +13,10 @@ export interface Processing {
   notify(count: number): void;
   /** Called when processing enqueued jobs that are due now (automations fired). */
   onJobs: () => void;
+  /** Which funnels have live dashboards open (the thread's listener needs to know). */
+  watch(funnels: string[]): void;
+  /** Called once events for these funnels were committed (thread processing only). */
+  onLive: (funnelIds: string[]) => void;
   /** Stops after processing everything pending. */
   stop(): Promise<void>;
 }
@@ -21,6 +25,9 @@ export class InlineProcessing implements Processing {
   readonly worker: IngestWorker;
   /** Unused: inline, the automations runtime wakes its runner itself. */
   onJobs: () => void = () => {};
+  /** Unused: inline, the live listener tells the hub itself. */
+  onLive: (funnelIds: string[]) => void = () => {};
+  watch(): void {}
 
   constructor(ctx: AppContext) {
     this.worker = new IngestWorker(ctx, { batchesPerRun: 50 });
@@ -45,6 +52,7 @@ export type ThreadMessage =
   | { type: "ready"; pending: number }
   | { type: "processed"; count: number }
   | { type: "jobs" }
+  | { type: "live"; funnels: string[] }
   | { type: "log"; line: string }
   | { type: "done"; ids: number[] }
   | { type: "parked"; id: number; attempts: number; error: string }
@@ -53,6 +61,7 @@ export type ThreadMessage =
 export class ThreadProcessing implements Processing {
   pending = 0;
   onJobs: () => void = () => {};
+  onLive: (funnelIds: string[]) => void = () => {};
   private thread: Worker;
   private stopped: Promise<void> | null = null;
   private resolveStopped: () => void = () => {};
@@ -67,6 +76,8 @@ export class ThreadProcessing implements Processing {
         this.pending = Math.max(0, this.pending - m.count);
       } else if (m.type === "jobs") {
         this.onJobs();
+      } else if (m.type === "live") {
+        this.onLive(m.funnels);
       } else if (m.type === "log") log(m.line);
       else if (m.type === "stopped") this.resolveStopped();
     });
@@ -86,6 +97,10 @@ export class ThreadProcessing implements Processing {
       p.thread.addEventListener("error", (e) => reject(new Error(`processing thread failed: ${e.message}`)));
       p.thread.postMessage({ type: "start", config });
     });
+  }
+
+  watch(funnels: string[]): void {
+    this.thread.postMessage({ type: "watch", funnels });
   }
 
   notify(count: number): void {

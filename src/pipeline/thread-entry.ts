@@ -12,10 +12,16 @@ import { IngestWorker } from "./worker";
 
 declare const self: Worker;
 
-type Incoming = { type: "start"; config: ServeConfig } | { type: "notify"; count: number } | { type: "stop" };
+type Incoming =
+  | { type: "start"; config: ServeConfig }
+  | { type: "notify"; count: number }
+  | { type: "watch"; funnels: string[] }
+  | { type: "stop" };
 
 let ctx: AppContext | null = null;
 let worker: IngestWorker | null = null;
+// Funnels with live dashboards open on the HTTP thread; empty keeps the listener idle.
+const watched = new Set<string>();
 const send = (m: ThreadMessage) => postMessage(m);
 
 self.onmessage = async (e: MessageEvent<Incoming>) => {
@@ -33,6 +39,7 @@ self.onmessage = async (e: MessageEvent<Incoming>) => {
       log: (line) => send({ type: "log", line }),
       eventListeners: [],
       stopping: false,
+      live: { funnels: watched, emit: (funnels) => send({ type: "live", funnels }) },
     };
     // The checkpoint thread (src/db/checkpointer.ts) copies the WALs this thread fills.
     ctx.store.sqlite.exec("PRAGMA wal_autocheckpoint = 0");
@@ -57,6 +64,9 @@ self.onmessage = async (e: MessageEvent<Incoming>) => {
     };
     worker.start();
     send({ type: "ready", pending: worker.pending });
+  } else if (m.type === "watch") {
+    watched.clear();
+    for (const id of m.funnels) watched.add(id);
   } else if (m.type === "notify") {
     worker?.notify(m.count);
   } else if (m.type === "stop") {

@@ -18,6 +18,7 @@ import type { BreakdownDimension } from "../funnel-journeys";
 import type { DrillStatus } from "../funnel-report";
 import { hasGeoDetail } from "../geo-detail";
 import { liveEvents } from "../live-events";
+import { liveNow } from "../live-now";
 import { overview } from "../overview";
 import { ordersOf } from "../order-list";
 import type { Range } from "../range";
@@ -57,6 +58,7 @@ export const READS = {
       series,
       overview: overview(reader, a.scope, a.previous, a.historyStart, series.totalVisitors),
       live: liveEvents(rc.sqlite, a.scope.funnelId, a.scope.filters, null, a.now),
+      liveNow: liveNow(rc.sqlite, a.scope.funnelId, a.now),
     };
   },
   "dashboard.chart": (rc: ReadContext, a: SeriesArgs) => timeseries(rc.reader(a.now), a.scope, a.bucket, a.tz, a.metric, a.historyStart),

@@ -21,8 +21,8 @@ const seriesArgs = (req: AnalyticsRequest) => ({
 });
 
 export async function overviewBody(reads: Reads, req: AnalyticsRequest): Promise<SafeHtml> {
-  const { series, overview, live } = await reads.run("dashboard.overview", { ...seriesArgs(req), previous: req.period.previous });
-  return analyticsBody({ state: req.state, period: req.period, overview, series, live, now: req.now });
+  const { series, overview, live, liveNow } = await reads.run("dashboard.overview", { ...seriesArgs(req), previous: req.period.previous });
+  return analyticsBody({ state: req.state, period: req.period, overview, series, live, liveNow, now: req.now });
 }
 
 export async function chartPartial(reads: Reads, req: AnalyticsRequest): Promise<SafeHtml> {
