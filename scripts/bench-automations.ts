@@ -17,6 +17,7 @@ import { automationRuntime } from "../src/automations/runtime";
 import { createAutomation } from "../src/automations/service";
 import type { AppContext } from "../src/context";
 import { openStore } from "../src/db/open";
+import { createOps } from "../src/ops/ops";
 import { parseSteps, saveSteps } from "../src/funnels/steps-definition";
 import { createFunnel } from "../src/funnels/store";
 import { JobRunner } from "../src/jobs/runner";
@@ -42,6 +43,7 @@ function context(dir: string): AppContext {
     geo: { lookup: () => ({ country: null, region: null, city: null }), close() {} } as unknown as AppContext["geo"],
     now: Date.now,
     log: () => {},
+    ops: createOps({ dataDir: dir }, () => {}, Date.now),
     eventListeners: [],
     stopping: false,
   };

@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { AppContext } from "../src/context";
 import { openStore } from "../src/db/open";
+import { createOps } from "../src/ops/ops";
 import { openGeo } from "../src/enrich/geo";
 import { createFunnel } from "../src/funnels/store";
 import { GroupCommitter } from "../src/ingest/group-commit";
@@ -33,6 +34,7 @@ const ctx: AppContext = {
   geo: await openGeo(null),
   now: Date.now,
   log: (line) => console.error(line),
+  ops: createOps({ dataDir }, (line) => console.error(line), Date.now),
   eventListeners: [],
   stopping: false,
 };

@@ -1,13 +1,17 @@
 // The only reader of flags and environment. Flags > AUREA_* environment > defaults.
 import { accessSync, constants, statSync } from "node:fs";
 import { resolve } from "node:path";
+import { DEFAULT_MIN_FREE_DISK, parseMinFreeDisk, type MinFreeDisk } from "./ops/disk-space";
+import { parseDuration } from "./backup/schedule";
+import { parseNetworks, type ProxyTrust } from "./enrich/client-ip";
 
 export interface ServeConfig {
   port: number;
   host: string;
   dataDir: string;
   geoipPath: string | null;
-  trustProxy: boolean;
+  /** Which reverse proxies' forwarding headers to believe (enrich/client-ip.ts). */
+  trustProxy: ProxyTrust;
   allowPrivateWebhooks: boolean;
   /** Requests per minute per IP (and per funnel key) on the ingest endpoint. */
   rateLimitPerMinute: number;
@@ -19,6 +23,12 @@ export interface ServeConfig {
   readerThreads: number;
   /** A read running longer than this is abandoned and answered with query_timeout. */
   queryTimeoutMs: number;
+  /** Scheduled backups (serve --backup-dir); null when off. */
+  backup?: { dir: string; everyMs: number; keep: number } | null;
+  /** Free disk space under which new batches are refused with 503 (default 256 MB). */
+  minFreeDisk?: MinFreeDisk;
+  /** Bearer token for GET /metrics; without one, only direct loopback requests get them. */
+  metricsToken?: string | null;
   /** Where the world reaches this server (e.g. https://aurea.example), for URLs shown to paste elsewhere; null: the request's origin. */
   publicUrl?: string | null;
   /** Outgoing mail (digests, alerts); null: email features say they are off. */
@@ -40,7 +50,8 @@ export interface MailConfig {
 export class ConfigError extends Error {}
 
 export interface FlagSpec {
-  [flag: string]: { env?: string; type: "string" | "number" | "boolean" | "list" };
+  /** "optional": a bare flag, or one followed by a value (the next argument unless it is a flag). */
+  [flag: string]: { env?: string; type: "string" | "number" | "boolean" | "list" | "optional" };
 }
 
 export type ParsedFlags = Record<string, string | number | boolean | string[] | undefined> & {
@@ -63,6 +74,11 @@ export function parseFlags(argv: string[], spec: FlagSpec, env: Record<string, s
     let value: string | undefined = eq === -1 ? undefined : arg.slice(eq + 1);
     if (def.type === "boolean") {
       out[name] = value === undefined ? true : parseBool(value, `--${name}`);
+      continue;
+    }
+    if (def.type === "optional") {
+      if (value === undefined && argv[i + 1] !== undefined && !argv[i + 1].startsWith("--")) value = argv[++i];
+      out[name] = value ?? true;
       continue;
     }
     if (value === undefined) {
@@ -151,12 +167,17 @@ export const SERVE_FLAGS: FlagSpec = {
   port: { env: "AUREA_PORT", type: "number" },
   host: { env: "AUREA_HOST", type: "string" },
   geoip: { env: "AUREA_GEOIP_DB", type: "string" },
-  "trust-proxy": { env: "AUREA_TRUST_PROXY", type: "boolean" },
+  "trust-proxy": { env: "AUREA_TRUST_PROXY", type: "optional" },
   "allow-private-webhooks": { env: "AUREA_ALLOW_PRIVATE_WEBHOOKS", type: "boolean" },
   "rate-limit": { env: "AUREA_RATE_LIMIT", type: "number" },
   "queue-high-water": { env: "AUREA_QUEUE_HIGH_WATER", type: "number" },
   "reader-threads": { env: "AUREA_READER_THREADS", type: "number" },
   "query-timeout": { env: "AUREA_QUERY_TIMEOUT", type: "number" },
+  "backup-dir": { env: "AUREA_BACKUP_DIR", type: "string" },
+  "backup-every": { env: "AUREA_BACKUP_EVERY", type: "string" },
+  "backup-keep": { env: "AUREA_BACKUP_KEEP", type: "number" },
+  "min-free-disk": { env: "AUREA_MIN_FREE_DISK", type: "string" },
+  "metrics-token": { env: "AUREA_METRICS_TOKEN", type: "string" },
 };
 
 export function resolveDataDir(flags: ParsedFlags): string {
@@ -195,14 +216,71 @@ export function serveConfig(flags: ParsedFlags): ServeConfig {
     host: (flags.host as string | undefined) ?? "0.0.0.0",
     dataDir,
     geoipPath,
-    trustProxy: Boolean(flags["trust-proxy"]),
+    trustProxy: parseProxyTrust(flags["trust-proxy"]),
     allowPrivateWebhooks: Boolean(flags["allow-private-webhooks"]),
     rateLimitPerMinute: (flags["rate-limit"] as number | undefined) ?? 6000,
     queueHighWater: (flags["queue-high-water"] as number | undefined) ?? 20000,
     processingThread: true,
     readerThreads,
     queryTimeoutMs: queryTimeout * 1000,
+    backup: backupConfig(flags, dataDir),
+    minFreeDisk: minFreeDiskFlag(flags["min-free-disk"]),
+    metricsToken: metricsTokenFlag(flags["metrics-token"]),
     publicUrl: resolvePublicUrl(flags),
     mail: resolveMail(flags),
   };
+}
+
+function minFreeDiskFlag(raw: ParsedFlags[string]): MinFreeDisk {
+  if (raw === undefined) return DEFAULT_MIN_FREE_DISK;
+  const floor = parseMinFreeDisk(String(raw));
+  if (!floor) throw new ConfigError(`--min-free-disk: expected a size like 256MB, 2GB or 5%, got "${raw}"`);
+  return floor;
+}
+
+function metricsTokenFlag(raw: ParsedFlags[string]): string | null {
+  if (raw === undefined) return null;
+  const token = String(raw);
+  if (token.length < 16) throw new ConfigError("--metrics-token: use at least 16 characters (e.g. `openssl rand -hex 16`)");
+  return token;
+}
+
+/**
+ * --trust-proxy: bare (or true/1) one hop, a number of hops, or a list of the
+ * proxies' networks; off when absent, 0 or false.
+ */
+export function parseProxyTrust(raw: ParsedFlags[string]): ProxyTrust {
+  if (raw === undefined || raw === false) return false;
+  if (raw === true) return 1;
+  const s = String(raw).trim().toLowerCase();
+  if (["true", "yes", "on"].includes(s)) return 1;
+  if (["false", "no", "off"].includes(s)) return false;
+  if (/^\d+$/.test(s)) {
+    const hops = Number(s);
+    if (hops > 20) throw new ConfigError(`--trust-proxy: ${hops} hops is not plausible (expected 1-20, or proxy CIDRs)`);
+    return hops === 0 ? false : hops;
+  }
+  try {
+    return { networks: parseNetworks(String(raw)) };
+  } catch (e) {
+    throw new ConfigError(`--trust-proxy: ${(e as Error).message}`);
+  }
+}
+
+function backupConfig(flags: ParsedFlags, dataDir: string): ServeConfig["backup"] {
+  const dir = flags["backup-dir"] as string | undefined;
+  if (!dir) {
+    if (flags["backup-every"] !== undefined || flags["backup-keep"] !== undefined) {
+      throw new ConfigError("--backup-every and --backup-keep need --backup-dir");
+    }
+    return null;
+  }
+  const every = (flags["backup-every"] as string | undefined) ?? "6h";
+  const everyMs = parseDuration(every);
+  if (everyMs === null) throw new ConfigError(`--backup-every: expected a duration like 6h, 30m or 1d, got "${every}"`);
+  const keep = (flags["backup-keep"] as number | undefined) ?? 7;
+  if (keep < 1) throw new ConfigError("--backup-keep: keep at least 1 backup");
+  const resolved = resolve(dir);
+  if (resolved === dataDir) throw new ConfigError("--backup-dir: must not be the data directory");
+  return { dir: resolved, everyMs, keep };
 }

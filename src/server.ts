@@ -3,18 +3,21 @@ import { Elysia } from "elysia";
 import type { ServeConfig } from "./config";
 import type { AppContext } from "./context";
 import { Checkpointer } from "./db/checkpointer";
+import { checkDataFiles } from "./db/start-checks";
+import { restoreAdvice } from "./db/files-check";
 import { openStore } from "./db/open";
 import { InlineReads, type Reads } from "./analytics/reads/run";
 import { ThreadReads } from "./analytics/reads/thread-reads";
 import { openGeo } from "./enrich/geo";
-import { jsonResponse } from "./ingest/errors";
 import { GroupCommitter } from "./ingest/group-commit";
 import { ingestRoutes } from "./ingest/routes";
 import { recordPayments } from "./payments/record";
 import { paymentRoutes } from "./payments/webhook-route";
-import { queueCounts } from "./pipeline/batch-list";
 import { installEventListeners } from "./pipeline/listeners";
-import { localQueueMarks } from "./pipeline/queue-marks";
+import { localQueueMarks, retryingMarks } from "./pipeline/queue-marks";
+import { createOps } from "./ops/ops";
+import { opsHooks } from "./ops/web-hooks";
+import { opsRoutes } from "./ops/routes";
 import { InlineProcessing, ThreadProcessing, type Processing } from "./pipeline/processing";
 import type { IngestWorker } from "./pipeline/worker";
 import { startRetentionJob } from "./jobs/retention";
@@ -24,6 +27,7 @@ import { startReports, type RunningReports } from "./reports/start";
 import { LiveHub } from "./live/hub";
 import { liveStreamRoutes } from "./web/live-stream";
 import { analyticsRoutes } from "./web/analytics-routes";
+import { refuseLargeBodies } from "./web/body-limit";
 import { apiRoutes } from "./web/api-routes";
 import { automationRoutes } from "./web/automations";
 import { dashboardRoutes } from "./web/dashboard";
@@ -67,6 +71,9 @@ export function createApp(ctx: AppContext, committer: GroupCommitter, processing
     ...paymentRoutes(ctx, { record: (funnelId, facts) => recordPayments({ committer, now: ctx.now }, funnelId, facts) }),
   };
   return new Elysia({ serve: { routes } })
+    .onRequest(refuseLargeBodies)
+    .use(opsHooks(ctx))
+    .use(opsRoutes(ctx, { committer, processing }))
     .use(apiRoutes(ctx))
     .use(automationRoutes(ctx))
     .use(stepsApi(ctx))
@@ -81,21 +88,15 @@ export function createApp(ctx: AppContext, committer: GroupCommitter, processing
     .use(unsubscribeRoutes(ctx))
     .use(reportSettingsPages(ctx))
     .use(liveStreamRoutes(ctx, live))
-    .use(analyticsRoutes(ctx))
-    .get("/healthz", () => {
-      try {
-        ctx.store.sqlite.query("SELECT 1").get();
-        return jsonResponse(200, { status: "ok", database: "ok", queue: { ...queueCounts(ctx.store.queue), inMemory: committer.queued } });
-      } catch (e) {
-        return jsonResponse(503, { status: "error", database: (e as Error).message });
-      }
-    });
+    .use(analyticsRoutes(ctx));
 }
 
 export async function startServer(config: ServeConfig, options: StartOptions = {}): Promise<RunningServer> {
   const geo = await openGeo(config.geoipPath);
   const store = openStore(config.dataDir);
+  const now = options.now ?? Date.now;
   const log = options.log ?? ((line: string) => console.log(line));
+  const ops = createOps(config, log, now);
   const reads: Reads =
     config.readerThreads > 0
       ? await ThreadReads.start({
@@ -107,17 +108,11 @@ export async function startServer(config: ServeConfig, options: StartOptions = {
           entryUrl: options.readerEntryUrl,
         })
       : new InlineReads(store.sqlite);
-  const ctx: AppContext = {
-    store,
-    config,
-    geo,
-    now: options.now ?? Date.now,
-    log,
-    reads,
-    eventListeners: [],
-    stopping: false,
-  };
+  const ctx: AppContext = { store, config, geo, now, log, ops, reads, eventListeners: [], stopping: false };
+  ops.damage = checkDataFiles(store, config.dataDir, now());
+  for (const line of ops.damage) log(`damaged data: ${line}. ${restoreAdvice(config.dataDir)}`);
   const committer = new GroupCommitter(store.queue);
+  committer.timings = { commit: ops.metrics.ingestCommit, fsync: ops.metrics.ingestFsync };
   let processing: Processing | null = null;
   const live = new LiveHub(store.sqlite, { now: () => ctx.now(), log: ctx.log, onWatchChange: (funnels) => processing?.watch(funnels) });
   let checkpointer: Checkpointer | null = null;
@@ -126,7 +121,8 @@ export async function startServer(config: ServeConfig, options: StartOptions = {
     // must never find a large WAL and copy it while requests wait.
     store.sqlite.exec("PRAGMA wal_autocheckpoint = 0");
     checkpointer = new Checkpointer([store.path, store.queue.filename], ctx.log);
-    processing = await ThreadProcessing.start(config, ctx.log, localQueueMarks(store.queue));
+    const marks = retryingMarks(localQueueMarks(store.queue), ops.faults, "queue");
+    processing = await ThreadProcessing.start(config, ctx.log, marks, ops);
   }
   else {
     ctx.live = { funnels: live.funnels, emit: (ids) => live.notify(ids) };
@@ -136,7 +132,7 @@ export async function startServer(config: ServeConfig, options: StartOptions = {
   processing.onLive = (ids) => live.notify(ids);
   committer.onCommitted = (n) => processing!.notify(n);
   const app = createApp(ctx, committer, processing, live);
-  app.listen({ port: config.port, hostname: config.host, maxRequestBodySize: 4 * 1024 * 1024 });
+  app.listen({ port: config.port, hostname: config.host, maxRequestBodySize: Number.MAX_SAFE_INTEGER });
   const server = app.server!;
   const retention = startRetentionJob(ctx);
   const automations = startAutomations(ctx);

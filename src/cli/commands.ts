@@ -2,8 +2,11 @@
 import { ConfigError } from "../config";
 import { alertCommand } from "./alert";
 import { automationCommand } from "./automation";
+import { doctorCommand } from "./doctor";
+import { backupCommand } from "./backup";
 import { experimentCommand } from "./experiment";
 import { funnelCommand } from "./funnel";
+import { restoreCommand } from "./restore";
 import { helpText } from "./help";
 import { mailCommand } from "./mail";
 import { paymentsCommand } from "./payments";
@@ -30,6 +33,9 @@ export const commands: Record<string, Command> = {
   report: reportCommand,
   alert: alertCommand,
   "seed-demo": seedDemoCommand,
+  doctor: doctorCommand,
+  backup: backupCommand,
+  restore: restoreCommand,
   version: { summary: "print the version", run: async () => (console.log(`aurea ${VERSION}`), 0) },
 };
 

@@ -54,12 +54,21 @@ Example: aurea experiment create --funnel fn_abc123 --key headline --variants a:
   --host HOST           address to bind (AUREA_HOST, default 0.0.0.0)
   --data DIR            data directory (AUREA_DATA_DIR, default ./aurea-data)
   --geoip PATH          a GeoIP .mmdb (e.g. GeoLite2-City) instead of the embedded DB-IP country database (AUREA_GEOIP_DB)
-  --trust-proxy         honour X-Forwarded-For / X-Real-IP from a reverse proxy (AUREA_TRUST_PROXY)
+  --trust-proxy [N|CIDRS]  behind a reverse proxy: take the client address from X-Forwarded-For, believing
+                        only the last hop (bare flag), the last N hops (e.g. 2 for a CDN in front of Caddy),
+                        or proxies in the listed networks (10.0.0.0/8,...) (AUREA_TRUST_PROXY)
   --allow-private-webhooks  let automations call private/loopback addresses (AUREA_ALLOW_PRIVATE_WEBHOOKS)
   --rate-limit N        ingest requests per minute per IP for public keys; 0 = off (AUREA_RATE_LIMIT, default 6000)
   --queue-high-water N  pending batches before ingest answers 503 (AUREA_QUEUE_HIGH_WATER, default 20000)
   --reader-threads N    threads running dashboard and API queries (AUREA_READER_THREADS, default 1)
   --query-timeout S     seconds before a report is stopped as too slow (AUREA_QUERY_TIMEOUT, default 10)
+  --min-free-disk SIZE  free disk space under which new batches get 503 storage_full: 256MB, 2GB, 5%, 0 = off
+                        (AUREA_MIN_FREE_DISK, default 256MB)
+  --metrics-token T     serve GET /metrics to "Authorization: Bearer T" (AUREA_METRICS_TOKEN); without it,
+                        only to direct requests from this host (no X-Forwarded-For/Forwarded)
+  --backup-dir DIR      make scheduled backups into DIR/aurea-<UTC time>/ (AUREA_BACKUP_DIR)
+  --backup-every 6h     how often: s, m, h or d (AUREA_BACKUP_EVERY, default 6h)
+  --backup-keep N       complete backups to keep, newest first (AUREA_BACKUP_KEEP, default 7)
   --public-url URL      how the world reaches this server, for webhook URLs to paste into payment providers
                         (AUREA_PUBLIC_URL, default: the address the dashboard is opened at)
   --smtp-url URL        smtp://user:pass@host:587 (STARTTLS) or smtps://user:pass@host:465, for digests and alerts (AUREA_SMTP_URL)
@@ -124,6 +133,33 @@ Example: aurea alert add --funnel fn_abc123 --kind sale --to me@example.com`,
 
 Example: aurea seed-demo --create --events 1000000 --days 90`,
 };
+
+DETAILS.doctor = `aurea doctor [--data D] [--accept] [--json]
+  Check aurea.db and queue.db without changing them: headers and sizes, SQLite's
+  quick_check whatever their size, and the damage a start recorded (a lost WAL).
+  Exits 1 and says what to do when something is wrong. --accept clears recorded damage
+  once you have decided to go on with the data as it is. See docs/operations.md,
+  "Damaged files". Takes --data DIR (AUREA_DATA_DIR).
+
+Example: aurea doctor --data /var/lib/aurea`;
+
+DETAILS.backup = `aurea backup DIR [--data D] [--json]
+  Copy aurea.db and queue.db (acknowledged events not yet processed) into DIR, a new or
+  empty directory, while the server keeps serving; check each copy with SQLite's
+  integrity check and write DIR/manifest.json (version, time, files, sizes, checksums,
+  event count). --json prints {"dir","files","events","bytes","integrity"}.
+  Scheduled backups: aurea serve --backup-dir DIR --backup-every 6h --backup-keep 7.
+  Takes --data DIR (AUREA_DATA_DIR). See docs/operations.md, "Backups".
+
+Example: aurea backup /var/backups/aurea/$(date -u +%Y%m%dT%H%M%SZ) --json`;
+
+DETAILS.restore = `aurea restore DIR [--data D] [--json]
+  Check the backup in DIR against its manifest (sizes, checksums, integrity), refuse if
+  a server or command has the data directory's databases open, set the current files
+  aside in D/replaced-<time>/, and put the backup in place. Start the server afterwards.
+  Takes --data DIR (AUREA_DATA_DIR).
+
+Example: systemctl stop aurea && aurea restore /var/backups/aurea/20260601T000000Z --data /var/lib/aurea`;
 
 export function helpText(commands: Record<string, Command>, topic?: string): string {
   if (topic && DETAILS[topic]) return DETAILS[topic];

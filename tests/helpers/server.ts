@@ -12,6 +12,8 @@ export interface TestServer {
   dataDir: string;
   ctx: AppContext;
   running: RunningServer;
+  /** What the server logged. */
+  logs: string[];
   stop(): Promise<void>;
 }
 
@@ -20,10 +22,10 @@ export function tempDir(prefix = "aurea-test-"): string {
 }
 
 export async function startTestServer(
-  opts: Partial<ServeConfig> & { keepData?: boolean; now?: () => number; readerEntryUrl?: string } = {},
+  opts: Partial<ServeConfig> & { keepData?: boolean; now?: () => number; log?: (line: string) => void; readerEntryUrl?: string } = {},
 ): Promise<TestServer> {
   const dataDir = opts.dataDir ?? tempDir();
-  const { keepData, now, readerEntryUrl, ...overrides } = opts;
+  const { keepData, now, log, readerEntryUrl, ...overrides } = opts;
   const config: ServeConfig = {
     port: 0,
     host: "127.0.0.1",
@@ -39,13 +41,14 @@ export async function startTestServer(
     ...overrides,
   };
   const logs: string[] = [];
-  const running = await startServer(config, { log: (l) => logs.push(l), now, readerEntryUrl });
+  const running = await startServer(config, { log: log ?? ((l) => logs.push(l)), now, readerEntryUrl });
   const url = `http://127.0.0.1:${running.port}`;
   return {
     url,
     dataDir,
     ctx: running.ctx,
     running,
+    logs,
     async stop() {
       await running.stop();
       if (!keepData && !opts.dataDir) rmSync(dataDir, { recursive: true, force: true });
