@@ -5,6 +5,7 @@
 //  B. webhook delivery throughput to a local receiver (fast, and 100 ms slow).
 // Usage: bun scripts/bench-automations.ts [--events 20000] [--deliveries 1000]
 // The receiver runs in this process and takes CPU from the sender.
+import { InlineReads } from "../src/analytics/reads/run";
 import { rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -34,8 +35,10 @@ const DELIVERIES = flag("deliveries", 1000);
 const BATCH = 100;
 
 function context(dir: string): AppContext {
+  const store = openStore(dir);
   return {
-    store: openStore(dir),
+    store,
+    reads: new InlineReads(store.sqlite),
     config: { allowPrivateWebhooks: true } as AppContext["config"],
     geo: { lookup: () => ({ country: null, region: null, city: null }), close() {} } as unknown as AppContext["geo"],
     now: Date.now,

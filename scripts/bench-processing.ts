@@ -2,6 +2,7 @@
 // realistic batches (as the accept path writes them), then times the worker
 // draining it on one thread, round after round on a growing database.
 // Usage: bun scripts/bench-processing.ts [--rounds 5] [--batches 2000]
+import { InlineReads } from "../src/analytics/reads/run";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -28,6 +29,7 @@ const dataDir = mkdtempSync(join(tmpdir(), "aurea-bench-processing-"));
 const store = openStore(dataDir);
 const ctx: AppContext = {
   store,
+  reads: new InlineReads(store.sqlite),
   config: { dataDir } as AppContext["config"],
   geo: await openGeo(null),
   now: Date.now,

@@ -19,6 +19,10 @@ export interface ServeConfig {
   queueHighWater: number;
   /** Process batches on a thread of their own (the default); tests process inline. */
   processingThread: boolean;
+  /** Threads that run dashboard and read-API queries; 0 runs them on the HTTP thread (tests). */
+  readerThreads: number;
+  /** A read running longer than this is abandoned and answered with query_timeout. */
+  queryTimeoutMs: number;
   /** Scheduled backups (serve --backup-dir); null when off. */
   backup?: { dir: string; everyMs: number; keep: number } | null;
   /** Free disk space under which new batches are refused with 503 (default 256 MB). */
@@ -167,6 +171,8 @@ export const SERVE_FLAGS: FlagSpec = {
   "allow-private-webhooks": { env: "AUREA_ALLOW_PRIVATE_WEBHOOKS", type: "boolean" },
   "rate-limit": { env: "AUREA_RATE_LIMIT", type: "number" },
   "queue-high-water": { env: "AUREA_QUEUE_HIGH_WATER", type: "number" },
+  "reader-threads": { env: "AUREA_READER_THREADS", type: "number" },
+  "query-timeout": { env: "AUREA_QUERY_TIMEOUT", type: "number" },
   "backup-dir": { env: "AUREA_BACKUP_DIR", type: "string" },
   "backup-every": { env: "AUREA_BACKUP_EVERY", type: "string" },
   "backup-keep": { env: "AUREA_BACKUP_KEEP", type: "number" },
@@ -201,6 +207,10 @@ export function serveConfig(flags: ParsedFlags): ServeConfig {
       throw new ConfigError(`--geoip: cannot read ${geoipPath}`);
     }
   }
+  const readerThreads = (flags["reader-threads"] as number | undefined) ?? 1;
+  if (readerThreads < 1 || readerThreads > 8) throw new ConfigError(`--reader-threads: expected 1 to 8, got ${readerThreads}`);
+  const queryTimeout = (flags["query-timeout"] as number | undefined) ?? 10;
+  if (queryTimeout < 1 || queryTimeout > 3600) throw new ConfigError(`--query-timeout: expected 1 to 3600 seconds, got ${queryTimeout}`);
   return {
     port,
     host: (flags.host as string | undefined) ?? "0.0.0.0",
@@ -211,6 +221,8 @@ export function serveConfig(flags: ParsedFlags): ServeConfig {
     rateLimitPerMinute: (flags["rate-limit"] as number | undefined) ?? 6000,
     queueHighWater: (flags["queue-high-water"] as number | undefined) ?? 20000,
     processingThread: true,
+    readerThreads,
+    queryTimeoutMs: queryTimeout * 1000,
     backup: backupConfig(flags, dataDir),
     minFreeDisk: minFreeDiskFlag(flags["min-free-disk"]),
     metricsToken: metricsTokenFlag(flags["metrics-token"]),

@@ -1,4 +1,5 @@
 // What every part of the running server is handed: no globals, no env reads.
+import type { Reads } from "./analytics/reads/run";
 import type { ServeConfig } from "./config";
 import type { Store } from "./db/open";
 import type { GeoLookup } from "./enrich/geo";
@@ -27,6 +28,8 @@ export interface AppContext {
   geo: GeoLookup;
   now: () => number;
   log: (line: string) => void;
+  /** Dashboard and read-API queries, by name (src/analytics/reads/registry.ts), off the HTTP thread. */
+  reads: Reads;
   eventListeners: EventsListener[];
   /** Health and metrics as they happen (src/ops). */
   ops: Ops;

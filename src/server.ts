@@ -6,6 +6,8 @@ import { Checkpointer } from "./db/checkpointer";
 import { checkDataFiles } from "./db/start-checks";
 import { restoreAdvice } from "./db/files-check";
 import { openStore } from "./db/open";
+import { InlineReads, type Reads } from "./analytics/reads/run";
+import { ThreadReads } from "./analytics/reads/thread-reads";
 import { openGeo } from "./enrich/geo";
 import { GroupCommitter } from "./ingest/group-commit";
 import { ingestRoutes } from "./ingest/routes";
@@ -59,6 +61,8 @@ export interface RunningServer {
 export interface StartOptions {
   now?: () => number;
   log?: (line: string) => void;
+  /** The reader threads' entry module (tests register reads of their own). */
+  readerEntryUrl?: string;
 }
 
 export function createApp(ctx: AppContext, committer: GroupCommitter, processing: Processing, live: LiveHub) {
@@ -93,7 +97,18 @@ export async function startServer(config: ServeConfig, options: StartOptions = {
   const now = options.now ?? Date.now;
   const log = options.log ?? ((line: string) => console.log(line));
   const ops = createOps(config, log, now);
-  const ctx: AppContext = { store, config, geo, now, log, ops, eventListeners: [], stopping: false };
+  const reads: Reads =
+    config.readerThreads > 0
+      ? await ThreadReads.start({
+          path: store.path,
+          threads: config.readerThreads,
+          budgetMs: config.queryTimeoutMs,
+          autocheckpoint: !config.processingThread,
+          log,
+          entryUrl: options.readerEntryUrl,
+        })
+      : new InlineReads(store.sqlite);
+  const ctx: AppContext = { store, config, geo, now, log, ops, reads, eventListeners: [], stopping: false };
   ops.damage = checkDataFiles(store, config.dataDir, now());
   for (const line of ops.damage) log(`damaged data: ${line}. ${restoreAdvice(config.dataDir)}`);
   const committer = new GroupCommitter(store.queue);
@@ -146,6 +161,7 @@ export async function startServer(config: ServeConfig, options: StartOptions = {
         retention.stop();
         reports.stop();
         alerts.stop();
+        await reads.stop();
         await processing.stop();
         await checkpointer?.stop();
         await automations.stop();

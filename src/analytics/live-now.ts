@@ -12,16 +12,19 @@ export interface LiveNow {
   sales: { ts: number; name: string; amount: number; currency: string; verified: boolean }[];
 }
 
+// The window is minutes: the (funnel_id, ts) index bounds it. Left to itself the planner
+// prefers (funnel_id, anonymous_id, ts) to save the GROUP BY a sort, and walks every
+// event of the funnel (tests/analytics/query-plans.test.ts).
 export function liveNow(sqlite: Database, funnelId: string, now: number, since = now - 86_400_000): LiveNow {
   const from = now - NOW_WINDOW_MS;
   const visitors = sqlite
-    .query<{ n: number }, [string, number]>("SELECT count(DISTINCT anonymous_id) AS n FROM events WHERE funnel_id = ? AND ts >= ?")
+    .query<{ n: number }, [string, number]>("SELECT count(DISTINCT anonymous_id) AS n FROM events INDEXED BY events_funnel_ts WHERE funnel_id = ? AND ts >= ?")
     .get(funnelId, from)!.n;
   // Each visitor's latest event with a page in the window says where they are now.
   const pages = sqlite
     .query<{ path: string; visitors: number }, [string, number]>(
       `SELECT path, count(*) AS visitors FROM (
-         SELECT anonymous_id, path, max(ts) FROM events
+         SELECT anonymous_id, path, max(ts) FROM events INDEXED BY events_funnel_ts
          WHERE funnel_id = ? AND ts >= ? AND path IS NOT NULL GROUP BY anonymous_id)
        GROUP BY path ORDER BY visitors DESC, path LIMIT 5`,
     )

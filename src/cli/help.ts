@@ -60,6 +60,8 @@ Example: aurea experiment create --funnel fn_abc123 --key headline --variants a:
   --allow-private-webhooks  let automations call private/loopback addresses (AUREA_ALLOW_PRIVATE_WEBHOOKS)
   --rate-limit N        ingest requests per minute per IP for public keys; 0 = off (AUREA_RATE_LIMIT, default 6000)
   --queue-high-water N  pending batches before ingest answers 503 (AUREA_QUEUE_HIGH_WATER, default 20000)
+  --reader-threads N    threads running dashboard and API queries (AUREA_READER_THREADS, default 1)
+  --query-timeout S     seconds before a report is stopped as too slow (AUREA_QUERY_TIMEOUT, default 10)
   --min-free-disk SIZE  free disk space under which new batches get 503 storage_full: 256MB, 2GB, 5%, 0 = off
                         (AUREA_MIN_FREE_DISK, default 256MB)
   --metrics-token T     serve GET /metrics to "Authorization: Bearer T" (AUREA_METRICS_TOKEN); without it,

@@ -39,6 +39,24 @@ export function withoutFsync<T>(sqlite: Database, fn: () => T): T {
 }
 
 /**
+ * A second connection to an existing database, for a reader thread: the same
+ * pragmas, no migrations (the server applied them). Its writes are derived data
+ * (rollups, statistics) that a later read rebuilds, so they need no fsync of their own.
+ * autocheckpoint false: a checkpoint thread copies the WAL instead.
+ */
+export function openReaderConnection(path: string, opts: { autocheckpoint: boolean }): Database {
+  const sqlite = new Database(path, { strict: true });
+  sqlite.exec("PRAGMA busy_timeout = 5000");
+  sqlite.exec("PRAGMA synchronous = NORMAL");
+  sqlite.exec("PRAGMA foreign_keys = ON");
+  sqlite.exec("PRAGMA temp_store = MEMORY");
+  sqlite.exec("PRAGMA cache_size = -65536");
+  sqlite.exec("PRAGMA mmap_size = 268435456");
+  if (!opts.autocheckpoint) sqlite.exec("PRAGMA wal_autocheckpoint = 0");
+  return sqlite;
+}
+
+/**
  * Opens (creating when missing) the SQLite database in dataDir, sets the pragmas
  * Bun leaves off, and applies the embedded migrations.
  *

@@ -2,6 +2,7 @@
 // worker and listeners as inline processing. Talks to the server by messages.
 import type { ServeConfig } from "../config";
 import type { AppContext } from "../context";
+import { InlineReads } from "../analytics/reads/run";
 import { openStore } from "../db/open";
 import { openGeo } from "../enrich/geo";
 import { automationRuntime } from "../automations/runtime";
@@ -33,8 +34,11 @@ self.onmessage = async (e: MessageEvent<Incoming>) => {
     const geo = await openGeo(m.config.geoipPath);
     const log = (line: string) => send({ type: "log", line });
     const ops = createOps(m.config, log, Date.now);
+    const store = openStore(m.config.dataDir, { checkFiles: false });
     ctx = {
-      store: openStore(m.config.dataDir, { checkFiles: false }),
+      store,
+      // Never used here (the reader threads serve the dashboard); it costs nothing until run.
+      reads: new InlineReads(store.sqlite),
       config: m.config,
       geo,
       now: Date.now,

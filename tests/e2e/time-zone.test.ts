@@ -145,6 +145,8 @@ describeBrowser("a funnel's time zone in Chromium", () => {
     expect(getTimeZone(server.ctx.store.db, funnel.id)).toBe("America/New_York");
     await page.goto(`${base}?range=today`);
     expect(await page.textContent(".range-tz")).toBe("America/New_York");
+    // Leave once the panels are in: leaving earlier aborts their requests.
+    for (const p of ["sources", "pages", "locations", "devices", "events"]) await page.waitForSelector(`#panel-${p}:not([hx-trigger="load"])`);
     await page.goto(`${base}/steps`);
     expect(await page.textContent(".steps-range-hint")).toContain("Times in America/New_York");
     const csv = (await page.evaluate((url) => fetch(url).then((r) => r.text()), `${base}/export/events.csv?range=7d`)).split("\r\n");

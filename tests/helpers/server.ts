@@ -22,10 +22,10 @@ export function tempDir(prefix = "aurea-test-"): string {
 }
 
 export async function startTestServer(
-  opts: Partial<ServeConfig> & { keepData?: boolean; now?: () => number; log?: (line: string) => void } = {},
+  opts: Partial<ServeConfig> & { keepData?: boolean; now?: () => number; log?: (line: string) => void; readerEntryUrl?: string } = {},
 ): Promise<TestServer> {
   const dataDir = opts.dataDir ?? tempDir();
-  const { keepData, now, log, ...overrides } = opts;
+  const { keepData, now, log, readerEntryUrl, ...overrides } = opts;
   const config: ServeConfig = {
     port: 0,
     host: "127.0.0.1",
@@ -36,10 +36,12 @@ export async function startTestServer(
     rateLimitPerMinute: 6000,
     queueHighWater: 20000,
     processingThread: false,
+    readerThreads: 1,
+    queryTimeoutMs: 10_000,
     ...overrides,
   };
   const logs: string[] = [];
-  const running = await startServer(config, { log: log ?? ((l) => logs.push(l)), now });
+  const running = await startServer(config, { log: log ?? ((l) => logs.push(l)), now, readerEntryUrl });
   const url = `http://127.0.0.1:${running.port}`;
   return {
     url,

@@ -2,9 +2,7 @@
 // drill-down partial, and the steps editor the settings page loads.
 import { Elysia } from "elysia";
 import stepsCss from "../../../views/steps/steps.css" with { type: "text" };
-import { stepsReport, stepVisitors } from "../../analytics/steps-report";
-import { checkSteps } from "../../analytics/steps-check";
-import { suggestSteps } from "../../analytics/steps-suggestion";
+import { ReadTimeoutError } from "../../analytics/reads/run";
 import type { AppContext } from "../../context";
 import { getSteps, saveSteps, stepsToJson } from "../../funnels/steps-definition";
 import { getFunnel, type Funnel } from "../../funnels/store";
@@ -34,16 +32,28 @@ interface Req {
 const CSS_HEADERS = { "content-type": "text/css; charset=utf-8", "cache-control": "public, max-age=3600, must-revalidate", "x-content-type-options": "nosniff" };
 
 export function stepsPages(ctx: AppContext) {
-  const { db, sqlite } = ctx.store;
+  const { db } = ctx.store;
+  const { reads } = ctx;
 
   const notFound = (c: Req) =>
     isHtmx(c.request)
       ? htmlResponse(html`This funnel no longer exists.`, 404)
       : htmlResponse(errorPage({ status: 404, title: "Funnel not found", message: "There is no funnel with this id. It may have been deleted.", user: c.user, csrfToken: c.csrfToken }), 404);
 
-  const withFunnel = <T extends Req>(fn: (c: T, funnel: Funnel) => Response) => (c: T) => {
+  const tooSlow = (c: Req, e: ReadTimeoutError) =>
+    isHtmx(c.request)
+      ? htmlResponse(html`${e.message}`, e.status)
+      : htmlResponse(errorPage({ status: e.status, title: "This report took too long", message: e.message, user: c.user, csrfToken: c.csrfToken }), e.status);
+
+  const withFunnel = <T extends Req>(fn: (c: T, funnel: Funnel) => Response | Promise<Response>) => async (c: T) => {
     const funnel = getFunnel(db, c.params.id);
-    return funnel ? fn(c, funnel) : notFound(c);
+    if (!funnel) return notFound(c);
+    try {
+      return await fn(c, funnel);
+    } catch (e) {
+      if (e instanceof ReadTimeoutError) return tooSlow(c, e);
+      throw e;
+    }
   };
 
   const zoneOf = (c: Req, funnel: Funnel) => funnelZone(ctx, funnel.id, c.request.headers, isOwner(c.user));
@@ -75,7 +85,7 @@ export function stepsPages(ctx: AppContext) {
     .use(requireUser(ctx))
     .get(
       "/funnels/:id/steps",
-      withFunnel((c: Req, funnel) => {
+      withFunnel(async (c: Req, funnel) => {
         const def = getSteps(db, funnel.id);
         if (!def) return shell(c, funnel, "Steps", noStepsBody(funnel.id));
         let problem: string | null = null;
@@ -89,14 +99,14 @@ export function stepsPages(ctx: AppContext) {
           params = parsePageParams({ tz: c.query.tz }, ctx.now(), zone);
         }
         const { period, breakdown, filters } = params;
-        const report = stepsReport(sqlite, funnel.id, def, { from: period.from, to: period.to, breakdown, filters, compare: true, now: ctx.now() });
+        const report = await reads.run("steps.report", { funnelId: funnel.id, def, from: period.from, to: period.to, breakdown, filters, compare: true, now: ctx.now() });
         const body = stepsReportBody({ funnelId: funnel.id, steps: def.steps, report, period, breakdown, filters });
         return shell(c, funnel, "Steps", problem ? html`${notice(`${problem}. Showing the last 30 days instead.`, "warn")}${body}` : body);
       }),
     )
     .get(
       "/funnels/:id/steps/visitors",
-      withFunnel((c: Req, funnel) => {
+      withFunnel(async (c: Req, funnel) => {
         const def = getSteps(db, funnel.id);
         if (!def) return htmlResponse(html`This funnel has no steps.`, 404);
         let fragment: SafeHtml;
@@ -105,7 +115,9 @@ export function stepsPages(ctx: AppContext) {
         try {
           const { period, filters } = parsePageParams(c.query, ctx.now(), zoneOf(c, funnel));
           const d = parseDrillParams(c.query, def.steps.length);
-          const result = stepVisitors(sqlite, funnel.id, def, { from: period.from, to: period.to, filters, now: ctx.now(), step: d.step, status: d.status, limit: Math.min(d.limit, 200) });
+          const result = await reads.run("steps.visitors", {
+            funnelId: funnel.id, def, from: period.from, to: period.to, filters, now: ctx.now(), step: d.step, status: d.status, limit: Math.min(d.limit, 200),
+          });
           const view = { funnelId: funnel.id, period, filters };
           const links: Record<string, string> = {};
           for (const st of ["stopped", "dropped", "in_progress", "continued"]) {
@@ -116,7 +128,7 @@ export function stepsPages(ctx: AppContext) {
         } catch (e) {
           if (!(e instanceof HttpError)) throw e;
           fragment = html`<div class="card-body">${notice(e.message, "bad")}</div>`;
-          status = 400;
+          status = e.status;
         }
         if (isHtmx(c.request)) return htmlResponse(fragment, status);
         return shell(c, funnel, "Steps: visitors", html`<link rel="stylesheet" href="/assets/steps.css">
@@ -126,17 +138,17 @@ export function stepsPages(ctx: AppContext) {
     )
     .get(
       "/funnels/:id/steps/editor",
-      withFunnel((c: Req, funnel) => {
+      withFunnel(async (c: Req, funnel) => {
         const def = getSteps(db, funnel.id);
         if (def) return editorResponse(c, funnel, editorView(funnel, c, stateFromDefinition(def)));
-        const suggestion = suggestSteps(sqlite, funnel.id);
+        const suggestion = await reads.run("steps.suggest", { funnelId: funnel.id });
         const message = isOwner(c.user) ? { text: "No steps yet. Here is a start from your data (landing page and first conversion): adjust and save.", tone: "info" as const } : undefined;
         return editorResponse(c, funnel, editorView(funnel, c, isOwner(c.user) ? stateFromDefinition(suggestion) : { window: "7d", order: "sequential", rows: [] }, { message }));
       }),
     )
     .post(
       "/funnels/:id/steps/editor",
-      withFunnel((c: Req & { body: unknown }, funnel) => {
+      withFunnel(async (c: Req & { body: unknown }, funnel) => {
         let state = stateFromForm(c.body);
         const op = formField(c.body, "op") || "save";
         // A suggested pattern is taken and saved at once, so it is checked again too.
@@ -145,7 +157,7 @@ export function stepsPages(ctx: AppContext) {
         const parsed = definitionFromState(state);
         if (!parsed.ok) return editorResponse(c, funnel, editorView(funnel, c, state, { errors: parsed.errors, errorJson: parsed.json }), 422);
         saveSteps(db, funnel.id, parsed.value);
-        const checks = checkSteps(sqlite, funnel.id, parsed.value.steps, ctx.now());
+        const checks = await reads.run("steps.check", { funnelId: funnel.id, steps: parsed.value.steps, now: ctx.now() });
         const unmatched = checks?.filter((k) => k.visitors === 0).length ?? 0;
         const message = !checks
           ? { text: `Saved ${parsed.value.steps.length} steps. Nothing was recorded in the last 30 days to check them against yet.`, tone: "good" as const }
