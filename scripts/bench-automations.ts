@@ -5,6 +5,7 @@
 //  B. webhook delivery throughput to a local receiver (fast, and 100 ms slow).
 // Usage: bun scripts/bench-automations.ts [--events 20000] [--deliveries 1000]
 // The receiver runs in this process and takes CPU from the sender.
+import { InlineReads } from "../src/analytics/reads/run";
 import { rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -16,6 +17,7 @@ import { automationRuntime } from "../src/automations/runtime";
 import { createAutomation } from "../src/automations/service";
 import type { AppContext } from "../src/context";
 import { openStore } from "../src/db/open";
+import { createOps } from "../src/ops/ops";
 import { parseSteps, saveSteps } from "../src/funnels/steps-definition";
 import { createFunnel } from "../src/funnels/store";
 import { JobRunner } from "../src/jobs/runner";
@@ -33,12 +35,15 @@ const DELIVERIES = flag("deliveries", 1000);
 const BATCH = 100;
 
 function context(dir: string): AppContext {
+  const store = openStore(dir);
   return {
-    store: openStore(dir),
+    store,
+    reads: new InlineReads(store.sqlite),
     config: { allowPrivateWebhooks: true } as AppContext["config"],
     geo: { lookup: () => ({ country: null, region: null, city: null }), close() {} } as unknown as AppContext["geo"],
     now: Date.now,
     log: () => {},
+    ops: createOps({ dataDir: dir }, () => {}, Date.now),
     eventListeners: [],
     stopping: false,
   };

@@ -2,7 +2,7 @@
 // events/s, ack latency p50/p99 and processing lag, with the machine it ran on.
 // Usage: bun scripts/bench-ingest.ts [--seconds 10] [--bin ./aurea] [--only open|closed] [--rates 1000,2000,2500]
 // The load generator runs on the same machine and takes CPU from the server.
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { spawnServe } from "../tests/helpers/process";
@@ -183,11 +183,22 @@ function report(r: Result) {
       ` (server ${(((c.http + c.processing + c.other) / busy) * 100).toFixed(0)}% of a core)`;
   console.log(
     `${r.label.padEnd(30)} ${(r.events / r.seconds).toFixed(0).padStart(7)} events/s accepted | ack p50 ${ms(percentile(r.lat, 50))} p99 ${ms(percentile(r.lat, 99))} | ` +
-      `lag p50 ${ms(percentile(r.lags, 50))} p99 ${ms(percentile(r.lags, 99))} | backlog each second ${r.backlog.join(" ")} batches, drained in ${ms(r.drainMs)} | failed ${r.failed}${cpu}`,
+      `lag p50 ${ms(percentile(r.lags, 50))} p99 ${ms(percentile(r.lags, 99))} | backlog each second ${r.backlog.join(" ")} batches, drained in ${ms(r.drainMs)} | failed ${r.failed}` +
+      ` | max WAL aurea.db ${mb(walMax.main)}, queue.db ${mb(walMax.queue)}${cpu}`,
   );
 }
 
 const dataDir = mkdtempSync(join(tmpdir(), "aurea-bench-"));
+/** Largest WAL sizes seen (sampled every 100 ms): since the phase started, and over the whole run. */
+const walMax = { main: 0, queue: 0, mainAll: 0, queueAll: 0 };
+const walSampler = setInterval(() => {
+  const size = (name: string) => statSync(join(dataDir, `${name}-wal`), { throwIfNoEntry: false })?.size ?? 0;
+  walMax.main = Math.max(walMax.main, size("aurea.db"));
+  walMax.queue = Math.max(walMax.queue, size("queue.db"));
+  walMax.mainAll = Math.max(walMax.mainAll, walMax.main);
+  walMax.queueAll = Math.max(walMax.queueAll, walMax.queue);
+}, 100);
+const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 const create = (name: string) => JSON.parse(Bun.spawnSync([bin, "funnel", "create", "--name", name, "--url", ORIGIN, "--data", dataDir, "--json"]).stdout.toString());
 const funnel = create("Bench");
 const marker = create("Marker");
@@ -197,6 +208,7 @@ console.log(`bench-ingest: ${machineLine()}`);
 console.log(`server: ${bin} (load generator in this process on the same machine: keep-alive HTTP/1.1 on raw sockets), ${SECONDS}s per phase, batches of 10 events\n`);
 try {
   const measured = async (run: () => Promise<Result>) => {
+    walMax.main = walMax.queue = 0;
     const before = serverCpu(server.proc.pid);
     const generatorBefore = process.cpuUsage();
     const r = await run();
@@ -210,7 +222,9 @@ try {
   await fixedRate(server.url, funnel, marker, 1000, 3);
   if (ONLY !== "open") for (const c of [1, 8, 32, 64]) await measured(() => closedLoop(server.url, funnel, marker, c));
   if (ONLY !== "closed") for (const rps of RATES) await measured(() => fixedRate(server.url, funnel, marker, rps));
+  console.log(`\nmax WAL over the run (load and drains): aurea.db ${mb(walMax.mainAll)}, queue.db ${mb(walMax.queueAll)}`);
 } finally {
+  clearInterval(walSampler);
   server.proc.kill("SIGTERM");
   await server.proc.exited;
   rmSync(dataDir, { recursive: true, force: true });

@@ -2,11 +2,13 @@
 // realistic batches (as the accept path writes them), then times the worker
 // draining it on one thread, round after round on a growing database.
 // Usage: bun scripts/bench-processing.ts [--rounds 5] [--batches 2000]
+import { InlineReads } from "../src/analytics/reads/run";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { AppContext } from "../src/context";
 import { openStore } from "../src/db/open";
+import { createOps } from "../src/ops/ops";
 import { openGeo } from "../src/enrich/geo";
 import { createFunnel } from "../src/funnels/store";
 import { GroupCommitter } from "../src/ingest/group-commit";
@@ -27,10 +29,12 @@ const dataDir = mkdtempSync(join(tmpdir(), "aurea-bench-processing-"));
 const store = openStore(dataDir);
 const ctx: AppContext = {
   store,
+  reads: new InlineReads(store.sqlite),
   config: { dataDir } as AppContext["config"],
   geo: await openGeo(null),
   now: Date.now,
   log: (line) => console.error(line),
+  ops: createOps({ dataDir }, (line) => console.error(line), Date.now),
   eventListeners: [],
   stopping: false,
 };

@@ -10,7 +10,7 @@ const outfile = process.argv[2] ?? join(root, "aurea");
 await $`bun ${join(root, "scripts/build-sdk.ts")}`;
 await $`bun ${join(root, "scripts/embed-migrations.ts")} --check`;
 // The threads' entries are more entrypoints, so the executable contains them (src/thread-url.ts).
-const threads = ["src/pipeline/thread-entry.ts", "src/db/checkpoint-entry.ts"].map((p) => join(root, p));
+const threads = ["src/pipeline/thread-entry.ts", "src/db/checkpoint-entry.ts", "src/backup/backup-entry.ts", "src/analytics/reads/thread-entry.ts"].map((p) => join(root, p));
 await $`bun build --compile --minify --sourcemap=none ${join(root, "src/main.ts")} ${threads} --outfile ${outfile}`.quiet();
 const mb = (statSync(outfile).size / 1024 / 1024).toFixed(1);
 console.log(`built ${outfile} (${mb} MB)`);

@@ -1,7 +1,10 @@
 // What every part of the running server is handed: no globals, no env reads.
+import type { Reads } from "./analytics/reads/run";
 import type { ServeConfig } from "./config";
 import type { Store } from "./db/open";
 import type { GeoLookup } from "./enrich/geo";
+import type { Ops } from "./ops/ops";
+import type { LiveWatch } from "./live/watch";
 import type { StoredEvent } from "./pipeline/stored-event";
 
 /**
@@ -25,7 +28,13 @@ export interface AppContext {
   geo: GeoLookup;
   now: () => number;
   log: (line: string) => void;
+  /** Dashboard and read-API queries, by name (src/analytics/reads/registry.ts), off the HTTP thread. */
+  reads: Reads;
   eventListeners: EventsListener[];
+  /** Health and metrics as they happen (src/ops). */
+  ops: Ops;
+  /** Open live dashboards (see src/live/): set where events are processed. */
+  live?: LiveWatch;
   /** Set once the server is stopping; background loops look at it. */
   stopping: boolean;
 }

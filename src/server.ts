@@ -3,21 +3,31 @@ import { Elysia } from "elysia";
 import type { ServeConfig } from "./config";
 import type { AppContext } from "./context";
 import { Checkpointer } from "./db/checkpointer";
+import { checkDataFiles } from "./db/start-checks";
+import { restoreAdvice } from "./db/files-check";
 import { openStore } from "./db/open";
+import { InlineReads, type Reads } from "./analytics/reads/run";
+import { ThreadReads } from "./analytics/reads/thread-reads";
 import { openGeo } from "./enrich/geo";
-import { jsonResponse } from "./ingest/errors";
 import { GroupCommitter } from "./ingest/group-commit";
 import { ingestRoutes } from "./ingest/routes";
 import { recordPayments } from "./payments/record";
 import { paymentRoutes } from "./payments/webhook-route";
-import { queueCounts } from "./pipeline/batch-list";
 import { installEventListeners } from "./pipeline/listeners";
-import { localQueueMarks } from "./pipeline/queue-marks";
+import { localQueueMarks, retryingMarks } from "./pipeline/queue-marks";
+import { createOps } from "./ops/ops";
+import { opsHooks } from "./ops/web-hooks";
+import { opsRoutes } from "./ops/routes";
 import { InlineProcessing, ThreadProcessing, type Processing } from "./pipeline/processing";
 import type { IngestWorker } from "./pipeline/worker";
 import { startRetentionJob } from "./jobs/retention";
+import { startAlerts } from "./alerts/start";
 import { startAutomations } from "./automations/start";
+import { startReports, type RunningReports } from "./reports/start";
+import { LiveHub } from "./live/hub";
+import { liveStreamRoutes } from "./web/live-stream";
 import { analyticsRoutes } from "./web/analytics-routes";
+import { refuseLargeBodies } from "./web/body-limit";
 import { apiRoutes } from "./web/api-routes";
 import { automationRoutes } from "./web/automations";
 import { dashboardRoutes } from "./web/dashboard";
@@ -29,6 +39,7 @@ import { stepsApi } from "./web/steps-api";
 import { stepsPages } from "./web/pages/steps";
 import { experimentPages } from "./web/pages/experiments";
 import { paymentPages } from "./web/pages/payments";
+import { reportSettingsPages, unsubscribeRoutes } from "./web/pages/reports";
 
 export interface RunningServer {
   ctx: AppContext;
@@ -37,6 +48,12 @@ export interface RunningServer {
   processing: Processing;
   /** The inline worker (null when processing runs on its own thread); tests drive it. */
   worker: IngestWorker | null;
+  /** Scheduled digests: tests call tick() after moving the clock. */
+  reports: RunningReports;
+  /** Open live dashboards (Server-Sent Events). */
+  live: LiveHub;
+  /** Periodic alert checks: tests call check() after moving the clock. */
+  alerts: ReturnType<typeof startAlerts>;
   /** Stop accepting, finish the work in hand, close the database. */
   stop(): Promise<void>;
 }
@@ -44,14 +61,19 @@ export interface RunningServer {
 export interface StartOptions {
   now?: () => number;
   log?: (line: string) => void;
+  /** The reader threads' entry module (tests register reads of their own). */
+  readerEntryUrl?: string;
 }
 
-export function createApp(ctx: AppContext, committer: GroupCommitter, processing: Processing) {
+export function createApp(ctx: AppContext, committer: GroupCommitter, processing: Processing, live: LiveHub) {
   const routes = {
     ...ingestRoutes(ctx, { committer, pendingBatches: () => processing.pending }),
     ...paymentRoutes(ctx, { record: (funnelId, facts) => recordPayments({ committer, now: ctx.now }, funnelId, facts) }),
   };
   return new Elysia({ serve: { routes } })
+    .onRequest(refuseLargeBodies)
+    .use(opsHooks(ctx))
+    .use(opsRoutes(ctx, { committer, processing }))
     .use(apiRoutes(ctx))
     .use(automationRoutes(ctx))
     .use(stepsApi(ctx))
@@ -63,49 +85,59 @@ export function createApp(ctx: AppContext, committer: GroupCommitter, processing
     .use(stepsPages(ctx))
     .use(experimentPages(ctx))
     .use(paymentPages(ctx))
-    .use(analyticsRoutes(ctx))
-    .get("/healthz", () => {
-      try {
-        ctx.store.sqlite.query("SELECT 1").get();
-        return jsonResponse(200, { status: "ok", database: "ok", queue: { ...queueCounts(ctx.store.queue), inMemory: committer.queued } });
-      } catch (e) {
-        return jsonResponse(503, { status: "error", database: (e as Error).message });
-      }
-    });
+    .use(unsubscribeRoutes(ctx))
+    .use(reportSettingsPages(ctx))
+    .use(liveStreamRoutes(ctx, live))
+    .use(analyticsRoutes(ctx));
 }
 
 export async function startServer(config: ServeConfig, options: StartOptions = {}): Promise<RunningServer> {
   const geo = await openGeo(config.geoipPath);
   const store = openStore(config.dataDir);
-  const ctx: AppContext = {
-    store,
-    config,
-    geo,
-    now: options.now ?? Date.now,
-    log: options.log ?? ((line) => console.log(line)),
-    eventListeners: [],
-    stopping: false,
-  };
+  const now = options.now ?? Date.now;
+  const log = options.log ?? ((line: string) => console.log(line));
+  const ops = createOps(config, log, now);
+  const reads: Reads =
+    config.readerThreads > 0
+      ? await ThreadReads.start({
+          path: store.path,
+          threads: config.readerThreads,
+          budgetMs: config.queryTimeoutMs,
+          autocheckpoint: !config.processingThread,
+          log,
+          entryUrl: options.readerEntryUrl,
+        })
+      : new InlineReads(store.sqlite);
+  const ctx: AppContext = { store, config, geo, now, log, ops, reads, eventListeners: [], stopping: false };
+  ops.damage = checkDataFiles(store, config.dataDir, now());
+  for (const line of ops.damage) log(`damaged data: ${line}. ${restoreAdvice(config.dataDir)}`);
   const committer = new GroupCommitter(store.queue);
-  let processing: Processing;
+  committer.timings = { commit: ops.metrics.ingestCommit, fsync: ops.metrics.ingestFsync };
+  let processing: Processing | null = null;
+  const live = new LiveHub(store.sqlite, { now: () => ctx.now(), log: ctx.log, onWatchChange: (funnels) => processing?.watch(funnels) });
   let checkpointer: Checkpointer | null = null;
   if (config.processingThread) {
     // Checkpoints run on a thread of their own: a commit here (a login, a delivery)
     // must never find a large WAL and copy it while requests wait.
     store.sqlite.exec("PRAGMA wal_autocheckpoint = 0");
     checkpointer = new Checkpointer([store.path, store.queue.filename], ctx.log);
-    processing = await ThreadProcessing.start(config, ctx.log, localQueueMarks(store.queue));
+    const marks = retryingMarks(localQueueMarks(store.queue), ops.faults, "queue");
+    processing = await ThreadProcessing.start(config, ctx.log, marks, ops);
   }
   else {
+    ctx.live = { funnels: live.funnels, emit: (ids) => live.notify(ids) };
     installEventListeners(ctx);
     processing = new InlineProcessing(ctx);
   }
-  committer.onCommitted = (n) => processing.notify(n);
-  const app = createApp(ctx, committer, processing);
-  app.listen({ port: config.port, hostname: config.host, maxRequestBodySize: 4 * 1024 * 1024 });
+  processing.onLive = (ids) => live.notify(ids);
+  committer.onCommitted = (n) => processing!.notify(n);
+  const app = createApp(ctx, committer, processing, live);
+  app.listen({ port: config.port, hostname: config.host, maxRequestBodySize: Number.MAX_SAFE_INTEGER });
   const server = app.server!;
   const retention = startRetentionJob(ctx);
   const automations = startAutomations(ctx);
+  const reports = startReports(ctx, automations.runner);
+  const alerts = startAlerts(ctx, automations.runner);
   processing.onJobs = () => automations.runner.wake(2);
   const shownHost = config.host === "0.0.0.0" || config.host === "::" ? "localhost" : config.host;
   const url = `http://${shownHost}:${server.port}`;
@@ -117,12 +149,19 @@ export async function startServer(config: ServeConfig, options: StartOptions = {
     port: server.port!,
     processing,
     worker: processing instanceof InlineProcessing ? processing.worker : null,
+    reports,
+    live,
+    alerts,
     stop() {
       stopped ??= (async () => {
         ctx.stopping = true;
+        live.stop(); // open streams would hold the graceful stop below forever
         await server.stop(false);
         committer.flushNow();
         retention.stop();
+        reports.stop();
+        alerts.stop();
+        await reads.stop();
         await processing.stop();
         await checkpointer?.stop();
         await automations.stop();

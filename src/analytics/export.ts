@@ -1,6 +1,6 @@
 // CSV export of a scope's events, sessions or contacts, streamed page by page: each
-// pull runs one short keyset query, so nothing is held open between chunks and a
-// large export never sits in memory.
+// pull runs one short keyset query (a registered read, off the HTTP thread), so
+// nothing is held open between pages and a large export never sits in memory.
 import type { Database } from "bun:sqlite";
 import { browseContacts, type ContactRow } from "./contact-browse";
 import { csvRow, type Cell } from "./csv";
@@ -20,31 +20,55 @@ const iso = (ms: number) => new Date(ms).toISOString();
 const money = (byCurrency: Record<string, number>) =>
   Object.entries(byCurrency).map(([c, v]) => `${v} ${c}`).join("; ");
 
-export function exportCsv(sqlite: Database, kind: ExportKind, scope: Scope, tz: string): ReadableStream<Uint8Array> {
-  const local = localTimeFormatter(scope.from - DAY_MS, scope.to + DAY_MS, tz);
-  const chunks = kind === "events" ? eventChunks(sqlite, scope, local) : kind === "sessions" ? sessionChunks(sqlite, scope, local) : contactChunks(sqlite, scope, local);
-  const encoder = new TextEncoder();
-  return new ReadableStream<Uint8Array>({
-    pull(controller) {
-      const next = chunks.next();
-      if (next.done) controller.close();
-      else controller.enqueue(encoder.encode(next.value));
-    },
-    cancel() {
-      chunks.return(undefined);
-    },
-  });
+/** Where the next page of an export starts: the last row of the previous page. */
+export interface ExportCursor {
+  at: number;
+  id: string | number;
 }
 
-function* scopeSessions(sqlite: Database, scope: Scope): Generator<SessionRow[]> {
-  let before: { startedAt: number; id: string } | null = null;
-  for (;;) {
-    const page = browseSessions(sqlite, scope, SESSIONS_PER_PAGE, before);
-    if (page.sessions.length) yield page.sessions;
-    const last = page.sessions.at(-1);
-    if (!page.next || !last) return;
-    before = { startedAt: last.startedAt, id: last.id };
-  }
+export interface ExportPage {
+  csv: string;
+  next: ExportCursor | null;
+}
+
+export function exportHeader(kind: ExportKind): string {
+  return csvRow(kind === "events" ? EVENT_HEADER : kind === "sessions" ? SESSION_HEADER : CONTACT_HEADER);
+}
+
+/** One page of rows after `before` (null: the first page); each page is one short keyset query. */
+export function exportPage(sqlite: Database, kind: ExportKind, scope: Scope, tz: string, before: ExportCursor | null): ExportPage {
+  const local = localTimeFormatter(scope.from - DAY_MS, scope.to + DAY_MS, tz);
+  if (kind === "contacts") return contactPage(sqlite, scope, local, before);
+  const page = browseSessions(sqlite, scope, SESSIONS_PER_PAGE, before && { startedAt: before.at, id: String(before.id) });
+  const last = page.sessions.at(-1);
+  const next = page.next && last ? { at: last.startedAt, id: last.id } : null;
+  return { csv: kind === "events" ? eventRows(sqlite, scope, page.sessions, local) : sessionRows(page.sessions, local), next };
+}
+
+/**
+ * The whole file as a stream: the header and `first`, then page after page as the
+ * client reads (loadPage runs off the HTTP thread). A page that fails mid-way (too
+ * slow) ends the download with an error, so the client sees it is incomplete.
+ */
+export function exportCsv(kind: ExportKind, first: ExportPage, loadPage: (before: ExportCursor | null) => Promise<ExportPage>): ReadableStream<Uint8Array> {
+  const encoder = new TextEncoder();
+  let before = first.next;
+  let done = first.next === null;
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      controller.enqueue(encoder.encode(exportHeader(kind) + first.csv));
+    },
+    async pull(controller) {
+      // Each pull must enqueue or close, or the stream stops asking.
+      while (!done) {
+        const page = await loadPage(before);
+        before = page.next;
+        done = page.next === null;
+        if (page.csv) return controller.enqueue(encoder.encode(page.csv));
+      }
+      controller.close();
+    },
+  });
 }
 
 const EVENT_HEADER = [
@@ -53,33 +77,31 @@ const EVENT_HEADER = [
   "browser", "browser_version", "os", "device", "country", "region", "city", "revenue", "currency", "verified", "props",
 ];
 
-/** Events of the scope's visits, visit by visit (newest visit first), each visit's events in order. */
-function* eventChunks(sqlite: Database, scope: Scope, local: (ms: number) => string): Generator<string> {
-  yield csvRow(EVENT_HEADER);
-  for (const sessions of scopeSessions(sqlite, scope)) {
-    const ids = sessions.map((s) => s.id);
-    const email = new Map(sessions.map((s) => [s.id, s.contactEmail]));
-    const rows = sqlite
-      .query<EventRowRaw, string[]>(
-        // One index lookup per visit; ordered below (an ORDER BY ts would pull in the (funnel_id, ts) index).
-        `SELECT ${EVENT_VIEW_COLUMNS} FROM events INDEXED BY events_funnel_session WHERE funnel_id = ? AND session_id IN (${ids.map(() => "?").join(", ")})`,
-      )
-      .all(scope.funnelId, ...ids);
-    const order = new Map(ids.map((id, i) => [id, i]));
-    rows.sort((a, b) => order.get(a.session_id)! - order.get(b.session_id)! || a.ts - b.ts || a.row_id - b.row_id);
-    let out = "";
-    for (const r of rows) {
-      const e = toEventView(r);
-      const cells: Cell[] = [
-        iso(e.ts), local(e.ts), e.id, e.type, e.name, e.anonymousId, e.sessionId, e.contactId, email.get(e.sessionId) ?? null, e.url, e.path,
-        e.title, e.referrer, e.referrerHost, e.channel, e.utm_source, e.utm_medium, e.utm_campaign, e.utm_term, e.utm_content, e.clickId,
-        e.browser, e.browserVersion, e.os, e.device, e.country, e.region, e.city, e.revenue?.amount ?? null, e.revenue?.currency ?? null,
-        e.type === "conversion" ? e.verified : null, e.props ? JSON.stringify(e.props) : null,
-      ];
-      out += csvRow(cells);
-    }
-    yield out;
+/** Events of a page of visits, visit by visit (newest visit first), each visit's events in order. */
+function eventRows(sqlite: Database, scope: Scope, sessions: SessionRow[], local: (ms: number) => string): string {
+  if (!sessions.length) return "";
+  const ids = sessions.map((s) => s.id);
+  const email = new Map(sessions.map((s) => [s.id, s.contactEmail]));
+  const rows = sqlite
+    .query<EventRowRaw, string[]>(
+      // One index lookup per visit; ordered below (an ORDER BY ts would pull in the (funnel_id, ts) index).
+      `SELECT ${EVENT_VIEW_COLUMNS} FROM events INDEXED BY events_funnel_session WHERE funnel_id = ? AND session_id IN (${ids.map(() => "?").join(", ")})`,
+    )
+    .all(scope.funnelId, ...ids);
+  const order = new Map(ids.map((id, i) => [id, i]));
+  rows.sort((a, b) => order.get(a.session_id)! - order.get(b.session_id)! || a.ts - b.ts || a.row_id - b.row_id);
+  let out = "";
+  for (const r of rows) {
+    const e = toEventView(r);
+    const cells: Cell[] = [
+      iso(e.ts), local(e.ts), e.id, e.type, e.name, e.anonymousId, e.sessionId, e.contactId, email.get(e.sessionId) ?? null, e.url, e.path,
+      e.title, e.referrer, e.referrerHost, e.channel, e.utm_source, e.utm_medium, e.utm_campaign, e.utm_term, e.utm_content, e.clickId,
+      e.browser, e.browserVersion, e.os, e.device, e.country, e.region, e.city, e.revenue?.amount ?? null, e.revenue?.currency ?? null,
+      e.type === "conversion" ? e.verified : null, e.props ? JSON.stringify(e.props) : null,
+    ];
+    out += csvRow(cells);
   }
+  return out;
 }
 
 const SESSION_HEADER = [
@@ -88,19 +110,16 @@ const SESSION_HEADER = [
   "click_id", "browser", "os", "device", "country", "region", "city", "converted", "conversions", "revenue",
 ];
 
-function* sessionChunks(sqlite: Database, scope: Scope, local: (ms: number) => string): Generator<string> {
-  yield csvRow(SESSION_HEADER);
-  for (const sessions of scopeSessions(sqlite, scope)) {
-    let out = "";
-    for (const s of sessions) {
-      out += csvRow([
-        s.id, s.anonymousId, s.contactId, s.contactEmail, iso(s.startedAt), local(s.startedAt), s.durationSeconds, s.entryPath, s.exitPath,
-        s.pageviews, s.events, s.bounce, s.channel, s.referrerHost, s.utm_source, s.utm_medium, s.utm_campaign, s.utm_term, s.utm_content,
-        s.clickId, s.browser, s.os, s.device, s.country, s.region, s.city, s.converted, s.conversions, money(s.revenue),
-      ]);
-    }
-    yield out;
+function sessionRows(sessions: SessionRow[], local: (ms: number) => string): string {
+  let out = "";
+  for (const s of sessions) {
+    out += csvRow([
+      s.id, s.anonymousId, s.contactId, s.contactEmail, iso(s.startedAt), local(s.startedAt), s.durationSeconds, s.entryPath, s.exitPath,
+      s.pageviews, s.events, s.bounce, s.channel, s.referrerHost, s.utm_source, s.utm_medium, s.utm_campaign, s.utm_term, s.utm_content,
+      s.clickId, s.browser, s.os, s.device, s.country, s.region, s.city, s.converted, s.conversions, money(s.revenue),
+    ]);
   }
+  return out;
 }
 
 const CONTACT_HEADER = [
@@ -108,18 +127,12 @@ const CONTACT_HEADER = [
   "first_source", "sessions", "conversions", "revenue", "traits",
 ];
 
-function* contactChunks(sqlite: Database, scope: Scope, local: (ms: number) => string): Generator<string> {
-  yield csvRow(CONTACT_HEADER);
-  let before: { lastSeen: number; id: number } | null = null;
-  for (;;) {
-    const page = browseContacts(sqlite, scope, CONTACTS_PER_PAGE, before);
-    let out = "";
-    for (const c of page.contacts) out += contactCells(c, local);
-    if (out) yield out;
-    const last = page.contacts.at(-1);
-    if (!page.next || !last) return;
-    before = { lastSeen: last.lastSeen, id: last.id };
-  }
+function contactPage(sqlite: Database, scope: Scope, local: (ms: number) => string, before: ExportCursor | null): ExportPage {
+  const page = browseContacts(sqlite, scope, CONTACTS_PER_PAGE, before && { lastSeen: before.at, id: Number(before.id) });
+  let csv = "";
+  for (const c of page.contacts) csv += contactCells(c, local);
+  const last = page.contacts.at(-1);
+  return { csv, next: page.next && last ? { at: last.lastSeen, id: last.id } : null };
 }
 
 function contactCells(c: ContactRow, local: (ms: number) => string): string {

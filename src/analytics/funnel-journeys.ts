@@ -5,7 +5,8 @@
 // found the same event. A visitor is a contact when known (events of all their
 // anonymous ids are back-filled with contact_id), else an anonymous id. Visitors with
 // no step-1 hit in the range are left out: they cannot enter the funnel.
-import { SQLiteError, type Database, type SQLQueryBindings } from "bun:sqlite";
+import type { Database, SQLQueryBindings } from "bun:sqlite";
+import { isTransient } from "../db/storage-errors";
 import { propsMatch, type Step } from "../funnels/steps-definition";
 import { sessionWhere, type Filter } from "./filters";
 import { eventsJourneySql, journeyColumns, type JourneyColumns, type JourneyPart, type JourneyQuery, type SqlPredicate } from "./funnel-journey-sql";
@@ -48,7 +49,7 @@ function journeyParts(sqlite: Database, funnelId: string, q: JourneyQuery): Jour
   try {
     rollup.refresh(funnelId, Math.floor(q.from / DAY_MS) * DAY_MS, Math.ceil(split / DAY_MS) * DAY_MS);
   } catch (e) {
-    if (e instanceof SQLiteError && /^SQLITE_(BUSY|READONLY)/.test(e.code ?? "")) return all;
+    if (isTransient(e)) return all; // busy, read-only, a full disk
     throw e;
   }
   const parts: JourneyPart[] = [{ rollup: true, from: q.from, to: split }];

@@ -1,5 +1,6 @@
 // What the dashboard's queries are handed: the database, its rollups and the clock.
 import type { Database } from "bun:sqlite";
+import { isTransient } from "../db/storage-errors";
 import { Rollups } from "./rollups/refresh";
 
 export interface AnalyticsReader {
@@ -12,7 +13,19 @@ export function analyticsReader(sqlite: Database, now: () => number = Date.now):
   return { sqlite, rollups: new Rollups(sqlite), now };
 }
 
-/** Brings the funnel's rollups up to date; returns the horizon (see Rollups.refresh). */
+/** Before every event: with this horizon everything is read live. */
+const READ_ALL_LIVE = Number.MIN_SAFE_INTEGER;
+
+/**
+ * Brings the funnel's rollups up to date; returns the horizon (see Rollups.refresh).
+ * When they cannot be written (a full disk, a read-only or busy database), everything
+ * is read live: slower, same numbers, and the page still renders.
+ */
 export function freshRollups(reader: AnalyticsReader, funnelId: string): number {
-  return reader.rollups.refresh(funnelId, reader.now());
+  try {
+    return reader.rollups.refresh(funnelId, reader.now());
+  } catch (e) {
+    if (isTransient(e)) return READ_ALL_LIVE;
+    throw e;
+  }
 }

@@ -64,7 +64,7 @@ export class DeliveryStore {
   private deleteDeliveries: Statement<unknown, [string]>;
 
   constructor(
-    sqlite: Database,
+    private sqlite: Database,
     private queue: JobQueue,
   ) {
     this.insert = sqlite.prepare(
@@ -149,6 +149,11 @@ export class DeliveryStore {
 
   failedCount(funnelId: string): number {
     return this.failedOfFunnel.get(funnelId)!.n;
+  }
+
+  /** Deliveries of the funnel that failed for good at or after `since` (alerts). */
+  failedSince(funnelId: string, since: number): number {
+    return this.sqlite.query<{ n: number }, [string, number]>("SELECT count(*) AS n FROM deliveries WHERE funnel_id = ? AND status = 'failed' AND updated_at >= ?").get(funnelId, since)!.n;
   }
 
   /** Per rule of the funnel: deliveries kept, failed ones, the latest. */

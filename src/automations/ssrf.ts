@@ -88,6 +88,8 @@ function v6Reason(bytes: number[]): string | null {
   // NAT64 (64:ff9b::/96) and 6to4 (2002::/16) carry an IPv4 address that is reached in the end.
   if (startsWith(bytes, [0x00, 0x64, 0xff, 0x9b]) && bytes.slice(4, 12).every((b) => b === 0)) return ipReason(embeddedV4(12));
   if (startsWith(bytes, [0x20, 0x02])) return ipReason(embeddedV4(2));
+  // Local-use NAT64 (64:ff9b:1::/48, RFC 8215) translates into the operator's own network.
+  if (startsWith(bytes, [0x00, 0x64, 0xff, 0x9b, 0x00, 0x01])) return "a local-use NAT64 address";
   if ((bytes[0] & 0xfe) === 0xfc) return "a private (unique local) address";
   if (bytes[0] === 0xfe && (bytes[1] & 0xc0) === 0x80) return "a link-local address";
   if (bytes[0] === 0xfe && (bytes[1] & 0xc0) === 0xc0) return "a site-local address";

@@ -1,10 +1,16 @@
 // The subcommand table. Each command lives in its own file with its flags and help.
 import { ConfigError } from "../config";
+import { alertCommand } from "./alert";
 import { automationCommand } from "./automation";
+import { doctorCommand } from "./doctor";
+import { backupCommand } from "./backup";
 import { experimentCommand } from "./experiment";
 import { funnelCommand } from "./funnel";
+import { restoreCommand } from "./restore";
 import { helpText } from "./help";
+import { mailCommand } from "./mail";
 import { paymentsCommand } from "./payments";
+import { reportCommand } from "./report";
 import { seedDemoCommand } from "./seed-demo";
 import { serveCommand } from "./serve";
 import { userCommand } from "./user";
@@ -23,7 +29,13 @@ export const commands: Record<string, Command> = {
   automation: automationCommand,
   payments: paymentsCommand,
   experiment: experimentCommand,
+  mail: mailCommand,
+  report: reportCommand,
+  alert: alertCommand,
   "seed-demo": seedDemoCommand,
+  doctor: doctorCommand,
+  backup: backupCommand,
+  restore: restoreCommand,
   version: { summary: "print the version", run: async () => (console.log(`aurea ${VERSION}`), 0) },
 };
 

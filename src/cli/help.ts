@@ -54,12 +54,25 @@ Example: aurea experiment create --funnel fn_abc123 --key headline --variants a:
   --host HOST           address to bind (AUREA_HOST, default 0.0.0.0)
   --data DIR            data directory (AUREA_DATA_DIR, default ./aurea-data)
   --geoip PATH          a GeoIP .mmdb (e.g. GeoLite2-City) instead of the embedded DB-IP country database (AUREA_GEOIP_DB)
-  --trust-proxy         honour X-Forwarded-For / X-Real-IP from a reverse proxy (AUREA_TRUST_PROXY)
+  --trust-proxy [N|CIDRS]  behind a reverse proxy: take the client address from X-Forwarded-For, believing
+                        only the last hop (bare flag), the last N hops (e.g. 2 for a CDN in front of Caddy),
+                        or proxies in the listed networks (10.0.0.0/8,...) (AUREA_TRUST_PROXY)
   --allow-private-webhooks  let automations call private/loopback addresses (AUREA_ALLOW_PRIVATE_WEBHOOKS)
   --rate-limit N        ingest requests per minute per IP for public keys; 0 = off (AUREA_RATE_LIMIT, default 6000)
   --queue-high-water N  pending batches before ingest answers 503 (AUREA_QUEUE_HIGH_WATER, default 20000)
+  --reader-threads N    threads running dashboard and API queries (AUREA_READER_THREADS, default 1)
+  --query-timeout S     seconds before a report is stopped as too slow (AUREA_QUERY_TIMEOUT, default 10)
+  --min-free-disk SIZE  free disk space under which new batches get 503 storage_full: 256MB, 2GB, 5%, 0 = off
+                        (AUREA_MIN_FREE_DISK, default 256MB)
+  --metrics-token T     serve GET /metrics to "Authorization: Bearer T" (AUREA_METRICS_TOKEN); without it,
+                        only to direct requests from this host (no X-Forwarded-For/Forwarded)
+  --backup-dir DIR      make scheduled backups into DIR/aurea-<UTC time>/ (AUREA_BACKUP_DIR)
+  --backup-every 6h     how often: s, m, h or d (AUREA_BACKUP_EVERY, default 6h)
+  --backup-keep N       complete backups to keep, newest first (AUREA_BACKUP_KEEP, default 7)
   --public-url URL      how the world reaches this server, for webhook URLs to paste into payment providers
                         (AUREA_PUBLIC_URL, default: the address the dashboard is opened at)
+  --smtp-url URL        smtp://user:pass@host:587 (STARTTLS) or smtps://user:pass@host:465, for digests and alerts (AUREA_SMTP_URL)
+  --mail-from ADDR      the From of digests and alerts, e.g. "Aurea <reports@example.com>" (AUREA_MAIL_FROM)
 
 Example: aurea serve --port 8080 --data /var/lib/aurea`,
   funnel: `aurea funnel create --name NAME --url URL [--origin ORIGIN ...] [--json]
@@ -81,6 +94,37 @@ aurea user list [--json]
 Passwords are read from standard input (at least 10 characters). All take --data DIR (AUREA_DATA_DIR).
 
 Example: printf '%s' "$PASSWORD" | aurea user create --email ana@example.com --role viewer --password-stdin`,
+  mail: `aurea mail test --to ADDR [--smtp-url URL] [--mail-from ADDR] [--json]
+  Send a test message and print how the SMTP conversation ended in one line
+  (accepted, authentication failed, TLS failed, recipient refused, connection refused).
+  Reads AUREA_SMTP_URL and AUREA_MAIL_FROM like serve. See docs/reports.md.
+
+Example: AUREA_SMTP_URL=smtps://me:secret@smtp.example.com:465 aurea mail test --to me@example.com`,
+  report: `aurea report send --funnel ID --period last-week|last-month|YYYY-MM-DD..YYYY-MM-DD --to ADDR [--json]
+  Email one digest now: visitors, conversions, verified net revenue and revenue per visitor
+  against the previous period, the steps that lose most visitors, top sources and landing pages.
+aurea report schedule --funnel ID --weekly|--monthly|--off --to ADDR [--to ADDR ...] [--json]
+  Who gets the digest: weekly (Mondays 09:00) or monthly (the 1st, 09:00) in the funnel's time zone;
+  --off removes the addresses given (all of them without --to). The running server sends them.
+All take --data DIR; send takes --smtp-url/--mail-from (AUREA_SMTP_URL, AUREA_MAIL_FROM) and
+--public-url (AUREA_PUBLIC_URL) for the dashboard and unsubscribe links. See docs/reports.md.
+
+Example: aurea report send --funnel fn_abc123 --period last-week --to me@example.com`,
+  alert: `aurea alert add --funnel ID --kind KIND --to ADDR [--to ADDR ...] [--window 1h] [settings] [--json]
+  KIND and its settings:
+    sale               --mode each|daily  (each verified sale, or yesterday's sales at 09:00)
+    conversion_drop    --percent 50 --min 30   (today's rate vs the same weekday's, 4 weeks)
+    traffic_spike      --percent 200 --min 30  (last hour's visitors vs the same hour, 4 weeks)
+    webhook_failures   --min 1   (automation deliveries failed for good in the window)
+    parked_batches     --min 1   (ingest batches parked, server-wide)
+    disk_low           --free-mb 1024
+  Each alert mails at most once per window (default: 1d for drops, disk and parked batches,
+  6h for spikes, 1h for webhook failures), with the reason in the subject.
+aurea alert list --funnel ID [--json]
+aurea alert remove ALERT_ID --funnel ID
+All take --data DIR. The running server needs --smtp-url to send them. See docs/reports.md.
+
+Example: aurea alert add --funnel fn_abc123 --kind sale --to me@example.com`,
   "seed-demo": `aurea seed-demo --create [--name NAME] | --funnel ID [--events N] [--days D] [--seed S] [--json]
   Fill a new demo funnel (--create), or an existing one, with realistic traffic written straight into the
   database: channels and campaigns, devices, countries, landing pages, returning visitors, identified
@@ -89,6 +133,33 @@ Example: printf '%s' "$PASSWORD" | aurea user create --email ana@example.com --r
 
 Example: aurea seed-demo --create --events 1000000 --days 90`,
 };
+
+DETAILS.doctor = `aurea doctor [--data D] [--accept] [--json]
+  Check aurea.db and queue.db without changing them: headers and sizes, SQLite's
+  quick_check whatever their size, and the damage a start recorded (a lost WAL).
+  Exits 1 and says what to do when something is wrong. --accept clears recorded damage
+  once you have decided to go on with the data as it is. See docs/operations.md,
+  "Damaged files". Takes --data DIR (AUREA_DATA_DIR).
+
+Example: aurea doctor --data /var/lib/aurea`;
+
+DETAILS.backup = `aurea backup DIR [--data D] [--json]
+  Copy aurea.db and queue.db (acknowledged events not yet processed) into DIR, a new or
+  empty directory, while the server keeps serving; check each copy with SQLite's
+  integrity check and write DIR/manifest.json (version, time, files, sizes, checksums,
+  event count). --json prints {"dir","files","events","bytes","integrity"}.
+  Scheduled backups: aurea serve --backup-dir DIR --backup-every 6h --backup-keep 7.
+  Takes --data DIR (AUREA_DATA_DIR). See docs/operations.md, "Backups".
+
+Example: aurea backup /var/backups/aurea/$(date -u +%Y%m%dT%H%M%SZ) --json`;
+
+DETAILS.restore = `aurea restore DIR [--data D] [--json]
+  Check the backup in DIR against its manifest (sizes, checksums, integrity), refuse if
+  a server or command has the data directory's databases open, set the current files
+  aside in D/replaced-<time>/, and put the backup in place. Start the server afterwards.
+  Takes --data DIR (AUREA_DATA_DIR).
+
+Example: systemctl stop aurea && aurea restore /var/backups/aurea/20260601T000000Z --data /var/lib/aurea`;
 
 export function helpText(commands: Record<string, Command>, topic?: string): string {
   if (topic && DETAILS[topic]) return DETAILS[topic];

@@ -1,7 +1,11 @@
 import { ConfigError, parseFlags, SERVE_FLAGS, serveConfig } from "../config";
+import { BackupSchedule } from "../backup/schedule";
+import { writePidFile } from "../backup/server-pid";
 import { startServer } from "../server";
 import type { Command } from "./commands";
 import { VERSION } from "./version";
+
+const SHUTDOWN_LIMIT_MS = 30_000;
 
 export const serveCommand: Command = {
   summary: "run the server (ingest, dashboard, API)",
@@ -10,10 +14,23 @@ export const serveCommand: Command = {
     if (flags._.length) throw new ConfigError(`serve takes no arguments, got "${flags._[0]}"`);
     const config = serveConfig(flags);
     const running = await startServer(config);
+    const removePidFile = writePidFile(config.dataDir);
     console.log(`aurea ${VERSION} listening on ${running.url} (data: ${config.dataDir}, geo: ${running.ctx.geo.source})`);
+    const backups = config.backup
+      ? new BackupSchedule({ ...config.backup, dataDir: config.dataDir, version: VERSION, log: running.ctx.log })
+      : null;
     const shutdown = (signal: string) => {
       console.log(`aurea: ${signal} received, finishing work in hand`);
-      running.stop().then(
+      // Whatever hangs (a disk that stopped answering), the process ends: what was
+      // acknowledged is durable in the queue and processed on the next start.
+      setTimeout(() => {
+        console.error(`aurea: stopping took more than ${SHUTDOWN_LIMIT_MS / 1000} s; exiting now (queued events are processed on the next start)`);
+        process.exit(1);
+      }, SHUTDOWN_LIMIT_MS).unref();
+      Promise.resolve(backups?.stop())
+        .then(() => running.stop())
+        .then(removePidFile)
+        .then(
         () => {
           console.log("aurea: stopped cleanly");
           process.exit(0);

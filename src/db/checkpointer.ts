@@ -4,6 +4,7 @@ import { threadEntryUrl } from "../thread-url";
 import type { CheckpointIncoming, CheckpointMessage } from "./checkpoint-entry";
 
 const INTERVAL_MS = 500;
+const STOP_LIMIT_MS = 5000;
 
 export class Checkpointer {
   private thread: Worker;
@@ -17,10 +18,18 @@ export class Checkpointer {
     this.post({ type: "start", paths, intervalMs: INTERVAL_MS });
   }
 
+  /** Resolves once the thread closed its databases, or after STOP_LIMIT_MS whatever it does. */
   stop(): Promise<void> {
     this.stopped ??= new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, STOP_LIMIT_MS);
       this.thread.addEventListener("message", (e: MessageEvent<CheckpointMessage>) => {
-        if (e.data.type === "stopped") resolve();
+        if (e.data.type !== "stopped") return;
+        clearTimeout(timer);
+        resolve();
+      });
+      this.thread.addEventListener("close", () => {
+        clearTimeout(timer);
+        resolve();
       });
       this.post({ type: "stop" });
     }).then(() => this.thread.terminate());

@@ -5,6 +5,15 @@ import { migrations as embedded, type EmbeddedMigration } from "./migrations.gen
 // tooling reads the database the same way; but the SQL comes from the executable.
 const TABLE = "__drizzle_migrations";
 
+/** The embedded migrations this database has not had yet, oldest first. */
+export function pendingMigrations(sqlite: Database, migrations: EmbeddedMigration[] = embedded): EmbeddedMigration[] {
+  const table = sqlite.query<{ n: number }, []>(`SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name = '${TABLE}'`).get();
+  if (!table?.n) return migrations;
+  const last = sqlite.query<{ w: number | null }, []>(`SELECT max(created_at) AS w FROM ${TABLE}`).get();
+  const applied = Number(last?.w ?? -Infinity);
+  return migrations.filter((m) => m.when > applied);
+}
+
 export function applyMigrations(sqlite: Database, migrations: EmbeddedMigration[] = embedded): number {
   sqlite.exec(
     `CREATE TABLE IF NOT EXISTS ${TABLE} (id INTEGER PRIMARY KEY AUTOINCREMENT, hash TEXT NOT NULL, created_at NUMERIC)`,

@@ -7,6 +7,8 @@ import m4 from "../../drizzle/0004_payment_connections.sql" with { type: "text" 
 import m5 from "../../drizzle/0005_verified_revenue.sql" with { type: "text" };
 import m6 from "../../drizzle/0006_payment_order_aliases.sql" with { type: "text" };
 import m7 from "../../drizzle/0007_experiments.sql" with { type: "text" };
+import m8 from "../../drizzle/0008_reports_alerts.sql" with { type: "text" };
+import m9 from "../../drizzle/0009_pipeline_marks.sql" with { type: "text" };
 
 export interface EmbeddedMigration {
   tag: string;
@@ -23,4 +25,6 @@ export const migrations: EmbeddedMigration[] = [
   { tag: "0005_verified_revenue", when: 1796193764771, sql: m5 },
   { tag: "0006_payment_order_aliases", when: 1796194487962, sql: m6 },
   { tag: "0007_experiments", when: 1796197125502, sql: m7 },
+  { tag: "0008_reports_alerts", when: 1796197581447, sql: m8 },
+  { tag: "0009_pipeline_marks", when: 1796197734229, sql: m9 },
 ];

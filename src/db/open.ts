@@ -2,8 +2,11 @@ import { Database } from "bun:sqlite";
 import { drizzle, type BunSQLiteDatabase } from "drizzle-orm/bun-sqlite";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
+import { backupBeforeMigrating } from "../backup/before-migration";
 import { applyMigrations } from "./migrate";
-import { openQueue } from "./queue-db";
+import { checkHeaders, namingDamage } from "./files-check";
+import { openQueue, QUEUE_FILE } from "./queue-db";
+import { WAL_BOUND_BYTES } from "./wal-bound";
 import * as schema from "./schema";
 
 export type Db = BunSQLiteDatabase<typeof schema> & { $client: Database };
@@ -36,6 +39,24 @@ export function withoutFsync<T>(sqlite: Database, fn: () => T): T {
 }
 
 /**
+ * A second connection to an existing database, for a reader thread: the same
+ * pragmas, no migrations (the server applied them). Its writes are derived data
+ * (rollups, statistics) that a later read rebuilds, so they need no fsync of their own.
+ * autocheckpoint false: a checkpoint thread copies the WAL instead.
+ */
+export function openReaderConnection(path: string, opts: { autocheckpoint: boolean }): Database {
+  const sqlite = new Database(path, { strict: true });
+  sqlite.exec("PRAGMA busy_timeout = 5000");
+  sqlite.exec("PRAGMA synchronous = NORMAL");
+  sqlite.exec("PRAGMA foreign_keys = ON");
+  sqlite.exec("PRAGMA temp_store = MEMORY");
+  sqlite.exec("PRAGMA cache_size = -65536");
+  sqlite.exec("PRAGMA mmap_size = 268435456");
+  if (!opts.autocheckpoint) sqlite.exec("PRAGMA wal_autocheckpoint = 0");
+  return sqlite;
+}
+
+/**
  * Opens (creating when missing) the SQLite database in dataDir, sets the pragmas
  * Bun leaves off, and applies the embedded migrations.
  *
@@ -43,9 +64,17 @@ export function withoutFsync<T>(sqlite: Database, fn: () => T): T {
  * kill -9 nor a power loss loses an accepted event. Group commit keeps that cheap,
  * and the queue's own file (queue-db.ts) keeps it independent of processing.
  */
-export function openStore(dataDir: string): Store {
+export function openStore(dataDir: string, opts: { checkFiles?: boolean } = {}): Store {
   mkdirSync(dataDir, { recursive: true });
   const path = join(dataDir, DATABASE_FILE);
+  // Reading the headers opens and closes the files outside SQLite. POSIX locks belong to
+  // the process, so that close would drop the locks of connections this process already
+  // holds: threads opening beside the main thread's connections pass checkFiles: false.
+  if (opts.checkFiles !== false) checkHeaders(dataDir, [DATABASE_FILE, QUEUE_FILE]);
+  return namingDamage(path, dataDir, () => openChecked(dataDir, path));
+}
+
+function openChecked(dataDir: string, path: string): Store {
   const sqlite = new Database(path, { create: true, strict: true });
   sqlite.exec("PRAGMA journal_mode = WAL");
   sqlite.exec("PRAGMA synchronous = FULL");
@@ -54,11 +83,15 @@ export function openStore(dataDir: string): Store {
   sqlite.exec("PRAGMA temp_store = MEMORY");
   sqlite.exec("PRAGMA cache_size = -65536");
   sqlite.exec("PRAGMA mmap_size = 268435456");
-  // Checkpoint less often: index pages written many times between checkpoints are
-  // copied into the database once. The WAL may grow to ~80 MB before it is reused.
-  sqlite.exec("PRAGMA wal_autocheckpoint = 20000");
+  sqlite.exec(`PRAGMA journal_size_limit = ${WAL_BOUND_BYTES}`);
+  // Without a checkpoint thread (tests, inline processing): checkpoint less often, so
+  // index pages written many times are copied into the database once, but well
+  // before the bound. Servers with a processing thread set this to 0.
+  const pageSize = (sqlite.query("PRAGMA page_size").get() as { page_size: number }).page_size;
+  sqlite.exec(`PRAGMA wal_autocheckpoint = ${Math.floor(WAL_BOUND_BYTES / 2 / pageSize)}`);
+  backupBeforeMigrating(sqlite, (line) => console.error(line));
   applyMigrations(sqlite);
-  const queue = openQueue(dataDir);
+  const queue = namingDamage(join(dataDir, QUEUE_FILE), dataDir, () => openQueue(dataDir));
   const db = drizzle(sqlite, { schema });
   return {
     sqlite,

@@ -4,6 +4,7 @@
 // main database ever holds up an acknowledgement (or the other way round).
 import { Database } from "bun:sqlite";
 import { join } from "node:path";
+import { WAL_BOUND_BYTES } from "./wal-bound";
 
 export const QUEUE_FILE = "queue.db";
 
@@ -14,6 +15,7 @@ export function openQueue(dataDir: string): Database {
   // answers (group-commit.ts), and the worker's own writes here can be redone.
   sqlite.exec("PRAGMA synchronous = NORMAL");
   sqlite.exec("PRAGMA busy_timeout = 5000");
+  sqlite.exec(`PRAGMA journal_size_limit = ${WAL_BOUND_BYTES}`);
   sqlite.exec(`CREATE TABLE IF NOT EXISTS ingest_batches (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     funnel_id TEXT NOT NULL,
@@ -27,5 +29,15 @@ export function openQueue(dataDir: string): Database {
     error TEXT
   )`);
   sqlite.exec("CREATE INDEX IF NOT EXISTS ingest_batches_status_id ON ingest_batches (status, id)");
+  // One row: this queue file's identity, the highest batch id removed once its events
+  // were durable in aurea.db, and damage found at start until an operator accepts it
+  // (files-check.ts).
+  sqlite.exec(`CREATE TABLE IF NOT EXISTS queue_marks (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    queue_id TEXT NOT NULL,
+    confirmed_max INTEGER NOT NULL DEFAULT 0,
+    damage TEXT
+  )`);
+  sqlite.query("INSERT OR IGNORE INTO queue_marks (id, queue_id) VALUES (1, ?)").run(crypto.randomUUID());
   return sqlite;
 }

@@ -401,7 +401,24 @@ export const journeyDays = sqliteTable(
   (t) => [primaryKey({ columns: [t.funnelId, t.day] })],
 );
 
+/**
+ * One row: the highest queue batch id whose processing this database holds, and which
+ * queue file it was counted in. Written in every processing run; compared at start
+ * with the queue's own marks (src/db/files-check.ts) to notice a lost WAL.
+ */
+export const pipelineMarks = sqliteTable("pipeline_marks", {
+  id: integer("id").primaryKey(),
+  lastBatchId: integer("last_batch_id").notNull().default(0),
+  queueId: text("queue_id"),
+});
+
 // Payment connections and their delivery log: ./schema-payments.ts
 export * from "./schema-payments";
 // Split tests: ./schema-experiments.ts
 export * from "./schema-experiments";
+
+// Email digests (subscriptions, sends, signing key): ./schema-reports.ts
+export * from "./schema-reports";
+
+// Email alerts (rules and firings): ./schema-alerts.ts
+export * from "./schema-alerts";

@@ -82,9 +82,9 @@ export function checkOrigin(funnel: FunnelKeys, kind: KeyKind, origin: string | 
     throw new HttpError(403, "origin_required", "a public key can only be used from a browser page on an allowed origin (no Origin header was sent)");
   }
   if (!funnel.origins.includes(origin)) {
-    throw new HttpError(403, "origin_not_allowed", `origin ${origin} is not allowed for funnel ${funnel.id}`, {
+    // The allowed origins are the operator's business, not the caller's: not listed here.
+    throw new HttpError(403, "origin_not_allowed", `origin ${origin} is not allowed for funnel ${funnel.id}; add it to the funnel's allowed origins`, {
       origin,
-      allowed: funnel.origins,
     });
   }
 }

@@ -4,6 +4,7 @@
 // one is in flight wait for the next, which covers them all at once.
 import type { Database } from "bun:sqlite";
 import { syncWal, syncWalAsync } from "../db/wal-sync";
+import type { Histogram } from "../ops/metrics";
 
 export interface BatchRow {
   funnelId: string;
@@ -34,6 +35,8 @@ export class GroupCommitter {
   private insert;
   private path: string;
   onCommitted: (count: number) => void = () => {};
+  /** Where commit and fsync times go (/metrics), when set. */
+  timings: { commit: Histogram; fsync: Histogram } | null = null;
 
   constructor(
     private sqlite: Database,
@@ -87,6 +90,7 @@ export class GroupCommitter {
 
   private commitSome(): void {
     const group = this.waiting.splice(0, this.maxPerCommit);
+    const started = performance.now();
     try {
       this.sqlite.transaction(() => {
         for (const { row } of group) {
@@ -97,6 +101,7 @@ export class GroupCommitter {
       for (const w of group) w.reject(e);
       return;
     }
+    this.timings?.commit.observe((performance.now() - started) / 1000);
     for (const w of group) this.written.push(w);
   }
 
@@ -105,8 +110,12 @@ export class GroupCommitter {
     this.syncInFlight = true;
     this.syncing = this.written;
     this.written = [];
+    const started = performance.now();
     syncWalAsync(this.path).then(
-      () => this.done(this.syncing),
+      () => {
+        this.timings?.fsync.observe((performance.now() - started) / 1000);
+        this.done(this.syncing);
+      },
       (e) => {
         for (const w of this.syncing) w.reject(e);
       },

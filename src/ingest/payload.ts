@@ -1,6 +1,7 @@
 // The wire format of POST /api/track/events: one zod module that the server
 // validates with and the SDK imports its types from, so both sides agree.
 import { z } from "zod";
+import { currencyDigits } from "../pipeline/money";
 
 export const LIMITS = {
   maxBodyBytes: 512 * 1024,
@@ -46,13 +47,27 @@ const flatMap = z
   .refine((o) => Object.keys(o).length <= LIMITS.maxProps, `must have at most ${LIMITS.maxProps} keys`)
   .pipe(z.record(text(LIMITS.maxPropKey).min(1, "keys must not be empty"), propValue));
 
-export const revenueSchema = z.object({
-  amount: z.number().finite().min(0, "must not be negative").max(1e12, "is too large"),
-  currency: z
-    .string()
-    .regex(/^[A-Za-z]{3}$/, "must be a 3-letter ISO 4217 code")
-    .transform((c) => c.toUpperCase()),
-});
+const CURRENCIES = new Set(Intl.supportedValuesOf("currency"));
+
+export const revenueSchema = z
+  .object({
+    amount: z.number().finite().min(0, "must not be negative").max(1e12, "is too large"),
+    currency: z
+      .string()
+      .regex(/^[A-Za-z]{3}$/, "must be a 3-letter ISO 4217 code")
+      .transform((c) => c.toUpperCase())
+      .refine((c) => CURRENCIES.has(c), { error: (issue) => `"${issue.input}" is not an ISO 4217 currency code` }),
+  })
+  .superRefine(({ amount, currency }, ctx) => {
+    // Revenue is stored in the currency's minor unit (pipeline/money.ts): a finer amount
+    // would be silently rounded, so it is refused. Float noise (0.1 + 0.2) is not "finer".
+    const digits = currencyDigits(currency);
+    const minor = amount * 10 ** digits;
+    if (Math.abs(minor - Math.round(minor)) > 1e-6 * Math.max(1, Math.abs(minor))) {
+      const places = digits === 0 ? "no decimal places" : `${digits} decimal place${digits === 1 ? "" : "s"}`;
+      ctx.addIssue({ code: "custom", path: ["amount"], message: `${amount} is finer than the currency's minor unit: ${currency} has ${places}` });
+    }
+  });
 
 export const eventSchema = z
   .object({
@@ -117,8 +132,11 @@ export interface FieldError {
 }
 
 export interface TrackResponse {
+  /** Events kept: valid, and the first of their id within the batch. */
   accepted: number;
   rejected: { index: number; errors: FieldError[] }[];
+  /** Later copies of an id already in the batch, dropped; present only when there were any. */
+  duplicates?: number;
 }
 
 export interface ErrorBody {

@@ -2,8 +2,9 @@ import { HttpError } from "./errors";
 
 /** Reads the body as text, refusing it before parsing once it passes `limit` bytes. */
 export async function readBodyLimited(request: Request, limit: number): Promise<string> {
+  // The unread rest of the body is not drained: the connection is closed instead.
   const tooLarge = () =>
-    new HttpError(413, "payload_too_large", `request body is over the limit of ${limit} bytes`);
+    new HttpError(413, "payload_too_large", `request body is over the limit of ${limit} bytes`, undefined, { connection: "close" });
   const declared = Number(request.headers.get("content-length") ?? "NaN");
   if (declared > limit) throw tooLarge();
   if (!request.body) return "";

@@ -3,15 +3,25 @@
 // per-request context and hooks (none of which it uses).
 import type { Server } from "bun";
 import type { AppContext } from "../context";
-import { clientIp } from "../enrich/client-ip";
+import { requestClientIp } from "../enrich/client-ip";
 import { anyFunnelAllowsOrigin } from "../funnels/origins";
-import { authenticate, checkOrigin, FunnelKeyCache, requestKey } from "./auth";
+import { authenticate, checkOrigin, FunnelKeyCache, requestKey, type FunnelKeys } from "./auth";
 import { errorResponse, HttpError, jsonResponse } from "./errors";
+import type { StorageFault } from "../db/storage-errors";
 import type { GroupCommitter } from "./group-commit";
 import { LIMITS, type TrackResponse } from "./payload";
 import { RateLimiter } from "./rate-limit";
 import { readBodyLimited } from "./read-body";
 import { parseEnvelope, validateEvents } from "./validate";
+
+/** 503 for the disk's faults: the batch is fine, the server cannot store it now. */
+function storageHttpError(fault: StorageFault): HttpError {
+  const message =
+    fault === "storage_full"
+      ? "the server's disk is (almost) full; nothing was stored, retry later"
+      : "the server could not write to its storage; nothing was stored, retry later";
+  return new HttpError(503, fault, message, undefined, { "retry-after": "30" });
+}
 
 export interface IngestDeps {
   committer: GroupCommitter;
@@ -32,26 +42,42 @@ export function ingestRoutes(ctx: AppContext, deps: IngestDeps) {
 
   async function accept(request: Request, socketIp: string | null): Promise<Response> {
     const origin = request.headers.get("origin");
-    // Errors are readable by any page, so the SDK can tell "dropped, here is why"
-    // from a network failure; only allowed origins ever get a 202.
-    const cors: Record<string, string> = origin
-      ? { "access-control-allow-origin": origin, "access-control-expose-headers": "Retry-After", vary: "Origin" }
-      : {};
+    // Answers are readable only by pages on an allowed origin: the funnel's own once
+    // the key has named it, else any funnel's (the SDK on a funnel's page can then tell
+    // "dropped, here is why" from a network failure). Other pages get no CORS header.
+    let funnel: FunnelKeys | null = null;
+    let funnelId: string | null = null;
+    const cors = (): Record<string, string> => {
+      if (!origin) return {};
+      let allowed = false;
+      try {
+        allowed = funnel ? funnel.origins.includes(origin) : anyFunnelAllowsOrigin(db, origin, funnelId);
+      } catch {
+        // an unreadable database answers without CORS rather than not at all
+      }
+      return allowed ? { "access-control-allow-origin": origin, "access-control-expose-headers": "Retry-After", vary: "Origin" } : { vary: "Origin" };
+    };
     try {
       const receivedAt = ctx.now();
       if (deps.pendingBatches() + deps.committer.queued >= ctx.config.queueHighWater) {
         throw new HttpError(503, "queue_full", "Aurea is behind on processing; retry shortly", undefined, { "retry-after": "5" });
       }
+      // Refused before the disk is full, so that the queue never takes the last bytes
+      // that processing and checkpoints need to drain it.
+      if (ctx.ops.disk.belowFloor()) throw storageHttpError("storage_full");
       const body = await readBodyLimited(request, LIMITS.maxBodyBytes);
       const envelope = parseEnvelope(body);
-      const { funnel, kind } = authenticate(keys, envelope.funnelId, requestKey(envelope.key, request.headers));
+      funnelId = envelope.funnelId;
+      const auth = authenticate(keys, envelope.funnelId, requestKey(envelope.key, request.headers));
+      funnel = auth.funnel;
+      const { kind } = auth;
       checkOrigin(funnel, kind, origin);
-      const ip = clientIp(request.headers, socketIp, ctx.config.trustProxy);
+      const ip = requestClientIp(request.headers, socketIp, ctx.config, ctx.log);
       if (kind === "public") {
         const wait = limiter.take(ip ?? "unknown");
         if (wait) throw new HttpError(429, "rate_limited", `too many requests from this address; retry in ${wait}s`, undefined, { "retry-after": String(wait) });
       }
-      const { events, rejected } = validateEvents(envelope.rawEvents, kind, receivedAt, envelope.sentAt);
+      const { events, rejected, duplicates } = validateEvents(envelope.rawEvents, kind, receivedAt, envelope.sentAt);
       if (!events.length) throw new HttpError(400, "no_valid_events", "no event in the batch is valid", rejected);
       await deps.committer.enqueue({
         funnelId: funnel.id,
@@ -61,13 +87,24 @@ export function ingestRoutes(ctx: AppContext, deps: IngestDeps) {
         userAgent: request.headers.get("user-agent"),
         payload: JSON.stringify(events),
       });
-      const result: TrackResponse = { accepted: events.length, rejected };
-      return jsonResponse(202, result, cors);
+      ctx.ops.faults.recovered("ingest");
+      ctx.ops.metrics.eventsAccepted.inc(undefined, events.length);
+      if (rejected.length) ctx.ops.metrics.eventsDropped.inc({ reason: "invalid" }, rejected.length);
+      const result: TrackResponse = duplicates ? { accepted: events.length, rejected, duplicates } : { accepted: events.length, rejected };
+      return jsonResponse(202, result, cors());
     } catch (e) {
-      if (e instanceof HttpError) return errorResponse(e, cors);
+      if (e instanceof HttpError) return errorResponse(e, cors());
+      const fault = ctx.ops.faults.record("ingest", e);
+      if (fault) return errorResponse(storageHttpError(fault), cors());
       ctx.log(`ingest: ${(e as Error).stack ?? e}`);
-      return errorResponse(new HttpError(500, "internal", "the batch could not be stored; retry"), cors);
+      return errorResponse(new HttpError(500, "internal", "the batch could not be stored; retry"), cors());
     }
+  }
+
+  /** Counts the answer for /metrics: a Map increment, nothing more on this path. */
+  function counted(res: Response): Response {
+    ctx.ops.metrics.ingestRequests.inc({ status: String(res.status) });
+    return res;
   }
 
   function preflight(request: Request): Response {
@@ -81,7 +118,7 @@ export function ingestRoutes(ctx: AppContext, deps: IngestDeps) {
 
   return {
     "/api/track/events": {
-      POST: (request: Request, server: Server<unknown>) => accept(request, server.requestIP(request)?.address ?? null),
+      POST: async (request: Request, server: Server<unknown>) => counted(await accept(request, server.requestIP(request)?.address ?? null)),
       OPTIONS: preflight,
     },
   };

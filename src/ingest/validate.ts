@@ -16,7 +16,21 @@ export interface ParsedBatch {
   rawEvents: unknown[];
 }
 
-const FUTURE_TOLERANCE_MS = 60 * 60 * 1000;
+const HOUR_MS = 60 * 60 * 1000;
+
+/**
+ * Where a corrected event time may fall, relative to when its batch was received.
+ * Browsers (public keys) send what happened moments ago, or days ago from an offline
+ * queue; servers (secret keys) may import history. A time outside is clamped and
+ * flagged "clock_clamped": later than received + 1 h becomes the received time,
+ * earlier than the window's start becomes its start.
+ */
+export const TIME_WINDOW = {
+  futureMs: HOUR_MS,
+  publicPastMs: 72 * HOUR_MS,
+  /** 2000-01-01, the earliest time the payload schema takes at all. */
+  secretEarliest: 946684800000,
+} as const;
 
 export function parseEnvelope(body: string): ParsedBatch {
   if (!body.trim()) throw new HttpError(400, "invalid_json", "request body is empty: expected a JSON object with events");
@@ -43,16 +57,21 @@ export function parseEnvelope(body: string): ParsedBatch {
 export interface ValidatedEvents {
   events: QueuedEvent[];
   rejected: { index: number; errors: FieldError[] }[];
+  /** Valid events whose id an earlier event of the batch already had: dropped. */
+  duplicates: number;
 }
 
 /**
  * Validates each event on its own and corrects its clock: ts is shifted by
- * (receivedAt − sentAt); a time still more than an hour ahead is clamped and flagged.
+ * (receivedAt − sentAt), then kept inside TIME_WINDOW (clamped and flagged if not).
  */
 export function validateEvents(raw: unknown[], keyKind: KeyKind, receivedAt: number, sentAt?: number): ValidatedEvents {
   const events: QueuedEvent[] = [];
   const rejected: ValidatedEvents["rejected"] = [];
+  const ids = new Set<string>();
+  let duplicates = 0;
   const skew = sentAt === undefined ? 0 : receivedAt - sentAt;
+  const earliest = keyKind === "public" ? receivedAt - TIME_WINDOW.publicPastMs : TIME_WINDOW.secretEarliest;
   raw.forEach((item, index) => {
     const r = eventSchema.safeParse(item);
     if (!r.success) {
@@ -65,10 +84,19 @@ export function validateEvents(raw: unknown[], keyKind: KeyKind, receivedAt: num
       rejected.push({ index, errors: [{ path: `events[${index}].${field}`, message: "only a secret key may set ip or userAgent" }] });
       return;
     }
+    // Processing keeps one event per id (the first); the answer says so rather than count copies.
+    if (ids.has(e.id)) {
+      duplicates++;
+      return;
+    }
+    ids.add(e.id);
     let ts = e.ts === undefined ? receivedAt : e.ts + skew;
     let flags: string[] | undefined;
-    if (ts > receivedAt + FUTURE_TOLERANCE_MS) {
+    if (ts > receivedAt + TIME_WINDOW.futureMs) {
       ts = receivedAt;
+      flags = ["clock_clamped"];
+    } else if (ts < earliest) {
+      ts = earliest;
       flags = ["clock_clamped"];
     }
     // zod's output is a fresh object: complete it in place rather than copy it.
@@ -77,5 +105,5 @@ export function validateEvents(raw: unknown[], keyKind: KeyKind, receivedAt: num
     if (flags) queued.flags = flags;
     events.push(queued);
   });
-  return { events, rejected };
+  return { events, rejected, duplicates };
 }

@@ -23,6 +23,8 @@ export interface QueuedBatch extends BatchRow {
 export interface BatchResult {
   written: StoredEvent[];
   bots: number;
+  /** Events already stored by an earlier run or request (same id): nothing changed. */
+  duplicates: number;
   newContacts: NewContact[];
 }
 
@@ -64,10 +66,10 @@ export class BatchProcessor {
   }
 
   process(batch: QueuedBatch): BatchResult {
-    if (batch.keyKind === PAYMENT_KEY_KIND) return this.finish(batch, { ...this.payments.process(batch.funnelId, batch.receivedAt, batch.payload), bots: 0 });
+    if (batch.keyKind === PAYMENT_KEY_KIND) return this.finish(batch, { duplicates: 0, ...this.payments.process(batch.funnelId, batch.receivedAt, batch.payload), bots: 0 });
     const facts: RequestFacts = { keyKind: batch.keyKind === "secret" ? "secret" : "public", ip: batch.ip, userAgent: batch.userAgent };
     const queued = JSON.parse(batch.payload) as QueuedEvent[];
-    const result: BatchResult = { written: [], bots: 0, newContacts: [] };
+    const result: BatchResult = { written: [], bots: 0, duplicates: 0, newContacts: [] };
     const request = facts.keyKind === "public" ? enrichRequest(facts, this.lookupGeo) : undefined;
     for (const e of queued) {
       let en = enrichEvent(e, facts, this.lookupGeo, request);
@@ -107,7 +109,10 @@ export class BatchProcessor {
         orderId,
       };
       const rowId = this.events.write(row);
-      if (rowId === null) continue; // already processed: change nothing
+      if (rowId === null) {
+        result.duplicates++; // already processed: change nothing
+        continue;
+      }
       if (order?.supersedes) this.orders.supersede(batch.funnelId, order.supersedes);
       const session = { funnelId: batch.funnelId, id: sessionId, anonymousId, contactId, ts: e.ts, type: e.type, name, en };
       if (existing) this.sessions.fold({ ...session, existing });

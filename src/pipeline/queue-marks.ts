@@ -5,6 +5,8 @@
 // connection: a second writer on the queue file would make the accept path wait for
 // the write lock (SQLite's busy handler sleeps in steps of up to 100 ms).
 import type { Database } from "bun:sqlite";
+import { resetWalIfLarge } from "../db/wal-reset";
+import type { StorageFaults } from "../ops/faults";
 
 export interface QueueMarks {
   done(ids: number[]): void;
@@ -14,15 +16,67 @@ export interface QueueMarks {
 export function localQueueMarks(queue: Database): QueueMarks {
   // A delete, not an update to a "done" status: it rewrites no 3 KB row (5× cheaper).
   const remove = queue.prepare("DELETE FROM ingest_batches WHERE id IN (SELECT value FROM json_each(?))");
+  // A high-water mark that outlives the rows: if aurea.db later lacks these batches, its
+  // WAL was lost (files-check.ts).
+  const confirm = queue.prepare("UPDATE queue_marks SET confirmed_max = max(confirmed_max, ?) WHERE id = 1");
+  const removeAll = queue.transaction((ids: number[]) => {
+    remove.run(JSON.stringify(ids));
+    confirm.run(Math.max(...ids));
+  });
   const markParked = queue.prepare(
     "UPDATE ingest_batches SET status = 'parked', attempts = ?, error = ?, ip = NULL, user_agent = NULL WHERE id = ?",
   );
   return {
     done(ids) {
-      remove.run(JSON.stringify(ids));
+      if (ids.length) removeAll(ids);
+      // The queue's writer is this connection: between two writes is when it can let
+      // the queue's WAL start over (wal-reset.ts). A failure is retried with the marks.
+      resetWalIfLarge(queue);
     },
     parked(id, attempts, error) {
       markParked.run(attempts, error, id);
+    },
+  };
+}
+
+/**
+ * Marks that survive a failing queue write (a full disk): what could not be written is
+ * kept and written with the next marks, or by a retry a second later. Until then those
+ * batches only look pending; they are never processed twice in this run.
+ */
+export function retryingMarks(inner: QueueMarks, faults: StorageFaults, where: string): QueueMarks {
+  let done: number[] = [];
+  let parked: { id: number; attempts: number; error: string }[] = [];
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  const flush = () => {
+    try {
+      if (done.length) {
+        inner.done(done);
+        done = [];
+      }
+      while (parked.length) {
+        const p = parked[0];
+        inner.parked(p.id, p.attempts, p.error);
+        parked.shift();
+      }
+      faults.recovered(where);
+    } catch (e) {
+      faults.record(where, e) ?? faults.note({ where, fault: "storage_error", message: (e as Error).message, at: Date.now() });
+      timer ??= setTimeout(() => {
+        timer = null;
+        flush();
+      }, 1000);
+      timer.unref?.();
+    }
+  };
+  return {
+    done(ids) {
+      for (const id of ids) done.push(id);
+      flush();
+    },
+    parked(id, attempts, error) {
+      parked.push({ id, attempts, error });
+      flush();
     },
   };
 }

@@ -2,33 +2,51 @@
 // worker and listeners as inline processing. Talks to the server by messages.
 import type { ServeConfig } from "../config";
 import type { AppContext } from "../context";
+import { InlineReads } from "../analytics/reads/run";
 import { openStore } from "../db/open";
 import { openGeo } from "../enrich/geo";
 import { automationRuntime } from "../automations/runtime";
+import { createOps } from "../ops/ops";
 import { installEventListeners } from "./listeners";
 import type { ThreadMessage } from "./processing";
 import { IngestWorker } from "./worker";
 
 declare const self: Worker;
 
-type Incoming = { type: "start"; config: ServeConfig } | { type: "notify"; count: number } | { type: "stop" };
+type Incoming =
+  | { type: "start"; config: ServeConfig }
+  | { type: "notify"; count: number }
+  | { type: "watch"; funnels: string[] }
+  | { type: "stop"; drainMs: number };
+
+/** How often the thread sends its counters and its state to the HTTP thread. */
+const STATS_MS = 1000;
 
 let ctx: AppContext | null = null;
 let worker: IngestWorker | null = null;
+// Funnels with live dashboards open on the HTTP thread; empty keeps the listener idle.
+const watched = new Set<string>();
 const send = (m: ThreadMessage) => postMessage(m);
 
 self.onmessage = async (e: MessageEvent<Incoming>) => {
   const m = e.data;
   if (m.type === "start") {
     const geo = await openGeo(m.config.geoipPath);
+    const log = (line: string) => send({ type: "log", line });
+    const ops = createOps(m.config, log, Date.now);
+    const store = openStore(m.config.dataDir, { checkFiles: false });
     ctx = {
-      store: openStore(m.config.dataDir),
+      store,
+      // Never used here (the reader threads serve the dashboard); it costs nothing until run.
+      reads: new InlineReads(store.sqlite),
       config: m.config,
       geo,
       now: Date.now,
-      log: (line) => send({ type: "log", line }),
+      log,
+      ops,
       eventListeners: [],
       stopping: false,
+      live: { funnels: watched, emit: (funnels) => send({ type: "live", funnels }) },
     };
     // The checkpoint thread (src/db/checkpointer.ts) copies the WALs this thread fills.
     ctx.store.sqlite.exec("PRAGMA wal_autocheckpoint = 0");
@@ -53,16 +71,29 @@ self.onmessage = async (e: MessageEvent<Incoming>) => {
     };
     worker.start();
     send({ type: "ready", pending: worker.pending });
+    setInterval(() => {
+      const { lastRunAt, fault } = ops.processing;
+      send({ type: "stats", deltas: ops.metrics.registry.takeDeltas(), lastRunAt, fault });
+    }, STATS_MS);
+  } else if (m.type === "watch") {
+    watched.clear();
+    for (const id of m.funnels) watched.add(id);
   } else if (m.type === "notify") {
     worker?.notify(m.count);
   } else if (m.type === "stop") {
-    if (ctx && worker) {
-      ctx.stopping = true;
-      worker.stop();
-      worker.drain();
-      ctx.store.close();
-      ctx.geo.close();
+    try {
+      if (ctx && worker) {
+        ctx.stopping = true;
+        worker.stop();
+        worker.drain(Date.now() + m.drainMs);
+        send({ type: "stats", deltas: ctx.ops.metrics.registry.takeDeltas(), lastRunAt: ctx.ops.processing.lastRunAt, fault: null });
+        ctx.store.close();
+        ctx.geo.close();
+      }
+    } catch (e) {
+      send({ type: "log", line: `processing: stopping failed: ${(e as Error).message}` });
+    } finally {
+      send({ type: "stopped" });
     }
-    send({ type: "stopped" });
   }
 };

@@ -6,11 +6,17 @@
 // database's WAL is fsynced (off this thread), which makes every run before it durable.
 // Only then are their batches removed from the queue, so a power loss can cost
 // processing work (redone, idempotently) but never an acknowledged event.
+//
+// Nothing stops the worker: a run that fails on the disk (full, I/O error) or on a
+// lock is rolled back and retried as it is, with a growing pause, and never parks a
+// batch (the batch is not at fault); the error is logged once, the recovery too.
 import type { Database } from "bun:sqlite";
 import type { AppContext } from "../context";
 import { withoutFsync } from "../db/open";
+import { isTransient } from "../db/storage-errors";
+import { resetWalIfLarge } from "../db/wal-reset";
 import { syncWal, syncWalAsync } from "../db/wal-sync";
-import { localQueueMarks, type QueueMarks } from "./queue-marks";
+import { localQueueMarks, retryingMarks, type QueueMarks } from "./queue-marks";
 import { BatchProcessor, type BatchResult, type QueuedBatch } from "./process-batch";
 
 export const MAX_ATTEMPTS = 5;
@@ -18,9 +24,19 @@ const SYNC_INTERVAL_MS = 250;
 // New batches wait this long to be processed together: each commit writes every page it
 // touched to the WAL, so a run of 1 batch costs several times more per event than a run of 50.
 const GATHER_MS = 20;
+/** Pause after a failed run: doubles from the first to the last. */
+const RETRY_FIRST_MS = 100;
+const RETRY_MAX_MS = 5000;
 
 type ClaimedBatch = QueuedBatch & { attempts: number };
 type ParkedBatch = { id: number; error: string };
+type RunTally = { processed: number; bots: number; duplicates: number };
+
+function countInto(tally: RunTally, result: BatchResult): void {
+  tally.processed += result.written.length;
+  tally.bots += result.bots;
+  tally.duplicates += result.duplicates;
+}
 
 export interface WorkerOptions {
   /**
@@ -58,6 +74,10 @@ export class IngestWorker {
   private checkpointQueue;
   private takeWriteLock;
   private batchesPerRun: number;
+  /** Pause before the next run after a failure; 0 while runs succeed. */
+  private retryMs = 0;
+  /** Errors other than storage faults already logged since the last good run. */
+  private loggedErrors = new Set<string>();
   pending: number;
   /** Called after each run with how many batches left the pending state. */
   onProcessed: (count: number) => void = () => {};
@@ -74,12 +94,13 @@ export class IngestWorker {
       `SELECT id, funnel_id AS funnelId, key_kind AS keyKind, received_at AS receivedAt, ip, user_agent AS userAgent,
         payload, attempts FROM ingest_batches WHERE status = 'pending' AND id > ? ORDER BY id LIMIT ?`,
     );
-    this.marks = options.marks ?? localQueueMarks(queue);
+    this.marks = options.marks ?? retryingMarks(localQueueMarks(queue), ctx.ops.faults, "queue");
     this.checkpointQueue = options.checkpointQueue === false ? null : queue.prepare("PRAGMA wal_checkpoint(PASSIVE)");
     this.countPending = queue.prepare<{ n: number }, []>("SELECT count(*) AS n FROM ingest_batches WHERE status = 'pending'");
-    // A no-op write as the first statement takes the write lock (with busy_timeout) at
-    // the start, so a run never fails upgrading a read to a write.
-    this.takeWriteLock = sqlite.prepare("UPDATE funnels SET bots_dropped = bots_dropped WHERE id = ''");
+    // The first statement of a run is a write, so it takes the write lock (with
+    // busy_timeout) at the start and never fails upgrading a read to a write. It records
+    // the run's last batch id, which a start compares with the queue's (files-check.ts).
+    this.takeWriteLock = sqlite.prepare<unknown, [number]>("UPDATE pipeline_marks SET last_batch_id = max(last_batch_id, ?) WHERE id = 1");
     this.pending = this.countPending.get()!.n;
   }
 
@@ -98,10 +119,17 @@ export class IngestWorker {
     this.timer = null;
   }
 
-  /** Processes until nothing is pending and makes it durable (shutdown, tests). */
-  drain(): void {
-    while (this.runOnce() > 0) {}
-    this.syncNow();
+  /**
+   * Processes until nothing is pending (or, given a deadline, until then) and makes it
+   * durable (shutdown, tests). What is left stays queued for the next start.
+   */
+  drain(deadline = Infinity): void {
+    while (Date.now() < deadline && this.runOnce() > 0) {}
+    try {
+      this.syncNow();
+    } catch (e) {
+      if (!this.ctx.ops.faults.record("processing", e)) this.ctx.log(`processing: final fsync failed: ${(e as Error).message}`);
+    }
   }
 
   /**
@@ -118,13 +146,15 @@ export class IngestWorker {
     this.syncInFlight = true;
     this.syncingIds = ids;
     const generation = this.syncGeneration;
+    const started = performance.now();
     syncWalAsync(this.ctx.store.path).then(
       () => {
+        this.ctx.ops.metrics.processingFsync.observe((performance.now() - started) / 1000);
         if (generation === this.syncGeneration && !this.ctx.stopping) this.confirm(ids);
       },
       (e) => {
         if (generation !== this.syncGeneration) return;
-        this.ctx.log(`ingest: fsync of the database failed, will retry: ${(e as Error).message}`);
+        if (!this.ctx.ops.faults.record("processing", e)) this.ctx.log(`processing: fsync of the database failed, will retry: ${(e as Error).message}`);
         this.unconfirmed.unshift(...ids);
       },
     ).finally(() => {
@@ -150,8 +180,12 @@ export class IngestWorker {
 
   private confirm(ids: number[]): void {
     this.marks.done(ids);
-    // A passive checkpoint takes no write lock, so it never holds up an acknowledgement.
-    this.checkpointQueue?.run();
+    try {
+      // A passive checkpoint takes no write lock, so it never holds up an acknowledgement.
+      this.checkpointQueue?.run();
+    } catch (e) {
+      this.ctx.ops.faults.record("checkpoint", e); // the next confirmation tries again
+    }
   }
 
   /** Runs at most once per timer; an earlier request replaces a later one (the idle poll). */
@@ -168,75 +202,130 @@ export class IngestWorker {
       this.dueAt = Infinity;
       const n = this.runOnce();
       // More may be waiting: go on after giving the event loop a turn; else idle-poll.
-      this.schedule(n >= this.batchesPerRun ? 0 : n > 0 ? GATHER_MS : 1000);
+      if (this.retryMs) this.schedule(this.retryMs);
+      else this.schedule(n >= this.batchesPerRun ? 0 : n > 0 ? GATHER_MS : 1000);
     }, delayMs);
   }
 
-  /** Returns how many batches it looked at. */
+  /** Returns how many batches it processed; 0 when idle or when the run failed (see retryMs). */
   runOnce(): number {
     if (this.running) return 0;
     this.running = true;
     try {
-      const batches = this.claim.all(this.lastClaimed, this.batchesPerRun);
-      if (!batches.length) {
-        // Idle: nothing will trigger a later sync, so confirm what is waiting now.
-        if (this.unconfirmed.length) this.startSync();
-        return 0;
-      }
-      let parked: ParkedBatch[] = [];
-      try {
-        this.inTransaction(() => this.processAll(batches));
-      } catch {
-        this.processor.forget();
-        parked = this.inTransaction(() => this.processOneByOne(batches));
-      }
-      this.lastClaimed = batches.at(-1)!.id;
-      const parkedIds = new Set(parked.map((p) => p.id));
-      this.unconfirmed.push(...batches.filter((b) => !parkedIds.has(b.id)).map((b) => b.id));
-      for (const p of parked) this.marks.parked(p.id, MAX_ATTEMPTS, p.error);
-      if (this.ctx.now() - this.lastSync >= SYNC_INTERVAL_MS) this.startSync();
-      this.pending = Math.max(0, this.pending - batches.length);
-      this.onProcessed(batches.length);
-      return batches.length;
+      const n = this.runBatches();
+      if (n) this.keepWalBounded();
+      this.retryMs = 0;
+      this.loggedErrors.clear();
+      this.ctx.ops.processing.lastRunAt = this.ctx.now();
+      this.ctx.ops.processing.fault = null;
+      this.ctx.ops.faults.recovered("processing");
+      return n;
+    } catch (e) {
+      this.failed(e);
+      return 0;
     } finally {
       this.running = false;
     }
   }
 
-  private inTransaction<T>(fn: () => T): T {
+  /** Between two runs, the only moment this writer can let its WAL start over (wal-reset.ts). */
+  private keepWalBounded(): void {
+    try {
+      resetWalIfLarge(this.ctx.store.sqlite);
+    } catch (e) {
+      if (!this.ctx.ops.faults.record("checkpoint", e)) this.ctx.log(`processing: resetting the WAL failed: ${(e as Error).message}`);
+    }
+  }
+
+  /** A run failed as a whole: nothing of it was kept; it is redone after a pause. */
+  private failed(e: unknown): void {
+    this.processor.forget();
+    const sqlite = this.ctx.store.sqlite;
+    try {
+      if (sqlite.inTransaction) sqlite.exec("ROLLBACK");
+    } catch {
+      // SQLite rolled it back itself
+    }
+    this.retryMs = Math.min(RETRY_MAX_MS, Math.max(RETRY_FIRST_MS, this.retryMs * 2));
+    const fault = this.ctx.ops.faults.record("processing", e);
+    this.ctx.ops.processing.fault = fault ? this.ctx.ops.faults.last : null;
+    if (fault) return;
+    const message = (e as Error).message ?? String(e);
+    if (this.loggedErrors.has(message)) return;
+    this.loggedErrors.add(message);
+    this.ctx.log(`processing: a run failed, retrying: ${(e as Error).stack ?? message}`);
+  }
+
+  private runBatches(): number {
+    const batches = this.claim.all(this.lastClaimed, this.batchesPerRun);
+    if (!batches.length) {
+      // Idle: nothing will trigger a later sync, so confirm what is waiting now.
+      if (this.unconfirmed.length) this.startSync();
+      return 0;
+    }
+    const tally: RunTally = { processed: 0, bots: 0, duplicates: 0 };
+    let parked: ParkedBatch[] = [];
+    const started = performance.now();
+    try {
+      this.inTransaction(batches.at(-1)!.id, () => this.processAll(batches, tally));
+    } catch (e) {
+      this.processor.forget();
+      // The disk or a lock, not a batch: redo the whole run later, unchanged.
+      if (isTransient(e)) throw e;
+      tally.processed = tally.bots = tally.duplicates = 0;
+      parked = this.inTransaction(batches.at(-1)!.id, () => this.processOneByOne(batches, tally));
+    }
+    const metrics = this.ctx.ops.metrics;
+    metrics.processingCommit.observe((performance.now() - started) / 1000);
+    metrics.eventsProcessed.inc(undefined, tally.processed);
+    if (tally.bots) metrics.eventsDropped.inc({ reason: "bot" }, tally.bots);
+    if (tally.duplicates) metrics.eventsDropped.inc({ reason: "duplicate" }, tally.duplicates);
+    this.lastClaimed = batches.at(-1)!.id;
+    const parkedIds = new Set(parked.map((p) => p.id));
+    this.unconfirmed.push(...batches.filter((b) => !parkedIds.has(b.id)).map((b) => b.id));
+    for (const p of parked) this.marks.parked(p.id, MAX_ATTEMPTS, p.error);
+    if (this.ctx.now() - this.lastSync >= SYNC_INTERVAL_MS) this.startSync();
+    this.pending = Math.max(0, this.pending - batches.length);
+    this.onProcessed(batches.length);
+    return batches.length;
+  }
+
+  private inTransaction<T>(lastBatchId: number, fn: () => T): T {
     const sqlite = this.ctx.store.sqlite;
     const run = sqlite.transaction(() => {
-      this.takeWriteLock.run();
+      this.takeWriteLock.run(lastBatchId);
       return fn();
     });
     return withoutFsync(sqlite, () => run());
   }
 
   /** The fast path: every batch in one transaction, no savepoints. */
-  private processAll(batches: ClaimedBatch[]): void {
+  private processAll(batches: ClaimedBatch[], tally: RunTally): void {
     this.processor.startRun();
     // Listeners hear the whole run at once: one savepoint per listener, not per batch.
-    const run: BatchResult = { written: [], bots: 0, newContacts: [] };
+    const run: BatchResult = { written: [], bots: 0, duplicates: 0, newContacts: [] };
     for (const batch of batches) {
       const result = this.processor.process(batch);
       for (const e of result.written) run.written.push(e);
       for (const c of result.newContacts) run.newContacts.push(c);
+      countInto(tally, result);
     }
     if (run.written.length || run.newContacts.length) this.notifyListeners(run);
   }
 
   /** The slow path after a failure: each batch in a savepoint, tried up to MAX_ATTEMPTS times. */
-  private processOneByOne(batches: ClaimedBatch[]): ParkedBatch[] {
+  private processOneByOne(batches: ClaimedBatch[], tally: RunTally): ParkedBatch[] {
     const sqlite = this.ctx.store.sqlite;
     this.processor.startRun();
     const parked: ParkedBatch[] = [];
     for (const batch of batches) {
       for (let attempt = 1; ; attempt++) {
         try {
-          sqlite.transaction(() => this.processOne(batch))();
+          sqlite.transaction(() => this.processOne(batch, tally))();
           break;
         } catch (e) {
           this.processor.forget();
+          if (isTransient(e)) throw e; // never park a batch for the disk's fault
           const message = (e as Error).message ?? String(e);
           this.ctx.log(`ingest batch ${batch.id} failed (attempt ${attempt}/${MAX_ATTEMPTS}${attempt >= MAX_ATTEMPTS ? ", parked" : ""}): ${message}`);
           if (attempt >= MAX_ATTEMPTS) {
@@ -249,8 +338,9 @@ export class IngestWorker {
     return parked;
   }
 
-  private processOne(batch: ClaimedBatch): void {
+  private processOne(batch: ClaimedBatch, tally: RunTally): void {
     const result = this.processor.process(batch);
+    countInto(tally, result);
     if (result.written.length || result.newContacts.length) this.notifyListeners(result);
   }
 

@@ -4,8 +4,7 @@
 // The rollups these pages read are kept current by rollupListener, installed with the
 // other event listeners (src/pipeline/listeners.ts) wherever processing runs.
 import { Elysia } from "elysia";
-import { exportCsv, EXPORT_KINDS, type ExportKind } from "../analytics/export";
-import { analyticsReader } from "../analytics/reader";
+import { exportCsv, EXPORT_KINDS, type ExportCursor, type ExportKind } from "../analytics/export";
 import { localDate } from "../analytics/timezone";
 import type { AppContext } from "../context";
 import { HttpError } from "../ingest/errors";
@@ -23,89 +22,93 @@ import { formField } from "./form";
 import { privateHtml, respond } from "./pages/analytics/respond";
 
 export function analyticsRoutes(ctx: AppContext) {
-  const reader = analyticsReader(ctx.store.sqlite, ctx.now);
+  const { reads } = ctx;
+  // Only for the funnel's revenue settings (control plane); reports go through reads.
   const { sqlite } = ctx.store;
   const req = (id: string, query: Query, request: Request) => analyticsRequest(ctx, id, query, request.headers);
 
   return new Elysia({ name: "analytics" })
     .use(requireUser(ctx))
     .get("/funnels/:id", ({ params, query, request, user, csrfToken }) =>
-      respond(request, user, csrfToken, () => {
+      respond(request, user, csrfToken, async () => {
         const r = req(params.id, query, request);
         const funnel = { id: r.funnel.id, name: r.funnel.name };
         const body =
           r.funnel.firstEventAt === null
             ? onboarding({ origin: publicOrigin(request, ctx.config), funnel: r.funnel })
-            : overviewBody(reader, r);
+            : await overviewBody(reads, r);
         return privateHtml(page({ title: "Overview", user, csrfToken, funnel, active: "overview", body }));
       }),
     )
     .get("/funnels/:id/panels/chart", ({ params, query, request, user, csrfToken }) =>
-      respond(request, user, csrfToken, () => privateHtml(chartPartial(reader, req(params.id, query, request)))),
+      respond(request, user, csrfToken, async () => privateHtml(await chartPartial(reads, req(params.id, query, request)))),
     )
     .get("/funnels/:id/panels/event-props", ({ params, query, request, user, csrfToken }) =>
-      respond(request, user, csrfToken, () => privateHtml(eventPropsPartial(reader, req(params.id, query, request), query))),
+      respond(request, user, csrfToken, async () => privateHtml(await eventPropsPartial(reads, req(params.id, query, request), query))),
     )
     .get("/funnels/:id/panels/revenue", ({ params, query, request, user, csrfToken }) =>
-      respond(request, user, csrfToken, () =>
-        privateHtml(revenuePartial(sqlite, req(params.id, query, request), query, isOwner(user) ? { csrfToken } : null)),
+      respond(request, user, csrfToken, async () =>
+        privateHtml(await revenuePartial(reads, sqlite, req(params.id, query, request), query, isOwner(user) ? { csrfToken } : null)),
       ),
     )
     .post("/funnels/:id/panels/revenue/currency", ({ params, query, request, user, csrfToken, body }) =>
-      respond(request, user, csrfToken, () => {
+      respond(request, user, csrfToken, async () => {
         const r = req(params.id, query, request);
-        const saved = saveCurrency(sqlite, r, query, formField(body, "currency"), csrfToken);
+        const saved = await saveCurrency(reads, sqlite, r, query, formField(body, "currency"), csrfToken);
         if (saved.status === 200) ctx.log(`dashboard: ${user.email} set the main currency of funnel ${r.funnel.id}`);
         if (isHtmx(request) || saved.status !== 200) return privateHtml(saved.body, saved.status);
         return new Response(null, { status: 303, headers: { location: `/funnels/${encodeURIComponent(r.funnel.id)}` } });
       }),
     )
     .get("/funnels/:id/panels/:panel", ({ params, query, request, user, csrfToken }) =>
-      respond(request, user, csrfToken, () => privateHtml(panelPartial(reader, req(params.id, query, request), params.panel, query))),
+      respond(request, user, csrfToken, async () => privateHtml(await panelPartial(reads, req(params.id, query, request), params.panel, query))),
     )
     .get("/funnels/:id/live", ({ params, query, request, user, csrfToken }) =>
-      respond(request, user, csrfToken, () => {
-        const rows = livePartial(reader, req(params.id, query, request), query);
+      respond(request, user, csrfToken, async () => {
+        const rows = await livePartial(reads, req(params.id, query, request), query);
         return rows ? privateHtml(rows) : new Response(null, { status: 204, headers: PRIVATE_PAGE_HEADERS });
       }),
     )
     .get("/funnels/:id/sessions", ({ params, query, request, user, csrfToken }) =>
-      respond(request, user, csrfToken, () => {
+      respond(request, user, csrfToken, async () => {
         const r = req(params.id, query, request);
-        const body = sessionsPage(sqlite, r, query);
+        const body = await sessionsPage(reads, r, query);
         return privateHtml(page({ title: "Sessions", user, csrfToken, funnel: { id: r.funnel.id, name: r.funnel.name }, active: "sessions", body }));
       }),
     )
     .get("/funnels/:id/sessions/:sid", ({ params, query, request, user, csrfToken }) =>
-      respond(request, user, csrfToken, () => {
+      respond(request, user, csrfToken, async () => {
         const r = req(params.id, query, request);
-        const body = sessionPage(sqlite, r, params.sid);
+        const body = await sessionPage(reads, r, params.sid);
         return privateHtml(page({ title: "Session", user, csrfToken, funnel: { id: r.funnel.id, name: r.funnel.name }, active: "sessions", body }));
       }),
     )
     .get("/funnels/:id/contacts", ({ params, query, request, user, csrfToken }) =>
-      respond(request, user, csrfToken, () => {
+      respond(request, user, csrfToken, async () => {
         const r = req(params.id, query, request);
-        const body = contactsPage(sqlite, r, query);
+        const body = await contactsPage(reads, r, query);
         return privateHtml(page({ title: "Contacts", user, csrfToken, funnel: { id: r.funnel.id, name: r.funnel.name }, active: "contacts", body }));
       }),
     )
     .get("/funnels/:id/contacts/:cid", ({ params, query, request, user, csrfToken }) =>
-      respond(request, user, csrfToken, () => {
+      respond(request, user, csrfToken, async () => {
         const r = req(params.id, query, request);
-        const body = contactPage(sqlite, r, params.cid);
+        const body = await contactPage(reads, r, params.cid);
         return privateHtml(page({ title: "Contact", user, csrfToken, funnel: { id: r.funnel.id, name: r.funnel.name }, active: "contacts", body }));
       }),
     )
     .get("/funnels/:id/export/:file", ({ params, query, request, user, csrfToken }) =>
-      respond(request, user, csrfToken, () => {
+      respond(request, user, csrfToken, async () => {
         const kind = params.file.replace(/\.csv$/, "");
         if (!params.file.endsWith(".csv") || !(EXPORT_KINDS as readonly string[]).includes(kind)) {
           throw new HttpError(404, "not_found", `Exports are ${EXPORT_KINDS.map((k) => `${k}.csv`).join(", ")}.`);
         }
         const r = req(params.id, query, request);
         const name = `aurea-${r.funnel.id}-${kind}-${localDate(r.period.from, r.tz)}-to-${localDate(r.period.to - 1, r.tz)}.csv`;
-        return new Response(exportCsv(sqlite, kind as ExportKind, r.scope, r.tz), {
+        const pages = (before: ExportCursor | null) => reads.run("dashboard.exportPage", { kind: kind as ExportKind, scope: r.scope, tz: r.tz, before });
+        // The first page is read before answering, so a report that is too slow still gets an error page.
+        const first = await pages(null);
+        return new Response(exportCsv(kind as ExportKind, first, pages), {
           headers: {
             ...PRIVATE_PAGE_HEADERS,
             "content-type": "text/csv; charset=utf-8",

@@ -1,12 +1,8 @@
 // GET /api/v1/funnels/:id/… — read what Aurea holds, with the funnel's secret key.
 import { Elysia } from "elysia";
-import { listContacts } from "../analytics/contact-list";
 import { parseCursor } from "../analytics/cursor";
-import { listEvents } from "../analytics/event-list";
 import { parseLimit, parseRange } from "../analytics/range";
-import { parseRevenueQuery, revenueReport } from "../analytics/revenue-report";
-import { listSessions } from "../analytics/session-list";
-import { funnelStats } from "../analytics/stats";
+import { parseRevenueQuery } from "../analytics/revenue-report";
 import type { AppContext } from "../context";
 import { errorResponse, HttpError, jsonResponse } from "../ingest/errors";
 import { listBatches } from "../pipeline/batch-list";
@@ -15,14 +11,15 @@ import { requireSecretKey } from "./api-auth";
 type Query = Record<string, string | undefined>;
 
 export function apiRoutes(ctx: AppContext) {
-  const { sqlite, db } = ctx.store;
+  const { db } = ctx.store;
+  const { reads } = ctx;
 
   /** Authenticates, runs one read, answers JSON; errors keep the one shape. */
   const read = (fn: (funnelId: string, q: Query) => unknown) =>
-    ({ params, query, request }: { params: { id: string }; query: Query; request: Request }) => {
+    async ({ params, query, request }: { params: { id: string }; query: Query; request: Request }) => {
       try {
         requireSecretKey(db, params.id, request.headers);
-        return jsonResponse(200, fn(params.id, query));
+        return jsonResponse(200, await fn(params.id, query));
       } catch (e) {
         if (e instanceof HttpError) return errorResponse(e);
         ctx.log(`api: ${(e as Error).stack ?? e}`);
@@ -31,10 +28,10 @@ export function apiRoutes(ctx: AppContext) {
     };
 
   return new Elysia({ name: "api-v1" })
-    .get("/api/v1/funnels/:id/stats", read((id, q) => funnelStats(sqlite, id, parseRange(q, ctx.now()))))
-    .get("/api/v1/funnels/:id/events", read((id, q) => listEvents(sqlite, id, parseLimit(q.limit), parseCursor(q.before))))
-    .get("/api/v1/funnels/:id/sessions", read((id, q) => listSessions(sqlite, id, parseLimit(q.limit), parseCursor(q.before))))
-    .get("/api/v1/funnels/:id/revenue", read((id, q) => revenueReport(sqlite, id, parseRevenueQuery(q, ctx.now()))))
-    .get("/api/v1/funnels/:id/contacts", read((id, q) => listContacts(sqlite, id, parseLimit(q.limit), parseCursor(q.before))))
+    .get("/api/v1/funnels/:id/stats", read((id, q) => reads.run("api.stats", { funnelId: id, range: parseRange(q, ctx.now()) })))
+    .get("/api/v1/funnels/:id/events", read((id, q) => reads.run("api.events", { funnelId: id, limit: parseLimit(q.limit), before: parseCursor(q.before) })))
+    .get("/api/v1/funnels/:id/sessions", read((id, q) => reads.run("api.sessions", { funnelId: id, limit: parseLimit(q.limit), before: parseCursor(q.before) })))
+    .get("/api/v1/funnels/:id/revenue", read((id, q) => reads.run("api.revenue", { funnelId: id, args: parseRevenueQuery(q, ctx.now()) })))
+    .get("/api/v1/funnels/:id/contacts", read((id, q) => reads.run("api.contacts", { funnelId: id, limit: parseLimit(q.limit), before: parseCursor(q.before) })))
     .get("/api/v1/funnels/:id/batches", read((id, q) => ({ batches: listBatches(ctx.store.queue, id, q.status ?? "parked", parseLimit(q.limit)) })));
 }

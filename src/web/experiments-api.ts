@@ -3,7 +3,7 @@
 import { Elysia } from "elysia";
 import type { AppContext } from "../context";
 import { parseExperimentInput } from "../experiments/definition";
-import { experimentResults, resultsJson } from "../experiments/results";
+import { resultsJson } from "../experiments/results";
 import { createExperiment, listExperiments, requireExperiment, stopExperiment } from "../experiments/store";
 import { errorResponse, HttpError, jsonResponse } from "../ingest/errors";
 import { readBodyLimited } from "../ingest/read-body";
@@ -57,5 +57,5 @@ export function experimentsApi(ctx: AppContext) {
     }), { parse: "none" })
     .get(`${BASE}/:key`, route((p) => jsonResponse(200, requireExperiment(db, p.id, p.key))))
     .patch(`${BASE}/:key`, route(async (p, req) => jsonResponse(200, stopExperiment(db, p.id, p.key, parseStop(await readObject(req)), ctx.now()))), { parse: "none" })
-    .get(`${BASE}/:key/results`, route((p) => jsonResponse(200, resultsJson(experimentResults(db, { funnelId: p.id, key: p.key, now: ctx.now() })))));
+    .get(`${BASE}/:key/results`, route(async (p) => jsonResponse(200, resultsJson(await ctx.reads.run("experiments.results", { funnelId: p.id, key: p.key, now: ctx.now() })))));
 }

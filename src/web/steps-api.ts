@@ -1,7 +1,5 @@
 // GET/PUT /api/v1/funnels/:id/steps, GET …/report and …/report/visitors, with the funnel's secret key.
 import { Elysia } from "elysia";
-import { stepsReport, stepVisitors } from "../analytics/steps-report";
-import { suggestSteps } from "../analytics/steps-suggestion";
 import type { AppContext } from "../context";
 import { getSteps, parseSteps, saveSteps, stepsToJson, type StepsDefinition } from "../funnels/steps-definition";
 import { errorResponse, HttpError, jsonResponse } from "../ingest/errors";
@@ -14,7 +12,8 @@ type Query = Record<string, string | undefined>;
 const MAX_BODY = 64 * 1024;
 
 export function stepsApi(ctx: AppContext) {
-  const { db, sqlite } = ctx.store;
+  const { db } = ctx.store;
+  const { reads } = ctx;
 
   const guarded = (fn: (id: string, q: Query, request: Request) => Response | Promise<Response>) =>
     async ({ params, query, request }: { params: { id: string }; query: Query; request: Request }) => {
@@ -27,18 +26,18 @@ export function stepsApi(ctx: AppContext) {
       }
     };
 
-  const definedSteps = (id: string): StepsDefinition => {
+  const definedSteps = async (id: string): Promise<StepsDefinition> => {
     const def = getSteps(db, id);
     if (!def) {
       throw new HttpError(404, "no_steps", `funnel ${id} has no steps yet: PUT /api/v1/funnels/${id}/steps to define them`, {
-        suggestion: suggestSteps(sqlite, id),
+        suggestion: await reads.run("steps.suggest", { funnelId: id }),
       });
     }
     return def;
   };
 
   return new Elysia({ name: "steps-api" })
-    .get("/api/v1/funnels/:id/steps", guarded((id) => jsonResponse(200, stepsToJson(definedSteps(id)))))
+    .get("/api/v1/funnels/:id/steps", guarded(async (id) => jsonResponse(200, stepsToJson(await definedSteps(id)))))
     .put(
       "/api/v1/funnels/:id/steps",
       guarded(async (id, _q, request) => {
@@ -61,19 +60,19 @@ export function stepsApi(ctx: AppContext) {
     )
     .get(
       "/api/v1/funnels/:id/report",
-      guarded((id, q) => {
-        const def = definedSteps(id);
+      guarded(async (id, q) => {
+        const def = await definedSteps(id);
         const p = parseReportParams(q, ctx.now());
-        return jsonResponse(200, stepsReport(sqlite, id, def, { ...p, now: ctx.now() }));
+        return jsonResponse(200, await reads.run("steps.report", { funnelId: id, def, ...p, now: ctx.now() }));
       }),
     )
     .get(
       "/api/v1/funnels/:id/report/visitors",
-      guarded((id, q) => {
-        const def = definedSteps(id);
+      guarded(async (id, q) => {
+        const def = await definedSteps(id);
         const p = parseReportParams(q, ctx.now());
         const d = parseDrillParams(q, def.steps.length);
-        return jsonResponse(200, stepVisitors(sqlite, id, def, { from: p.from, to: p.to, filters: p.filters, now: ctx.now(), ...d }));
+        return jsonResponse(200, await reads.run("steps.visitors", { funnelId: id, def, from: p.from, to: p.to, filters: p.filters, now: ctx.now(), ...d }));
       }),
     );
 }

@@ -29,7 +29,11 @@ export async function waitFor(f: Fixture, count: number) {
 }
 
 export async function startFixture(): Promise<Fixture> {
-  const server = await startTestServer();
+  return startFixtureOn(await startTestServer());
+}
+
+/** The same story on a server started with options of the test's own. */
+export async function startFixtureOn(server: TestServer): Promise<Fixture> {
   const owner = await signedInOwner(server);
   const funnel = createTestFunnel(server);
   const f = { server, owner, funnel, base: `/funnels/${funnel.id}` };

@@ -52,7 +52,9 @@ describe("the analytics page", () => {
     expect(html).toContain("$100.00"); // verified, from the server
     expect(html).toContain('class="chart-svg"');
     for (const p of ["sources", "pages", "locations", "devices", "events"]) expect(html).toContain(`hx-get="${f.base}/panels/${p}?range=today"`);
-    expect(html).toContain('hx-trigger="every 2s"');
+    expect(html).toMatch(new RegExp(`data-live-stream="${f.base}/live/stream\\?range=today&amp;after=\\d+"`));
+    // The "right now" card: the story is 20 minutes old, so nobody is here now; its sales show.
+    expect(html).toMatch(/id="now-visitors">0<[\s\S]*Latest sales[\s\S]*purchase <span class="badge good">\$100\.00</);
     expect(html).toContain("checkout_initiated");
     expect(html).toContain("Cleo"); // the live row names the contact
     expect(html).toContain('<link rel="stylesheet" href="/assets/analytics.css">');

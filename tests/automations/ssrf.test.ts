@@ -25,6 +25,8 @@ describe("ipReason", () => {
     ["::ffff:10.0.0.1", "private"],
     ["::ffff:169.254.169.254", "link-local"],
     ["64:ff9b::a9fe:a9fe", "link-local"],
+    ["64:ff9b:1::a9fe:a9fe", "local-use NAT64"],
+    ["64:ff9b:1:ffff::1", "local-use NAT64"],
     ["2002:7f00:1::", "loopback"],
     ["::127.0.0.1", "loopback"],
   ])("%s is refused (%s)", (ip, word) => {

@@ -7,6 +7,15 @@ import { createTestFunnel, startTestServer, waitForEvents, type TestFunnel, type
 
 const describeBrowser = browserTestsEnabled() ? describe : describe.skip;
 
+/** Polls the condition itself (never a log line printed before it holds), with a generous deadline. */
+async function waitUntil(what: string, condition: () => Promise<boolean> | boolean, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+    await Bun.sleep(50);
+  }
+}
+
 /** A switchable way to Aurea: when down, nothing listens on its port (connection refused). */
 function switchableProxy(target: string) {
   let server: ReturnType<typeof Bun.serve> | null = null;
@@ -84,12 +93,17 @@ describeBrowser("script tag SDK: Aurea unreachable", () => {
     await page.click("#faq-refund");
     await page.click("#buy");
     await page.waitForFunction(() => document.querySelector("#bought:not([hidden])"));
-    while (retries(lines).length < 2) await page.waitForTimeout(100);
+    await waitUntil("two retries were scheduled", () => retries(lines).length >= 2);
+    // The SDK logs "retry in" before it saves its queue: wait for the saved queue itself.
+    const saved = async () => {
+      const names = await storedNames(page, funnel.id);
+      return names.includes("faq_opened") && names.includes("purchase");
+    };
+    await waitUntil("the unsent events are in localStorage", saved);
 
-    // Nothing got through, and the events wait in localStorage.
+    // Nothing got through.
     const during = await until(() => true);
     expect(during.map((e) => e.name)).not.toContain("faq_opened");
-    expect(await storedNames(page, funnel.id)).toEqual(expect.arrayContaining(["faq_opened", "purchase"]));
 
     await page.unroute(endpoint);
     const after = await until((es) => es.some((e) => e.name === "purchase") && es.some((e) => e.name === "faq_opened"), 30_000);
@@ -123,7 +137,7 @@ describeBrowser("script tag SDK: Aurea unreachable", () => {
       });
     });
     await page.goto(site.url + "/");
-    while (retries(lines).length < 1) await page.waitForTimeout(100);
+    await waitUntil("a retry was scheduled", () => retries(lines).length >= 1);
     const delay = Number(retries(lines)[0].split(" ").at(-1));
     expect(delay).toBeGreaterThanOrEqual(3000);
     expect(refused).toBe(1);
@@ -151,7 +165,9 @@ describeBrowser("script tag SDK: Aurea unreachable", () => {
     });
     await page.goto(site.url + "/");
     await page.evaluate(() => (window as any).aurea.flush());
-    await page.waitForTimeout(1500);
+    const serverSaid = () => lines.some((l) => l.startsWith("[Aurea SDK] server:"));
+    await waitUntil("the SDK logged the server's message", serverSaid);
+    await page.waitForTimeout(1500); // a retry, if one were scheduled, would have gone by now
     expect(calls).toBe(1);
     expect(retries(lines)).toEqual([]);
     expect(lines.some((l) => l.startsWith("[Aurea SDK] server:") && l.includes("origin is not allowed for this funnel"))).toBe(true);
@@ -172,8 +188,8 @@ describeBrowser("script tag SDK: Aurea unreachable", () => {
 
     proxy.down();
     await first.click("#faq-license");
-    while (retries(lines).length < 1) await first.waitForTimeout(100);
-    expect(await storedNames(first, funnel.id)).toContain("faq_opened");
+    // The SDK logs "retry in" before it saves its queue: wait for the saved queue itself.
+    await waitUntil("the unsent event is in localStorage", async () => (await storedNames(first, funnel.id)).includes("faq_opened"));
     await first.close({ runBeforeUnload: true }); // its beacon finds nobody listening
     await Bun.sleep(500);
     expect((await until(() => true)).map((e) => e.name)).not.toContain("faq_opened");

@@ -12,6 +12,8 @@ export interface TestServer {
   dataDir: string;
   ctx: AppContext;
   running: RunningServer;
+  /** What the server logged. */
+  logs: string[];
   stop(): Promise<void>;
 }
 
@@ -19,9 +21,11 @@ export function tempDir(prefix = "aurea-test-"): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }
 
-export async function startTestServer(opts: Partial<ServeConfig> & { keepData?: boolean; now?: () => number } = {}): Promise<TestServer> {
+export async function startTestServer(
+  opts: Partial<ServeConfig> & { keepData?: boolean; now?: () => number; log?: (line: string) => void; readerEntryUrl?: string } = {},
+): Promise<TestServer> {
   const dataDir = opts.dataDir ?? tempDir();
-  const { keepData, now, ...overrides } = opts;
+  const { keepData, now, log, readerEntryUrl, ...overrides } = opts;
   const config: ServeConfig = {
     port: 0,
     host: "127.0.0.1",
@@ -32,16 +36,19 @@ export async function startTestServer(opts: Partial<ServeConfig> & { keepData?: 
     rateLimitPerMinute: 6000,
     queueHighWater: 20000,
     processingThread: false,
+    readerThreads: 1,
+    queryTimeoutMs: 10_000,
     ...overrides,
   };
   const logs: string[] = [];
-  const running = await startServer(config, { log: (l) => logs.push(l), now });
+  const running = await startServer(config, { log: log ?? ((l) => logs.push(l)), now, readerEntryUrl });
   const url = `http://127.0.0.1:${running.port}`;
   return {
     url,
     dataDir,
     ctx: running.ctx,
     running,
+    logs,
     async stop() {
       await running.stop();
       if (!keepData && !opts.dataDir) rmSync(dataDir, { recursive: true, force: true });

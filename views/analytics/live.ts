@@ -1,5 +1,6 @@
-// The live timeline: rows for the newest events; htmx polls for more every 2 s with
-// the cursor of the last row it has, and puts new rows on top.
+// The live timeline: rows for the newest events; the page's script opens a stream
+// (Server-Sent Events, /live/stream) from the cursor of the last row it has, and puts
+// new rows on top as they are pushed.
 import type { LiveEvent } from "../../src/analytics/live-events";
 import { html, type SafeHtml } from "../html";
 import { formatRevenue } from "../components";
@@ -31,13 +32,20 @@ export function cursorInput(cursor: number, oob = false): SafeHtml {
   return html`<input type="hidden" id="live-cursor" name="after" value="${cursor}"${oob ? html` hx-swap-oob="true"` : ""}>`;
 }
 
+/** The tab's event stream, starting after the cursor the page was drawn with. */
+export function streamUrl(state: ViewState, cursor: number): string {
+  const url = subUrl(state, "/live/stream");
+  return `${url}${url.includes("?") ? "&" : "?"}after=${cursor}`;
+}
+
 export function liveCard(state: ViewState, events: LiveEvent[], cursor: number, tz: string, now: number): SafeHtml {
   return html`<section class="card live" id="live" aria-labelledby="live-title">
     <header class="card-head"><h2 id="live-title"><span class="live-dot" aria-hidden="true"></span> Live events</h2>
-      <span class="muted small">Updates every 2 seconds${state.filters.length ? ", filtered" : ""}</span></header>
+      <span class="muted small" id="live-status">Live${state.filters.length ? ", filtered" : ""}</span></header>
     <div class="card-body">
       ${cursorInput(cursor)}
-      <div hx-get="${subUrl(state, "/live")}" hx-include="#live-cursor" hx-trigger="every 2s" hx-target="#live-list" hx-swap="afterbegin"></div>
+      <div id="live-stream" data-live-stream="${streamUrl(state, cursor)}" hidden></div>
+      <p class="alert warn live-reload" hidden>The live view fell behind. <a href="">Reload the page</a> to catch up.</p>
       <ol id="live-list" class="live-list" aria-live="polite">${liveRows(state.funnelId, events, tz, now)}</ol>
       ${events.length ? "" : html`<p class="muted live-waiting">Waiting for events… they appear here as they arrive.</p>`}
     </div>

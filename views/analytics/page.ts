@@ -1,6 +1,7 @@
 // The analytics page of one funnel (/funnels/:id): toolbar, stats cards, chart, the
 // grouped panels (each loads itself as a partial) and the live timeline.
 import type { LiveResult } from "../../src/analytics/live-events";
+import type { LiveNow } from "../../src/analytics/live-now";
 import type { Overview } from "../../src/analytics/overview";
 import type { Period } from "../../src/analytics/period";
 import type { Series } from "../../src/analytics/timeseries";
@@ -8,6 +9,7 @@ import { html, type SafeHtml } from "../html";
 import { statsCards } from "./cards";
 import { chartCard } from "./chart";
 import { liveCard } from "./live";
+import { nowCard } from "./now";
 import { pageUrl, type ViewState } from "./links";
 import { PANEL_ORDER, PANELS, panelPlaceholder } from "./panel";
 import { revenuePlaceholder } from "./revenue";
@@ -19,6 +21,7 @@ export interface AnalyticsPageModel {
   overview: Overview;
   series: Series;
   live: LiveResult;
+  liveNow: LiveNow;
   now: number;
 }
 
@@ -34,6 +37,7 @@ export function analyticsBody(m: AnalyticsPageModel): SafeHtml {
   <div id="analytics" class="analytics" data-tz="${period.tz}" data-tz-from-url="${state.tzParam ? "1" : "0"}">
     ${toolbar(state, period, pageUrl)}
     ${statsCards(m.overview)}
+    ${nowCard(m.liveNow, period.tz)}
     ${noVisits ? html`<p class="alert info range-empty">No sessions in this range${state.filters.length ? " with these filters" : ""}. Try a longer range${state.filters.length ? " or remove a filter" : ""}.</p>` : ""}
     ${chartCard(state, m.series, period)}
     <div class="panels">

@@ -41,7 +41,35 @@
     }
   }
 
+  // The live timeline and the "right now" card, pushed by the server (one stream per
+  // tab). EventSource reconnects by itself and sends Last-Event-ID, so the server
+  // resumes after the last row this tab has.
+  function openLiveStream() {
+    var holder = document.getElementById("live-stream");
+    if (!holder || !window.EventSource) return;
+    var es = new EventSource(holder.getAttribute("data-live-stream"));
+    var status = document.getElementById("live-status");
+    es.addEventListener("rows", function (e) {
+      var list = document.getElementById("live-list");
+      if (list) list.insertAdjacentHTML("afterbegin", e.data);
+      trimLive();
+    });
+    es.addEventListener("now", function (e) {
+      var body = document.getElementById("now-body");
+      if (body) body.innerHTML = e.data;
+    });
+    es.addEventListener("reload", function () {
+      es.close();
+      var note = document.querySelector(".live-reload");
+      if (note) note.hidden = false;
+      if (status) status.textContent = "Paused";
+    });
+    es.addEventListener("open", function () { if (status) status.textContent = "Live"; });
+    es.addEventListener("error", function () { if (status && es.readyState !== 2) status.textContent = "Reconnecting…"; });
+  }
+
   document.addEventListener("DOMContentLoaded", syncZone);
+  document.addEventListener("DOMContentLoaded", openLiveStream);
   document.addEventListener("htmx:afterSwap", function (e) {
     if (e.target instanceof Element && e.target.id === "live-list") trimLive();
   });

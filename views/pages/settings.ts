@@ -109,6 +109,10 @@ export function settingsPage(opts: { user: LayoutUser; csrfToken: string; funnel
         <header class="card-head"><h2>Payments</h2></header>
         <div class="card-body" hx-get="/funnels/${id}/settings/payments" hx-trigger="load" hx-swap="innerHTML"><span class="muted">Loading payment providers…</span></div>
       </section>
+      <section id="reports-settings" class="card" aria-label="Email reports">
+        <header class="card-head"><h2>Email reports</h2></header>
+        <div class="card-body" hx-get="/funnels/${id}/settings/reports" hx-trigger="load" hx-swap="innerHTML"><span class="muted">Loading email reports…</span></div>
+      </section>
       ${opts.canEdit ? deleteCard(f, opts.csrfToken) : ""}`,
   });
 }

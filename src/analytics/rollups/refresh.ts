@@ -61,16 +61,21 @@ export class Rollups {
     this.build(funnelId, first === null ? today : Math.min(today, Math.floor(first / DAY_MS)), today, now);
   }
 
-  /** Builds days [from, to), a week per transaction so the ingest worker is never held up for long. */
+  /**
+   * Builds days [from, to), a week per transaction so the ingest worker is never held
+   * up for long. Each week records its progress: a read abandoned mid-way (too slow,
+   * src/analytics/reads/thread-reads.ts) leaves the next one less to do, not all of it.
+   */
   private build(funnelId: string, from: number, to: number, now: number): void {
     for (let d = from; d < to; d += BUILD_CHUNK_DAYS) {
       const end = Math.min(d + BUILD_CHUNK_DAYS, to);
       this.sqlite.transaction(() => {
         this.builder.recompute(funnelId, d, end);
         this.clearDirty.run(funnelId, d, end);
+        this.saveState.run(funnelId, end, now);
       }).immediate();
     }
-    this.saveState.run(funnelId, to, now);
+    if (from >= to) this.saveState.run(funnelId, to, now);
   }
 
   /** Drops the funnel's rollups (e.g. when the funnel is deleted); the next read builds them again. */

@@ -1,7 +1,7 @@
 // /setup (first owner), /login, /logout.
 import { Elysia } from "elysia";
 import type { AppContext } from "../../context";
-import { clientIp } from "../../enrich/client-ip";
+import { requestClientIp } from "../../enrich/client-ip";
 import { html, htmlResponse } from "../../../views/html";
 import { loginPage, setupPage } from "../../../views/pages/auth";
 import { clearSessionCookie, isHttpsRequest, readCookie, SESSION_COOKIE, sessionCookie } from "../auth/cookies";
@@ -12,9 +12,24 @@ import { createSession, deleteSession } from "../auth/sessions";
 import { formField } from "../form";
 import { countUsers, createFirstOwner, MIN_PASSWORD_LENGTH, UserInputError, verifyCredentials } from "../auth/users";
 
-/** Only same-site paths: never "//evil.example" or "https://…". */
-export function safeNext(raw: string): string {
-  return raw.startsWith("/") && !raw.startsWith("//") && !raw.startsWith("/\\") ? raw : "/funnels";
+const FALLBACK_NEXT = "/funnels";
+
+/**
+ * Where to go after signing in: a path on this server, else /funnels. Browsers drop
+ * tabs and line breaks from a Location and read "\\" as "/", so "/\t/evil.example"
+ * would leave the site: such characters are refused before the URL is parsed against
+ * our own origin, and only a same-origin path is kept.
+ */
+export function safeNext(raw: string, origin = "http://aurea.invalid"): string {
+  if (!raw.startsWith("/") || /[\u0000-\u001f\u007f\\]/.test(raw)) return FALLBACK_NEXT;
+  let url: URL;
+  try {
+    url = new URL(raw, origin);
+  } catch {
+    return FALLBACK_NEXT;
+  }
+  if (url.origin !== new URL(origin).origin || url.pathname.startsWith("//")) return FALLBACK_NEXT;
+  return url.pathname + url.search + url.hash;
 }
 
 function redirect(location: string, headers: Record<string, string> = {}): Response {
@@ -67,14 +82,14 @@ export function authPages(ctx: AppContext, limiter: LoginLimiter) {
     })
     .get("/login", ({ request, query }) => {
       if (countUsers(db) === 0) return redirect("/setup");
-      if (currentSession(ctx, request)) return redirect(safeNext(query.next ?? ""));
+      if (currentSession(ctx, request)) return redirect(safeNext(query.next ?? "", new URL(request.url).origin));
       return page(loginPage({ next: query.next ?? "", notice: query.out !== undefined ? "You are signed out." : null }));
     })
     .post("/login", async ({ request, body, server }) => {
       if (crossSite(request)) return htmlResponse(html`Cross-site request refused.`, 403, SECURITY_HEADERS);
       const email = formField(body, "email").trim().toLowerCase();
       const next = formField(body, "next");
-      const ip = clientIp(request.headers, server?.requestIP(request)?.address ?? null, ctx.config.trustProxy) ?? "unknown";
+      const ip = requestClientIp(request.headers, server?.requestIP(request)?.address ?? null, ctx.config, ctx.log) ?? "unknown";
       const keys = [`ip:${ip}`, `account:${email}`];
       const wait = limiter.blockedFor(keys);
       if (wait > 0) {
@@ -88,7 +103,7 @@ export function authPages(ctx: AppContext, limiter: LoginLimiter) {
         return page(loginPage({ email, next, error: "Wrong email or password." }), 401);
       }
       limiter.succeed(`account:${email}`);
-      return signIn(request, user.id, safeNext(next));
+      return signIn(request, user.id, safeNext(next, new URL(request.url).origin));
     })
     .post("/logout", ({ request, body }) => {
       const session = currentSession(ctx, request);

@@ -3,7 +3,7 @@
 import { Elysia } from "elysia";
 import type { AppContext } from "../../context";
 import { describeMetric, parseExperimentInput, parseMetric } from "../../experiments/definition";
-import { experimentResults } from "../../experiments/results";
+import { ReadTimeoutError } from "../../analytics/reads/run";
 import { createExperiment, getExperiment, listExperiments, stopExperiment } from "../../experiments/store";
 import { getSteps } from "../../funnels/steps-definition";
 import { getFunnel, type Funnel } from "../../funnels/store";
@@ -38,9 +38,15 @@ export function experimentPages(ctx: AppContext) {
   const notFound = (c: Req, message: string) => htmlResponse(errorPage({ status: 404, title: "Not found", message, user: c.user, csrfToken: c.csrfToken }), 404);
   const shell = (c: Req, funnel: Funnel, title: string, body: SafeHtml, status = 200) =>
     htmlResponse(page({ title, user: c.user, csrfToken: c.csrfToken, funnel: { id: funnel.id, name: funnel.name }, active: "experiments", body }), status);
-  const withFunnel = (fn: (c: Req, funnel: Funnel) => Response) => (c: Req) => {
+  const withFunnel = (fn: (c: Req, funnel: Funnel) => Response | Promise<Response>) => async (c: Req) => {
     const funnel = getFunnel(db, c.params.id);
-    return funnel ? fn(c, funnel) : notFound(c, "There is no funnel with this id. It may have been deleted.");
+    if (!funnel) return notFound(c, "There is no funnel with this id. It may have been deleted.");
+    try {
+      return await fn(c, funnel);
+    } catch (e) {
+      if (!(e instanceof ReadTimeoutError)) throw e;
+      return htmlResponse(errorPage({ status: e.status, title: "This report took too long", message: e.message, user: c.user, csrfToken: c.csrfToken }), e.status);
+    }
   };
   const listPage = (c: Req, funnel: Funnel, form = EMPTY_FORM, error: string | null = null, status = 200) =>
     shell(c, funnel, "Experiments", experimentsListBody({ funnelId: funnel.id, experiments: listExperiments(db, funnel.id), canEdit: isOwner(c.user), csrfToken: c.csrfToken, form, error }), status);
@@ -66,12 +72,12 @@ export function experimentPages(ctx: AppContext) {
     )
     .get(
       "/funnels/:id/experiments/:key",
-      withFunnel((c, funnel) => {
+      withFunnel(async (c, funnel) => {
         const e = getExperiment(db, funnel.id, c.params.key);
         if (!e) return notFound(c, "There is no such experiment in this funnel.");
         const metric = parseMetric(e.metric);
         const stepName = metric.kind === "step" ? getSteps(db, funnel.id)?.steps[metric.step - 1]?.name : undefined;
-        const results = experimentResults(db, { funnelId: funnel.id, key: e.key, now: ctx.now() });
+        const results = await ctx.reads.run("experiments.results", { funnelId: funnel.id, key: e.key, now: ctx.now() });
         return shell(c, funnel, `Experiment ${e.key}`, resultsBody({ funnelId: funnel.id, results, metricWords: describeMetric(metric, stepName), revenueMetric: metric.kind === "revenue", canEdit: isOwner(c.user), csrfToken: c.csrfToken }));
       }),
     )

@@ -1,12 +1,14 @@
 // /funnels (cards), registering a funnel, the switcher menu, the install check.
 import { Elysia } from "elysia";
-import { funnelCardStats, emptyCardStats } from "../../analytics/funnel-cards";
+import { emptyCardStats } from "../../analytics/funnel-cards";
+import { ReadTimeoutError } from "../../analytics/reads/run";
 import type { AppContext } from "../../context";
 import { captureFromForm } from "../../funnels/capture";
 import { createFunnel, FunnelInputError, getFunnel, listFunnels, normaliseOrigin } from "../../funnels/store";
 import { card } from "../../../views/components";
 import { html, htmlResponse, type SafeHtml } from "../../../views/html";
 import { page } from "../../../views/layout";
+import { errorPage } from "../../../views/pages/error";
 import { funnelMenu, funnelsPage } from "../../../views/pages/funnels";
 import { installCheckInner, installPanel, registerForm, type RegisterFormValues } from "../../../views/pages/register";
 import { publicOrigin } from "../auth/cookies";
@@ -42,13 +44,19 @@ export function parseFunnelForm(body: unknown): { values: RegisterFormValues; or
 }
 
 export function funnelPages(ctx: AppContext) {
-  const { db, sqlite } = ctx.store;
+  const { db } = ctx.store;
 
   return new Elysia()
     .use(requireUser(ctx))
     .get("/", () => new Response(null, { status: 303, headers: { location: "/funnels" } }))
-    .get("/funnels", ({ user, csrfToken }) => {
-      const stats = funnelCardStats(sqlite, ctx.now());
+    .get("/funnels", async ({ user, csrfToken }) => {
+      let stats;
+      try {
+        stats = await ctx.reads.run("dashboard.funnelCards", { now: ctx.now() });
+      } catch (e) {
+        if (!(e instanceof ReadTimeoutError)) throw e;
+        return htmlResponse(errorPage({ status: e.status, title: "This page took too long", message: e.message, user, csrfToken }), e.status);
+      }
       const funnels = listFunnels(db).map((f) => ({
         id: f.id,
         name: f.name,

@@ -2,8 +2,7 @@
 // drill-down partial, and the steps editor the settings page loads.
 import { Elysia } from "elysia";
 import stepsCss from "../../../views/steps/steps.css" with { type: "text" };
-import { stepsReport, stepVisitors } from "../../analytics/steps-report";
-import { suggestSteps } from "../../analytics/steps-suggestion";
+import { ReadTimeoutError } from "../../analytics/reads/run";
 import type { AppContext } from "../../context";
 import { getSteps, saveSteps, stepsToJson } from "../../funnels/steps-definition";
 import { getFunnel, type Funnel } from "../../funnels/store";
@@ -32,16 +31,28 @@ interface Req {
 const CSS_HEADERS = { "content-type": "text/css; charset=utf-8", "cache-control": "public, max-age=3600, must-revalidate", "x-content-type-options": "nosniff" };
 
 export function stepsPages(ctx: AppContext) {
-  const { db, sqlite } = ctx.store;
+  const { db } = ctx.store;
+  const { reads } = ctx;
 
   const notFound = (c: Req) =>
     isHtmx(c.request)
       ? htmlResponse(html`This funnel no longer exists.`, 404)
       : htmlResponse(errorPage({ status: 404, title: "Funnel not found", message: "There is no funnel with this id. It may have been deleted.", user: c.user, csrfToken: c.csrfToken }), 404);
 
-  const withFunnel = <T extends Req>(fn: (c: T, funnel: Funnel) => Response) => (c: T) => {
+  const tooSlow = (c: Req, e: ReadTimeoutError) =>
+    isHtmx(c.request)
+      ? htmlResponse(html`${e.message}`, e.status)
+      : htmlResponse(errorPage({ status: e.status, title: "This report took too long", message: e.message, user: c.user, csrfToken: c.csrfToken }), e.status);
+
+  const withFunnel = <T extends Req>(fn: (c: T, funnel: Funnel) => Response | Promise<Response>) => async (c: T) => {
     const funnel = getFunnel(db, c.params.id);
-    return funnel ? fn(c, funnel) : notFound(c);
+    if (!funnel) return notFound(c);
+    try {
+      return await fn(c, funnel);
+    } catch (e) {
+      if (e instanceof ReadTimeoutError) return tooSlow(c, e);
+      throw e;
+    }
   };
 
   const shell = (c: Req, funnel: Funnel, title: string, body: SafeHtml, status = 200) =>
@@ -71,7 +82,7 @@ export function stepsPages(ctx: AppContext) {
     .use(requireUser(ctx))
     .get(
       "/funnels/:id/steps",
-      withFunnel((c: Req, funnel) => {
+      withFunnel(async (c: Req, funnel) => {
         const def = getSteps(db, funnel.id);
         if (!def) return shell(c, funnel, "Steps", noStepsBody(funnel.id));
         let problem: string | null = null;
@@ -84,14 +95,14 @@ export function stepsPages(ctx: AppContext) {
           params = parsePageParams({ tz: c.query.tz }, ctx.now());
         }
         const { period, breakdown, filters } = params;
-        const report = stepsReport(sqlite, funnel.id, def, { from: period.from, to: period.to, breakdown, filters, compare: true, now: ctx.now() });
+        const report = await reads.run("steps.report", { funnelId: funnel.id, def, from: period.from, to: period.to, breakdown, filters, compare: true, now: ctx.now() });
         const body = stepsReportBody({ funnelId: funnel.id, steps: def.steps, report, period, breakdown, filters });
         return shell(c, funnel, "Steps", problem ? html`${notice(`${problem}. Showing the last 30 days instead.`, "warn")}${body}` : body);
       }),
     )
     .get(
       "/funnels/:id/steps/visitors",
-      withFunnel((c: Req, funnel) => {
+      withFunnel(async (c: Req, funnel) => {
         const def = getSteps(db, funnel.id);
         if (!def) return htmlResponse(html`This funnel has no steps.`, 404);
         let fragment: SafeHtml;
@@ -100,7 +111,9 @@ export function stepsPages(ctx: AppContext) {
         try {
           const { period, filters } = parsePageParams(c.query, ctx.now());
           const d = parseDrillParams(c.query, def.steps.length);
-          const result = stepVisitors(sqlite, funnel.id, def, { from: period.from, to: period.to, filters, now: ctx.now(), step: d.step, status: d.status, limit: Math.min(d.limit, 200) });
+          const result = await reads.run("steps.visitors", {
+            funnelId: funnel.id, def, from: period.from, to: period.to, filters, now: ctx.now(), step: d.step, status: d.status, limit: Math.min(d.limit, 200),
+          });
           const view = { funnelId: funnel.id, period, filters };
           const links: Record<string, string> = {};
           for (const st of ["stopped", "dropped", "in_progress", "continued"]) {
@@ -111,7 +124,7 @@ export function stepsPages(ctx: AppContext) {
         } catch (e) {
           if (!(e instanceof HttpError)) throw e;
           fragment = html`<div class="card-body">${notice(e.message, "bad")}</div>`;
-          status = 400;
+          status = e.status;
         }
         if (isHtmx(c.request)) return htmlResponse(fragment, status);
         return shell(c, funnel, "Steps: visitors", html`<link rel="stylesheet" href="/assets/steps.css">
@@ -121,10 +134,10 @@ export function stepsPages(ctx: AppContext) {
     )
     .get(
       "/funnels/:id/steps/editor",
-      withFunnel((c: Req, funnel) => {
+      withFunnel(async (c: Req, funnel) => {
         const def = getSteps(db, funnel.id);
         if (def) return editorResponse(c, funnel, editorView(funnel, c, stateFromDefinition(def)));
-        const suggestion = suggestSteps(sqlite, funnel.id);
+        const suggestion = await reads.run("steps.suggest", { funnelId: funnel.id });
         const message = isOwner(c.user) ? { text: "No steps yet. Here is a start from your data (landing page and first conversion): adjust and save.", tone: "info" as const } : undefined;
         return editorResponse(c, funnel, editorView(funnel, c, isOwner(c.user) ? stateFromDefinition(suggestion) : { window: "7d", order: "sequential", rows: [] }, { message }));
       }),

@@ -1,8 +1,7 @@
 // /funnels/:id/sessions, /sessions/:sid, /contacts, /contacts/:cid.
-import { browseContacts, contactJourney, getContact, parseContactCursor } from "../../../analytics/contact-browse";
-import { browseSessions, getSession, parseSessionCursor, sessionEvents } from "../../../analytics/session-browse";
-import type { Database } from "bun:sqlite";
-import { ordersOf } from "../../../analytics/order-list";
+import { parseContactCursor } from "../../../analytics/contact-browse";
+import type { Reads } from "../../../analytics/reads/run";
+import { parseSessionCursor } from "../../../analytics/session-browse";
 import { ordersSection } from "../../../../views/analytics/orders";
 import { html } from "../../../../views/html";
 import { HttpError } from "../../../ingest/errors";
@@ -21,28 +20,28 @@ function cursor<T>(query: Query, parse: (raw: string | undefined) => T | null): 
   return { raw, value };
 }
 
-export function sessionsPage(sqlite: Database, req: AnalyticsRequest, query: Query): SafeHtml {
+export async function sessionsPage(reads: Reads, req: AnalyticsRequest, query: Query): Promise<SafeHtml> {
   const before = cursor(query, parseSessionCursor);
-  return sessionsBody(req.state, req.period, browseSessions(sqlite, req.scope, PAGE_SIZE, before.value), before.raw);
+  return sessionsBody(req.state, req.period, await reads.run("dashboard.sessions", { scope: req.scope, limit: PAGE_SIZE, before: before.value }), before.raw);
 }
 
-export function sessionPage(sqlite: Database, req: AnalyticsRequest, sessionId: string): SafeHtml {
-  const session = getSession(sqlite, req.funnel.id, sessionId);
-  if (!session) throw new HttpError(404, "not_found", "There is no such visit in this funnel (it may have been deleted by the retention setting).");
-  const detail = sessionDetail(req.funnel.id, session, sessionEvents(sqlite, req.funnel.id, sessionId), req.tz);
-  return html`${detail}${ordersSection(ordersOf(sqlite, req.funnel.id, { sessionId }), req.tz)}`;
+export async function sessionPage(reads: Reads, req: AnalyticsRequest, sessionId: string): Promise<SafeHtml> {
+  const found = await reads.run("dashboard.session", { funnelId: req.funnel.id, sessionId });
+  if (!found) throw new HttpError(404, "not_found", "There is no such visit in this funnel (it may have been deleted by the retention setting).");
+  const detail = sessionDetail(req.funnel.id, found.session, found.events, req.tz);
+  return html`${detail}${ordersSection(found.orders, req.tz)}`;
 }
 
-export function contactsPage(sqlite: Database, req: AnalyticsRequest, query: Query): SafeHtml {
+export async function contactsPage(reads: Reads, req: AnalyticsRequest, query: Query): Promise<SafeHtml> {
   const before = cursor(query, parseContactCursor);
-  const page = browseContacts(sqlite, req.scope, PAGE_SIZE, before.value);
+  const page = await reads.run("dashboard.contacts", { scope: req.scope, limit: PAGE_SIZE, before: before.value });
   return contactsBody(req.state, req.period, page.contacts, page.next, before.raw);
 }
 
-export function contactPage(sqlite: Database, req: AnalyticsRequest, rawId: string): SafeHtml {
+export async function contactPage(reads: Reads, req: AnalyticsRequest, rawId: string): Promise<SafeHtml> {
   const id = /^\d+$/.test(rawId) ? Number(rawId) : null;
-  const contact = id === null ? null : getContact(sqlite, req.funnel.id, id);
-  if (!contact || id === null) throw new HttpError(404, "not_found", "There is no such contact in this funnel.");
-  const detail = contactDetail(req.funnel.id, contact, contactJourney(sqlite, req.funnel.id, id), req.tz);
-  return html`${detail}${ordersSection(ordersOf(sqlite, req.funnel.id, { contactId: id }), req.tz)}`;
+  const found = id === null ? null : await reads.run("dashboard.contact", { funnelId: req.funnel.id, contactId: id });
+  if (!found) throw new HttpError(404, "not_found", "There is no such contact in this funnel.");
+  const detail = contactDetail(req.funnel.id, found.contact, found.journey, req.tz);
+  return html`${detail}${ordersSection(found.orders, req.tz)}`;
 }

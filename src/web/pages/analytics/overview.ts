@@ -1,12 +1,7 @@
 // GET /funnels/:id and its partials: the chart, the grouped panels, one event's
 // properties, and the live timeline's new rows.
-import { breakdown } from "../../../analytics/breakdown";
 import type { DimensionKey } from "../../../analytics/dimensions";
-import { eventProps } from "../../../analytics/event-props";
-import { liveEvents } from "../../../analytics/live-events";
-import { overview } from "../../../analytics/overview";
-import type { AnalyticsReader } from "../../../analytics/reader";
-import { timeseries } from "../../../analytics/timeseries";
+import type { Reads } from "../../../analytics/reads/run";
 import { HttpError } from "../../../ingest/errors";
 import { chartCard } from "../../../../views/analytics/chart";
 import { eventPropsView } from "../../../../views/analytics/event-props";
@@ -14,35 +9,35 @@ import { cursorInput, liveRows } from "../../../../views/analytics/live";
 import { DEFAULT_LIMIT, MAX_LIMIT, panel, PANELS, type PanelId } from "../../../../views/analytics/panel";
 import { analyticsBody } from "../../../../views/analytics/page";
 import { html, type SafeHtml } from "../../../../views/html";
-import { hasGeoDetail } from "../../../analytics/geo-detail";
 import { one, type AnalyticsRequest, type Query } from "./request";
 
-export function overviewBody(reader: AnalyticsReader, req: AnalyticsRequest): SafeHtml {
-  const history = req.funnel.firstEventAt;
-  const series = timeseries(reader, req.scope, req.period.bucket, req.tz, req.state.metric, history);
-  return analyticsBody({
-    state: req.state,
-    period: req.period,
-    overview: overview(reader, req.scope, req.period.previous, history, series.totalVisitors),
-    series,
-    live: liveEvents(reader.sqlite, req.funnel.id, req.filters, null, req.now),
-    now: req.now,
-  });
+const seriesArgs = (req: AnalyticsRequest) => ({
+  scope: req.scope,
+  bucket: req.period.bucket,
+  tz: req.tz,
+  metric: req.state.metric,
+  historyStart: req.funnel.firstEventAt,
+  now: req.now,
+});
+
+export async function overviewBody(reads: Reads, req: AnalyticsRequest): Promise<SafeHtml> {
+  const { series, overview, live, liveNow } = await reads.run("dashboard.overview", { ...seriesArgs(req), previous: req.period.previous });
+  return analyticsBody({ state: req.state, period: req.period, overview, series, live, liveNow, now: req.now });
 }
 
-export function chartPartial(reader: AnalyticsReader, req: AnalyticsRequest): SafeHtml {
-  return chartCard(req.state, timeseries(reader, req.scope, req.period.bucket, req.tz, req.state.metric, req.funnel.firstEventAt), req.period);
+export async function chartPartial(reads: Reads, req: AnalyticsRequest): Promise<SafeHtml> {
+  return chartCard(req.state, await reads.run("dashboard.chart", seriesArgs(req)), req.period);
 }
 
 export function isPanelId(raw: string): raw is PanelId {
   return Object.hasOwn(PANELS, raw);
 }
 
-export function panelPartial(reader: AnalyticsReader, req: AnalyticsRequest, id: string, query: Query): SafeHtml {
+export async function panelPartial(reads: Reads, req: AnalyticsRequest, id: string, query: Query): Promise<SafeHtml> {
   if (!isPanelId(id)) throw new HttpError(404, "not_found", `There is no panel "${id}" (expected ${Object.keys(PANELS).join(", ")}).`);
   const def = PANELS[id];
   let available: DimensionKey[] = def.tabs.map((t) => t.dim);
-  if (id === "locations" && !hasGeoDetail(reader, req.funnel.id)) available = ["country"];
+  if (id === "locations" && !(await reads.run("dashboard.geoDetail", { funnelId: req.funnel.id, now: req.now }))) available = ["country"];
   const raw = one(query, "dim");
   if (raw && !def.tabs.some((t) => t.dim === raw)) {
     throw new HttpError(400, "invalid_query", `dim: the ${def.title} panel shows ${def.tabs.map((t) => t.dim).join(", ")}, not "${raw}"`);
@@ -51,22 +46,22 @@ export function panelPartial(reader: AnalyticsReader, req: AnalyticsRequest, id:
   const limitRaw = one(query, "limit");
   const limit = limitRaw === undefined ? DEFAULT_LIMIT : Number(limitRaw);
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) throw new HttpError(400, "invalid_query", `limit: expected a whole number from 1 to ${MAX_LIMIT}`);
-  const data = breakdown(reader, req.scope, dim, limit);
+  const data = await reads.run("dashboard.breakdown", { scope: req.scope, dim, limit, now: req.now });
   return panel(req.state, { def, dim, data, limit, available, empty: data.totalVisits === 0 });
 }
 
-export function eventPropsPartial(reader: AnalyticsReader, req: AnalyticsRequest, query: Query): SafeHtml {
+export async function eventPropsPartial(reads: Reads, req: AnalyticsRequest, query: Query): Promise<SafeHtml> {
   const name = one(query, "name");
   if (!name) throw new HttpError(400, "invalid_query", "name: give the event name to open");
-  return eventPropsView(eventProps(reader.sqlite, req.scope, name));
+  return eventPropsView(await reads.run("dashboard.eventProps", { scope: req.scope, name }));
 }
 
 /** New rows since `after`, newest first, and the moved cursor; null when nothing is new (204). */
-export function livePartial(reader: AnalyticsReader, req: AnalyticsRequest, query: Query): SafeHtml | null {
+export async function livePartial(reads: Reads, req: AnalyticsRequest, query: Query): Promise<SafeHtml | null> {
   const raw = one(query, "after");
   const after = raw === undefined || raw === "" ? null : Number(raw);
   if (after !== null && (!Number.isSafeInteger(after) || after < 0)) throw new HttpError(400, "invalid_query", "after: expected the cursor from the page");
-  const live = liveEvents(reader.sqlite, req.funnel.id, req.filters, after, req.now);
+  const live = await reads.run("dashboard.live", { funnelId: req.funnel.id, filters: req.filters, after, now: req.now });
   if (!live.events.length) return after !== null && live.cursor !== after ? html`${cursorInput(live.cursor, true)}` : null;
   return html`${liveRows(req.funnel.id, live.events, req.tz, req.now, true)}${cursorInput(live.cursor, true)}`;
 }

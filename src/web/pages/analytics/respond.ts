@@ -6,11 +6,11 @@ import { errorPage } from "../../../../views/pages/error";
 import { isHtmx, type DashboardUser } from "../../auth/guard";
 import { PRIVATE_PAGE_HEADERS } from "../../auth/security-headers";
 
-const TITLES: Record<number, string> = { 400: "Bad request", 404: "Not found" };
+const TITLES: Record<number, string> = { 400: "Bad request", 404: "Not found", 503: "This report took too long" };
 
-export function respond(request: Request, user: DashboardUser, csrfToken: string, fn: () => Response): Response {
+export async function respond(request: Request, user: DashboardUser, csrfToken: string, fn: () => Response | Promise<Response>): Promise<Response> {
   try {
-    return fn();
+    return await fn();
   } catch (e) {
     if (!(e instanceof HttpError)) throw e;
     if (isHtmx(request)) return htmlResponse(html`${e.message}`, e.status, PRIVATE_PAGE_HEADERS);

@@ -2,8 +2,8 @@
 // chosen model and breakdown (?model=&by=&unverified=1&test=1). Filters do not apply:
 // orders are read from payments, not from the filtered visits.
 import type { Database } from "bun:sqlite";
+import type { Reads } from "../../../analytics/reads/run";
 import { REVENUE_BREAKDOWNS, REVENUE_MODELS, type RevenueBreakdown, type RevenueModel } from "../../../analytics/revenue-orders";
-import { revenueReport } from "../../../analytics/revenue-report";
 import { currencySetting, setMainCurrency } from "../../../funnels/currency";
 import { HttpError } from "../../../ingest/errors";
 import { revenuePanel, type RevenueChoice } from "../../../../views/analytics/revenue";
@@ -19,19 +19,33 @@ export function revenueChoice(query: Query): RevenueChoice {
 }
 
 /** `edit`: the viewer may change the main currency (owners), with their CSRF token. */
-export function revenuePartial(sqlite: Database, req: AnalyticsRequest, query: Query, edit: { csrfToken: string; error?: string } | null): SafeHtml {
+export async function revenuePartial(
+  reads: Reads,
+  sqlite: Database,
+  req: AnalyticsRequest,
+  query: Query,
+  edit: { csrfToken: string; error?: string } | null,
+): Promise<SafeHtml> {
   const c = revenueChoice(query);
-  const report = revenueReport(sqlite, req.funnel.id, { from: req.period.from, to: req.period.to, model: c.model, breakdown: c.breakdown, includeTest: c.includeTest });
+  const args = { from: req.period.from, to: req.period.to, model: c.model, breakdown: c.breakdown, includeTest: c.includeTest };
+  const report = await reads.run("dashboard.revenue", { funnelId: req.funnel.id, args });
   return revenuePanel(req.state, c, report, edit ? { ...edit, setting: currencySetting(sqlite, req.funnel.id) } : null);
 }
 
 /** POST …/panels/revenue/currency: saves the main currency; a bad code answers 422 with the panel and the reason. */
-export function saveCurrency(sqlite: Database, req: AnalyticsRequest, query: Query, raw: string, csrfToken: string): { status: number; body: SafeHtml } {
+export async function saveCurrency(
+  reads: Reads,
+  sqlite: Database,
+  req: AnalyticsRequest,
+  query: Query,
+  raw: string,
+  csrfToken: string,
+): Promise<{ status: number; body: SafeHtml }> {
   try {
     setMainCurrency(sqlite, req.funnel.id, raw);
   } catch (e) {
     if (!(e instanceof HttpError)) throw e;
-    return { status: 422, body: revenuePartial(sqlite, req, query, { csrfToken, error: e.message }) };
+    return { status: 422, body: await revenuePartial(reads, sqlite, req, query, { csrfToken, error: e.message }) };
   }
-  return { status: 200, body: revenuePartial(sqlite, req, query, { csrfToken }) };
+  return { status: 200, body: await revenuePartial(reads, sqlite, req, query, { csrfToken }) };
 }

@@ -1,0 +1,68 @@
+// Running a registered read: the interface routes use, its errors, and the inline
+// runner (tests and the processing thread run reads on their own connection).
+import type { Database } from "bun:sqlite";
+import { Statistics } from "../../db/statistics";
+import { HttpError } from "../../ingest/errors";
+import { readContext, type ReadArgs, type ReadContext, type ReadName, type ReadResult, type Registry } from "./context";
+import { READS, type ReadRegistry } from "./registry";
+
+export interface Reads<R extends Registry = ReadRegistry> {
+  run<N extends ReadName<R>>(name: N, args: ReadArgs<R, N>): Promise<Awaited<ReadResult<R, N>>>;
+  stop(): Promise<void>;
+}
+
+/** A read ran past the budget and was abandoned; pages say so, the API answers 503. */
+export class ReadTimeoutError extends HttpError {
+  constructor(budgetMs: number) {
+    super(
+      503,
+      "query_timeout",
+      `This report took too long (over ${Math.round(budgetMs / 1000)} s) and was stopped. Try a shorter date range or fewer filters.`,
+    );
+  }
+}
+
+/** What crosses the thread boundary when a read fails. */
+export interface ReadFailure {
+  message: string;
+  stack?: string;
+  http?: { status: number; code: string; details?: unknown };
+}
+
+export function describeFailure(e: unknown): ReadFailure {
+  const err = e instanceof Error ? e : new Error(String(e));
+  const http = e instanceof HttpError ? { status: e.status, code: e.code, details: e.details } : undefined;
+  return { message: err.message, stack: err.stack, http };
+}
+
+export function failureError(f: ReadFailure, name: string): Error {
+  if (f.http) return new HttpError(f.http.status, f.http.code, f.message, f.http.details);
+  const e = new Error(`read ${name} failed: ${f.message}`);
+  if (f.stack) e.stack = `${e.message}\n(reader thread) ${f.stack}`;
+  return e;
+}
+
+/** Looks the read up and runs it, keeping the connection's statistics current first. */
+export function executeRead(registry: Registry, rc: ReadContext, stats: Statistics, name: string, args: unknown): unknown {
+  const fn = registry[name] as ((rc: ReadContext, args: unknown) => unknown) | undefined;
+  if (!fn) throw new Error(`no read named "${name}"`);
+  stats.maybeRefresh();
+  return fn(rc, args);
+}
+
+/** Runs reads on the caller's thread and connection: no isolation, no budget. */
+export class InlineReads<R extends Registry = ReadRegistry> implements Reads<R> {
+  private state: { rc: ReadContext; stats: Statistics } | null = null;
+
+  constructor(
+    private sqlite: Database,
+    private registry: R = READS as unknown as R,
+  ) {}
+
+  async run<N extends ReadName<R>>(name: N, args: ReadArgs<R, N>): Promise<Awaited<ReadResult<R, N>>> {
+    this.state ??= { rc: readContext(this.sqlite), stats: new Statistics(this.sqlite) };
+    return executeRead(this.registry, this.state.rc, this.state.stats, name, args) as Awaited<ReadResult<R, N>>;
+  }
+
+  async stop(): Promise<void> {}
+}

@@ -1,0 +1,44 @@
+// The reader thread's side: opens its own connection, then answers "run" messages
+// one at a time from a registry. Entry modules (./thread-entry.ts) pass the registry.
+import { openReaderConnection } from "../../db/open";
+import { Statistics } from "../../db/statistics";
+import { readContext, type Registry } from "./context";
+import { describeFailure, executeRead, type ReadFailure } from "./run";
+
+declare const self: Worker;
+
+export type ToReader = { type: "open"; path: string; autocheckpoint: boolean } | { type: "run"; id: number; name: string; args: unknown } | { type: "close" };
+
+export type FromReader =
+  | { type: "ready" }
+  | { type: "result"; id: number; value: unknown }
+  | { type: "error"; id: number; failure: ReadFailure }
+  | { type: "closed" };
+
+export function serveReads(registry: Registry): void {
+  let state: { close(): void; run(name: string, args: unknown): unknown } | null = null;
+  const send = (m: FromReader) => postMessage(m);
+
+  self.onmessage = (e: MessageEvent<ToReader>) => {
+    const m = e.data;
+    if (m.type === "open") {
+      const sqlite = openReaderConnection(m.path, { autocheckpoint: m.autocheckpoint });
+      const rc = readContext(sqlite);
+      const stats = new Statistics(sqlite);
+      state = { close: () => sqlite.close(), run: (name, args) => executeRead(registry, rc, stats, name, args) };
+      send({ type: "ready" });
+    } else if (m.type === "run") {
+      try {
+        if (!state) throw new Error("the reader thread has no connection yet");
+        // postMessage throws here (DataCloneError) if a read returns something that cannot cross threads.
+        send({ type: "result", id: m.id, value: state.run(m.name, m.args) });
+      } catch (err) {
+        send({ type: "error", id: m.id, failure: describeFailure(err) });
+      }
+    } else if (m.type === "close") {
+      state?.close();
+      state = null;
+      send({ type: "closed" });
+    }
+  };
+}

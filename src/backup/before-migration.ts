@@ -1,0 +1,28 @@
+// Before a newer Aurea changes the schema of a database that holds data, a full
+// backup goes into DATA/backups/, so an upgrade that goes wrong can be undone with
+// `aurea restore` and the previous executable.
+import type { Database } from "bun:sqlite";
+import { dirname, join } from "node:path";
+import { VERSION } from "../cli/version";
+import { pendingMigrations } from "../db/migrate";
+import { createBackup } from "./create";
+import { backupName } from "./schedule";
+
+export function backupBeforeMigrating(sqlite: Database, log: (line: string) => void): string | null {
+  const pending = pendingMigrations(sqlite);
+  if (!pending.length || !holdsData(sqlite)) return null;
+  const dest = join(dirname(sqlite.filename), "backups", `${backupName(Date.now())}-before-${pending[0].tag}`);
+  const r = createBackup(dirname(sqlite.filename), dest, { version: VERSION });
+  log(`aurea: the database schema changes (${pending.map((m) => m.tag).join(", ")}); a backup of the data before it is in ${r.dir}`);
+  return r.dir;
+}
+
+/** Applied migrations and at least one funnel or user: an empty database needs no backup. */
+function holdsData(sqlite: Database): boolean {
+  try {
+    const row = sqlite.query<{ n: number }, []>("SELECT (SELECT count(*) FROM funnels) + (SELECT count(*) FROM users) AS n").get();
+    return (row?.n ?? 0) > 0;
+  } catch {
+    return false; // no such table: nothing was ever migrated
+  }
+}

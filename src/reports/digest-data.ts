@@ -1,0 +1,97 @@
+// What one digest says, gathered from the dashboard's own readers (overview totals,
+// revenue, the funnel report, the landing-pages breakdown) so its numbers are the ones
+// the dashboard shows for the same period. A plain object; the views render it.
+import { breakdown } from "../analytics/breakdown";
+import { totals } from "../analytics/overview";
+import type { AnalyticsReader } from "../analytics/reader";
+import { revenueReport } from "../analytics/revenue-report";
+import { stepsReport } from "../analytics/steps-report";
+import type { Db } from "../db/open";
+import { getSteps } from "../funnels/steps-definition";
+import type { Funnel } from "../funnels/store";
+import type { DigestPeriod } from "./period";
+
+export interface Metric {
+  current: number;
+  previous: number;
+}
+
+export interface DigestDrop {
+  from: string;
+  to: string;
+  reached: number;
+  continued: number;
+  /** Share of `reached` who did not continue (0-1). */
+  lostRate: number;
+}
+
+export interface DigestData {
+  funnel: { id: string; name: string };
+  period: DigestPeriod;
+  /** Revenue figures are minor units of this currency. */
+  currency: string;
+  visitors: Metric;
+  conversions: Metric;
+  verifiedNet: Metric;
+  /** Verified net revenue in the other currencies (never converted or summed). */
+  otherCurrencies: { currency: string; verifiedNet: number }[];
+  /** Verified net revenue per visitor, minor units (fractional). */
+  revenuePerVisitor: Metric;
+  /** null: the funnel has no steps defined. */
+  drops: DigestDrop[] | null;
+  sources: { value: string; verifiedNet: number; orders: number }[];
+  landingPages: { value: string; visits: number; verifiedNet: number }[];
+  /** The dashboard for the same period; null without --public-url. */
+  dashboardUrl: string | null;
+}
+
+const TOP = 5;
+
+function dropsOf(report: ReturnType<typeof stepsReport>): DigestDrop[] {
+  const drops: DigestDrop[] = [];
+  for (let i = 1; i < report.steps.length; i++) {
+    const prev = report.steps[i - 1];
+    const step = report.steps[i];
+    if (prev.visitors === 0) continue;
+    drops.push({ from: prev.name, to: step.name, reached: prev.visitors, continued: step.visitors, lostRate: 1 - step.visitors / prev.visitors });
+  }
+  return drops.sort((a, b) => b.reached - b.continued - (a.reached - a.continued) || b.lostRate - a.lostRate).slice(0, 3);
+}
+
+export function dashboardLink(base: string | null, funnelId: string, period: DigestPeriod): string | null {
+  if (!base) return null;
+  const q = new URLSearchParams({ range: "custom", from: period.fromDate, to: period.toDate, tz: period.tz });
+  return `${base}/funnels/${encodeURIComponent(funnelId)}?${q}`;
+}
+
+export function digestData(reader: AnalyticsReader, db: Db, funnel: Funnel, period: DigestPeriod, publicUrl: string | null): DigestData {
+  const scope = { funnelId: funnel.id, from: period.from, to: period.to, filters: [] };
+  const prevScope = { ...scope, ...period.previous };
+  const cur = totals(reader, scope, funnel.firstEventAt);
+  const prev = totals(reader, prevScope, funnel.firstEventAt);
+  const rev = (range: { from: number; to: number }, breakdownBy: "channel" | "landing_page") =>
+    revenueReport(reader.sqlite, funnel.id, { ...range, model: "last_touch", breakdown: breakdownBy, includeTest: false });
+  const bySource = rev(period, "channel");
+  const prevRevenue = rev(period.previous, "channel");
+  const byLanding = rev(period, "landing_page");
+  const landingRevenue = new Map(byLanding.rows.map((r) => [r.value ?? "", r.verifiedNet]));
+  const steps = getSteps(db, funnel.id);
+  const perVisitor = (net: number, visitors: number) => (visitors > 0 ? net / visitors : 0);
+  return {
+    funnel: { id: funnel.id, name: funnel.name },
+    period,
+    currency: bySource.currency,
+    visitors: { current: cur.visitors, previous: prev.visitors },
+    conversions: { current: cur.tally.conversions, previous: prev.tally.conversions },
+    verifiedNet: { current: bySource.verifiedNet, previous: prevRevenue.verifiedNet },
+    otherCurrencies: Object.entries(bySource.otherCurrencies).map(([currency, t]) => ({ currency, verifiedNet: t.verifiedNet })),
+    revenuePerVisitor: { current: perVisitor(bySource.verifiedNet, cur.visitors), previous: perVisitor(prevRevenue.verifiedNet, prev.visitors) },
+    drops: steps ? dropsOf(stepsReport(reader.sqlite, funnel.id, steps, { from: period.from, to: period.to, now: reader.now() })) : null,
+    sources: bySource.rows
+      .filter((r) => r.verifiedNet > 0)
+      .slice(0, TOP)
+      .map((r) => ({ value: r.value ?? "", verifiedNet: r.verifiedNet, orders: r.orders })),
+    landingPages: breakdown(reader, scope, "entry", TOP).rows.map((r) => ({ value: r.value, visits: r.tally.visits, verifiedNet: landingRevenue.get(r.value) ?? 0 })),
+    dashboardUrl: dashboardLink(publicUrl, funnel.id, period),
+  };
+}

@@ -1,0 +1,23 @@
+// Request bodies on the framework's routes are bounded here, before anything reads
+// them, and refused in the API's JSON error shape. Bun's own limit (server.ts) is set
+// out of reach because it answers a bare 413 that no handler sees; the ingest route
+// bounds its body itself (ingest/read-body.ts).
+import { errorResponse, HttpError } from "../ingest/errors";
+
+export const MAX_BODY_BYTES = 4 * 1024 * 1024;
+
+/** An Elysia onRequest hook: a Response refuses the request, undefined lets it through. */
+export function refuseLargeBodies({ request }: { request: Request }): Response | undefined {
+  if (request.method === "GET" || request.method === "HEAD" || request.method === "OPTIONS") return undefined;
+  const length = request.headers.get("content-length");
+  if (length === null) {
+    if (!request.headers.get("transfer-encoding")) return undefined;
+    // A body of unknown length could not be bounded before the framework reads it.
+    return errorResponse(new HttpError(411, "length_required", "send the body with a Content-Length header", undefined, { connection: "close" }));
+  }
+  if (Number(length) > MAX_BODY_BYTES) {
+    const e = new HttpError(413, "payload_too_large", `request body is over the limit of ${MAX_BODY_BYTES} bytes`, undefined, { connection: "close" });
+    return errorResponse(e);
+  }
+  return undefined;
+}
