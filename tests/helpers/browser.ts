@@ -7,13 +7,6 @@ import { chromium, type Browser, type BrowserContext } from "playwright-core";
 
 export const CHROMIUM_PATH = process.env.AUREA_CHROMIUM ?? "/usr/bin/chromium";
 
-// chromium-headless-shell (Debian/Ubuntu package of that name; Playwright's own default
-// for headless runs) is the same engine without the desktop browser's window and tab
-// machinery: a fresh context with a page costs several times less CPU. Tests that open
-// hundreds of contexts use it when it is installed, else CHROMIUM_PATH.
-const HEADLESS_SHELL = "/usr/bin/chromium-headless-shell";
-export const MANY_CONTEXTS_CHROMIUM_PATH = process.env.AUREA_CHROMIUM ?? (existsSync(HEADLESS_SHELL) ? HEADLESS_SHELL : CHROMIUM_PATH);
-
 // The server drops "HeadlessChrome" as a bot, so the pages look like a desktop Chrome.
 export const DESKTOP_CHROME_UA =
   "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/136.0.0.0 Safari/537.36";
