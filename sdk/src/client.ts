@@ -110,7 +110,7 @@ export function createClient(o: AureaOptions, onPage: () => void): Omit<Aurea, "
       try {
         if (navigator.sendBeacon(endpoint, b)) continue;
       } catch {}
-      fetch(endpoint, { method: "POST", body: b, keepalive: true }).catch(() => {});
+      post(endpoint, b, true);
     }
     if (!failing) queue = [];
     save();
@@ -133,9 +133,8 @@ export function createClient(o: AureaOptions, onPage: () => void): Omit<Aurea, "
       const v = userIdOrEmail && clip(userIdOrEmail, 128).trim();
       if (!v) return;
       const t = flat(traits);
-      const id = identity();
       if (v.includes("@")) t.email = v;
-      else keep({ ...id, u: v });
+      else keep({ ...identity(), u: v });
       emit("identify", undefined, null, { traits: t });
     },
     page() {

@@ -8,9 +8,12 @@
 // consent, so those visitors are not assigned.
 import type { Aurea, AureaOptions } from "./types";
 
-export function loadExperiments(o: AureaOptions, aurea: Aurea): void {
+/** Returns aurea, whose variant() answers null until the chunk replaces it. */
+export function loadExperiments(o: AureaOptions, aurea: Aurea): Aurea {
   (window as unknown as { _aureaX: Aurea })._aureaX = aurea;
+  aurea.variant = () => null;
   const s = document.createElement("script");
   s.src = o.apiUrl.replace(/\/+$/, "") + "/api/sdk/" + o.funnelId + "/experiments.js";
   document.head.append(s);
+  return aurea;
 }

@@ -18,37 +18,27 @@ function noop(): Aurea {
   return a as unknown as Aurea;
 }
 
-function privacySignal(): boolean {
-  const n = navigator as Navigator & { globalPrivacyControl?: boolean };
-  return n.doNotTrack == "1" || !!n.globalPrivacyControl;
-}
-
 export function createAurea(options: AureaOptions): Aurea {
   if (typeof window == "undefined") return noop();
   try {
     debug.on = !!options.debug;
     log("Initialized", options);
-    if (!options.funnelId || !options.key) return log("off: no funnelId/key"), noop();
-    if (options.respectDnt && privacySignal()) {
-      // No consent: nothing is recorded and nobody is assigned; the page shows the control (or a stopped test's winner).
-      const off = noop();
-      loadExperiments(options, off);
-      return off;
-    }
+    if (!options.funnelId || !options.key) return log("off: no key"), noop();
+    const n = navigator as Navigator & { globalPrivacyControl?: boolean };
+    // No consent: nothing is recorded and nobody is assigned; the page shows the control (or a stopped test's winner).
+    if (options.respectDnt && (n.doNotTrack == "1" || n.globalPrivacyControl)) return loadExperiments(options, noop());
     const capture = {} as CaptureOptions;
     for (const c of CAPTURES) capture[c] = options.capture?.[c] ?? true;
-    let onPage = () => {};
+    let onPage: () => void;
     const client = createClient(options, () => onPage());
     const api = {} as Record<string, unknown>;
     for (const m of METHODS) api[m] = safe(client[m] as (...a: unknown[]) => unknown);
     const aurea = api as unknown as Aurea;
     onPage = autocapture(aurea, capture);
     if (capture.pageviews) aurea.page();
-    api.variant = () => null;
-    loadExperiments(options, aurea);
-    return aurea;
+    return loadExperiments(options, aurea);
   } catch (e) {
-    log("error", e);
+    log(e);
     return noop();
   }
 }

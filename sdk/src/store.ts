@@ -6,14 +6,12 @@ export interface Store {
 }
 
 export function createStore(persist: boolean): Store {
-  const mem: Record<string, string> = {};
-  let s: Record<string, string> = mem;
+  let s: Record<string, string> = {};
   try {
-    // The getter throws where storage is blocked (sandboxed iframes, some privacy settings).
+    // The getter throws where storage is blocked (sandboxed iframes, some privacy settings):
+    // s stays the page's memory.
     if (persist) s = localStorage;
-  } catch {
-    s = mem;
-  }
+  } catch {}
   return {
     get(key) {
       try {

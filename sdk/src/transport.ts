@@ -10,11 +10,12 @@ export interface Outcome {
   message?: string;
 }
 
-export async function post(url: string, body: string): Promise<Outcome> {
+/** keepalive: the request may outlive the page (a beacon's fallback). */
+export async function post(url: string, body: string, keepalive?: boolean): Promise<Outcome> {
   let res: Response;
   try {
     // A string body goes as text/plain: a "simple" request, so no CORS preflight.
-    res = await fetch(url, { method: "POST", body });
+    res = await fetch(url, { method: "POST", body, keepalive });
   } catch {
     return { retry: true };
   }
