@@ -3,8 +3,8 @@
 // passive or capture-phase observers that never change what the page does.
 import { decorate } from "./checkout";
 import type { Aurea, CaptureOptions, Props } from "./types";
-import { safe } from "./util";
 import { halfVisible } from "./visible";
+import { safe } from "./util";
 
 const href = () => location.href.split("#")[0];
 const attr = (el: Element, name: string) => el.getAttribute(name);

@@ -6,7 +6,7 @@ export const MAX_DELAY_MS = 60_000;
 export function parseRetryAfter(value: string | null | undefined, now = Date.now()): number | undefined {
   if (!value) return;
   const ms = +value >= 0 ? +value * 1000 : Date.parse(value) - now;
-  return ms === ms ? Math.max(0, ms) : undefined;
+  if (ms === ms) return Math.max(0, ms);
 }
 
 /**

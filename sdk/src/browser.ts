@@ -13,7 +13,7 @@ type Stub = Partial<Aurea> & { q?: [keyof Aurea, ArrayLike<unknown>][] };
     const el = (document.currentScript || document.querySelector("script[data-funnel-id]")) as HTMLScriptElement | null;
     if (!el) return;
     const aurea = createAurea(scriptOptions((n) => el.getAttribute(n), el.src || location.href));
-    const q = (w.aurea && w.aurea.q) || [];
+    const q = w.aurea?.q || [];
     w.aurea = aurea;
     for (const [m, args] of q) (aurea[m] as (...a: unknown[]) => unknown)?.(...Array.from(args));
   } catch {}

@@ -1,15 +1,15 @@
 // The event pipeline in the browser: build events with identity, session and
 // attribution, queue them, send in batches, retry, and hand leftovers to the next load.
+import { bounded } from "./queue";
+import { clip, flat, log, safe, uuid } from "./util";
+import { nextSession, type Session } from "./session";
+import { post } from "./transport";
+import { createStore } from "./store";
+import type { Aurea, AureaOptions, Props, TrackBatch, TrackEvent } from "./types";
 import { parseAttribution, type Attribution } from "./attribution";
 import { retryDelay } from "./backoff";
-import { reference } from "./checkout";
-import { bounded } from "./queue";
-import { nextSession, type Session } from "./session";
-import { createStore } from "./store";
 import { cleanUrl } from "./redact";
-import { post } from "./transport";
-import type { Aurea, AureaOptions, Props, TrackBatch, TrackEvent } from "./types";
-import { clip, flat, log, safe, uuid } from "./util";
+import { reference } from "./checkout";
 
 /** What is kept between pages: anonymous id, user id, session. */
 interface Identity {
@@ -70,15 +70,14 @@ export function createClient(o: AureaOptions, onPage: () => void): Omit<Aurea, "
       ...extra,
     };
     if (!o.cookieless) (ev.anonymousId = id.a), (ev.sessionId = s.i);
-    queue = bounded([...queue, ev]);
+    queue = bounded(queue.concat(ev));
     log(ev);
     if (!failing && !inflight && queue.length >= max) send();
     else if (!timer) later(wait);
   }
 
   async function send(): Promise<void> {
-    clearTimeout(timer);
-    timer = undefined;
+    timer = clearTimeout(timer)!; // undefined: no timer pending
     if (inflight || !queue.length) return inflight;
     const batch = queue.slice(0, PER_REQUEST);
     return (inflight = post(endpoint, body(batch)).then((r) => {

@@ -1,10 +1,10 @@
 // The SDK as an ES module for bundlers: `createAurea({ funnelId, key, apiUrl })`.
 // Safe to import during server-side rendering: without a window it does nothing.
-import { autocapture } from "./autocapture";
 import { createClient } from "./client";
-import { loadExperiments } from "./experiments-loader";
-import type { Aurea, AureaOptions, CaptureOptions } from "./types";
+import { autocapture } from "./autocapture";
 import { CAPTURES, debug, log, safe } from "./util";
+import type { Aurea, AureaOptions, CaptureOptions } from "./types";
+import { loadExperiments } from "./experiments-loader";
 
 export type * from "./types";
 
@@ -19,14 +19,15 @@ function noop(): Aurea {
 }
 
 export function createAurea(options: AureaOptions): Aurea {
-  if (typeof window == "undefined") return noop();
+  const off = noop();
+  if (typeof window == "undefined") return off;
   try {
     debug.on = !!options.debug;
     log("Initialized", options);
-    if (!options.funnelId || !options.key) return log("off: no key"), noop();
+    if (!options.funnelId || !options.key) return log("off: no key"), off;
     const n = navigator as Navigator & { globalPrivacyControl?: boolean };
     // No consent: nothing is recorded and nobody is assigned; the page shows the control (or a stopped test's winner).
-    if (options.respectDnt && (n.doNotTrack == "1" || n.globalPrivacyControl)) return loadExperiments(options, noop());
+    if (options.respectDnt && (n.doNotTrack == "1" || n.globalPrivacyControl)) return loadExperiments(options, off);
     const capture = {} as CaptureOptions;
     for (const c of CAPTURES) capture[c] = options.capture?.[c] ?? true;
     let onPage: () => void;
@@ -39,6 +40,6 @@ export function createAurea(options: AureaOptions): Aurea {
     return loadExperiments(options, aurea);
   } catch (e) {
     log(e);
-    return noop();
+    return off;
   }
 }

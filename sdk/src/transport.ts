@@ -12,14 +12,12 @@ export interface Outcome {
 
 /** keepalive: the request may outlive the page (a beacon's fallback). */
 export async function post(url: string, body: string, keepalive?: boolean): Promise<Outcome> {
-  let res: Response;
+  let res: Response | undefined;
   try {
     // A string body goes as text/plain: a "simple" request, so no CORS preflight.
     res = await fetch(url, { method: "POST", body, keepalive });
-  } catch {
-    return { retry: true };
-  }
-  if (res.status == 429 || res.status >= 500) return { retry: true, retryAfter: res.headers.get("Retry-After") };
+  } catch {}
+  if (!res || res.status == 429 || res.status >= 500) return { retry: true, retryAfter: res?.headers.get("Retry-After") };
   // A 4xx is final: the batch is dropped. Debug mode logs the server's explanation.
   let json: Partial<TrackResponse> = {};
   try {
