@@ -1,16 +1,18 @@
 // Bundles the browser SDK: sdk/src/browser.ts (the script tag) into sdk/dist/sdk.js and
 // the split-test chunk sdk/src/experiments/chunk.ts into sdk/dist/sdk-experiments.js,
-// the files src/web/sdk-route.ts embeds and serves at /sdk.js and /sdk-experiments.js.
-// Prints raw, gzip and brotli sizes and exits 1 when the gzipped script tag is over
-// its budget (the chunk loads only on funnels with experiments).
+// the files src/web/sdk-route.ts embeds and serves at /sdk.js and /sdk-experiments.js;
+// and the section-view code sdk/src/sections.ts into sdk/dist/sdk-sections.js, which
+// src/web/experiments-sdk-route.ts puts inside every funnel's script. Prints raw, gzip
+// and brotli sizes and exits 1 when a gzipped file is over its budget (the chunk loads
+// only on funnels with experiments).
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { brotliCompressSync, constants, gzipSync } from "node:zlib";
 
-// 3,800 B held for each team's work alone; install warnings and URL redaction (first),
-// checkout references (payments) and the experiments loader together come to ~3,960 B.
-export const GZIP_BUDGET = 4000;
+// The founders' cap for the script tag: new things go into code loaded later.
+export const GZIP_BUDGET = 3800;
 export const CHUNK_GZIP_BUDGET = 2000;
+export const SECTIONS_GZIP_BUDGET = 500;
 
 const root = join(import.meta.dir, "..");
 
@@ -43,6 +45,11 @@ export function bundleExperiments(): Promise<SdkBuild> {
   return bundle("sdk/src/experiments/chunk.ts");
 }
 
+/** The minified section-view code and its sizes; writes nothing. */
+export function bundleSections(): Promise<SdkBuild> {
+  return bundle("sdk/src/sections.ts");
+}
+
 if (import.meta.main) {
   const outDir = join(root, "sdk/dist");
   mkdirSync(outDir, { recursive: true });
@@ -50,6 +57,7 @@ if (import.meta.main) {
   for (const [file, build, budget] of [
     ["sdk.js", await bundleSdk(), GZIP_BUDGET],
     ["sdk-experiments.js", await bundleExperiments(), CHUNK_GZIP_BUDGET],
+    ["sdk-sections.js", await bundleSections(), SECTIONS_GZIP_BUDGET],
   ] as const) {
     writeFileSync(join(outDir, file), build.code);
     // Lets `import source from "../../sdk/dist/<file>" with { type: "text" }` typecheck.

@@ -1,9 +1,9 @@
 // What the SDK records on its own: SPA navigation, scroll depth, clicks on outbound
-// links and declarative elements, form submits and section views. All listeners are
-// passive or capture-phase observers that never change what the page does.
+// links and declarative elements and form submits (section views come with the funnel's
+// script: sdk/src/sections.ts). All listeners are passive or capture-phase observers
+// that never change what the page does.
 import { decorate } from "./checkout";
 import type { Aurea, CaptureOptions, Props } from "./types";
-import { halfVisible } from "./visible";
 import { safe } from "./util";
 
 const href = () => location.href.split("#")[0];
@@ -12,11 +12,9 @@ const attr = (el: Element, name: string) => el.getAttribute(name);
 /** Starts the captures; returns the reset to run on every page view. */
 export function autocapture(aurea: Aurea, c: CaptureOptions): () => void {
   let depths: number[];
-  let seen: Record<string, 1>;
   let last: string;
   const reset = () => {
     depths = [25, 50, 75, 100];
-    seen = {};
     last = href();
   };
   reset();
@@ -78,23 +76,6 @@ export function autocapture(aurea: Aurea, c: CaptureOptions): () => void {
         });
     },
   );
-
-  if (c.sections && window.IntersectionObserver) {
-    const io = halfVisible((el) => {
-      const name = attr(el, "data-aurea-view");
-      if (name && !seen[name]) (seen[name] = 1), aurea.track("section_view", { section: name });
-    });
-    let t: ReturnType<typeof setTimeout> | 0 = 0;
-    // Sections rendered later (SPA pages) are picked up: at most one scan per 100 ms.
-    new MutationObserver(scan).observe(document, { childList: true, subtree: true });
-    scan();
-    function scan() {
-      t ||= setTimeout(() => {
-        t = 0;
-        document.querySelectorAll("[data-aurea-view]").forEach((el) => io.observe(el));
-      }, 100);
-    }
-  }
 
   return reset;
 }

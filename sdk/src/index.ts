@@ -36,6 +36,8 @@ export function createAurea(options: AureaOptions): Aurea {
     for (const m of METHODS) api[m] = safe(client[m] as (...a: unknown[]) => unknown);
     const aurea = api as unknown as Aurea;
     onPage = autocapture(aurea, capture);
+    // Read by the section-view code in the funnel's script (sdk/src/sections.ts).
+    api.s = capture.sections;
     if (capture.pageviews) aurea.page();
     return loadExperiments(options, aurea);
   } catch (e) {

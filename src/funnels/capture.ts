@@ -9,7 +9,7 @@ export interface CaptureOption {
   event: string | null;
   /** The props that event carries. */
   props: string[];
-  /** What arrives, as the register dialog says it; must agree with sdk/src/autocapture.ts (tests/sdk/capture-hints.test.ts). */
+  /** What arrives, as the register dialog says it; must agree with sdk/src/autocapture.ts and sdk/src/sections.ts (tests/sdk/capture-hints.test.ts). */
   hint: string;
 }
 

@@ -1,13 +1,16 @@
 // GET /api/sdk/:funnelId/experiments.js — what the SDK loads on every page (cacheable
-// for a minute, so a stopped experiment reaches visitors within about a minute). With
-// no experiment to apply it only marks the page ready; otherwise it hands the config to
-// the SDK and loads the experiments chunk (/sdk-experiments.js) from the same origin.
+// for a minute, so a stopped experiment reaches visitors within about a minute). It
+// starts the section-view capture (sdk/dist/sdk-sections.js, carried here so the core
+// stays small and no request is added). With no experiment to apply it then only marks
+// the page ready; otherwise it hands the config to the SDK and loads the experiments
+// chunk (/sdk-experiments.js) from the same origin.
 import { Elysia } from "elysia";
 import type { AppContext } from "../context";
 import type { Db } from "../db/open";
 import { listExperiments } from "../experiments/store";
 import { getFunnel } from "../funnels/store";
 import type { ExperimentsConfig } from "../../sdk/src/experiments/assign";
+import sectionsSource from "../../sdk/dist/sdk-sections.js" with { type: "text" };
 
 const HEADERS = {
   "content-type": "application/javascript; charset=utf-8",
@@ -34,7 +37,14 @@ export function sdkExperimentsConfig(db: Db, funnelId: string): ExperimentsConfi
   return experiments.length ? { funnelId, experiments } : null;
 }
 
+// A fault in the section views never keeps the page from being marked ready.
+const SECTIONS = `try{${sectionsSource.trim()}}catch(e){}\n`;
+
 export function experimentsScript(config: ExperimentsConfig | null): string {
+  return SECTIONS + experimentsPart(config);
+}
+
+function experimentsPart(config: ExperimentsConfig | null): string {
   if (!config) return `(function(){${MARK_READY}})();\n`;
   // JSON is a JS expression; "<" escaped so the text stays inert anywhere it is pasted.
   const json = JSON.stringify(config).replace(/</g, "\\u003c").replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");

@@ -38,7 +38,10 @@ test("runs from another directory with nothing beside it", async () => {
     const chunk = await fetch(`${server.url}/sdk-experiments.js`);
     expect(chunk.status).toBe(200);
     expect(await chunk.text()).toContain("$exposure");
-    expect(await (await fetch(`${server.url}/api/sdk/${f.id}/experiments.js`)).text()).toContain("data-aurea-ready");
+    // The per-funnel script also carries the section-view code, embedded in the executable.
+    const funnelScript = await (await fetch(`${server.url}/api/sdk/${f.id}/experiments.js`)).text();
+    expect(funnelScript).toContain("data-aurea-ready");
+    expect(funnelScript).toContain('"section_view"');
     const id = crypto.randomUUID();
     const r = await fetch(`${server.url}/api/track/events`, {
       method: "POST",

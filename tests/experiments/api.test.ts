@@ -67,6 +67,8 @@ describe("control plane", () => {
     const none = await (await fetch(`${server.url}/api/sdk/fn_unknown/experiments.js`)).text();
     expect(none).toContain("data-aurea-ready");
     expect(none).not.toContain("sdk-experiments");
+    // Section views ride along in every funnel's script, with or without experiments.
+    for (const body of [js, none]) expect(body).toContain('"section_view"');
     const chunk = await fetch(`${server.url}/sdk-experiments.js`);
     expect(chunk.status).toBe(200);
     expect(await chunk.text()).toContain("$exposure");

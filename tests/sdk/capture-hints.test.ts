@@ -8,7 +8,8 @@ import { CAPTURE_OPTIONS } from "../../src/funnels/capture";
 import { registerForm } from "../../views/pages/register";
 
 const ROOT = join(import.meta.dir, "../..");
-const sdkSource = readFileSync(join(ROOT, "sdk/src/autocapture.ts"), "utf8");
+// Section views are sent by the code the funnel's script carries (sdk/src/sections.ts).
+const sdkSource = ["sdk/src/autocapture.ts", "sdk/src/sections.ts"].map((f) => readFileSync(join(ROOT, f), "utf8")).join("\n");
 const sdkReadme = readFileSync(join(ROOT, "sdk/README.md"), "utf8");
 
 /** The keys of the object literal the SDK sends with `name`. */
