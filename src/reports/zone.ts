@@ -1,7 +1,8 @@
-// The time zone a funnel's digests and alerts are computed in. Funnels have no zone
-// setting of their own yet: until they do, this is the one place that decides.
+// The time zone a funnel's digests and alerts are computed in: the funnel's own setting
+// (src/funnels/time-zone.ts), UTC until one is set.
 import type { Db } from "../db/open";
+import { getTimeZone } from "../funnels/time-zone";
 
-export function funnelTimeZone(_db: Db, _funnelId: string): string {
-  return "UTC";
+export function funnelTimeZone(db: Db, funnelId: string): string {
+  return getTimeZone(db, funnelId) ?? "UTC";
 }
