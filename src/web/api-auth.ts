@@ -1,7 +1,8 @@
 // The JSON API speaks for one funnel, with that funnel's secret key.
+import type { AppContext } from "../context";
 import type { Db } from "../db/open";
 import { funnelForKey, type Funnel } from "../funnels/store";
-import { HttpError } from "../ingest/errors";
+import { errorResponse, HttpError } from "../ingest/errors";
 
 export function requireSecretKey(db: Db, funnelId: string, headers: Headers): Funnel {
   const auth = headers.get("authorization");
@@ -11,4 +12,26 @@ export function requireSecretKey(db: Db, funnelId: string, headers: Headers): Fu
   const funnel = funnelForKey(db, funnelId, key, "secret");
   if (!funnel) throw new HttpError(401, "invalid_key", `the secret key is not valid for funnel ${funnelId}`);
   return funnel;
+}
+
+export type ApiParams = Record<string, string>;
+export type ApiQuery = Record<string, string | undefined>;
+export type ApiHandler = (p: ApiParams, request: Request, query: ApiQuery) => Promise<Response> | Response;
+
+/**
+ * A JSON API route of one funnel: authenticated with its secret key, every error in the
+ * API's one shape, unexpected ones logged under `label` and answered as a plain 500.
+ */
+export function secretKeyRoute(ctx: AppContext, label: string) {
+  return (fn: ApiHandler) =>
+    async ({ params, request, query }: { params: ApiParams; request: Request; query?: ApiQuery }) => {
+      try {
+        requireSecretKey(ctx.store.db, params.id, request.headers);
+        return await fn(params, request, query ?? {});
+      } catch (e) {
+        if (e instanceof HttpError) return errorResponse(e);
+        ctx.log(`${label}: ${(e as Error).stack ?? e}`);
+        return errorResponse(new HttpError(500, "internal", "something went wrong; see the server log"));
+      }
+    };
 }

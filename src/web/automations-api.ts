@@ -7,16 +7,14 @@ import {
   resendDelivery, rotateAutomationSecret, sendTestDelivery,
 } from "../automations/service";
 import type { AppContext } from "../context";
-import { errorResponse, HttpError, jsonResponse } from "../ingest/errors";
+import { HttpError, jsonResponse } from "../ingest/errors";
 import { readBodyLimited } from "../ingest/read-body";
 import { parseLimit } from "../analytics/range";
-import { requireSecretKey } from "./api-auth";
+import { secretKeyRoute } from "./api-auth";
 
 const MAX_BODY = 64 * 1024;
 const BASE = "/api/v1/funnels/:id/automations";
 
-type Params = Record<string, string>;
-type Handler = (p: Params, request: Request, query: Record<string, string | undefined>) => Promise<Response> | Response;
 
 async function readJson(request: Request): Promise<unknown> {
   const text = await readBodyLimited(request, MAX_BODY);
@@ -32,19 +30,7 @@ export function automationsApi(ctx: AppContext) {
   const rt = automationRuntime(ctx);
   const { db } = ctx.store;
 
-  /** Authenticates with the funnel's secret key; errors keep the API's one shape. */
-  const route =
-    (fn: Handler) =>
-    async ({ params, request, query }: { params: Params; request: Request; query: Record<string, string | undefined> }) => {
-      try {
-        requireSecretKey(db, params.id, request.headers);
-        return await fn(params, request, query);
-      } catch (e) {
-        if (e instanceof HttpError) return errorResponse(e);
-        ctx.log(`automations api: ${(e as Error).stack ?? e}`);
-        return errorResponse(new HttpError(500, "internal", "something went wrong; see the server log"));
-      }
-    };
+  const route = secretKeyRoute(ctx, "automations api");
   const noParse = { parse: "none" as const };
 
   return new Elysia({ name: "automations-api" })

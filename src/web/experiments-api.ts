@@ -5,12 +5,11 @@ import type { AppContext } from "../context";
 import { parseExperimentInput } from "../experiments/definition";
 import { resultsJson } from "../experiments/results";
 import { createExperiment, listExperiments, requireExperiment, stopExperiment } from "../experiments/store";
-import { errorResponse, HttpError, jsonResponse } from "../ingest/errors";
+import { HttpError, jsonResponse } from "../ingest/errors";
 import { readBodyLimited } from "../ingest/read-body";
-import { requireSecretKey } from "./api-auth";
+import { secretKeyRoute } from "./api-auth";
 
 const BASE = "/api/v1/funnels/:id/experiments";
-type Params = Record<string, string>;
 
 async function readObject(request: Request): Promise<Record<string, unknown>> {
   const text = await readBodyLimited(request, 16 * 1024);
@@ -35,18 +34,7 @@ export function parseStop(body: Record<string, unknown>): string | null {
 
 export function experimentsApi(ctx: AppContext) {
   const { db } = ctx.store;
-  const route =
-    (fn: (p: Params, request: Request) => Promise<Response> | Response) =>
-    async ({ params, request }: { params: Params; request: Request }) => {
-      try {
-        requireSecretKey(db, params.id, request.headers);
-        return await fn(params, request);
-      } catch (e) {
-        if (e instanceof HttpError) return errorResponse(e);
-        ctx.log(`experiments api: ${(e as Error).stack ?? e}`);
-        return errorResponse(new HttpError(500, "internal", "something went wrong; see the server log"));
-      }
-    };
+  const route = secretKeyRoute(ctx, "experiments api");
 
   return new Elysia({ name: "experiments-api" })
     .get(BASE, route((p) => jsonResponse(200, { experiments: listExperiments(db, p.id) })))

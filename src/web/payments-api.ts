@@ -1,14 +1,13 @@
 // /api/v1/funnels/:id/payments — connect payment providers with the funnel's secret key.
 import { Elysia } from "elysia";
 import type { AppContext } from "../context";
-import { errorResponse, HttpError, jsonResponse } from "../ingest/errors";
+import { HttpError, jsonResponse } from "../ingest/errors";
 import { readBodyLimited } from "../ingest/read-body";
 import { connectionDeliveries, connectProvider, disconnectProvider, listConnectionViews } from "../payments/setup";
-import { requireSecretKey } from "./api-auth";
+import { secretKeyRoute } from "./api-auth";
 import { publicOrigin } from "./auth/cookies";
 
 const BASE = "/api/v1/funnels/:id/payments";
-type Params = Record<string, string>;
 
 async function readObject(request: Request): Promise<Record<string, unknown>> {
   const text = await readBodyLimited(request, 16 * 1024);
@@ -36,18 +35,7 @@ export function paymentsBaseUrl(ctx: AppContext, request: Request): string {
 
 export function paymentsApi(ctx: AppContext) {
   const { db, sqlite } = ctx.store;
-  const route =
-    (fn: (p: Params, request: Request) => Promise<Response> | Response) =>
-    async ({ params, request }: { params: Params; request: Request }) => {
-      try {
-        requireSecretKey(db, params.id, request.headers);
-        return await fn(params, request);
-      } catch (e) {
-        if (e instanceof HttpError) return errorResponse(e);
-        ctx.log(`payments api: ${(e as Error).stack ?? e}`);
-        return errorResponse(new HttpError(500, "internal", "something went wrong; see the server log"));
-      }
-    };
+  const route = secretKeyRoute(ctx, "payments api");
 
   return new Elysia({ name: "payments-api" })
     .get(BASE, route((p, req) => jsonResponse(200, { connections: listConnectionViews(db, sqlite, p.id, paymentsBaseUrl(ctx, req)) })))
