@@ -60,6 +60,16 @@ describe("the analytics page", () => {
     expect(html).toContain('<link rel="stylesheet" href="/assets/analytics.css">');
   });
 
+  test("the revenue card names its currency and lists the others beside it, never summed", async () => {
+    const html = await text(`${f.base}?range=today`);
+    const card = html.slice(html.indexOf('id="kpi-revenue"'), html.indexOf("</dl>", html.indexOf('id="kpi-revenue"')));
+    const main = card.match(/>in (USD|EUR)</)?.[1];
+    expect(main).toBeDefined();
+    const other = main === "USD" ? "€49.00" : "$100.00";
+    expect(card).toContain(`also ${other}, not added`);
+    expect(card).not.toContain("$149");
+  });
+
   test("a funnel without events shows how to install, with the live install check", async () => {
     const empty = createTestFunnel(f.server, { name: "Fresh" });
     const html = await text(`/funnels/${empty.id}`);

@@ -78,9 +78,9 @@ function revenueCard(c: Totals, currency: string | null, now: number, before: nu
   const only = (k: string) => ({ [k]: c.revenue[k] });
   const main = currency && c.revenue[currency] ? formatMinor(only(currency)) : "—";
   return html`<div class="kpi kpi-revenue" id="kpi-revenue">
-    <div class="kpi-label">Revenue</div>
+    <div class="kpi-label">Revenue${currency ? html` <span class="badge" title="The funnel's main currency; other currencies are listed beside it, never added to it">in ${currency}</span>` : ""}</div>
     <div class="kpi-value">${main}</div>
-    <div class="kpi-foot">${changeBadge(countChange(now, before))}${others.length ? html`<span class="kpi-note">+ ${others.map((k) => formatMinor(only(k))).join(" · ")}</span>` : ""}</div>
+    <div class="kpi-foot">${changeBadge(countChange(now, before))}${others.length ? html`<span class="kpi-note">also ${others.map((k) => formatMinor(only(k))).join(" · ")}, not added</span>` : ""}</div>
     <dl class="kpi-split">
       <div><dt><span class="badge good" title="Sent by your server with the secret key">verified</span></dt><dd>${formatMinor(c.revenue, "verified")}</dd></div>
       <div><dt><span class="badge warn" title="Sent from the browser (public key): not confirmed by your server">unverified</span></dt><dd>${formatMinor(c.revenue, "unverified")}</dd></div>
