@@ -8,6 +8,7 @@ import type { Database } from "bun:sqlite";
 /** Rows each index's analysis reads at most: a few ms per index at any table size. */
 const ANALYSIS_LIMIT = 1000;
 const HOUR_MS = 3_600_000;
+const RETRY_MS = 60_000;
 
 /** Measures every table now (after seeding or an import, bounded by ANALYSIS_LIMIT). */
 export function analyzeNow(sqlite: Database): void {
@@ -38,7 +39,14 @@ export class Statistics {
     const rows = this.highest.get()?.n ?? 0;
     const burst = rows >= 2 * this.lastRows && rows - this.lastRows >= 10_000;
     if (!burst && this.now() - this.lastAt < this.everyMs) return false;
-    this.refresh(rows);
+    try {
+      this.refresh(rows);
+    } catch {
+      // Measuring writes sqlite_stat1: on a full disk, a busy or read-only database the
+      // read goes on with the statistics it has, and measuring is tried again later.
+      this.lastAt = this.now() - this.everyMs + RETRY_MS;
+      return false;
+    }
     return true;
   }
 
