@@ -318,104 +318,6 @@ export const deliveryAttempts = sqliteTable(
 );
 
 /**
- * Dashboard rollups (src/analytics/rollups/): what the visits that started in a span
- * add up to, per dimension value (value "" = none). Spans are UTC hours for dimension
- * "all" (charts) and UTC days for the others (panels); `hour` is the span's first hour.
- * Only whole days before the current UTC day are rolled up; newer data is read live.
- */
-export const rollupHours = sqliteTable(
-  "rollup_hours",
-  {
-    funnelId: text("funnel_id").notNull(),
-    /** "all", a session dimension (channel, source, …) or an event one (page, event). */
-    dim: text("dim").notNull(),
-    /** Hours since the epoch, UTC: the first hour of the span. */
-    hour: integer("hour").notNull(),
-    value: text("value").notNull(),
-    visits: integer("visits").notNull(),
-    /** Visits with at least one conversion. */
-    converted: integer("converted").notNull(),
-    conversions: integer("conversions").notNull(),
-    pageviews: integer("pageviews").notNull(),
-    events: integer("events").notNull(),
-    bounces: integer("bounces").notNull(),
-    durationMs: integer("duration_ms").notNull(),
-    /** Event dimensions: how many such events (views of the page, times the event happened). */
-    hits: integer("hits").notNull(),
-  },
-  (t) => [primaryKey({ columns: [t.funnelId, t.dim, t.hour, t.value] })],
-);
-
-/** Revenue of those visits per dimension value, currency and verified flag (minor units). */
-export const rollupRevenue = sqliteTable(
-  "rollup_revenue",
-  {
-    funnelId: text("funnel_id").notNull(),
-    dim: text("dim").notNull(),
-    hour: integer("hour").notNull(),
-    value: text("value").notNull(),
-    currency: text("currency").notNull(),
-    verified: integer("verified").notNull(),
-    minor: integer("minor").notNull(),
-  },
-  (t) => [primaryKey({ columns: [t.funnelId, t.dim, t.hour, t.value, t.currency, t.verified] })],
-);
-
-/** Hours (since the epoch, UTC) whose rollups new events changed: their days are rebuilt before the next read. */
-export const rollupDirtyHours = sqliteTable(
-  "rollup_dirty_hours",
-  {
-    funnelId: text("funnel_id").notNull(),
-    hour: integer("hour").notNull(),
-  },
-  (t) => [primaryKey({ columns: [t.funnelId, t.hour] })],
-);
-
-/** Funnels whose rollups are built, and how far: every UTC day before builtThroughDay. */
-export const rollupBuilt = sqliteTable("rollup_built", {
-  funnelId: text("funnel_id").primaryKey(),
-  builtAt: integer("built_at").notNull(),
-  builtThroughDay: integer("built_through_day").notNull(),
-});
-
-/**
- * The funnel report's copy of whole past UTC days of events, narrowed to what journeys
- * need and ordered by day, then type, name, path (src/analytics/journeys-rollup.ts).
- * The migration makes it WITHOUT ROWID and adds triggers on events that keep it exact.
- */
-export const journeyEvents = sqliteTable(
-  "journey_events",
-  {
-    funnelId: text("funnel_id").notNull(),
-    day: integer("day").notNull(),
-    type: text("type").notNull(),
-    name: text("name").notNull(),
-    /** A page view's path ("" when it has none, see hasPath); "" for other events. */
-    path: text("path").notNull(),
-    ts: integer("ts").notNull(),
-    rowId: integer("row_id").notNull(),
-    hasPath: integer("has_path").notNull(),
-    contactId: integer("contact_id"),
-    anonymousId: text("anonymous_id").notNull(),
-    revenueMinor: integer("revenue_minor"),
-    currency: text("currency"),
-  },
-  (t) => [primaryKey({ columns: [t.funnelId, t.day, t.type, t.name, t.path, t.ts, t.rowId] })],
-);
-
-/** Days in journey_events, with the events count and highest row id they were built from. */
-export const journeyDays = sqliteTable(
-  "journey_days",
-  {
-    funnelId: text("funnel_id").notNull(),
-    day: integer("day").notNull(),
-    events: integer("events").notNull(),
-    maxRowId: integer("max_row_id").notNull(),
-  },
-  (t) => [primaryKey({ columns: [t.funnelId, t.day] })],
-);
-
-/**
  * One row: the highest queue batch id whose processing this database holds, and which
  * queue file it was counted in. Written in every processing run; compared at start
  * with the queue's own marks (src/db/files-check.ts) to notice a lost WAL.
@@ -426,6 +328,8 @@ export const pipelineMarks = sqliteTable("pipeline_marks", {
   queueId: text("queue_id"),
 });
 
+// Dashboard rollups and the funnel report's journey copy: ./schema-rollups.ts
+export * from "./schema-rollups";
 // Payment connections and their delivery log: ./schema-payments.ts
 export * from "./schema-payments";
 // Split tests: ./schema-experiments.ts
