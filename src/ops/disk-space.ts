@@ -34,10 +34,13 @@ export class DiskSpace {
   private reading: DiskReading | null = null;
   private readAt = -Infinity;
 
+  private refusing = false;
+
   constructor(
     private dir: string,
     private floor: MinFreeDisk,
     private now: () => number = Date.now,
+    private log: (line: string) => void = () => {},
   ) {}
 
   /** Null when the filesystem cannot be asked (then nothing is refused on its account). */
@@ -56,8 +59,17 @@ export class DiskSpace {
     return this.reading;
   }
 
+  /** Whether new batches are refused; the operator is told once when that starts and ends. */
   belowFloor(): boolean {
     const r = this.read();
-    return r !== null && r.freeBytes < r.floorBytes;
+    const below = r !== null && r.freeBytes < r.floorBytes;
+    if (below !== this.refusing) {
+      this.refusing = below;
+      const mb = (n: number) => `${Math.round(n / 1024 ** 2)} MB`;
+      this.log(below
+        ? `ingest: the disk is full for new batches: ${mb(r!.freeBytes)} free is under the floor of ${mb(r!.floorBytes)} (--min-free-disk); answering 503 storage_full until space returns`
+        : "ingest: disk space is back above the floor; accepting new batches again");
+    }
+    return below;
   }
 }

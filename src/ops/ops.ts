@@ -26,7 +26,7 @@ export function createOps(config: Pick<ServeConfig, "dataDir" | "minFreeDisk">, 
   return {
     metrics,
     faults: new StorageFaults(log, now, metrics.storageErrors),
-    disk: new DiskSpace(config.dataDir, config.minFreeDisk ?? DEFAULT_MIN_FREE_DISK, now),
+    disk: new DiskSpace(config.dataDir, config.minFreeDisk ?? DEFAULT_MIN_FREE_DISK, now, log),
     processing: { lastRunAt: now(), fault: null },
     damage: [],
   };

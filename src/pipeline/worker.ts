@@ -61,6 +61,7 @@ export class IngestWorker {
   private countPending;
   private timer: ReturnType<typeof setTimeout> | null = null;
   private dueAt = Infinity;
+  private stopped = false;
   private running = false;
   private lastSync = 0;
   private lastClaimed = 0;
@@ -105,6 +106,7 @@ export class IngestWorker {
   }
 
   start(): void {
+    this.stopped = false;
     this.schedule(0);
   }
 
@@ -114,7 +116,9 @@ export class IngestWorker {
     this.schedule(this.pending >= this.batchesPerRun ? 0 : GATHER_MS);
   }
 
+  /** No run is scheduled until start(), not even for batches committed meanwhile. */
   stop(): void {
+    this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
   }
@@ -190,7 +194,7 @@ export class IngestWorker {
 
   /** Runs at most once per timer; an earlier request replaces a later one (the idle poll). */
   private schedule(delayMs: number): void {
-    if (this.ctx.stopping) return;
+    if (this.ctx.stopping || this.stopped) return;
     const due = Date.now() + delayMs;
     if (this.timer) {
       if (due >= this.dueAt) return;

@@ -111,6 +111,9 @@ test("under the free-space floor new batches are refused before the disk fills; 
     expect(h.status).toBe(503);
     expect(h.body.checks.disk.status).toBe("failing");
     expect(h.body.checks.disk.freeBytes).toBeGreaterThan(0);
+    // Said once in the log, however many batches are refused.
+    await sendEvents(server, { funnelId: f.id, key: f.secretKey, events: batch(1) });
+    expect(server.logs.filter((l) => l.includes("under the floor"))).toHaveLength(1);
 
     server.ctx.ops.disk = new DiskSpace(server.dataDir, { bytes: 0 });
     expect((await sendEvents(server, { funnelId: f.id, key: f.secretKey, events: batch(1) })).status).toBe(202);
