@@ -3,6 +3,7 @@ import type { AppContext } from "../context";
 import type { Db } from "../db/open";
 import { funnelForKey, type Funnel } from "../funnels/store";
 import { errorResponse, HttpError } from "../ingest/errors";
+import { readBodyLimited } from "../ingest/read-body";
 
 export function requireSecretKey(db: Db, funnelId: string, headers: Headers): Funnel {
   const auth = headers.get("authorization");
@@ -34,4 +35,17 @@ export function secretKeyRoute(ctx: AppContext, label: string) {
         return errorResponse(new HttpError(500, "internal", "something went wrong; see the server log"));
       }
     };
+}
+
+/** A JSON object body of at most 16 KB; `example` shows the caller what a good one looks like. */
+export async function readJsonObject(request: Request, example: string): Promise<Record<string, unknown>> {
+  const text = await readBodyLimited(request, 16 * 1024);
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    throw new HttpError(400, "invalid_json", `request body is not valid JSON: ${(e as Error).message}`);
+  }
+  if (!value || typeof value !== "object" || Array.isArray(value)) throw new HttpError(400, "invalid_json", `expected a JSON object like ${example}`);
+  return value as Record<string, unknown>;
 }

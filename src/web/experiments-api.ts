@@ -6,22 +6,11 @@ import { parseExperimentInput } from "../experiments/definition";
 import { resultsJson } from "../experiments/results";
 import { createExperiment, listExperiments, requireExperiment, stopExperiment } from "../experiments/store";
 import { HttpError, jsonResponse } from "../ingest/errors";
-import { readBodyLimited } from "../ingest/read-body";
-import { secretKeyRoute } from "./api-auth";
+import { readJsonObject, secretKeyRoute } from "./api-auth";
 
 const BASE = "/api/v1/funnels/:id/experiments";
 
-async function readObject(request: Request): Promise<Record<string, unknown>> {
-  const text = await readBodyLimited(request, 16 * 1024);
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (e) {
-    throw new HttpError(400, "invalid_json", `request body is not valid JSON: ${(e as Error).message}`);
-  }
-  if (!value || typeof value !== "object" || Array.isArray(value)) throw new HttpError(400, "invalid_json", 'expected a JSON object like {"key": "headline", "variants": "a:50,b:50", "metric": "revenue"}');
-  return value as Record<string, unknown>;
-}
+const readObject = (request: Request) => readJsonObject(request, '{"key": "headline", "variants": "a:50,b:50", "metric": "revenue"}');
 
 /** PATCH body → the winner to stop with (null: end without one). */
 export function parseStop(body: Record<string, unknown>): string | null {

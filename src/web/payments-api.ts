@@ -2,24 +2,13 @@
 import { Elysia } from "elysia";
 import type { AppContext } from "../context";
 import { HttpError, jsonResponse } from "../ingest/errors";
-import { readBodyLimited } from "../ingest/read-body";
 import { connectionDeliveries, connectProvider, disconnectProvider, listConnectionViews } from "../payments/setup";
-import { secretKeyRoute } from "./api-auth";
+import { readJsonObject, secretKeyRoute } from "./api-auth";
 import { publicOrigin } from "./auth/cookies";
 
 const BASE = "/api/v1/funnels/:id/payments";
 
-async function readObject(request: Request): Promise<Record<string, unknown>> {
-  const text = await readBodyLimited(request, 16 * 1024);
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (e) {
-    throw new HttpError(400, "invalid_json", `request body is not valid JSON: ${(e as Error).message}`);
-  }
-  if (!value || typeof value !== "object" || Array.isArray(value)) throw new HttpError(400, "invalid_json", "expected a JSON object like {\"provider\": \"stripe\", \"secret\": \"whsec_…\"}");
-  return value as Record<string, unknown>;
-}
+const readObject = (request: Request) => readJsonObject(request, '{"provider": "stripe", "secret": "whsec_…"}');
 
 function optionalString(body: Record<string, unknown>, field: string): string | undefined {
   const v = body[field];
