@@ -1,0 +1,2 @@
+// Filled in as the code moves behind the seam (./event-store.ts).
+export interface EventWriter {}
