@@ -6,7 +6,7 @@ import type { Scope } from "./filters";
 import { liveGroups, liveRevenue } from "./live-queries";
 import { mergeRevenue, sums } from "./overview";
 import { freshRollups, type AnalyticsReader } from "./reader";
-import { rollupGroups, rollupRevenue, splitRange } from "./rollups/read";
+import { rollupGroups, rollupRevenue, splitRange } from "../store/sqlite/rollups/read";
 import { addTally, type Revenue, type Tally } from "./tally";
 
 export interface BreakdownRow {

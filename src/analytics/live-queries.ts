@@ -3,8 +3,8 @@
 import type { Database } from "bun:sqlite";
 import { DIMENSIONS, type DimensionKey } from "./dimensions";
 import { sessionWhere, type Scope } from "./filters";
-import type { TimeTally } from "./rollups/read";
-import { EVENT_METRICS, eventDimCondition, revenueFrom, SESSION_EVENTS_JOIN, SESSION_METRICS, valueSql } from "./rollups/sql";
+import type { TimeTally } from "../store/sqlite/rollups/read";
+import { EVENT_METRICS, eventDimCondition, revenueFrom, SESSION_EVENTS_JOIN, SESSION_METRICS, valueSql } from "../store/sqlite/rollups/sql";
 import { addRevenue, revenueByValue, toTally, type Revenue, type Tally, type TallyRow } from "./tally";
 import { DAY_MS } from "./timezone";
 

@@ -2,7 +2,7 @@
 import type { Scope } from "./filters";
 import { liveTotals } from "./live-queries";
 import { freshRollups, type AnalyticsReader } from "./reader";
-import { rollupTotals, splitRange } from "./rollups/read";
+import { rollupTotals, splitRange } from "../store/sqlite/rollups/read";
 import { addRevenue, addTally, type Revenue, type Tally } from "./tally";
 import { countVisitors } from "./visitors";
 

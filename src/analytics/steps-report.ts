@@ -4,11 +4,11 @@ import type { Database } from "bun:sqlite";
 import type { StepsDefinition } from "../funnels/steps-definition";
 import { fromMinorUnits } from "../pipeline/money";
 import type { Filter } from "./filters";
-import { entryVisitsFor, loadJourneys, type BreakdownDimension } from "./funnel-journeys";
+import { entryVisitsFor, loadJourneys, type BreakdownDimension } from "../store/sqlite/journeys/load-journeys";
 import type { Progress, ProgressRules, ProgressStatus } from "./funnel-progress";
 import { buildReport, progressAll, visitorsAtStep, type DrillStatus, type FunnelReport, type ReportTotals } from "./funnel-report";
-import { visitorEntries, type VisitorEntry } from "./funnel-visitor-entry";
-import { visitorIdentities, type LastEvent } from "./funnel-visitors";
+import { visitorEntries, type VisitorEntry } from "../store/sqlite/journeys/visitor-entry";
+import { visitorIdentities, type LastEvent } from "../store/sqlite/journeys/visitor-identity";
 
 export interface StepsReportOptions {
   from: number;

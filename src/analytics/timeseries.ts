@@ -3,7 +3,7 @@ import type { Scope } from "./filters";
 import { liveQuarters } from "./live-queries";
 import { bucketStarts } from "./period";
 import { freshRollups, type AnalyticsReader } from "./reader";
-import { rollupHourly, splitRange, type TimeTally } from "./rollups/read";
+import { rollupHourly, splitRange, type TimeTally } from "../store/sqlite/rollups/read";
 import { addRevenue, mainCurrency, revenueTotal, type Revenue } from "./tally";
 import { DAY_MS, HOUR_MS, offsetAt, offsetSegments } from "./timezone";
 import { visitorsPerKey } from "./visitors";

@@ -4,7 +4,7 @@
 import type { EventView } from "../analytics/event-list";
 import { fromMinorUnits } from "../pipeline/money";
 import type { StoredEvent } from "../pipeline/stored-event";
-import type { ContactInfo, FunnelInfo, SessionInfo } from "./lookups";
+import type { ContactInfo, FunnelInfo, SessionInfo } from "../store/sqlite/journeys/visitor-lookups";
 import type { Trigger } from "./rule-schema";
 
 export interface StepInfo {

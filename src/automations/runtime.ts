@@ -10,7 +10,7 @@ import { DEFAULT_BACKOFF, type BackoffPolicy } from "./backoff";
 import { DEFAULT_TIMEOUT_MS } from "./deliver";
 import { DeliveryStore } from "./deliveries";
 import { Firings } from "./firings";
-import { AutomationLookups } from "./lookups";
+import { AutomationLookups } from "../store/sqlite/journeys/visitor-lookups";
 import { activeRules, type Rule } from "./rules";
 import { systemLookup, type Lookup } from "./ssrf";
 

@@ -5,7 +5,7 @@ import { readFileSync } from "node:fs";
 import { ConfigError, resolveDataDir, type ParsedFlags } from "../config";
 import { openStore } from "../db/open";
 import { getFunnel } from "../funnels/store";
-import { checkSteps, CHECK_DAYS } from "../analytics/steps-check";
+import { checkSteps, CHECK_DAYS } from "../store/sqlite/journeys/steps-check";
 import { getSteps, parseSteps, saveSteps, stepsToJson } from "../funnels/steps-definition";
 
 function readSource(file: string): string {

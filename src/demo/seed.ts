@@ -3,7 +3,7 @@
 // path, and the rows look exactly like the ones the pipeline writes.
 import { analyzeNow } from "../db/statistics";
 import type { Database } from "bun:sqlite";
-import { Rollups } from "../analytics/rollups/refresh";
+import { Rollups } from "../store/sqlite/rollups/refresh";
 import { isEngaging } from "../pipeline/sessions";
 import { DemoGenerator, type DemoVisit, type GenerateOptions } from "./generate";
 

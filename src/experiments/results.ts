@@ -9,7 +9,7 @@ import { currencySetting } from "../funnels/currency";
 import { eventMatchesStep, getSteps, type Step } from "../funnels/steps-definition";
 import { fromMinorUnits } from "../pipeline/money";
 import { parseMetric, type Metric } from "./definition";
-import { eventsAfterExposure, exposedVisitors, ordersAfterExposure, type ExposedVisitor, type LaterEvent } from "./results-data";
+import { eventsAfterExposure, exposedVisitors, ordersAfterExposure, type ExposedVisitor, type LaterEvent } from "../store/sqlite/journeys/experiment-data";
 import { betaBinomial, compareMeans, moments, sampleRatioMismatch, sampleSizeForMean, sampleSizeForRate, twoProportionZTest, wilson, type Srm } from "./stats";
 import { requireExperiment, type Experiment } from "./store";
 

@@ -1,7 +1,7 @@
 // Everything that reacts to newly written events, inside the processing transaction.
 // Both the inline worker and the processing thread install the same list.
 import { saleAlertListener } from "../alerts/sale-listener";
-import { rollupListener } from "../analytics/rollups/listener";
+import { rollupListener } from "../store/sqlite/rollups/listener";
 import { automationListener } from "../automations/listener";
 import type { AppContext } from "../context";
 import { liveListener } from "../live/watch";

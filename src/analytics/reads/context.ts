@@ -4,7 +4,7 @@ import type { Database } from "bun:sqlite";
 import { drizzle } from "drizzle-orm/bun-sqlite";
 import type { Db } from "../../db/open";
 import * as schema from "../../db/schema";
-import { Rollups } from "../rollups/refresh";
+import { Rollups } from "../../store/sqlite/rollups/refresh";
 import type { AnalyticsReader } from "../reader";
 
 export interface ReadContext {

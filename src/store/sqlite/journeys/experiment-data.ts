@@ -4,7 +4,7 @@
 // experiment's dates. Orders are the conversions that carry revenue, as everywhere
 // (src/pipeline/orders.ts makes one order count once; src/analytics/revenue-orders.ts).
 import type { Database } from "bun:sqlite";
-import type { OrderRow } from "../analytics/revenue-orders";
+import type { OrderRow } from "../../../analytics/revenue-orders";
 
 export interface ExposedVisitor {
   visitor: string;

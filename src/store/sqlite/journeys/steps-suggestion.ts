@@ -1,7 +1,7 @@
 // A starting point for a funnel without steps: its most common landing page as
 // step 1 and the first conversion name it ever saw as the last step.
 import type { Database } from "bun:sqlite";
-import type { Step } from "../funnels/steps-definition";
+import type { Step } from "../../../funnels/steps-definition";
 
 export function suggestSteps(sqlite: Database, funnelId: string): { window: string; order: "sequential"; steps: Step[] } {
   const landing =

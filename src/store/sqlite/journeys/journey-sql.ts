@@ -6,9 +6,9 @@
 // from their rollup (journeys-rollup-sql.ts); the query here reads events (today, or
 // all of the range when the rollup cannot be brought up to date).
 import type { SQLQueryBindings } from "bun:sqlite";
-import { PASSIVE_EVENT_NAMES, stepSqlFilter, type Step, type StepsDefinition } from "../funnels/steps-definition";
-import { EVENT_TYPE_LIST } from "./filters";
-import { DAY_MS } from "./timezone";
+import { PASSIVE_EVENT_NAMES, stepSqlFilter, type Step, type StepsDefinition } from "../../../funnels/steps-definition";
+import { EVENT_TYPE_LIST } from "../../../analytics/filters";
+import { DAY_MS } from "../../../analytics/timezone";
 
 export const BREAKDOWN_DIMENSIONS = [
   "channel", "referrer", "utm_source", "utm_medium", "utm_campaign", "device", "browser", "country", "landing_page",

@@ -4,12 +4,12 @@
 // funnel-journeys.ts. Values journey_events does not copy (props, breakdown value,
 // visit) are read from the event row, only for the rows that need them.
 import type { SQLQueryBindings } from "bun:sqlite";
-import { ANY_CONVERSION } from "../funnels/steps-definition";
+import { ANY_CONVERSION } from "../../../funnels/steps-definition";
 import {
   BREAKING, dimensionSql, journeyColumns, stepLookups, withClause,
   type JourneyPart, type JourneyQuery, type SqlPredicate,
-} from "./funnel-journey-sql";
-import { DAY_MS } from "./timezone";
+} from "./journey-sql";
+import { DAY_MS } from "../../../analytics/timezone";
 
 const fromEvent = (name: string) => `(SELECT e.${name} FROM events e WHERE e.row_id = journey_events.row_id)`;
 

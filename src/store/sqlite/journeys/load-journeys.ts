@@ -6,16 +6,16 @@
 // anonymous ids are back-filled with contact_id), else an anonymous id. Visitors with
 // no step-1 hit in the range are left out: they cannot enter the funnel.
 import type { Database, SQLQueryBindings } from "bun:sqlite";
-import { isTransient } from "../db/storage-errors";
-import { propsMatch, type Step } from "../funnels/steps-definition";
-import { sessionWhere, type Filter } from "./filters";
-import { eventsJourneySql, journeyColumns, type JourneyColumns, type JourneyPart, type JourneyQuery, type SqlPredicate } from "./funnel-journey-sql";
-import type { JourneyEvent, VisitorJourney } from "./funnel-progress";
-import { JourneysRollup } from "./journeys-rollup";
-import { rollupJourneySql } from "./journeys-rollup-sql";
-import { DAY_MS } from "./timezone";
+import { isTransient } from "../../../db/storage-errors";
+import { propsMatch, type Step } from "../../../funnels/steps-definition";
+import { sessionWhere, type Filter } from "../../../analytics/filters";
+import { eventsJourneySql, journeyColumns, type JourneyColumns, type JourneyPart, type JourneyQuery, type SqlPredicate } from "./journey-sql";
+import type { JourneyEvent, VisitorJourney } from "../../../analytics/funnel-progress";
+import { JourneysRollup } from "../rollups/journeys-rollup";
+import { rollupJourneySql } from "./rollup-sql";
+import { DAY_MS } from "../../../analytics/timezone";
 
-export { BREAKDOWN_DIMENSIONS, type BreakdownDimension, type JourneyQuery, type SqlPredicate } from "./funnel-journey-sql";
+export { BREAKDOWN_DIMENSIONS, type BreakdownDimension, type JourneyQuery, type SqlPredicate } from "./journey-sql";
 
 /**
  * The dashboard filters as an entry condition: the ids of the visits that match them

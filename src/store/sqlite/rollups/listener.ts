@@ -4,8 +4,8 @@
 // span, so every hour of the span is marked. Today's hours need no mark (read live),
 // but marking them costs nothing and keeps the rule simple.
 import type { Database } from "bun:sqlite";
-import type { EventsListener } from "../../context";
-import { HOUR_MS } from "../timezone";
+import type { EventsListener } from "../../../context";
+import { HOUR_MS } from "../../../analytics/timezone";
 
 const MAX_SPAN_HOURS = 72;
 

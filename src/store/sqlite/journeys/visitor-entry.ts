@@ -2,7 +2,7 @@
 // funnel in (source, device, place) and when they were first seen. Visitor keys come
 // from funnel-journeys: "c<contact id>" or "a<anonymous id>". One indexed lookup each.
 import type { Database } from "bun:sqlite";
-import { parseVisitorKey } from "./funnel-visitors";
+import { parseVisitorKey } from "./visitor-identity";
 
 export interface VisitorEntry {
   /** The entry visit's channel ("Organic Search"…) and its most telling source. */

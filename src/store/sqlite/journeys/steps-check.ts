@@ -4,11 +4,11 @@
 // (funnel_id, type, name, path, ts) index; near misses come from index seeks over the
 // distinct paths and names. The match itself is the report's own (targetMatcher).
 import type { Database } from "bun:sqlite";
-import { ANY_CONVERSION, propsMatch, stepSqlFilter, targetMatcher, type Step } from "../funnels/steps-definition";
-import { EVENT_TYPES } from "../ingest/payload";
-import { distinctEventNames } from "./event-kinds";
-import { nearMisses, type Existing, type NearMiss } from "./steps-near-miss";
-import { DAY_MS, HOUR_MS } from "./timezone";
+import { ANY_CONVERSION, propsMatch, stepSqlFilter, targetMatcher, type Step } from "../../../funnels/steps-definition";
+import { EVENT_TYPES } from "../../../ingest/payload";
+import { distinctEventNames } from "../../../analytics/event-kinds";
+import { nearMisses, type Existing, type NearMiss } from "../../../analytics/steps-near-miss";
+import { DAY_MS, HOUR_MS } from "../../../analytics/timezone";
 
 export const CHECK_DAYS = 30;
 /** Matching events read per step: past it, the count is a lower bound ("at least"). */
