@@ -1,23 +1,30 @@
-// What the dashboard's queries are handed: the database, its rollups and the clock.
+// What the dashboard's queries are handed: the database, its rollups, the funnel
+// report's journeys and the clock.
 import type { Database } from "bun:sqlite";
 import { isTransient } from "../db/storage-errors";
-import { Rollups } from "../store/sqlite/rollups/refresh";
+import type { JourneyReader } from "../store/journey-reader";
+import type { Rollup } from "../store/rollup-registry";
+import { sqliteEventStore } from "../store/sqlite/event-store";
 
 export interface AnalyticsReader {
   sqlite: Database;
-  rollups: Rollups;
+  /** The registry's dashboard rollup on the same connection. */
+  rollups: Rollup;
+  /** The funnel report's journeys, on the same connection. */
+  journeys: JourneyReader;
   now: () => number;
 }
 
 export function analyticsReader(sqlite: Database, now: () => number = Date.now): AnalyticsReader {
-  return { sqlite, rollups: new Rollups(sqlite), now };
+  const events = sqliteEventStore(sqlite);
+  return { sqlite, rollups: events.rollups.dashboard, journeys: events.journeys, now };
 }
 
 /** Before every event: with this horizon everything is read live. */
 const READ_ALL_LIVE = Number.MIN_SAFE_INTEGER;
 
 /**
- * Brings the funnel's rollups up to date; returns the horizon (see Rollups.refresh).
+ * Brings the funnel's rollups up to date; returns the horizon (see Rollup.refresh).
  * When they cannot be written (a full disk, a read-only or busy database), everything
  * is read live: slower, same numbers, and the page still renders.
  */

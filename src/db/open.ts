@@ -3,6 +3,8 @@ import { drizzle, type BunSQLiteDatabase } from "drizzle-orm/bun-sqlite";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { backupBeforeMigrating } from "../backup/before-migration";
+import type { EventStore } from "../store/event-store";
+import { sqliteEventStore } from "../store/sqlite/event-store";
 import { applyMigrations } from "./migrate";
 import { checkHeaders, namingDamage } from "./files-check";
 import { openQueue, QUEUE_FILE } from "./queue-db";
@@ -16,6 +18,8 @@ export interface Store {
   /** The ingest queue's own database (queue-db.ts). */
   queue: Database;
   db: Db;
+  /** The event plane (events, visits, contacts, rollups) behind its seam: SQLite, on `sqlite`. */
+  events: EventStore;
   path: string;
   close(): void;
 }
@@ -97,6 +101,7 @@ function openChecked(dataDir: string, path: string): Store {
     sqlite,
     queue,
     db,
+    events: sqliteEventStore(sqlite),
     path,
     close() {
       try {

@@ -1,24 +1,28 @@
-// What a registered read is handed: the reader thread's own connection, and the
-// analytics reader (rollups kept on that connection) at the request's clock.
+// What a registered read is handed: the reader thread's own connection, the event
+// store on it, and the analytics reader (rollups kept on that connection) at the
+// request's clock.
 import type { Database } from "bun:sqlite";
 import { drizzle } from "drizzle-orm/bun-sqlite";
 import type { Db } from "../../db/open";
 import * as schema from "../../db/schema";
-import { Rollups } from "../../store/sqlite/rollups/refresh";
+import type { EventStore } from "../../store/event-store";
+import { sqliteEventStore } from "../../store/sqlite/event-store";
 import type { AnalyticsReader } from "../reader";
 
 export interface ReadContext {
   sqlite: Database;
   /** The same connection through drizzle, for reads written with it (experiments). */
   db: Db;
+  /** The event plane on the same connection. */
+  events: EventStore;
   /** `now` comes from the request (the HTTP thread's clock), never from this thread. */
   reader(now: number): AnalyticsReader;
 }
 
 export function readContext(sqlite: Database): ReadContext {
-  const rollups = new Rollups(sqlite);
+  const events = sqliteEventStore(sqlite);
   const db = drizzle(sqlite, { schema }) as Db;
-  return { sqlite, db, reader: (now) => ({ sqlite, rollups, now: () => now }) };
+  return { sqlite, db, events, reader: (now) => ({ sqlite, rollups: events.rollups.dashboard, journeys: events.journeys, now: () => now }) };
 }
 
 /** A registered read: plain, structured-cloneable data in and out (Maps are fine, class instances are not). */

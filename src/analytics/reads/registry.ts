@@ -15,7 +15,6 @@ import { eventProps } from "../event-props";
 import { exportPage, type ExportCursor, type ExportKind } from "../export";
 import type { Filter, Scope } from "../filters";
 import { funnelCardStats } from "../funnel-cards";
-import type { BreakdownDimension } from "../../store/sqlite/journeys/load-journeys";
 import type { DrillStatus } from "../funnel-report";
 import { hasGeoDetail } from "../geo-detail";
 import { liveEvents } from "../live-events";
@@ -27,10 +26,9 @@ import { revenueReport, type RevenueArgs } from "../revenue-report";
 import { browseSessions, getSession, sessionEvents } from "../session-browse";
 import { listSessions } from "../session-list";
 import { funnelStats } from "../stats";
-import { checkSteps } from "../../store/sqlite/journeys/steps-check";
 import { stepsReport, stepVisitors } from "../steps-report";
-import { suggestSteps } from "../../store/sqlite/journeys/steps-suggestion";
 import { timeseries, type SeriesMetric } from "../timeseries";
+import type { BreakdownDimension } from "../../store/journey-reader";
 import type { ReadContext, Registry } from "./context";
 
 interface SeriesArgs {
@@ -90,14 +88,14 @@ export const READS = {
 
   // The funnel report (dashboard and API).
   "steps.report": (rc: ReadContext, a: ReportArgs & { breakdown?: BreakdownDimension; compare?: boolean }) =>
-    stepsReport(rc.sqlite, a.funnelId, a.def, a),
+    stepsReport(rc.events.journeys, a.funnelId, a.def, a),
   "steps.visitors": (rc: ReadContext, a: ReportArgs & { step: number; status: DrillStatus; limit: number }) =>
-    stepVisitors(rc.sqlite, a.funnelId, a.def, a),
-  "steps.suggest": (rc: ReadContext, a: { funnelId: string }) => suggestSteps(rc.sqlite, a.funnelId),
-  "steps.check": (rc: ReadContext, a: { funnelId: string; steps: Step[]; now: number }) => checkSteps(rc.sqlite, a.funnelId, a.steps, a.now),
+    stepVisitors(rc.events.journeys, a.funnelId, a.def, a),
+  "steps.suggest": (rc: ReadContext, a: { funnelId: string }) => rc.events.journeys.suggestSteps(a.funnelId),
+  "steps.check": (rc: ReadContext, a: { funnelId: string; steps: Step[]; now: number }) => rc.events.journeys.checkSteps(a.funnelId, a.steps, a.now),
 
   // An experiment's results (dashboard and API); an unknown key is a 404 from the reader thread.
-  "experiments.results": (rc: ReadContext, a: { funnelId: string; key: string; now: number }) => experimentResults(rc.db, a),
+  "experiments.results": (rc: ReadContext, a: { funnelId: string; key: string; now: number }) => experimentResults(rc.db, rc.events.journeys, a),
 
   // The read API (/api/v1).
   "api.stats": (rc: ReadContext, a: { funnelId: string; range: Range }) => funnelStats(rc.sqlite, a.funnelId, a.range),

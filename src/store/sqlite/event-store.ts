@@ -1,0 +1,33 @@
+// The embedded SQLite event store: every part on one connection (the caller's), each
+// made on first use so a connection pays only for the parts it uses.
+import type { Database } from "bun:sqlite";
+import type { DashboardReader } from "../dashboard-reader";
+import type { EventRetention } from "../event-retention";
+import type { EventStore } from "../event-store";
+import type { EventWriter } from "../event-writer";
+import type { JourneyReader } from "../journey-reader";
+import type { RollupRegistry } from "../rollup-registry";
+import { SqliteJourneyReader } from "./journeys/journey-reader";
+import { SqliteEventRetention } from "./retention/event-retention";
+import { sqliteRollupRegistry } from "./rollups/registry";
+
+export function sqliteEventStore(sqlite: Database): EventStore {
+  let rollups: RollupRegistry | null = null;
+  let journeys: JourneyReader | null = null;
+  let retention: EventRetention | null = null;
+  const registry = () => (rollups ??= sqliteRollupRegistry(sqlite));
+  return {
+    // Filled in as the writer and the dashboard reads move behind the seam.
+    writer: {} as EventWriter,
+    dashboard: {} as DashboardReader,
+    get rollups() {
+      return registry();
+    },
+    get journeys() {
+      return (journeys ??= new SqliteJourneyReader(sqlite, registry()));
+    },
+    get retention() {
+      return (retention ??= new SqliteEventRetention(sqlite, registry()));
+    },
+  };
+}
