@@ -7,8 +7,9 @@
 // Each stream's unsent bytes are bounded: past the bound it gets a "reload" marker and
 // is closed, so a slow tab cannot grow the server's memory.
 import type { Database } from "bun:sqlite";
+import { liveEvents } from "../analytics/live-events";
+import { liveNow } from "../analytics/live-now";
 import type { Filter } from "../analytics/filters";
-import { sqliteLiveSource, type LiveSource } from "../store/sqlite/live/live-source";
 import { liveRows } from "../../views/analytics/live";
 import { nowBody } from "../../views/analytics/now";
 
@@ -56,10 +57,11 @@ export class LiveHub {
   private lastFlush = 0;
   private heartbeat: ReturnType<typeof setInterval>;
   private o: Required<Omit<LiveHubOptions, "onWatchChange" | "log">> & Pick<LiveHubOptions, "onWatchChange" | "log">;
-  private source: LiveSource;
 
-  constructor(sqlite: Database, options: LiveHubOptions) {
-    this.source = sqliteLiveSource(sqlite);
+  constructor(
+    private sqlite: Database,
+    options: LiveHubOptions,
+  ) {
     this.o = { coalesceMs: 25, heartbeatMs: 15_000, maxQueuedBytes: 512 * 1024, maxRows: 60, minIntervalMs: 100, ...options };
     this.heartbeat = setInterval(() => this.beat(), this.o.heartbeatMs);
     this.heartbeat.unref?.();
@@ -120,7 +122,7 @@ export class LiveHub {
   }
 
   private latest(): number {
-    return this.source.latestRowId();
+    return this.sqlite.query<{ id: number | null }, []>("SELECT max(row_id) AS id FROM events").get()!.id ?? 0;
   }
 
   private flush(): void {
@@ -152,7 +154,8 @@ export class LiveHub {
     const now = this.o.now();
     for (const group of groups.values()) {
       const { cursor, filters, tz, hideAuto } = group[0];
-      const live = this.source.eventsAfter(funnelId, filters, cursor, now, { limit: this.o.maxRows + 1, hideAuto });
+      // One snapshot: the rows and the cursor they lead to agree.
+      const live = this.sqlite.transaction(() => liveEvents(this.sqlite, funnelId, filters, cursor, now, { limit: this.o.maxRows + 1, hideAuto }))();
       const more = live.events.length > this.o.maxRows;
       if (more) live.events.length = this.o.maxRows; // newest first: keep the newest
       if (live.events.length) {
@@ -166,7 +169,7 @@ export class LiveHub {
 
   private sendNow(funnelId: string, streams: Stream[]): void {
     const byZone = new Map<string, Uint8Array>();
-    const data = this.source.now(funnelId, this.o.now());
+    const data = liveNow(this.sqlite, funnelId, this.o.now());
     for (const s of streams) {
       let chunk = byZone.get(s.tz);
       if (!chunk) byZone.set(s.tz, (chunk = enc.encode(sseMessage("now", String(nowBody(data, s.tz))))));
