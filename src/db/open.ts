@@ -3,13 +3,13 @@ import { drizzle, type BunSQLiteDatabase } from "drizzle-orm/bun-sqlite";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { backupBeforeMigrating } from "../backup/before-migration";
-import type { EventStore } from "../store/event-store";
-import { sqliteEventStore } from "../store/sqlite/event-store";
 import { applyMigrations } from "./migrate";
 import { checkHeaders, namingDamage } from "./files-check";
 import { openQueue, QUEUE_FILE } from "./queue-db";
 import { WAL_BOUND_BYTES } from "./wal-bound";
 import * as schema from "./schema";
+import type { EventStore } from "../store/event-store";
+import { sqliteEventStore } from "../store/sqlite/event-store";
 
 export type Db = BunSQLiteDatabase<typeof schema> & { $client: Database };
 
