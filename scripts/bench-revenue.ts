@@ -5,7 +5,7 @@
 //   bun scripts/bench-revenue.ts --data /tmp/rev-bench
 import { parseArgs } from "node:util";
 import { revenueReport } from "../src/analytics/revenue-report";
-import type { RevenueBreakdown, RevenueModel } from "../src/analytics/revenue-orders";
+import type { RevenueBreakdown, RevenueModel } from "../src/store/sqlite/dashboard/revenue-orders";
 import { openStore } from "../src/db/open";
 
 const { values } = parseArgs({ options: { data: { type: "string", default: "./aurea-data" } } });

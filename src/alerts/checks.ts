@@ -2,8 +2,8 @@
 // fire, with the reason for the subject. Numbers come from the dashboard's readers.
 import type { Database } from "bun:sqlite";
 import { statfsSync } from "node:fs";
-import { sums, totals } from "../analytics/overview";
-import type { AnalyticsReader } from "../analytics/reader";
+import { sums, totals } from "../store/sqlite/dashboard/overview";
+import type { AnalyticsReader } from "../store/sqlite/dashboard/reader";
 import { revenueReport } from "../analytics/revenue-report";
 import { localDate, localMidnight, localParts, startOfLocalDay } from "../analytics/timezone";
 import type { DeliveryStore } from "../automations/deliveries";

@@ -2,12 +2,12 @@
 // pull runs one short keyset query (a registered read, off the HTTP thread), so
 // nothing is held open between pages and a large export never sits in memory.
 import type { Database } from "bun:sqlite";
-import { browseContacts, type ContactRow } from "./contact-browse";
+import { browseContacts, type ContactRow } from "../store/sqlite/dashboard/contact-browse";
 import { csvRow, type Cell } from "./csv";
-import { EVENT_VIEW_COLUMNS, toEventView, type EventRowRaw } from "./event-list";
+import { EVENT_VIEW_COLUMNS, toEventView, type EventRowRaw } from "../store/sqlite/dashboard/event-list";
 import type { Scope } from "./filters";
 import { localTimeFormatter } from "./local-time";
-import { browseSessions, type SessionRow } from "./session-browse";
+import { browseSessions, type SessionRow } from "../store/sqlite/dashboard/session-browse";
 import { DAY_MS } from "./timezone";
 
 export const EXPORT_KINDS = ["events", "sessions", "contacts"] as const;

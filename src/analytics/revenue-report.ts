@@ -6,7 +6,7 @@ import type { Database } from "bun:sqlite";
 import { currencySetting, DEFAULT_CURRENCY } from "../funnels/currency";
 import { HttpError } from "../ingest/errors";
 import { parseRange } from "./range";
-import { REVENUE_BREAKDOWNS, REVENUE_MODELS, revenueOrders, type OrderQuery, type OrderRow, type RevenueBreakdown, type RevenueModel } from "./revenue-orders";
+import { REVENUE_BREAKDOWNS, REVENUE_MODELS, revenueOrders, type OrderQuery, type OrderRow, type RevenueBreakdown, type RevenueModel } from "../store/sqlite/dashboard/revenue-orders";
 
 export interface RevenueTotals {
   gross: number;

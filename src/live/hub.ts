@@ -7,8 +7,8 @@
 // Each stream's unsent bytes are bounded: past the bound it gets a "reload" marker and
 // is closed, so a slow tab cannot grow the server's memory.
 import type { Database } from "bun:sqlite";
-import { liveEvents } from "../analytics/live-events";
-import { liveNow } from "../analytics/live-now";
+import { liveEvents } from "../store/sqlite/dashboard/live-events";
+import { liveNow } from "../store/sqlite/dashboard/live-now";
 import type { Filter } from "../analytics/filters";
 import { liveRows } from "../../views/analytics/live";
 import { nowBody } from "../../views/analytics/now";

@@ -1,7 +1,7 @@
 // One digest message for one recipient: the numbers, both parts, the subject and the
 // RFC 8058 unsubscribe headers (only with --public-url: the link must reach us).
 import type { Database } from "bun:sqlite";
-import type { AnalyticsReader } from "../analytics/reader";
+import type { AnalyticsReader } from "../store/sqlite/dashboard/reader";
 import type { Db } from "../db/open";
 import type { Funnel } from "../funnels/store";
 import type { OutgoingMail } from "../mail/transport";

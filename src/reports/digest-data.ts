@@ -1,9 +1,9 @@
 // What one digest says, gathered from the dashboard's own readers (overview totals,
 // revenue, the funnel report, the landing-pages breakdown) so its numbers are the ones
 // the dashboard shows for the same period. A plain object; the views render it.
-import { breakdown } from "../analytics/breakdown";
-import { totals } from "../analytics/overview";
-import type { AnalyticsReader } from "../analytics/reader";
+import { breakdown } from "../store/sqlite/dashboard/breakdown";
+import { totals } from "../store/sqlite/dashboard/overview";
+import type { AnalyticsReader } from "../store/sqlite/dashboard/reader";
 import { revenueReport } from "../analytics/revenue-report";
 import { stepsReport } from "../analytics/steps-report";
 import type { Db } from "../db/open";

@@ -1,7 +1,7 @@
 // The job that sends one scheduled digest (see sends.ts for the states): claim the
 // period in a committed transaction, compose, send over SMTP, record the outcome.
 import type { Database } from "bun:sqlite";
-import type { AnalyticsReader } from "../analytics/reader";
+import type { AnalyticsReader } from "../store/sqlite/dashboard/reader";
 import { DEFAULT_BACKOFF, nextRetryDelay, type BackoffPolicy } from "../automations/backoff";
 import type { MailConfig } from "../config";
 import type { Db } from "../db/open";

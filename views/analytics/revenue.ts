@@ -2,7 +2,7 @@
 // net first (a switch adds unverified revenue), per channel, source, campaign or landing
 // page under last or first touch. Other currencies are listed beside, never summed.
 import type { RevenueReport, RevenueTotals } from "../../src/analytics/revenue-report";
-import type { RevenueBreakdown, RevenueModel } from "../../src/analytics/revenue-orders";
+import type { RevenueBreakdown, RevenueModel } from "../../src/store/sqlite/dashboard/revenue-orders";
 import { csrfField } from "../components";
 import { html, type SafeHtml } from "../html";
 import { formatCount, formatMoney } from "./format";

@@ -5,7 +5,7 @@ import { drizzle } from "drizzle-orm/bun-sqlite";
 import type { Db } from "../../db/open";
 import * as schema from "../../db/schema";
 import { Rollups } from "../rollups/refresh";
-import type { AnalyticsReader } from "../reader";
+import type { AnalyticsReader } from "../../store/sqlite/dashboard/reader";
 
 export interface ReadContext {
   sqlite: Database;

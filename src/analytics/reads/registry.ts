@@ -4,33 +4,33 @@
 // plain structured-cloneable data out) and call `await ctx.reads.run("name", args)`.
 import { experimentResults } from "../../experiments/results";
 import type { Step, StepsDefinition } from "../../funnels/steps-definition";
-import { breakdown } from "../breakdown";
-import { browseContacts, contactJourney, getContact } from "../contact-browse";
-import { listContacts } from "../contact-list";
+import { breakdown } from "../../store/sqlite/dashboard/breakdown";
+import { browseContacts, contactJourney, getContact } from "../../store/sqlite/dashboard/contact-browse";
+import { listContacts } from "../../store/sqlite/dashboard/contact-list";
 import type { Cursor } from "../cursor";
 import type { DimensionKey } from "../dimensions";
-import { listEvents } from "../event-list";
+import { listEvents } from "../../store/sqlite/dashboard/event-list";
 import { eventNameKinds } from "../event-kinds";
-import { eventProps } from "../event-props";
+import { eventProps } from "../../store/sqlite/dashboard/event-props";
 import { exportPage, type ExportCursor, type ExportKind } from "../export";
 import type { Filter, Scope } from "../filters";
-import { funnelCardStats } from "../funnel-cards";
+import { funnelCardStats } from "../../store/sqlite/dashboard/funnel-cards";
 import type { BreakdownDimension } from "../funnel-journeys";
 import type { DrillStatus } from "../funnel-report";
-import { hasGeoDetail } from "../geo-detail";
-import { liveEvents } from "../live-events";
-import { liveNow } from "../live-now";
-import { overview } from "../overview";
-import { ordersOf } from "../order-list";
+import { hasGeoDetail } from "../../store/sqlite/dashboard/geo-detail";
+import { liveEvents } from "../../store/sqlite/dashboard/live-events";
+import { liveNow } from "../../store/sqlite/dashboard/live-now";
+import { overview } from "../../store/sqlite/dashboard/overview";
+import { ordersOf } from "../../store/sqlite/dashboard/order-list";
 import type { Range } from "../range";
 import { revenueReport, type RevenueArgs } from "../revenue-report";
-import { browseSessions, getSession, sessionEvents } from "../session-browse";
-import { listSessions } from "../session-list";
-import { funnelStats } from "../stats";
+import { browseSessions, getSession, sessionEvents } from "../../store/sqlite/dashboard/session-browse";
+import { listSessions } from "../../store/sqlite/dashboard/session-list";
+import { funnelStats } from "../../store/sqlite/dashboard/stats";
 import { checkSteps } from "../steps-check";
 import { stepsReport, stepVisitors } from "../steps-report";
 import { suggestSteps } from "../steps-suggestion";
-import { timeseries, type SeriesMetric } from "../timeseries";
+import { timeseries, type SeriesMetric } from "../../store/sqlite/dashboard/timeseries";
 import type { ReadContext, Registry } from "./context";
 
 interface SeriesArgs {

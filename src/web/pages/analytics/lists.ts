@@ -1,7 +1,7 @@
 // /funnels/:id/sessions, /sessions/:sid, /contacts, /contacts/:cid.
-import { parseContactCursor } from "../../../analytics/contact-browse";
+import { parseContactCursor } from "../../../store/sqlite/dashboard/contact-browse";
 import type { Reads } from "../../../analytics/reads/run";
-import { parseSessionCursor } from "../../../analytics/session-browse";
+import { parseSessionCursor } from "../../../store/sqlite/dashboard/session-browse";
 import { ordersSection } from "../../../../views/analytics/orders";
 import { html } from "../../../../views/html";
 import { HttpError } from "../../../ingest/errors";

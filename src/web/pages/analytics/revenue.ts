@@ -3,7 +3,7 @@
 // orders are read from payments, not from the filtered visits.
 import type { Database } from "bun:sqlite";
 import type { Reads } from "../../../analytics/reads/run";
-import { REVENUE_BREAKDOWNS, REVENUE_MODELS, type RevenueBreakdown, type RevenueModel } from "../../../analytics/revenue-orders";
+import { REVENUE_BREAKDOWNS, REVENUE_MODELS, type RevenueBreakdown, type RevenueModel } from "../../../store/sqlite/dashboard/revenue-orders";
 import { currencySetting, setMainCurrency } from "../../../funnels/currency";
 import { HttpError } from "../../../ingest/errors";
 import { revenuePanel, type RevenueChoice } from "../../../../views/analytics/revenue";

@@ -1,11 +1,11 @@
 // The chart: one metric per bucket (local hours or local days) over a scope.
-import type { Scope } from "./filters";
+import type { Scope } from "../../../analytics/filters";
 import { liveQuarters } from "./live-queries";
-import { bucketStarts } from "./period";
+import { bucketStarts } from "../../../analytics/period";
 import { freshRollups, type AnalyticsReader } from "./reader";
-import { rollupHourly, splitRange, type TimeTally } from "./rollups/read";
-import { addRevenue, mainCurrency, revenueTotal, type Revenue } from "./tally";
-import { DAY_MS, HOUR_MS, offsetAt, offsetSegments } from "./timezone";
+import { rollupHourly, splitRange, type TimeTally } from "../../../analytics/rollups/read";
+import { addRevenue, mainCurrency, revenueTotal, type Revenue } from "../../../analytics/tally";
+import { DAY_MS, HOUR_MS, offsetAt, offsetSegments } from "../../../analytics/timezone";
 import { visitorsPerKey } from "./visitors";
 
 export const SERIES_METRICS = ["visitors", "pageviews", "conversions", "revenue"] as const;

@@ -3,7 +3,7 @@
 // One statement; `funnel_id IN (SELECT id FROM funnels)` lets SQLite walk the
 // (funnel_id, ts) index funnel by funnel instead of scanning all events.
 import type { Database } from "bun:sqlite";
-import { revenueMapToMajor } from "../pipeline/money";
+import { revenueMapToMajor } from "../../../pipeline/money";
 
 export interface FunnelCardStats {
   /** Distinct visitors in each day of the window, oldest first. */

@@ -1,7 +1,7 @@
 // The headline numbers of one funnel over a range.
 import type { Database } from "bun:sqlite";
-import { revenueMapToMajor } from "../pipeline/money";
-import type { Range } from "./range";
+import { revenueMapToMajor } from "../../../pipeline/money";
+import type { Range } from "../../../analytics/range";
 
 export interface Stats {
   visitors: number;

@@ -1,9 +1,9 @@
 // The stats cards: totals of a scope and of the previous period of the same length.
-import type { Scope } from "./filters";
+import type { Scope } from "../../../analytics/filters";
 import { liveTotals } from "./live-queries";
 import { freshRollups, type AnalyticsReader } from "./reader";
-import { rollupTotals, splitRange } from "./rollups/read";
-import { addRevenue, addTally, type Revenue, type Tally } from "./tally";
+import { rollupTotals, splitRange } from "../../../analytics/rollups/read";
+import { addRevenue, addTally, type Revenue, type Tally } from "../../../analytics/tally";
 import { countVisitors } from "./visitors";
 
 export interface Totals {

@@ -1,7 +1,7 @@
 // Events newest first, as the read API and the live timeline show them.
 import type { Database } from "bun:sqlite";
-import { fromMinorUnits } from "../pipeline/money";
-import { formatCursor, type Cursor } from "./cursor";
+import { fromMinorUnits } from "../../../pipeline/money";
+import { formatCursor, type Cursor } from "../../../analytics/cursor";
 
 export interface EventView {
   id: string;

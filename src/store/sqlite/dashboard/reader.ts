@@ -1,7 +1,7 @@
 // What the dashboard's queries are handed: the database, its rollups and the clock.
 import type { Database } from "bun:sqlite";
-import { isTransient } from "../db/storage-errors";
-import { Rollups } from "./rollups/refresh";
+import { isTransient } from "../../../db/storage-errors";
+import { Rollups } from "../../../analytics/rollups/refresh";
 
 export interface AnalyticsReader {
   sqlite: Database;

@@ -1,5 +1,5 @@
 // Opening one custom event: how its property values break down within a scope.
-import { EVENT_TYPE_LIST, sessionWhere, type Scope } from "./filters";
+import { EVENT_TYPE_LIST, sessionWhere, type Scope } from "../../../analytics/filters";
 
 export interface PropValue {
   value: string;

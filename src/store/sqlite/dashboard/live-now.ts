@@ -1,7 +1,7 @@
 // The "right now" card: visitors of the last five minutes, the pages they are on and
 // where they came from, and today's latest sales.
 import type { Database } from "bun:sqlite";
-import { fromMinorUnits } from "../pipeline/money";
+import { fromMinorUnits } from "../../../pipeline/money";
 
 export const NOW_WINDOW_MS = 5 * 60_000;
 

@@ -1,7 +1,7 @@
 // The sessions page: visits of a scope, newest first, and one visit with its events.
 import type { Database } from "bun:sqlite";
 import { EVENT_VIEW_COLUMNS, toEventView, type EventRowRaw, type EventView } from "./event-list";
-import { sessionWhere, type Scope } from "./filters";
+import { sessionWhere, type Scope } from "../../../analytics/filters";
 import { toSessionView, type SessionView } from "./session-list";
 
 export interface SessionRow extends SessionView {

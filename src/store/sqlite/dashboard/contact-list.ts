@@ -1,7 +1,7 @@
 // Contacts, most recently seen first, for the read API.
 import type { Database } from "bun:sqlite";
-import { revenueMapToMajor } from "../pipeline/money";
-import { formatCursor, type Cursor } from "./cursor";
+import { revenueMapToMajor } from "../../../pipeline/money";
+import { formatCursor, type Cursor } from "../../../analytics/cursor";
 
 export interface ContactView {
   id: number;

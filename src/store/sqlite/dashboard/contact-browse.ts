@@ -1,9 +1,9 @@
 // The contacts page: people active in a scope, and one person's whole journey,
 // including what they did before they said who they were.
 import type { Database } from "bun:sqlite";
-import { revenueMapToMajor } from "../pipeline/money";
+import { revenueMapToMajor } from "../../../pipeline/money";
 import { EVENT_VIEW_COLUMNS, toEventView, type EventRowRaw, type EventView } from "./event-list";
-import { sessionWhere, type Scope } from "./filters";
+import { sessionWhere, type Scope } from "../../../analytics/filters";
 import { toSessionView, type SessionView } from "./session-list";
 
 export interface ContactRow {

@@ -3,10 +3,10 @@
 // old timestamps still show up as "new".
 import type { Database } from "bun:sqlite";
 import { EVENT_VIEW_COLUMNS, toEventView, type EventRowRaw, type EventView } from "./event-list";
-import type { Filter } from "./filters";
-import { sessionWhere } from "./filters";
-import { AUTO_EVENT_NAMES } from "./event-kinds";
-import { DAY_MS, HOUR_MS } from "./timezone";
+import type { Filter } from "../../../analytics/filters";
+import { sessionWhere } from "../../../analytics/filters";
+import { AUTO_EVENT_NAMES } from "../../../analytics/event-kinds";
+import { DAY_MS, HOUR_MS } from "../../../analytics/timezone";
 
 export interface LiveEvent extends EventView {
   rowId: number;
