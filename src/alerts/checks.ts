@@ -5,6 +5,8 @@ import { statfsSync } from "node:fs";
 import { sums, totals } from "../store/sqlite/dashboard/overview";
 import type { AnalyticsReader } from "../store/sqlite/dashboard/reader";
 import { revenueReport } from "../analytics/revenue-report";
+import { currencySetting } from "../funnels/currency";
+import { revenueOrders } from "../store/sqlite/dashboard/revenue-orders";
 import { localDate, localMidnight, localParts, startOfLocalDay } from "../analytics/timezone";
 import type { DeliveryStore } from "../automations/deliveries";
 import { queueCounts } from "../pipeline/batch-list";
@@ -47,7 +49,7 @@ export function checkRule(deps: CheckDeps, rule: AlertRule, funnel: Funnel, now:
       const lp = localParts(now, tz);
       if (now < localMidnight(lp.year, lp.month, lp.day, tz) + 9 * HOUR) return null;
       const yesterday = { from: localMidnight(lp.year, lp.month, lp.day - 1, tz), to: today };
-      const rev = revenueReport(deps.reader.sqlite, funnel.id, { ...yesterday, model: "last_touch", breakdown: "channel", includeTest: false });
+      const rev = revenueReport(revenueOrders(deps.reader.sqlite, { funnelId: funnel.id, ...yesterday, model: "last_touch", breakdown: "channel", includeTest: false }), currencySetting(deps.reader.sqlite, funnel.id));
       const day = localDate(yesterday.from, tz);
       return {
         windowKey: `daily:${day}`,

@@ -4,7 +4,7 @@
 // experiment's dates. Orders are the conversions that carry revenue, as everywhere
 // (src/pipeline/orders.ts makes one order count once; src/store/sqlite/dashboard/revenue-orders.ts).
 import type { Database } from "bun:sqlite";
-import type { OrderRow } from "../store/sqlite/dashboard/revenue-orders";
+import type { OrderRow } from "../store/dashboard-views";
 
 export interface ExposedVisitor {
   visitor: string;

@@ -5,6 +5,8 @@ import { breakdown } from "../store/sqlite/dashboard/breakdown";
 import { totals } from "../store/sqlite/dashboard/overview";
 import type { AnalyticsReader } from "../store/sqlite/dashboard/reader";
 import { revenueReport } from "../analytics/revenue-report";
+import { currencySetting } from "../funnels/currency";
+import { revenueOrders } from "../store/sqlite/dashboard/revenue-orders";
 import { stepsReport } from "../analytics/steps-report";
 import type { Db } from "../db/open";
 import { getSteps } from "../funnels/steps-definition";
@@ -70,7 +72,7 @@ export function digestData(reader: AnalyticsReader, db: Db, funnel: Funnel, peri
   const cur = totals(reader, scope, funnel.firstEventAt);
   const prev = totals(reader, prevScope, funnel.firstEventAt);
   const rev = (range: { from: number; to: number }, breakdownBy: "channel" | "landing_page") =>
-    revenueReport(reader.sqlite, funnel.id, { ...range, model: "last_touch", breakdown: breakdownBy, includeTest: false });
+    revenueReport(revenueOrders(reader.sqlite, { funnelId: funnel.id, ...range, model: "last_touch", breakdown: breakdownBy, includeTest: false }), currencySetting(reader.sqlite, funnel.id));
   const bySource = rev(period, "channel");
   const prevRevenue = rev(period.previous, "channel");
   const byLanding = rev(period, "landing_page");

@@ -8,22 +8,7 @@ import { mergeRevenue, sums } from "./overview";
 import { freshRollups, type AnalyticsReader } from "./reader";
 import { rollupGroups, rollupRevenue, splitRange } from "../../../analytics/rollups/read";
 import { addTally, type Revenue, type Tally } from "../../../analytics/tally";
-
-export interface BreakdownRow {
-  /** "" = none (no referrer, no UTM…); regions and cities carry "country\x1fregion\x1f…". */
-  value: string;
-  tally: Tally;
-  revenue: Revenue;
-}
-
-export interface Breakdown {
-  dim: DimensionKey;
-  rows: BreakdownRow[];
-  /** How many distinct values there are in all (rows holds the top `limit`). */
-  values: number;
-  /** Visits in the whole scope, for shares. */
-  totalVisits: number;
-}
+import type { Breakdown, BreakdownRow } from "../../dashboard-views";
 
 export function breakdown(reader: AnalyticsReader, scope: Scope, dim: DimensionKey, limit: number): Breakdown {
   const kind = DIMENSIONS[dim].kind;

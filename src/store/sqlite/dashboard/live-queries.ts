@@ -2,7 +2,8 @@
 // scope: filtered ones, today, and the ragged edges of a local-time range.
 import type { Database } from "bun:sqlite";
 import { DIMENSIONS, type DimensionKey } from "../../../analytics/dimensions";
-import { sessionWhere, type Scope } from "../../../analytics/filters";
+import type { Scope } from "../../../analytics/filters";
+import { sessionWhere } from "./scope-sql";
 import type { TimeTally } from "../../../analytics/rollups/read";
 import { EVENT_METRICS, eventDimCondition, revenueFrom, SESSION_EVENTS_JOIN, SESSION_METRICS, valueSql } from "../../../analytics/rollups/sql";
 import { addRevenue, revenueByValue, toTally, type Revenue, type Tally, type TallyRow } from "../../../analytics/tally";

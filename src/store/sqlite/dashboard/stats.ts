@@ -2,17 +2,7 @@
 import type { Database } from "bun:sqlite";
 import { revenueMapToMajor } from "../../../pipeline/money";
 import type { Range } from "../../../analytics/range";
-
-export interface Stats {
-  visitors: number;
-  sessions: number;
-  pageviews: number;
-  events: number;
-  conversions: number;
-  revenue: Record<string, number>;
-  bounceRate: number;
-  avgSessionSeconds: number;
-}
+import type { Stats } from "../../dashboard-views";
 
 export function funnelStats(sqlite: Database, funnelId: string, range: Range): Stats {
   const ev = sqlite
