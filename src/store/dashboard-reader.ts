@@ -2,7 +2,7 @@
 // totals, the chart, grouped panels, lists with cursors, live views and export pages.
 // Arguments and results are plain, structured-cloneable data (they cross from the
 // reader threads); `now` always comes from the request, never from the store's clock.
-// SQLite: ./sqlite/dashboard/reader.ts (sqliteDashboardReader).
+// SQLite: sqliteDashboardReader in ./sqlite/dashboard/dashboard-reader.ts.
 import type { Cursor } from "../analytics/cursor";
 import type { DimensionKey } from "../analytics/dimensions";
 import type { ExportCursor, ExportKind, ExportPage } from "../analytics/export";

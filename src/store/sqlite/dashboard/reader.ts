@@ -1,4 +1,6 @@
-// What the dashboard's queries are handed: the database, its rollups and the clock.
+// What the SQLite query modules of this folder are handed: the connection, its rollups
+// and the request's clock (./dashboard-reader.ts makes one per call; reports and alerts
+// hold one of their own).
 import type { Database } from "bun:sqlite";
 import { isTransient } from "../../../db/storage-errors";
 import { Rollups } from "../../../analytics/rollups/refresh";
