@@ -1,6 +1,6 @@
 // Alerts in a running server: the mail job on the job runner, and a check of every
 // periodic rule every few minutes (a firing is recorded once per window).
-import { analyticsReader } from "../store/sqlite/dashboard/reader";
+import { analyticsReader } from "../store/sqlite/dashboard/dashboard-reader";
 import { automationRuntime } from "../automations/runtime";
 import type { AppContext } from "../context";
 import { getFunnel } from "../funnels/store";

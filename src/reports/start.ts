@@ -1,6 +1,6 @@
 // Scheduled digests in a running server: the send job on the server's job runner, and
 // a timer that queues due digests at start, at each next send time and hourly.
-import { analyticsReader } from "../store/sqlite/dashboard/reader";
+import { analyticsReader } from "../store/sqlite/dashboard/dashboard-reader";
 import type { AppContext } from "../context";
 import type { JobRunner } from "../jobs/runner";
 import { queueDueDigests } from "./schedule";

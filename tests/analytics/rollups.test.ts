@@ -9,7 +9,7 @@ import type { Scope } from "../../src/analytics/filters";
 import { liveGroups, liveRevenue, liveTotals } from "../../src/store/sqlite/dashboard/live-queries";
 import { totals } from "../../src/store/sqlite/dashboard/overview";
 import { parsePeriod } from "../../src/analytics/period";
-import { analyticsReader } from "../../src/store/sqlite/dashboard/reader";
+import { analyticsReader } from "../../src/store/sqlite/dashboard/dashboard-reader";
 import { timeseries } from "../../src/store/sqlite/dashboard/timeseries";
 import { openStore, type Store } from "../../src/db/open";
 import { seedDemo } from "../../src/demo/seed";

@@ -24,6 +24,19 @@ import { listSessions } from "./session-list";
 import { funnelStats } from "./stats";
 import { timeseries } from "./timeseries";
 
+/** What digests, alerts and `aurea report` read through: the dashboard reader, the connection (control-plane settings, the funnel report) and a clock. */
+export interface ClockedReader {
+  sqlite: Database;
+  dashboard: DashboardReader;
+  now: () => number;
+}
+
+/** A dashboard reader on `sqlite` at a clock (also usable by this folder's query modules). */
+export function analyticsReader(sqlite: Database, now: () => number = Date.now): AnalyticsReader & ClockedReader {
+  const rollups = new Rollups(sqlite);
+  return { sqlite, rollups, now, dashboard: sqliteDashboardReader(sqlite, rollups) };
+}
+
 /** `rollups`: the connection's rollups when the caller keeps them already (made on first use otherwise). */
 export function sqliteDashboardReader(sqlite: Database, rollups?: Rollups): DashboardReader {
   const at = (now: number): AnalyticsReader => ({ sqlite, rollups: (rollups ??= new Rollups(sqlite)), now: () => now });
