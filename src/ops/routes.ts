@@ -6,13 +6,15 @@ import { timingSafeEqual } from "node:crypto";
 import { Elysia } from "elysia";
 import type { Server } from "bun";
 import type { AppContext } from "../context";
-import { errorResponse, HttpError, jsonResponse } from "../ingest/errors";
+import { errorResponse, Forbidden, jsonResponse } from "../http/errors";
+import { apiErrors } from "../http/on-error";
 import { healthReport, oldestPendingAt, walBytes, type HealthDeps } from "./health";
 import { queueCounts } from "../pipeline/batch-list";
 
 export function opsRoutes(ctx: AppContext, deps: HealthDeps) {
   registerGauges(ctx, deps);
   return new Elysia({ name: "ops" })
+    .use(apiErrors(ctx))
     .get("/healthz", () => {
       const { httpStatus, body } = healthReport(ctx, deps);
       return jsonResponse(httpStatus, body, { "cache-control": "no-store" });
@@ -20,7 +22,7 @@ export function opsRoutes(ctx: AppContext, deps: HealthDeps) {
     .get("/metrics", ({ request, server }) => {
       if (!metricsAllowed(ctx, request, server)) {
         return errorResponse(
-          new HttpError(403, "forbidden", "metrics need the --metrics-token as a bearer token, or a direct request from this host"),
+          new Forbidden("forbidden", "metrics need the --metrics-token as a bearer token, or a direct request from this host"),
         );
       }
       return new Response(ctx.ops.metrics.registry.render(), {

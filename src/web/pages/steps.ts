@@ -6,7 +6,7 @@ import { ReadTimeoutError } from "../../analytics/reads/run";
 import type { AppContext } from "../../context";
 import { getSteps, saveSteps, stepsToJson } from "../../funnels/steps-definition";
 import { getFunnel, type Funnel } from "../../funnels/store";
-import { HttpError } from "../../ingest/errors";
+import { AppError } from "../../http/errors";
 import { notice } from "../../../views/components";
 import { html, htmlResponse, type SafeHtml } from "../../../views/html";
 import { page } from "../../../views/layout";
@@ -19,6 +19,7 @@ import { formField } from "../form";
 import { applyOp, definitionFromState, MAX_ROWS, stateFromDefinition, stateFromForm, type EditorState } from "../steps-editor-form";
 import { funnelZone } from "../funnel-zone";
 import { parseDrillParams, parsePageParams } from "../steps-params";
+import { pageErrors } from "../../http/page-errors";
 
 type Query = Record<string, string | undefined>;
 interface Req {
@@ -81,6 +82,7 @@ export function stepsPages(ctx: AppContext) {
   }
 
   return new Elysia({ name: "steps-pages" })
+    .use(pageErrors(ctx))
     .get("/assets/steps.css", () => new Response(stepsCss, { headers: CSS_HEADERS }))
     .use(requireUser(ctx))
     .get(
@@ -94,7 +96,7 @@ export function stepsPages(ctx: AppContext) {
         try {
           params = parsePageParams(c.query, ctx.now(), zone);
         } catch (e) {
-          if (!(e instanceof HttpError)) throw e;
+          if (!(e instanceof AppError)) throw e;
           problem = e.message;
           params = parsePageParams({ tz: c.query.tz }, ctx.now(), zone);
         }
@@ -126,7 +128,7 @@ export function stepsPages(ctx: AppContext) {
           back = reportUrl(view);
           fragment = stepVisitorsPartial(funnel.id, result, links, period.tz);
         } catch (e) {
-          if (!(e instanceof HttpError)) throw e;
+          if (!(e instanceof AppError)) throw e;
           fragment = html`<div class="card-body">${notice(e.message, "bad")}</div>`;
           status = e.status;
         }
