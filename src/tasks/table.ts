@@ -18,7 +18,7 @@ const HOUR_MS = 60 * MINUTE_MS;
 const DAY_MS = 24 * HOUR_MS;
 
 export interface TaskParts {
-  automations: Pick<RunningAutomations, "pruneDeliveryLog">;
+  automations: Pick<RunningAutomations, "pruneDeliveryLog" | "runner">;
   alerts: Pick<RunningAlerts, "check">;
   reports: Pick<RunningReports, "queueDue" | "next">;
 }
@@ -33,6 +33,8 @@ export function serverTasks(ctx: AppContext, parts: TaskParts): Task[] {
     { name: "alerts", everyMs: 5 * MINUTE_MS, run: () => parts.alerts.check() },
     // Deletes webhook delivery log rows past their days.
     { name: "delivery-log", everyMs: HOUR_MS, run: () => parts.automations.pruneDeliveryLog() },
+    // Deletes finished jobs past their retention (the job runner only claims and runs).
+    { name: "jobs-purge", everyMs: HOUR_MS, atStart: true, run: ({ now }) => parts.automations.runner.queue.purgeDone(now()) },
   ];
   const backup = ctx.config.backup;
   if (backup) tasks.push(backupTask({ ...backup, dataDir: ctx.config.dataDir, version: VERSION }));
