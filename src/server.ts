@@ -41,6 +41,7 @@ import { stepsPages } from "./web/pages/steps";
 import { experimentPages } from "./web/pages/experiments";
 import { paymentPages } from "./web/pages/payments";
 import { reportSettingsPages, unsubscribeRoutes } from "./web/pages/reports";
+import { unknownRoute } from "./http/page-errors";
 
 export interface RunningServer {
   ctx: AppContext;
@@ -91,7 +92,8 @@ export function createApp(ctx: AppContext, committer: GroupCommitter, processing
     .use(unsubscribeRoutes(ctx))
     .use(reportSettingsPages(ctx))
     .use(liveStreamRoutes(ctx, live))
-    .use(analyticsRoutes(ctx));
+    .use(analyticsRoutes(ctx))
+    .onError(unknownRoute(ctx));
 }
 
 export async function startServer(config: ServeConfig, options: StartOptions = {}): Promise<RunningServer> {

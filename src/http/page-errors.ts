@@ -8,8 +8,8 @@ import { html, htmlResponse } from "../../views/html";
 import { errorPage } from "../../views/pages/error";
 import { currentSession, isHtmx } from "../web/auth/guard";
 import { PRIVATE_PAGE_HEADERS } from "../web/auth/security-headers";
-import { AppError, errorHeaders } from "./errors";
-import { frameworkError, unexpected } from "./on-error";
+import { AppError, errorHeaders, NotFound } from "./errors";
+import { apiErrorResponse, frameworkError, unexpected } from "./on-error";
 
 const TITLES: Partial<Record<AppError["kind"], string>> = {
   invalid: "Bad request",
@@ -50,4 +50,14 @@ export function pageErrorResponse(ctx: Pick<AppContext, "log" | "store" | "now">
 export function pageErrors(ctx: AppContext) {
   // No name: Elysia deduplicates named plugins, and every page plugin needs its own copy.
   return new Elysia().onError({ as: "scoped" }, ({ error, code, request }) => pageErrorResponse(ctx, request, error, code));
+}
+
+/** For the app itself, last: an address no route has answers 404 as JSON under /api/, else as a page. */
+export function unknownRoute(ctx: AppContext) {
+  return ({ code, request }: { code: unknown; request: Request }): Response | undefined => {
+    if (code !== "NOT_FOUND") return undefined;
+    const path = new URL(request.url).pathname;
+    if (path.startsWith("/api/")) return apiErrorResponse(ctx.log, "api", new NotFound("not_found", `there is no endpoint ${request.method} ${path}`));
+    return pageErrorResponse(ctx, request, new NotFound("not_found", "There is no page at this address."));
+  };
 }

@@ -131,6 +131,13 @@ const SCENARIOS: ApiScenario[] = [
     code: "query_timeout",
     message: /took too long \(over 1 s\)/,
   },
+  {
+    name: "an address no endpoint has",
+    request: () => api("GET", `/api/v1/funnels/${funnel.id}/nothing-here`, funnel.secretKey),
+    status: 404,
+    code: "not_found",
+    message: /^there is no endpoint GET \/api\/v1\/funnels\/fn_[\w-]+\/nothing-here$/,
+  },
 ];
 
 describe("JSON API errors", () => {
@@ -166,6 +173,7 @@ interface PageScenario {
 }
 
 const PAGES: PageScenario[] = [
+  { name: "an address no page has", path: () => "/no/such/page", htmx: false, status: 404, contains: ["<html", "There is no page at this address."] },
   { name: "an unknown funnel, as a page", path: () => "/funnels/fn_nope/sessions", htmx: false, status: 404, contains: ["<html", "Not found", "There is no funnel with id fn_nope."] },
   { name: "a bad query, as an htmx fragment", path: () => `/funnels/${funnel.id}/panels/sources?range=fortnight`, htmx: true, status: 400, contains: ['range: expected one of'] },
   {
