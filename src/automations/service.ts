@@ -1,5 +1,5 @@
 // What the API, the dashboard and the CLI do with rules: validate, save, pause,
-// delete, send a test delivery, resend. Errors are HttpErrors with the API's shape.
+// delete, send a test delivery, resend. Errors are domain errors (src/http/errors.ts).
 import type { z } from "zod";
 import { getFunnel } from "../funnels/store";
 import { getSteps } from "../funnels/steps-definition";

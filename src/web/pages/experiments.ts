@@ -3,7 +3,6 @@
 import { Elysia } from "elysia";
 import type { AppContext } from "../../context";
 import { describeMetric, parseExperimentInput, parseMetric } from "../../experiments/definition";
-import { ReadTimeoutError } from "../../analytics/reads/run";
 import { createExperiment, getExperiment, listExperiments, stopExperiment } from "../../experiments/store";
 import { getSteps } from "../../funnels/steps-definition";
 import { getFunnel, type Funnel } from "../../funnels/store";
@@ -42,12 +41,8 @@ export function experimentPages(ctx: AppContext) {
   const withFunnel = (fn: (c: Req, funnel: Funnel) => Response | Promise<Response>) => async (c: Req) => {
     const funnel = getFunnel(db, c.params.id);
     if (!funnel) return notFound(c, "There is no funnel with this id. It may have been deleted.");
-    try {
-      return await fn(c, funnel);
-    } catch (e) {
-      if (!(e instanceof ReadTimeoutError)) throw e;
-      return htmlResponse(errorPage({ status: e.status, title: "This report took too long", message: e.message, user: c.user, csrfToken: c.csrfToken }), e.status);
-    }
+    // A report past its budget (ReadTimeout) is drawn by pageErrors like any other error.
+    return fn(c, funnel);
   };
   const listPage = (c: Req, funnel: Funnel, form = EMPTY_FORM, error: string | null = null, status = 200) =>
     shell(c, funnel, "Experiments", experimentsListBody({ funnelId: funnel.id, experiments: listExperiments(db, funnel.id), canEdit: isOwner(c.user), csrfToken: c.csrfToken, form, error }), status);
@@ -90,7 +85,7 @@ export function experimentPages(ctx: AppContext) {
           stopExperiment(db, funnel.id, c.params.key, formField(c.body, "winner") || null, ctx.now());
         } catch (e) {
           if (!(e instanceof AppError)) throw e;
-          if (e.status === 404) return notFound(c, e.message);
+          if (e.kind === "not_found") return notFound(c, e.message);
           return htmlResponse(errorPage({ status: e.status, title: "Could not stop the experiment", message: e.message, user: c.user, csrfToken: c.csrfToken }), e.status);
         }
         return seeOther(experimentPath(funnel.id, c.params.key));

@@ -2,7 +2,6 @@
 // drill-down partial, and the steps editor the settings page loads.
 import { Elysia } from "elysia";
 import stepsCss from "../../../views/steps/steps.css" with { type: "text" };
-import { ReadTimeoutError } from "../../analytics/reads/run";
 import type { AppContext } from "../../context";
 import { getSteps, saveSteps, stepsToJson } from "../../funnels/steps-definition";
 import { getFunnel, type Funnel } from "../../funnels/store";
@@ -41,20 +40,11 @@ export function stepsPages(ctx: AppContext) {
       ? htmlResponse(html`This funnel no longer exists.`, 404)
       : htmlResponse(errorPage({ status: 404, title: "Funnel not found", message: "There is no funnel with this id. It may have been deleted.", user: c.user, csrfToken: c.csrfToken }), 404);
 
-  const tooSlow = (c: Req, e: ReadTimeoutError) =>
-    isHtmx(c.request)
-      ? htmlResponse(html`${e.message}`, e.status)
-      : htmlResponse(errorPage({ status: e.status, title: "This report took too long", message: e.message, user: c.user, csrfToken: c.csrfToken }), e.status);
-
   const withFunnel = <T extends Req>(fn: (c: T, funnel: Funnel) => Response | Promise<Response>) => async (c: T) => {
     const funnel = getFunnel(db, c.params.id);
     if (!funnel) return notFound(c);
-    try {
-      return await fn(c, funnel);
-    } catch (e) {
-      if (e instanceof ReadTimeoutError) return tooSlow(c, e);
-      throw e;
-    }
+    // A report past its budget (ReadTimeout) is drawn by pageErrors like any other error.
+    return fn(c, funnel);
   };
 
   const zoneOf = (c: Req, funnel: Funnel) => funnelZone(ctx, funnel.id, c.request.headers, isOwner(c.user));
