@@ -143,7 +143,7 @@ export async function startServer(config: ServeConfig, options: StartOptions = {
   const reports = startReports(ctx, automations.runner);
   const alerts = startAlerts(ctx, automations.runner);
   const tasks = new TaskRunner(serverTasks(ctx, { automations, reports, alerts }), { now: () => ctx.now(), log: ctx.log }).start();
-  ops.tasks = () => tasks.status();
+  ops.tasks = () => [...tasks.status(), ...(checkpointer?.status() ?? [])];
   processing.onJobs = () => automations.runner.wake(2);
   const shownHost = config.host === "0.0.0.0" || config.host === "::" ? "localhost" : config.host;
   const url = `http://${shownHost}:${server.port}`;

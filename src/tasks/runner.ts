@@ -1,6 +1,7 @@
 // One runner for the server's periodic tasks (the table is ./table.ts). Each task runs
 // on its own schedule, never twice at once; a failure is logged with the task's name
-// and kept for /healthz and /metrics; stop() cancels what is planned, asks running
+// (once while it repeats the same error, and once when the task works again, so a task
+// failing every minute does not flood the log) and kept for /healthz and /metrics; stop() cancels what is planned, asks running
 // tasks to finish (their signal aborts) and waits for them. The clock and the timers
 // are injected, so tests move time instead of waiting for it.
 
@@ -201,12 +202,17 @@ export class TaskRunner {
     state.runs++;
     state.running = false;
     state.lastFinishedAt = this.now();
+    const failedBefore = state.lastFailed;
+    const errorBefore = state.lastError;
     state.lastFailed = failed;
     if (failed) {
       state.failures++;
       state.lastError = (error as Error)?.message ?? String(error);
       state.lastErrorAt = state.lastFinishedAt;
-      if (!this.abort.signal.aborted) this.log(`${task.name}: failed: ${state.lastError}`);
+      const repeat = failedBefore && state.lastError === errorBefore;
+      if (!this.abort.signal.aborted && !repeat) this.log(`${task.name}: failed: ${state.lastError}`);
+    } else if (failedBefore) {
+      this.log(`${task.name}: works again`);
     }
     entry.current = null;
     this.plan(entry);

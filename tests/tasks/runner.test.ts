@@ -104,8 +104,8 @@ describe("schedules", () => {
 });
 
 describe("failures", () => {
-  test("are logged with the task's name, kept in its status, and the task runs again on schedule", async () => {
-    let fail = true;
+  test("are logged with the task's name (a repeated one once, and the recovery), kept in its status, and the task runs again on schedule", async () => {
+    let fail: string | null = "database is locked";
     let runs = 0;
     const { time, runner, logs } = harness([
       {
@@ -113,21 +113,25 @@ describe("failures", () => {
         everyMs: MIN,
         run: () => {
           runs++;
-          if (fail) throw new Error("database is locked");
+          if (fail) throw new Error(fail);
         },
       },
     ]);
     runner.start();
     await time.advance(2 * MIN);
     expect(runs).toBe(2);
-    expect(logs).toEqual(["delivery-log: failed: database is locked", "delivery-log: failed: database is locked"]);
+    expect(logs).toEqual(["delivery-log: failed: database is locked"]);
     const failed = runner.status()[0];
     expect(failed).toMatchObject({ name: "delivery-log", runs: 2, failures: 2, lastFailed: true, lastError: "database is locked", lastErrorAt: time.now });
 
-    fail = false;
+    fail = "disk I/O error";
     await time.advance(MIN);
-    expect(runner.status()[0]).toMatchObject({ runs: 3, failures: 2, lastFailed: false, lastFinishedAt: time.now });
-    expect(logs).toHaveLength(2);
+    expect(logs).toEqual(["delivery-log: failed: database is locked", "delivery-log: failed: disk I/O error"]);
+
+    fail = null;
+    await time.advance(2 * MIN);
+    expect(runner.status()[0]).toMatchObject({ runs: 5, failures: 3, lastFailed: false, lastFinishedAt: time.now });
+    expect(logs).toEqual(["delivery-log: failed: database is locked", "delivery-log: failed: disk I/O error", "delivery-log: works again"]);
     await runner.stop();
   });
 
@@ -284,5 +288,19 @@ describe("the server's table", () => {
     expect(sqlite.query("SELECT count(*) AS n FROM events WHERE funnel_id = ?").get(funnel.id)).toEqual({ n: 0 });
     expect(server.logs).toContainEqual(expect.stringMatching(/^retention: deleted 1 events/));
     expect(retention().runs).toBe(runsBefore + 1);
+  });
+
+  test("with a processing thread, the checkpoint thread's period is a task reported beside the table", async () => {
+    const server = await startTestServer({ processingThread: true, minFreeDisk: { bytes: 0 } });
+    stop = () => server.stop();
+    const deadline = Date.now() + 20_000;
+    let tasks: any;
+    do {
+      if (Date.now() > deadline) throw new Error(`no checkpoint ran: ${JSON.stringify(tasks)}`);
+      await Bun.sleep(20);
+      tasks = ((await (await fetch(`${server.url}/healthz`)).json()) as any).checks.tasks.tasks;
+    } while (!(tasks.checkpoint?.runs >= 2));
+    expect(tasks.checkpoint).toMatchObject({ failures: 0 });
+    expect(server.running.tasks.status().map((t) => t.name)).not.toContain("checkpoint");
   });
 });
