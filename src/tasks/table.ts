@@ -2,8 +2,9 @@
 // runs, how often, and what it calls. Each module keeps the work itself; the runner
 // (./runner.ts) plans, logs failures by name, never overlaps a task with itself, and
 // stops them with the server. Job retries (src/jobs/runner.ts) are a queue, not a
-// period, and stay there; the checkpoint thread and the reader statistics keep their
-// own clocks (see ARCHITECTURE.md, "Periodic tasks").
+// period, and stay there; the checkpoint task lives with the checkpointer
+// (src/db/checkpointer.ts), and the reader statistics are refreshed per connection
+// (see ARCHITECTURE.md, "Periodic tasks").
 import type { RunningAlerts } from "../alerts/start";
 import type { RunningAutomations } from "../automations/start";
 import { backupTask } from "../backup/schedule";
