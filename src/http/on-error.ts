@@ -10,7 +10,7 @@ type Log = (line: string) => void;
 
 /** The framework's own failures (a body it could not parse, no such route) as domain errors. */
 export function frameworkError(code: unknown, e: unknown): AppError | null {
-  if (code === "PARSE") return new InvalidInput("invalid_json", "request body could not be parsed: send JSON");
+  if (code === "PARSE") return new InvalidInput("invalid_json", "the request body could not be parsed");
   if (code === "VALIDATION") return new InvalidInput("invalid_request", e instanceof Error ? e.message : "the request is not valid");
   if (code === "NOT_FOUND") return new NotFound("not_found", "there is no such endpoint");
   return null;
