@@ -17,13 +17,13 @@ export function frameworkError(code: unknown, e: unknown): AppError | null {
 }
 
 /** An unexpected exception: logged with its stack under `label`, answered as "internal". */
-export function unexpected(log: Log, label: string, e: unknown, message?: string): InternalError {
-  log(`${label}: ${(e as Error)?.stack ?? e}`);
+export function unexpected(log: Log, label: string | (() => string), e: unknown, message?: string): InternalError {
+  log(`${typeof label === "function" ? label() : label}: ${(e as Error)?.stack ?? e}`);
   return new InternalError(message);
 }
 
 /** Any thrown value as the API's JSON answer. `headers` go on every answer (CORS). */
-export function apiErrorResponse(log: Log, label: string, e: unknown, opts: { headers?: Record<string, string>; internalMessage?: string; code?: unknown } = {}): Response {
+export function apiErrorResponse(log: Log, label: string | (() => string), e: unknown, opts: { headers?: Record<string, string>; internalMessage?: string; code?: unknown } = {}): Response {
   const known = e instanceof AppError ? e : frameworkError(opts.code, e);
   return errorResponse(known ?? unexpected(log, label, e, opts.internalMessage), opts.headers);
 }
@@ -32,6 +32,6 @@ export function apiErrorResponse(log: Log, label: string, e: unknown, opts: { he
 export function apiErrors(ctx: { log: Log }) {
   // No name: Elysia deduplicates named plugins, and every API plugin needs its own copy.
   return new Elysia().onError({ as: "scoped" }, ({ error, code, request }) =>
-    apiErrorResponse(ctx.log, `api ${request.method} ${new URL(request.url).pathname}`, error, { code }),
+    apiErrorResponse(ctx.log, () => `api ${request.method} ${new URL(request.url).pathname}`, error, { code }),
   );
 }

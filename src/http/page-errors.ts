@@ -33,7 +33,7 @@ function titleOf(e: AppError): string {
 /** The page or htmx fragment for any thrown value. */
 export function pageErrorResponse(ctx: AppContext, request: Request, e: unknown, code?: unknown): Response {
   const known = e instanceof AppError ? e : frameworkError(code, e);
-  const error = known ?? unexpected(ctx.log, `dashboard ${request.method} ${new URL(request.url).pathname}`, e, INTERNAL_MESSAGE);
+  const error = known ?? unexpected(ctx.log, () => `dashboard ${request.method} ${new URL(request.url).pathname}`, e, INTERNAL_MESSAGE);
   const headers = { ...PRIVATE_PAGE_HEADERS, ...errorHeaders(error) };
   if (isHtmx(request)) return htmlResponse(html`${error.message}`, error.status, headers);
   let session = null;
