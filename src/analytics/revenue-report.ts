@@ -3,7 +3,7 @@
 // of attribution, and each other currency apart (never summed). Orders are counted by
 // day of purchase, with what has been refunded on them since.
 import { DEFAULT_CURRENCY } from "../funnels/currency";
-import { HttpError } from "../ingest/errors";
+import { InvalidInput } from "../http/errors";
 import type { OrderQuery, OrderRow } from "../store/dashboard-views";
 import { parseRange } from "./range";
 
@@ -84,7 +84,7 @@ export function revenueReport(orders: OrderRow[], currencySetting: string | null
 function oneOf<T extends string>(raw: string | undefined, allowed: readonly T[], fallback: T, name: string): T {
   if (raw === undefined || raw === "") return fallback;
   if ((allowed as readonly string[]).includes(raw)) return raw as T;
-  throw new HttpError(400, "invalid_query", `${name}: expected one of ${allowed.join(", ")}, got "${raw}"`);
+  throw new InvalidInput("invalid_query", `${name}: expected one of ${allowed.join(", ")}, got "${raw}"`);
 }
 
 /** ?from&to&model&breakdown&includeTest → arguments, or a 400 that says which is wrong. */
