@@ -1,7 +1,7 @@
-// Data retention: once at start and then every 24 hours, each funnel with a
-// retention_days lets go of what is older (the event store's retention deletes its
-// events, the visits that ended before the cutoff and every rollup's rows before it,
-// in chunks: src/store/sqlite/retention/).
+// Data retention, one pass (the "retention" task of src/tasks/table.ts runs it at start
+// and then daily): each funnel with a retention_days lets go of what is older. The
+// event store's retention deletes its events, the visits that ended before the cutoff
+// and every rollup's rows before it, in chunks (src/store/sqlite/retention/).
 import type { Database } from "bun:sqlite";
 import type { AppContext } from "../context";
 import type { EventRetention, RetentionResult } from "../store/event-retention";
@@ -10,13 +10,6 @@ import { sqliteEventStore } from "../store/sqlite/event-store";
 const DAY_MS = 86_400_000;
 
 export type { RetentionResult };
-
-export interface RetentionOptions {
-  intervalMs?: number;
-  /** Pause between chunks (ms). */
-  pauseMs?: number;
-  chunk?: number;
-}
 
 interface Plan {
   id: string;
@@ -45,27 +38,8 @@ export async function runRetention(
   return total;
 }
 
-/** Starts the daily pass (first one right away); stop() ends it between chunks. */
-export function startRetentionJob(ctx: AppContext, opts: RetentionOptions = {}): { stop(): void; running: () => Promise<unknown> } {
-  let stopped = false;
-  let timer: ReturnType<typeof setTimeout> | null = null;
-  let current: Promise<unknown> = Promise.resolve();
-  const isStopped = () => stopped || ctx.stopping;
-  const pass = async () => {
-    try {
-      const r = await runRetention(ctx.store.sqlite, ctx.now(), { chunk: opts.chunk, pauseMs: opts.pauseMs, stopped: isStopped }, ctx.store.events.retention);
-      if (r.events || r.sessions) ctx.log(`retention: deleted ${r.events} events and ${r.sessions} sessions past their funnel's retention`);
-    } catch (e) {
-      if (!isStopped()) ctx.log(`retention: failed: ${(e as Error).message}`);
-    }
-    if (!isStopped()) timer = setTimeout(() => (current = pass()), opts.intervalMs ?? DAY_MS);
-  };
-  current = pass();
-  return {
-    stop() {
-      stopped = true;
-      if (timer) clearTimeout(timer);
-    },
-    running: () => current,
-  };
+/** One pass over every funnel, as the server's retention task runs it; `signal` ends it between chunks. */
+export async function retentionPass(ctx: AppContext, signal: AbortSignal): Promise<void> {
+  const r = await runRetention(ctx.store.sqlite, ctx.now(), { stopped: () => signal.aborted || ctx.stopping }, ctx.store.events.retention);
+  if (r.events || r.sessions) ctx.log(`retention: deleted ${r.events} events and ${r.sessions} sessions past their funnel's retention`);
 }

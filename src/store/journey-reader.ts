@@ -2,12 +2,11 @@
 // event plane (./event-store.ts): per visitor, the events that may be step hits (for
 // the pure funnel maths in src/analytics/funnel-progress.ts), who a visitor is and
 // where they came from, a visitor's timeline, experiment exposures and what followed.
-import type { EventView } from "../analytics/event-list";
 import type { Filter } from "../analytics/filters";
 import type { VisitorJourney } from "../analytics/funnel-progress";
-import type { OrderRow } from "../analytics/revenue-orders";
 import type { NearMiss } from "../analytics/steps-near-miss";
 import type { Step, StepsDefinition } from "../funnels/steps-definition";
+import type { EventView, OrderRow } from "./dashboard-views";
 
 export const BREAKDOWN_DIMENSIONS = [
   "channel", "referrer", "utm_source", "utm_medium", "utm_campaign", "device", "browser", "country", "landing_page",

@@ -1,28 +1,28 @@
-// What a registered read is handed: the reader thread's own connection, the event
-// store on it, and the analytics reader (rollups kept on that connection) at the
-// request's clock.
+// What a registered read is handed: the reader thread's own connection, and the
+// event store over it (dashboard reads and journeys; rollups kept on that connection).
 import type { Database } from "bun:sqlite";
 import { drizzle } from "drizzle-orm/bun-sqlite";
 import type { Db } from "../../db/open";
 import * as schema from "../../db/schema";
+import type { DashboardReader } from "../../store/dashboard-reader";
 import type { EventStore } from "../../store/event-store";
 import { sqliteEventStore } from "../../store/sqlite/event-store";
-import type { AnalyticsReader } from "../reader";
 
 export interface ReadContext {
+  /** The connection, for the reads not yet behind a store interface (funnel reports, currency settings). */
   sqlite: Database;
   /** The same connection through drizzle, for reads written with it (experiments). */
   db: Db;
-  /** The event plane on the same connection. */
+  /** Every dashboard and read-API query; `now` in its arguments comes from the request (the HTTP thread's clock). */
+  dashboard: DashboardReader;
+  /** The whole event plane on the same connection (the funnel report reads `events.journeys`). */
   events: EventStore;
-  /** `now` comes from the request (the HTTP thread's clock), never from this thread. */
-  reader(now: number): AnalyticsReader;
 }
 
 export function readContext(sqlite: Database): ReadContext {
-  const events = sqliteEventStore(sqlite);
   const db = drizzle(sqlite, { schema }) as Db;
-  return { sqlite, db, events, reader: (now) => ({ sqlite, rollups: events.rollups.dashboard, journeys: events.journeys, now: () => now }) };
+  const events = sqliteEventStore(sqlite);
+  return { sqlite, db, dashboard: events.dashboard, events };
 }
 
 /** A registered read: plain, structured-cloneable data in and out (Maps are fine, class instances are not). */

@@ -7,6 +7,7 @@ import type { EventStore } from "../event-store";
 import type { EventWriter } from "../event-writer";
 import type { JourneyReader } from "../journey-reader";
 import type { RollupRegistry } from "../rollup-registry";
+import { sqliteDashboardReader } from "./dashboard/dashboard-reader";
 import { SqliteJourneyReader } from "./journeys/journey-reader";
 import { SqliteEventRetention } from "./retention/event-retention";
 import { sqliteRollupRegistry } from "./rollups/registry";
@@ -15,11 +16,14 @@ export function sqliteEventStore(sqlite: Database): EventStore {
   let rollups: RollupRegistry | null = null;
   let journeys: JourneyReader | null = null;
   let retention: EventRetention | null = null;
+  let dashboard: DashboardReader | null = null;
   const registry = () => (rollups ??= sqliteRollupRegistry(sqlite));
   return {
-    // Filled in as the writer and the dashboard reads move behind the seam.
+    // Filled in as the writer moves behind the seam.
     writer: {} as EventWriter,
-    dashboard: {} as DashboardReader,
+    get dashboard() {
+      return (dashboard ??= sqliteDashboardReader(sqlite, registry().dashboard));
+    },
     get rollups() {
       return registry();
     },

@@ -3,7 +3,7 @@
 // what automations look up, each in its own module here.
 import type { Database } from "bun:sqlite";
 import type { VisitorJourney } from "../../../analytics/funnel-progress";
-import type { OrderRow } from "../../../analytics/revenue-orders";
+import type { OrderRow } from "../../dashboard-views";
 import type { Step } from "../../../funnels/steps-definition";
 import type {
   ExposedVisitor, JourneyQuery, JourneyReader, LaterEvent, ResultsWindow, StepCheck, SuggestedSteps, VisitorEntry, VisitorIdentity,

@@ -7,7 +7,7 @@
 // the range when the copies cannot be brought up to date).
 import type { SQLQueryBindings } from "bun:sqlite";
 import { PASSIVE_EVENT_NAMES, stepSqlFilter, type Step } from "../../../funnels/steps-definition";
-import { EVENT_TYPE_LIST } from "../../../analytics/filters";
+import { EVENT_TYPE_LIST } from "../dashboard/scope-sql";
 import type { BreakdownDimension, JourneyQuery } from "../../journey-reader";
 import { DAY_MS } from "../../../analytics/timezone";
 

@@ -6,7 +6,7 @@
 // anonymous ids are back-filled with contact_id), else an anonymous id. Visitors with
 // no step-1 hit in the range are left out: they cannot enter the funnel.
 import type { Database, SQLQueryBindings } from "bun:sqlite";
-import { sessionWhere, type Filter } from "../../../analytics/filters";
+import type { Filter } from "../../../analytics/filters";
 import type { JourneyEvent, VisitorJourney } from "../../../analytics/funnel-progress";
 import { DAY_MS } from "../../../analytics/timezone";
 import { isTransient } from "../../../db/storage-errors";
@@ -15,6 +15,7 @@ import type { JourneyQuery } from "../../journey-reader";
 import type { Rollup } from "../../rollup-registry";
 import { JourneyCopies } from "../rollups/journey-copies";
 import { eventsJourneySql, journeyColumns, type JourneyColumns, type JourneyPart, type SqlJourneyQuery, type SqlPredicate } from "./journey-sql";
+import { sessionWhere } from "../dashboard/scope-sql";
 import { rollupJourneySql } from "./rollup-sql";
 
 /**

@@ -6,7 +6,7 @@
 import type { Database } from "bun:sqlite";
 import { ANY_CONVERSION, propsMatch, stepSqlFilter, targetMatcher, type Step } from "../../../funnels/steps-definition";
 import { EVENT_TYPES } from "../../../ingest/payload";
-import { distinctEventNames } from "../../../analytics/event-kinds";
+import { distinctEventNames } from "../dashboard/event-names";
 import { nearMisses, type Existing } from "../../../analytics/steps-near-miss";
 import { DAY_MS, HOUR_MS } from "../../../analytics/timezone";
 import { CHECK_DAYS, type StepCheck } from "../../journey-reader";

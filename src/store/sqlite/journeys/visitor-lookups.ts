@@ -2,7 +2,8 @@
 // build payloads and follow a visitor through the funnel steps. Every one is a lookup
 // by primary key or an indexed range, cheap enough to run inside the ingest transaction.
 import type { Database, Statement } from "bun:sqlite";
-import { EVENT_VIEW_COLUMNS, toEventView, type EventRowRaw, type EventView } from "../../../analytics/event-list";
+import type { EventView } from "../../dashboard-views";
+import { EVENT_VIEW_COLUMNS, toEventView, type EventRowRaw } from "../dashboard/event-list";
 import { VISITOR_EVENTS_CAP, type ContactInfo, type SessionInfo, type TimelineEvent, type VisitorLookups } from "../../journey-reader";
 
 interface TimelineRow {

@@ -1,23 +1,14 @@
-// What the dashboard's queries are handed: the database, its rollups, the funnel
-// report's journeys and the clock.
+// What the SQLite query modules of this folder are handed: the connection, its rollups
+// and the request's clock (./dashboard-reader.ts makes one per call).
 import type { Database } from "bun:sqlite";
-import { isTransient } from "../db/storage-errors";
-import type { JourneyReader } from "../store/journey-reader";
-import type { Rollup } from "../store/rollup-registry";
-import { sqliteEventStore } from "../store/sqlite/event-store";
+import { isTransient } from "../../../db/storage-errors";
+import type { Rollup } from "../../rollup-registry";
 
 export interface AnalyticsReader {
   sqlite: Database;
   /** The registry's dashboard rollup on the same connection. */
   rollups: Rollup;
-  /** The funnel report's journeys, on the same connection. */
-  journeys: JourneyReader;
   now: () => number;
-}
-
-export function analyticsReader(sqlite: Database, now: () => number = Date.now): AnalyticsReader {
-  const events = sqliteEventStore(sqlite);
-  return { sqlite, rollups: events.rollups.dashboard, journeys: events.journeys, now };
 }
 
 /** Before every event: with this horizon everything is read live. */
