@@ -1,23 +1,7 @@
 // Writes to contacts and contact_visitors: a known person, and the anonymous ids they used.
 import type { Database } from "bun:sqlite";
-import type { QueuedEvent } from "../ingest/validate";
-
-export interface ContactKey {
-  email: string | null;
-  userId: string | null;
-}
-
-/** Who an event names, if anyone: identify by userId or email, or any event carrying traits.email. */
-export function contactKeyOf(e: QueuedEvent): ContactKey | null {
-  const rawEmail = e.traits?.email;
-  const email = typeof rawEmail === "string" && rawEmail.includes("@") ? rawEmail.trim().toLowerCase() : null;
-  let userId = e.userId ?? null;
-  // identify("someone@example.com") from the SDK: an email given as the user id.
-  if (e.type === "identify" && userId && userId.includes("@") && !email) return { email: userId.trim().toLowerCase(), userId: null };
-  if (e.type !== "identify" && e.type !== "conversion") userId = null;
-  if (!email && !userId) return null;
-  return { email, userId };
-}
+import type { QueuedEvent } from "../../../ingest/validate";
+import type { ContactKey } from "../../event-writer";
 
 export class ContactWriter {
   private byEmail;
