@@ -51,6 +51,16 @@ function parseUrl(url: string | undefined): { attribution: Attribution; path: st
   return parsed;
 }
 
+const referrerHosts = new Lru<string, string | null>(20_000);
+
+function referrerHostOf(referrer: string | undefined, url: string | undefined): string | null {
+  if (!referrer) return referrerHost(referrer ?? null, url ?? null);
+  const key = `${referrer}\u0000${url ?? ""}`;
+  let host = referrerHosts.get(key);
+  if (host === undefined) referrerHosts.set(key, (host = referrerHost(referrer, url ?? null)));
+  return host;
+}
+
 /** The SDK repeats the landing attribution in props; the URL wins when it has any. */
 function attributionOf(e: QueuedEvent, fromUrl: Attribution): Attribution {
   if (hasCampaign(fromUrl) || !e.props) return fromUrl;
@@ -89,7 +99,7 @@ export function enrichEvent(
   if (shared ? shared.bot : userAgent !== null && isBotAgent(userAgent)) return "bot";
   const url = parseUrl(e.url);
   const attribution = attributionOf(e, url.attribution);
-  const refHost = referrerHost(e.referrer ?? null, e.url ?? null);
+  const refHost = referrerHostOf(e.referrer, e.url);
   const revenueMinor = e.revenue ? toMinorUnits(e.revenue.amount, e.revenue.currency) : null;
   return {
     ip,

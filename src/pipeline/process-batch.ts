@@ -3,6 +3,7 @@
 // the funnel what processing learns about it (bots dropped, its first event).
 import type { Database } from "bun:sqlite";
 import type { GeoInfo } from "../enrich/geo";
+import { Lru } from "../enrich/lru";
 import { privateUrl } from "../enrich/url-privacy";
 import { visitorHash } from "../enrich/visitor-hash";
 import type { BatchRow } from "../ingest/group-commit";
@@ -33,6 +34,7 @@ export class BatchProcessor {
   private selectKeptParams;
   /** Funnels whose first event is already recorded: spares an update per batch. */
   private started = new Set<string>();
+  private privateUrls = new Lru<string, string>(20_000);
 
   constructor(
     sqlite: Database,
@@ -57,13 +59,22 @@ export class BatchProcessor {
     const facts: RequestFacts = { keyKind: batch.keyKind === "secret" ? "secret" : "public", ip: batch.ip, userAgent: batch.userAgent };
     const queued = JSON.parse(batch.payload) as QueuedEvent[];
     const request = facts.keyKind === "public" ? enrichRequest(facts, this.lookupGeo) : undefined;
-    const kept = JSON.parse(this.selectKeptParams.get(funnelId)?.keptParams ?? "[]") as string[];
+    const keptParams = this.selectKeptParams.get(funnelId)?.keptParams ?? "[]";
+    const kept = JSON.parse(keptParams) as string[];
+    // A site has few distinct URLs and referrers, sent many times: made private once each.
+    const privateOf = (url: string | undefined) => {
+      if (!url) return url;
+      const key = `${keptParams}\u0000${url}`;
+      let done = this.privateUrls.get(key);
+      if (done === undefined) this.privateUrls.set(key, (done = privateUrl(url, kept)));
+      return done;
+    };
     const events: ProcessedEvent[] = [];
     let bots = 0;
     for (const e of queued) {
       // Not every sender runs the SDK, which strips these first.
-      e.url = privateUrl(e.url, kept);
-      e.referrer = privateUrl(e.referrer, kept);
+      e.url = privateOf(e.url);
+      e.referrer = privateOf(e.referrer);
       const en = enrichEvent(e, facts, this.lookupGeo, request);
       if (en === "bot") {
         bots++;

@@ -19,7 +19,7 @@ import { syncWal, syncWalAsync } from "../db/wal-sync";
 import { localQueueMarks, retryingMarks, type QueueMarks } from "./queue-marks";
 import type { AppliedRun, EventWriter } from "../store/event-writer";
 import { SqliteEventWriter } from "../store/sqlite/writer/event-writer";
-import { BatchProcessor, type QueuedBatch } from "./process-batch";
+import { BatchProcessor, type PreparedBatch, type QueuedBatch } from "./process-batch";
 
 export const MAX_ATTEMPTS = 5;
 const SYNC_INTERVAL_MS = 250;
@@ -271,7 +271,9 @@ export class IngestWorker {
     let parked: ParkedBatch[] = [];
     const started = performance.now();
     try {
-      this.inTransaction(batches.at(-1)!.id, () => this.processBatches(batches, tally)); // the fast path: no savepoints
+      // Enrichment is pure: done before the write lock is taken, so the lock is held for writing only.
+      const prepared = batches.map((batch) => this.processor.prepare(batch));
+      this.inTransaction(batches.at(-1)!.id, () => this.write(prepared, tally)); // the fast path: no savepoints
     } catch (e) {
       this.forget();
       // The disk or a lock, not a batch: redo the whole run later, unchanged.
@@ -309,9 +311,8 @@ export class IngestWorker {
     this.writer.rolledBack();
   }
 
-  /** Enriches, writes, records on the funnels, then lets listeners hear the whole run at once. */
-  private processBatches(batches: ClaimedBatch[], tally: RunTally): void {
-    const prepared = batches.map((b) => this.processor.prepare(b));
+  /** Writes enriched batches, records on the funnels, then lets listeners hear the whole run at once. */
+  private write(prepared: PreparedBatch[], tally: RunTally): void {
     const run = this.writer.apply(prepared.map((p) => p.batch));
     this.processor.record(prepared, run.written);
     tally.processed += run.written.length;
@@ -327,7 +328,7 @@ export class IngestWorker {
     for (const batch of batches) {
       for (let attempt = 1; ; attempt++) {
         try {
-          sqlite.transaction(() => this.processBatches([batch], tally))();
+          sqlite.transaction(() => this.write([this.processor.prepare(batch)], tally))();
           break;
         } catch (e) {
           this.forget();

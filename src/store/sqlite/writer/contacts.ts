@@ -17,7 +17,10 @@ export class ContactWriter {
   private adjust;
   private cache = new Map<string, number | null>();
 
-  constructor(sqlite: Database) {
+  constructor(
+    sqlite: Database,
+    private beforeSessionsRead: () => void = () => {},
+  ) {
     this.byEmail = sqlite.prepare<{ id: number }, [string, string]>("SELECT id FROM contacts WHERE funnel_id = ? AND email = ?");
     this.byUser = sqlite.prepare<{ id: number }, [string, string]>("SELECT id FROM contacts WHERE funnel_id = ? AND user_id = ?");
     this.insert = sqlite.prepare<{ id: number }, [string, string | null, string | null, number, number, string | null, string | null]>(
@@ -84,6 +87,7 @@ export class ContactWriter {
     let id = this.find(funnelId, key);
     let created = false;
     if (id === null) {
+      this.beforeSessionsRead();
       const first = this.firstSession.get(funnelId, anonymousId);
       id = this.insert.get(funnelId, key.email, key.userId, e.ts, e.ts, first?.channel ?? null, first?.utm_source ?? first?.referrer_host ?? null)!.id;
       created = true;

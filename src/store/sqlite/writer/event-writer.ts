@@ -21,7 +21,8 @@ export class SqliteEventWriter implements EventWriter {
 
   constructor(sqlite: Database) {
     this.sessions = new SessionWriter(sqlite);
-    this.contacts = new ContactWriter(sqlite);
+    // A new contact takes its first visit's source: folds still pending may move a visit's start.
+    this.contacts = new ContactWriter(sqlite, () => this.sessions.flush());
     this.events = new EventRows(sqlite);
     this.orders = new OrderBook(sqlite, this.sessions, this.contacts);
     this.payments = new PaymentWriter(this.sessions, this.contacts, this.events, this.orders);
@@ -38,8 +39,9 @@ export class SqliteEventWriter implements EventWriter {
       } else {
         for (const e of batch.events) this.applyEvent(batch, e, run);
       }
-      this.sessions.flush();
     }
+    // One update per visit per run, however many of its events the run holds.
+    this.sessions.flush();
     return run;
   }
 

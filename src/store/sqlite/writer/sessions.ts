@@ -109,6 +109,7 @@ export class SessionWriter {
    * hours after the visit: its start, end and duration stay as they were.
    */
   addRevenue(funnelId: string, id: string, currency: string, minor: number, conversions: 0 | 1): void {
+    this.flush(); // folds first, as if written per batch: keeps the revenue object's key order
     this.addOrder.run({ funnel: funnelId, id, currency, minor, conversions });
   }
 
@@ -171,7 +172,7 @@ export class SessionWriter {
     return attribution;
   }
 
-  /** Adds an event to a known session; written by flush(), once per session per batch. */
+  /** Adds an event to a known session; written by flush(), once per session per run. */
   fold(p: { funnelId: string; id: string; anonymousId: string; existing: SessionRow; contactId: number | null; ts: number; type: string; name: string; en: Enriched }): void {
     const e = p.existing;
     const browsing = isBrowsing(p.type, p.en.bySecretKey);
@@ -201,7 +202,7 @@ export class SessionWriter {
     }
   }
 
-  /** Writes what fold() gathered; call before the batch's transaction ends. */
+  /** Writes what fold() gathered; call before the run's transaction ends. */
   flush(): void {
     for (const d of this.pending.values()) this.update.run({ ...d, revenue: d.revenue ? JSON.stringify(d.revenue) : null });
     this.pending.clear();
