@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { AppContext } from "../src/context";
+import { Checkpointer } from "../src/db/checkpointer";
 import { openStore } from "../src/db/open";
 import { createOps } from "../src/ops/ops";
 import { openGeo } from "../src/enrich/geo";
@@ -42,10 +43,14 @@ const ctx: AppContext = {
   stopping: false,
 };
 installEventListeners(ctx);
+// As on a server: the checkpoint thread copies the WALs, the writer only resets them past a size.
+store.sqlite.exec("PRAGMA wal_autocheckpoint = 0");
+store.queue.exec("PRAGMA wal_autocheckpoint = 0");
+const checkpointer = new Checkpointer([store.path, store.queue.filename], (line) => console.error(line));
 let n = 0;
 const { funnel, publicKey } = createFunnel(store.db, { name: "Bench", url: BENCH_ORIGIN });
 const committer = new GroupCommitter(store.queue, 1000);
-const worker = new IngestWorker(ctx, { batchesPerRun: flag("per-run", "200") });
+const worker = new IngestWorker(ctx, { batchesPerRun: flag("per-run", "200"), checkpointQueue: false });
 
 console.log(`bench-processing: ${machineLine()}`);
 console.log(`${ROUNDS} rounds of ${BATCHES} ${SPIKE ? "spike (secret key, 8,000 sessions)" : "browser"} batches × 10 events, processed on one thread with the listeners installed\n`);
@@ -77,6 +82,7 @@ try {
     );
   }
 } finally {
+  await checkpointer.stop();
   store.close();
   ctx.geo.close();
   rmSync(dataDir, { recursive: true, force: true });
