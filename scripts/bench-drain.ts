@@ -6,7 +6,7 @@
 // Runs the previous code (a commit built into a temp dir) and this tree, one after the
 // other in the same run, on the same machine; the load generator shares its cores.
 //
-//   bun scripts/bench-drain.ts [--base c4c2f07] [--seconds 10] [--connections 64] [--before BIN] [--after BIN] [--only after]
+//   bun scripts/bench-drain.ts [--base c4c2f07] [--seconds 10] [--connections 64] [--repeat 1] [--before BIN] [--after BIN] [--only after]
 //
 // Without --before the base commit is built (`git worktree add` + `bun install` +
 // `bun scripts/build.ts`); without --after this tree is built.
@@ -20,11 +20,12 @@ import { BENCH_ORIGIN, machineLine, SPIKE_SESSIONS, SPIKE_VISITORS, spikeEvents 
 
 const flags = parseFlags(process.argv.slice(2), {
   base: { type: "string" }, seconds: { type: "number" }, connections: { type: "number" },
-  before: { type: "string" }, after: { type: "string" }, only: { type: "string" },
+  before: { type: "string" }, after: { type: "string" }, only: { type: "string" }, repeat: { type: "number" },
 });
 const BASE = (flags.base as string | undefined) ?? "c4c2f07";
 const SECONDS = (flags.seconds as number | undefined) ?? 10;
 const CONNECTIONS = (flags.connections as number | undefined) ?? 64;
+const REPEAT = (flags.repeat as number | undefined) ?? 1;
 const root = join(import.meta.dir, "..");
 const work = mkdtempSync(join(tmpdir(), "aurea-bench-drain-"));
 
@@ -179,8 +180,11 @@ try {
   const only = flags.only as string | undefined;
   const before = only === "after" ? null : ((flags.before as string | undefined) ?? (await buildBase()));
   const after = only === "before" ? null : ((flags.after as string | undefined) ?? (await build(root, join(work, "aurea-after"))));
-  if (before) print(await runOne(`before (${flags.before ?? BASE})`, before));
-  if (after) print(await runOne(`after (${flags.after ?? "this tree"})`, after));
+  // Alternating, so that a change in the machine's load falls on both alike.
+  for (let i = 0; i < REPEAT; i++) {
+    if (before) print(await runOne(`before (${flags.before ?? BASE})`, before));
+    if (after) print(await runOne(`after (${flags.after ?? "this tree"})`, after));
+  }
 } finally {
   if (!flags.before) await $`git -C ${root} worktree remove --force ${join(work, "base")}`.quiet().nothrow();
   rmSync(work, { recursive: true, force: true });

@@ -30,8 +30,9 @@ export function localQueueMarks(queue: Database): QueueMarks {
     done(ids) {
       if (ids.length) removeAll(ids);
       // The queue's writer is this connection: between two writes is when it can let
-      // the queue's WAL start over (wal-reset.ts). A failure is retried with the marks.
-      resetWalIfLarge(queue);
+      // the queue's WAL start over (wal-reset.ts), in one try: this may be the HTTP
+      // thread, which must not sleep. A failure is retried with the marks.
+      resetWalIfLarge(queue, undefined, undefined, false);
     },
     parked(id, attempts, error) {
       markParked.run(attempts, error, id);
