@@ -40,7 +40,8 @@ export function localQueueMarks(queue: Database): QueueMarks {
     retry = setTimeout(() => {
       retry = null;
       try {
-        if (!resetWalIfLarge(queue, undefined, undefined, false)) resetLater(triesLeft - 1);
+        // No wait for readers here: a retry must never hold up an answer.
+        if (!resetWalIfLarge(queue, undefined, 0, false)) resetLater(triesLeft - 1);
       } catch {
         // the next done() tries again and reports
       }
