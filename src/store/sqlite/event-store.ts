@@ -11,16 +11,19 @@ import { sqliteDashboardReader } from "./dashboard/dashboard-reader";
 import { SqliteJourneyReader } from "./journeys/journey-reader";
 import { SqliteEventRetention } from "./retention/event-retention";
 import { sqliteRollupRegistry } from "./rollups/registry";
+import { SqliteEventWriter } from "./writer/event-writer";
 
 export function sqliteEventStore(sqlite: Database): EventStore {
   let rollups: RollupRegistry | null = null;
   let journeys: JourneyReader | null = null;
   let retention: EventRetention | null = null;
   let dashboard: DashboardReader | null = null;
+  let writer: EventWriter | null = null;
   const registry = () => (rollups ??= sqliteRollupRegistry(sqlite));
   return {
-    // Filled in as the writer moves behind the seam.
-    writer: {} as EventWriter,
+    get writer() {
+      return (writer ??= new SqliteEventWriter(sqlite));
+    },
     get dashboard() {
       return (dashboard ??= sqliteDashboardReader(sqlite, registry().dashboard));
     },
