@@ -22,7 +22,7 @@ import { createSession } from "../src/web/auth/sessions";
 import { createUser } from "../src/web/auth/users";
 import { spawnServe } from "../tests/helpers/process";
 import { HttpLoad } from "./bench-http-client";
-import { benchBatch, BENCH_ORIGIN, percentile } from "./bench-lib";
+import { benchBatch, BENCH_ORIGIN, mib, percentile, readRss, sampleRss } from "./bench-lib";
 
 const flags = parseFlags(process.argv.slice(2), {
   base: { type: "string" }, seconds: { type: "number" }, rate: { type: "number" }, events: { type: "number" },
@@ -88,6 +88,8 @@ interface Run {
   health: number[];
   panels: number[];
   panelStatus: Record<number, number>;
+  /** Server RSS: right after start (idle), and the peak sampled during the measured seconds. */
+  rss: { idle: number; peak: number; hwm: number };
 }
 
 async function measure(bin: string, t: Template, label: string, withPanels = true): Promise<Run> {
@@ -95,7 +97,7 @@ async function measure(bin: string, t: Template, label: string, withPanels = tru
   cpSync(t.dir, dir, { recursive: true });
   const server = await spawnServe(dir, [], bin);
   const load = new HttpLoad(server.url);
-  const run: Run = { acks: [], ackFailed: 0, notSent: 0, health: [], panels: [], panelStatus: {} };
+  const run: Run = { acks: [], ackFailed: 0, notSent: 0, health: [], panels: [], panelStatus: {}, rss: { idle: readRss(server.proc.pid).rss, peak: 0, hwm: 0 } };
   try {
     const post = () => {
       const { body, ua } = benchBatch(t.ingest.id, t.ingest.publicKey);
@@ -105,6 +107,7 @@ async function measure(bin: string, t: Template, label: string, withPanels = tru
     for (let i = 0; i < 300; i++) await load.send(post());
 
     const requests = Array.from({ length: RATE * SECONDS }, post);
+    const rss = sampleRss(server.proc.pid);
     const start = performance.now();
     const end = start + SECONDS * 1000;
     const running = () => performance.now() < end;
@@ -154,6 +157,9 @@ async function measure(bin: string, t: Template, label: string, withPanels = tru
     }
     run.notSent += requests.length - sent;
     await Promise.all([...inFlight, panelLoop, healthLoop]);
+    const r = rss.stop();
+    run.rss.peak = r.peak;
+    run.rss.hwm = r.hwm;
     return run;
   } finally {
     load.close();
@@ -171,6 +177,7 @@ function line(label: string, r: Run): string {
     `  ingest ack (${r.acks.length} × 202, ${r.ackFailed} failed, ${r.notSent} not sent: ${MAX_IN_FLIGHT} in flight): ${stats(r.acks)}`,
     `  /healthz (${r.health.length}): ${stats(r.health)}`,
     ...(r.panels.length ? [`  filtered panel (${r.panels.length}: ${statuses}): ${stats(r.panels)}`] : []),
+    `  server RSS: ${mib(r.rss.idle)} at start, peak ${mib(r.rss.peak)} during the run (VmHWM ${mib(r.rss.hwm)})`,
   ].join("\n");
 }
 

@@ -1,4 +1,5 @@
 // Shared by the scripts/bench-* figures: the machine line, percentiles and realistic ingest batches.
+import { readFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 
 export function machineLine(): string {
@@ -67,3 +68,46 @@ export function spikeEvents(n: number): object[] {
     referrer: "https://www.google.com/", userAgent: ua, ip,
   }));
 }
+
+/**
+ * The server's memory from /proc/PID/status, in MiB: resident now (VmRSS), its peak so
+ * far (VmHWM), and the resident split: anonymous (heaps, SQLite page caches) and file
+ * pages (the executable, SQLite's mmap of the database).
+ */
+export function readRss(pid: number): { rss: number; hwm: number; anon: number; file: number } {
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  const kb = (key: string) => Number(status.match(new RegExp(`${key}:\\s+(\\d+)`))?.[1] ?? NaN);
+  return { rss: kb("VmRSS") / 1024, hwm: kb("VmHWM") / 1024, anon: kb("RssAnon") / 1024, file: kb("RssFile") / 1024 };
+}
+
+/** Samples a process's RSS every `ms` until stopped; returns the peak seen and the kernel's VmHWM. */
+export function sampleRss(pid: number, ms = 100): { stop(): { peak: number; hwm: number; last: number; peakAnon: number; peakFile: number } } {
+  let peak = 0;
+  let last = 0;
+  let hwm = 0;
+  let peakAnon = 0;
+  let peakFile = 0;
+  const take = () => {
+    try {
+      const r = readRss(pid);
+      last = r.rss;
+      hwm = r.hwm;
+      peak = Math.max(peak, r.rss);
+      peakAnon = Math.max(peakAnon, r.anon);
+      peakFile = Math.max(peakFile, r.file);
+    } catch {
+      // the process has exited
+    }
+  };
+  take();
+  const timer = setInterval(take, ms);
+  return {
+    stop() {
+      take();
+      clearInterval(timer);
+      return { peak, hwm, last, peakAnon, peakFile };
+    },
+  };
+}
+
+export const mib = (v: number) => `${v.toFixed(0)} MiB`;
