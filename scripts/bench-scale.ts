@@ -17,12 +17,12 @@ import { join } from "node:path";
 import { parseFlags } from "../src/config";
 import { openStore } from "../src/db/open";
 import { parseSteps, saveSteps } from "../src/funnels/steps-definition";
-import { rotateKeys } from "../src/funnels/store";
+import { createFunnel, listFunnels, rotateKeys } from "../src/funnels/store";
 import { createSession } from "../src/web/auth/sessions";
 import { createUser, findUserByEmail } from "../src/web/auth/users";
 import { spawnServe, type Spawned } from "../tests/helpers/process";
 import { HttpLoad } from "./bench-http-client";
-import { machineLine, mib, readRss, sampleRss, spikeEvents } from "./bench-lib";
+import { BENCH_ORIGIN, machineLine, mib, readRss, sampleRss, spikeEvents } from "./bench-lib";
 
 const flags = parseFlags(process.argv.slice(2), {
   events: { type: "number" }, days: { type: "number" }, runs: { type: "number" }, restarts: { type: "number" },
@@ -58,18 +58,23 @@ async function seed(bin: string): Promise<void> {
   console.log(`seeded ${r.events.toLocaleString("en-US")} events, ${r.sessions.toLocaleString("en-US")} visits over ${DAYS} days in ${s.toFixed(0)} s (${Math.round(r.events / s).toLocaleString("en-US")} events/s)`);
 }
 
-/** The demo funnel (the largest), a 5-step definition on it, a signed-in owner and a secret key. */
-async function prepare(): Promise<{ funnelId: string; cookie: string; secretKey: string }> {
+/**
+ * The demo funnel (`seed-demo --create`'s "Demo funnel"), a 5-step definition on it, a signed-in owner, and a
+ * second funnel with a secret key for the burst (so a rerun on the same data dir
+ * measures the same demo data).
+ */
+async function prepare(): Promise<{ funnelId: string; cookie: string; burst: { id: string; secretKey: string } }> {
   const store = openStore(dataDir);
   try {
-    const funnelId = store.sqlite.query<{ id: string }, []>("SELECT funnel_id AS id FROM events GROUP BY funnel_id ORDER BY count(*) DESC LIMIT 1").get()?.id;
+    const funnelId = store.sqlite.query<{ id: string }, []>("SELECT id FROM funnels WHERE name = 'Demo funnel' LIMIT 1").get()?.id;
     if (!funnelId) throw new Error(`${dataDir}: no events; seed it first`);
     if (!FIVE_STEPS.ok) throw new Error("unreachable");
     saveSteps(store.db, funnelId, FIVE_STEPS.value);
     const email = "bench@example.com";
     const user = findUserByEmail(store.db, email) ?? (await createUser(store.db, { email, password: "bench password 123", role: "owner" }));
     const { token } = createSession(store.db, user.id, Date.now());
-    return { funnelId, cookie: `aurea_session=${token}`, secretKey: rotateKeys(store.db, funnelId)!.secretKey };
+    const burstId = listFunnels(store.db).find((f) => f.name === "Bench burst")?.id ?? createFunnel(store.db, { name: "Bench burst", url: BENCH_ORIGIN }).funnel.id;
+    return { funnelId, cookie: `aurea_session=${token}`, burst: { id: burstId, secretKey: rotateKeys(store.db, burstId)!.secretKey } };
   } finally {
     store.close();
   }
@@ -141,7 +146,7 @@ try {
   const bin = (flags.bin as string | undefined) ?? (await $`bun scripts/build.ts ${join(work, "aurea")}`.cwd(root).quiet(), join(work, "aurea"));
   if (!existsSync(join(dataDir, "aurea.db"))) await seed(bin);
   else console.log(`data: ${dataDir} (seeded before)`);
-  const { funnelId, cookie, secretKey } = await prepare();
+  const { funnelId, cookie, burst: burstFunnel } = await prepare();
   const base = (s: Spawned) => `${s.url}/funnels/${funnelId}`;
 
   // First page after a restart: a fresh process, its reader thread's first read.
@@ -178,7 +183,7 @@ try {
     console.log(`\nserver RSS during the dashboard runs: peak ${mib(dash.peak)} (VmHWM ${mib(dash.hwm)}; peaks: anonymous ${mib(dash.peakAnon)}, file ${mib(dash.peakFile)})   target ≤ 250 MiB: ${dash.peak <= 250 ? "met" : "NOT met"}`);
     if (BURST > 0) {
       const b = sampleRss(server.proc.pid);
-      const accepted = await burst(server.url, funnelId, secretKey, BURST);
+      const accepted = await burst(server.url, burstFunnel.id, burstFunnel.secretKey, BURST);
       const r = b.stop();
       console.log(`server RSS during a ${BURST} s burst (64 connections, ${accepted.toLocaleString("en-US")} events accepted): peak ${mib(r.peak)} (VmHWM ${mib(r.hwm)}; peaks: anonymous ${mib(r.peakAnon)}, file ${mib(r.peakFile)})   target ≤ 250 MiB: ${r.peak <= 250 ? "met" : "NOT met"}`);
     }
