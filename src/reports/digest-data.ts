@@ -7,6 +7,9 @@ import type { AnalyticsReader } from "../analytics/reader";
 import { revenueReport } from "../analytics/revenue-report";
 import { stepsReport } from "../analytics/steps-report";
 import type { Db } from "../db/open";
+import { experimentOutcome, type ExperimentOutcome } from "../experiments/outcome";
+import { experimentResults } from "../experiments/results";
+import { listExperiments } from "../experiments/store";
 import { getSteps } from "../funnels/steps-definition";
 import type { Funnel } from "../funnels/store";
 import type { DigestPeriod } from "./period";
@@ -41,6 +44,8 @@ export interface DigestData {
   drops: DigestDrop[] | null;
   sources: { value: string; verifiedNet: number; orders: number }[];
   landingPages: { value: string; visits: number; verifiedNet: number }[];
+  /** Experiments stopped in the period, or running ones that reached their sample size by its end. */
+  experiments: ExperimentOutcome[];
   /** The dashboard for the same period; null without --public-url. */
   dashboardUrl: string | null;
 }
@@ -56,6 +61,19 @@ function dropsOf(report: ReturnType<typeof stepsReport>): DigestDrop[] {
     drops.push({ from: prev.name, to: step.name, reached: prev.visitors, continued: step.visitors, lostRate: 1 - step.visitors / prev.visitors });
   }
   return drops.sort((a, b) => b.reached - b.continued - (a.reached - a.continued) || b.lostRate - a.lostRate).slice(0, 3);
+}
+
+/** Results as of the period's end, judged by the results page's own rule (src/experiments/outcome.ts). */
+export function experimentsWithResults(db: Db, funnelId: string, period: { from: number; to: number }, now: number): ExperimentOutcome[] {
+  const out: ExperimentOutcome[] = [];
+  for (const e of listExperiments(db, funnelId)) {
+    if (e.startedAt >= period.to) continue;
+    if (e.status === "stopped" && (e.stoppedAt === null || e.stoppedAt < period.from || e.stoppedAt >= period.to)) continue;
+    const at = e.status === "running" ? Math.min(period.to - 1, now) : now;
+    const outcome = experimentOutcome(experimentResults(db, { funnelId, key: e.key, now: at }));
+    if (outcome) out.push(outcome);
+  }
+  return out;
 }
 
 export function dashboardLink(base: string | null, funnelId: string, period: DigestPeriod): string | null {
@@ -92,6 +110,7 @@ export function digestData(reader: AnalyticsReader, db: Db, funnel: Funnel, peri
       .slice(0, TOP)
       .map((r) => ({ value: r.value ?? "", verifiedNet: r.verifiedNet, orders: r.orders })),
     landingPages: breakdown(reader, scope, "entry", TOP).rows.map((r) => ({ value: r.value, visits: r.tally.visits, verifiedNet: landingRevenue.get(r.value) ?? 0 })),
+    experiments: experimentsWithResults(db, funnel.id, period, reader.now()),
     dashboardUrl: dashboardLink(publicUrl, funnel.id, period),
   };
 }

@@ -1,6 +1,7 @@
 // The digest's HTML part: one table-based column, inline styles only, no images, so
 // it reads the same in Gmail, Outlook and Apple Mail and on a phone.
 import { html, type SafeHtml } from "../html";
+import { outcomeSentence } from "../../src/experiments/outcome";
 import type { DigestData } from "../../src/reports/digest-data";
 import { formatCount, formatMoney, lostShare, metricLines, otherCurrenciesLine, pageLabel, periodTitle, sourceLabel } from "./digest-format";
 
@@ -58,6 +59,12 @@ ${section(
   "Top landing pages",
   table(["Page", "Visits", "Verified net"], d.landingPages.map((p) => [pageLabel(p.value), formatCount(p.visits), formatMoney(p.verifiedNet, d.currency)]), "No visits in this period."),
 )}
+${d.experiments.length
+  ? section(
+      "Experiments with a result",
+      html`${d.experiments.map((e) => html`<p style="margin:0 0 8px 0;font-size:14px;color:#101828"><strong>${e.key}</strong>: ${outcomeSentence(e)}</p>`)}`,
+    )
+  : ""}
 <tr><td style="padding:20px 24px">${
     d.dashboardUrl
       ? html`<a href="${d.dashboardUrl}" style="display:inline-block;background:#1d4ed8;color:#ffffff;text-decoration:none;padding:10px 16px;border-radius:6px;font-size:14px">Open the dashboard for this period</a>`
