@@ -340,3 +340,6 @@ export * from "./schema-reports";
 
 // Email alerts (rules and firings): ./schema-alerts.ts
 export * from "./schema-alerts";
+
+// Which funnels each viewer may see: ./schema-access.ts
+export * from "./schema-access";

@@ -10,6 +10,7 @@ import { authPages } from "./pages/auth";
 import { funnelPages } from "./pages/funnels";
 import { installationPages } from "./pages/installation";
 import { settingsPages } from "./pages/settings";
+import { userPages } from "./pages/users";
 
 export function dashboardRoutes(ctx: AppContext, opts: { loginLimiter?: LoginLimiter } = {}) {
   const limiter = opts.loginLimiter ?? new LoginLimiter({ now: ctx.now, accountStore: new TableThrottleStore(ctx.store.db) });
@@ -18,5 +19,6 @@ export function dashboardRoutes(ctx: AppContext, opts: { loginLimiter?: LoginLim
     .use(authPages(ctx, limiter))
     .use(funnelPages(ctx))
     .use(settingsPages(ctx))
-    .use(installationPages(ctx));
+    .use(installationPages(ctx))
+    .use(userPages(ctx));
 }

@@ -48,7 +48,7 @@ test("create, list, reset-password, with clear errors", async () => {
   expect(r.code).toBe(0);
 
   r = await aurea(["user", "list", "--json"]);
-  expect(JSON.parse(r.out)).toEqual([{ id: 1, email: "ana@example.com", role: "viewer" }]);
+  expect(JSON.parse(r.out)).toEqual([{ id: 1, email: "ana@example.com", role: "viewer", funnels: [] }]);
 
   const store = openStore(dataDir);
   try {
