@@ -46,6 +46,7 @@ export const FUNNEL_TABS: { key: string; label: string; path: string }[] = [
   { key: "sessions", label: "Sessions", path: "/sessions" },
   { key: "contacts", label: "Contacts", path: "/contacts" },
   { key: "automations", label: "Automations", path: "/automations" },
+  { key: "alerts", label: "Alerts", path: "/alerts" },
   { key: "experiments", label: "Experiments", path: "/experiments" },
   { key: "settings", label: "Settings", path: "/settings" },
 ];

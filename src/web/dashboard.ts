@@ -11,6 +11,7 @@ import { funnelPages } from "./pages/funnels";
 import { installationPages } from "./pages/installation";
 import { settingsPages } from "./pages/settings";
 import { userPages } from "./pages/users";
+import { alertPages } from "./pages/alerts";
 
 export function dashboardRoutes(ctx: AppContext, opts: { loginLimiter?: LoginLimiter } = {}) {
   const limiter = opts.loginLimiter ?? new LoginLimiter({ now: ctx.now, accountStore: new TableThrottleStore(ctx.store.db) });
@@ -20,5 +21,6 @@ export function dashboardRoutes(ctx: AppContext, opts: { loginLimiter?: LoginLim
     .use(funnelPages(ctx))
     .use(settingsPages(ctx))
     .use(installationPages(ctx))
-    .use(userPages(ctx));
+    .use(userPages(ctx))
+    .use(alertPages(ctx));
 }
