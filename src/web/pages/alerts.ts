@@ -43,7 +43,7 @@ export function alertPages(ctx: AppContext) {
   const { db, sqlite } = ctx.store;
 
   const render = (c: Req, funnel: Funnel, extra: Partial<AlertsView> = {}, status = 200) => {
-    const items = listAlerts(sqlite, funnel.id).map((rule) => ({ rule, window: describeWindow(rule.windowSeconds), last: recentFirings(sqlite, rule.id, 1)[0] ?? null }));
+    const items = listAlerts(sqlite, funnel.id).map((rule) => ({ rule, window: rule.kind === "sale" && (rule.params as { mode: string }).mode === "daily" ? "once a day" : describeWindow(rule.windowSeconds), last: recentFirings(sqlite, rule.id, 1)[0] ?? null }));
     const mail = ctx.config.mail;
     return htmlResponse(
       alertsPage({
