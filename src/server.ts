@@ -54,6 +54,8 @@ export interface RunningServer {
   live: LiveHub;
   /** Periodic alert checks: tests call check() after moving the clock. */
   alerts: ReturnType<typeof startAlerts>;
+  /** Every registered route (method and path), for tests that check a rule holds on all of them. */
+  routes: { method: string; path: string }[];
   /** Stop accepting, finish the work in hand, close the database. */
   stop(): Promise<void>;
 }
@@ -152,6 +154,7 @@ export async function startServer(config: ServeConfig, options: StartOptions = {
     reports,
     live,
     alerts,
+    routes: app.routes.map((r) => ({ method: r.method, path: r.path })),
     stop() {
       stopped ??= (async () => {
         ctx.stopping = true;

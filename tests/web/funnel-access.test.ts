@@ -107,6 +107,22 @@ describe("a viewer of funnel A", () => {
   });
 });
 
+test("every registered /funnels/:id/… route refuses a viewer of another funnel (new routes included)", async () => {
+  const routes = server.running.routes.filter((r) => r.path.startsWith("/funnels/:id") && ["GET", "POST", "PUT", "PATCH", "DELETE"].includes(r.method));
+  expect(routes.length).toBeGreaterThan(40);
+  for (const r of routes) {
+    const path = r.path.replace(":id", b.id).replace(/:[A-Za-z]+/g, "x");
+    const res = await fetch(server.url + path, {
+      method: r.method,
+      redirect: "manual",
+      headers: { cookie: viewer.cookie!, "x-csrf-token": viewer.csrf, "content-type": "application/x-www-form-urlencoded" },
+      body: r.method === "GET" ? undefined : "",
+    });
+    await res.body?.cancel();
+    expect(`${r.method} ${r.path} → ${res.status}`).toBe(`${r.method} ${r.path} → 403`);
+  }
+});
+
 test("owners see every funnel", async () => {
   for (const [path, headers] of [...surfaces(a.id), ...surfaces(b.id)]) expect([path, await status(owner, path, headers)]).toEqual([path, 200]);
   const list = await owner.load("/funnels");
