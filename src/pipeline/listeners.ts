@@ -9,6 +9,6 @@ import { liveListener } from "../live/watch";
 export function installEventListeners(ctx: AppContext): void {
   ctx.eventListeners.push(automationListener(ctx));
   ctx.eventListeners.push(rollupListener(ctx.store.sqlite));
-  ctx.eventListeners.push(saleAlertListener(ctx.store.sqlite, ctx.now));
+  ctx.eventListeners.push(saleAlertListener(ctx.store.sqlite, ctx.store.db, ctx.now));
   if (ctx.live) ctx.eventListeners.push(liveListener(ctx.live));
 }
