@@ -5,6 +5,8 @@ import { breakdown } from "../analytics/breakdown";
 import { totals } from "../analytics/overview";
 import type { AnalyticsReader } from "../analytics/reader";
 import { revenueReport } from "../analytics/revenue-report";
+import { timeseries } from "../analytics/timeseries";
+import { localDate } from "../analytics/timezone";
 import { stepsReport } from "../analytics/steps-report";
 import type { Db } from "../db/open";
 import { experimentOutcome, type ExperimentOutcome } from "../experiments/outcome";
@@ -44,6 +46,8 @@ export interface DigestData {
   drops: DigestDrop[] | null;
   sources: { value: string; verifiedNet: number; orders: number }[];
   landingPages: { value: string; visits: number; verifiedNet: number }[];
+  /** Visitors per local day, for the small chart; empty for periods longer than two months. */
+  visitorsPerDay: { date: string; visitors: number }[];
   /** Experiments stopped in the period, or running ones that reached their sample size by its end. */
   experiments: ExperimentOutcome[];
   /** The dashboard for the same period; null without --public-url. */
@@ -51,6 +55,7 @@ export interface DigestData {
 }
 
 const TOP = 5;
+const CHART_MAX_DAYS = 62;
 
 function dropsOf(report: ReturnType<typeof stepsReport>): DigestDrop[] {
   const drops: DigestDrop[] = [];
@@ -110,6 +115,10 @@ export function digestData(reader: AnalyticsReader, db: Db, funnel: Funnel, peri
       .slice(0, TOP)
       .map((r) => ({ value: r.value ?? "", verifiedNet: r.verifiedNet, orders: r.orders })),
     landingPages: breakdown(reader, scope, "entry", TOP).rows.map((r) => ({ value: r.value, visits: r.tally.visits, verifiedNet: landingRevenue.get(r.value) ?? 0 })),
+    visitorsPerDay:
+      period.to - period.from > CHART_MAX_DAYS * 86_400_000
+        ? []
+        : timeseries(reader, scope, "day", period.tz, "visitors", funnel.firstEventAt).points.map((p) => ({ date: localDate(p.at, period.tz), visitors: p.value })),
     experiments: experimentsWithResults(db, funnel.id, period, reader.now()),
     dashboardUrl: dashboardLink(publicUrl, funnel.id, period),
   };

@@ -1,4 +1,4 @@
-// The digest's "experiments that reached a result": received through a real SMTP
+// The digest's "experiments that reached a result" and its visitors-per-day chart: received through a real SMTP
 // server, parsed with mailparser, its figures checked against the experiments' results
 // read (the JSON API). One experiment reached its sample size (b clearly better), one
 // was stopped with a winner in the period, one is still short of its sample: left out.
@@ -110,4 +110,18 @@ test("a digest without results says nothing about experiments", async () => {
   const [, quiet] = await smtp.waitFor(2);
   expect(quiet.parsed.text).not.toContain("Experiments");
   expect(String(quiet.parsed.html)).not.toContain("Experiments");
+});
+
+test("the visitors-per-day chart: one bar per day with the read API's visitors of that day, and a text sparkline", async () => {
+  const bars = [...String(mail.parsed.html).matchAll(/data-day="([\d-]+)" data-visitors="(\d+)"/g)].map((m) => [m[1], Number(m[2])] as const);
+  const [from, to] = period.split("..");
+  expect(bars.map((b) => b[0])).toEqual([from, to]);
+  let total = 0;
+  for (const [day, visitors] of bars) {
+    const res = await fetch(`${server.url}/api/v1/funnels/${funnel.id}/stats?from=${day}&to=${day}`, { headers: { authorization: `Bearer ${funnel.secretKey}` } });
+    expect(visitors).toBe(((await res.json()) as any).visitors);
+    total += visitors;
+  }
+  expect(total).toBe(140);
+  expect(mail.parsed.text).toMatch(new RegExp(`Visitors per day: [▁-█]{2} \\(${from} to ${to}\\)`));
 });
