@@ -146,7 +146,7 @@ export const sessions = sqliteTable(
     primaryKey({ columns: [t.funnelId, t.id] }),
     index("sessions_funnel_started").on(t.funnelId, t.startedAt),
     index("sessions_funnel_anon_last").on(t.funnelId, t.anonymousId, t.lastAt),
-    // Distinct visitors over a range without a temporary b-tree (src/analytics/visitors.ts).
+    // Distinct visitors over a range without a temporary b-tree (src/store/sqlite/dashboard/visitors.ts).
     index("sessions_funnel_anon_started").on(t.funnelId, t.anonymousId, t.startedAt),
   ],
 );

@@ -6,6 +6,7 @@ import { addAlert, AlertInputError, describeWindow, listAlerts, removeAlert } fr
 import type { AppContext } from "../../context";
 import { getFunnel, type Funnel } from "../../funnels/store";
 import { alertsBase, alertsPage, KIND_FORMS, type AlertFormValues, type AlertsView } from "../../../views/alerts/page";
+import { pageErrors } from "../../http/page-errors";
 import { htmlResponse } from "../../../views/html";
 import { errorPage } from "../../../views/pages/error";
 import { isOwner, requireUser, type DashboardUser } from "../auth/guard";
@@ -60,6 +61,7 @@ export function alertPages(ctx: AppContext) {
   };
 
   return new Elysia({ name: "alert-pages" })
+    .use(pageErrors(ctx))
     .use(requireUser(ctx))
     .get("/funnels/:id/alerts", withFunnel((c, funnel) => render(c, funnel, c.query?.added ? { saved: `Alert ${c.query.added} added.` } : {})))
     .post(

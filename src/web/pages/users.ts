@@ -5,6 +5,7 @@ import { Elysia } from "elysia";
 import type { AppContext } from "../../context";
 import { listFunnels } from "../../funnels/store";
 import { forgetAddress } from "../../reports/subscriptions";
+import { pageErrors } from "../../http/page-errors";
 import { htmlResponse } from "../../../views/html";
 import { errorPage } from "../../../views/pages/error";
 import { usersPage, type UsersView } from "../../../views/pages/users";
@@ -31,6 +32,7 @@ export function userPages(ctx: AppContext) {
   };
 
   return new Elysia({ name: "user-pages" })
+    .use(pageErrors(ctx))
     .use(requireOwner(ctx))
     .get("/settings/users", (c) => render(c))
     .post("/settings/users/:userId/funnels", (c) => {
