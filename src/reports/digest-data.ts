@@ -12,6 +12,7 @@ import { experimentResults } from "../experiments/results";
 import { listExperiments } from "../experiments/store";
 import { getSteps } from "../funnels/steps-definition";
 import type { Funnel } from "../funnels/store";
+import type { JourneyReader } from "../store/journey-reader";
 import type { DigestPeriod } from "./period";
 
 export interface Metric {
@@ -67,13 +68,13 @@ function dropsOf(report: ReturnType<typeof stepsReport>): DigestDrop[] {
 }
 
 /** Results as of the period's end, judged by the results page's own rule (src/experiments/outcome.ts). */
-export function experimentsWithResults(db: Db, funnelId: string, period: { from: number; to: number }, now: number): ExperimentOutcome[] {
+export function experimentsWithResults(db: Db, journeys: JourneyReader, funnelId: string, period: { from: number; to: number }, now: number): ExperimentOutcome[] {
   const out: ExperimentOutcome[] = [];
   for (const e of listExperiments(db, funnelId)) {
     if (e.startedAt >= period.to) continue;
     if (e.status === "stopped" && (e.stoppedAt === null || e.stoppedAt < period.from || e.stoppedAt >= period.to)) continue;
     const at = e.status === "running" ? Math.min(period.to - 1, now) : now;
-    const outcome = experimentOutcome(experimentResults(db, { funnelId, key: e.key, now: at }));
+    const outcome = experimentOutcome(experimentResults(db, journeys, { funnelId, key: e.key, now: at }));
     if (outcome) out.push(outcome);
   }
   return out;
@@ -107,7 +108,7 @@ export function digestData(reader: ClockedReader, db: Db, funnel: Funnel, period
     verifiedNet: { current: bySource.verifiedNet, previous: prevRevenue.verifiedNet },
     otherCurrencies: Object.entries(bySource.otherCurrencies).map(([currency, t]) => ({ currency, verifiedNet: t.verifiedNet })),
     revenuePerVisitor: { current: perVisitor(bySource.verifiedNet, cur.visitors), previous: perVisitor(prevRevenue.verifiedNet, prev.visitors) },
-    drops: steps ? dropsOf(stepsReport(reader.sqlite, funnel.id, steps, { from: period.from, to: period.to, now: reader.now() })) : null,
+    drops: steps ? dropsOf(stepsReport(reader.journeys, funnel.id, steps, { from: period.from, to: period.to, now: reader.now() })) : null,
     sources: bySource.rows
       .filter((r) => r.verifiedNet > 0)
       .slice(0, TOP)
@@ -119,7 +120,7 @@ export function digestData(reader: ClockedReader, db: Db, funnel: Funnel, period
         : reader.dashboard
             .series({ scope, bucket: "day", tz: period.tz, metric: "visitors", historyStart: funnel.firstEventAt, now: reader.now() })
             .points.map((p) => ({ date: localDate(p.at, period.tz), visitors: p.value })),
-    experiments: experimentsWithResults(db, funnel.id, period, reader.now()),
+    experiments: experimentsWithResults(db, reader.journeys, funnel.id, period, reader.now()),
     dashboardUrl: dashboardLink(publicUrl, funnel.id, period),
   };
 }

@@ -4,7 +4,7 @@
 // takes over, and the one it supersedes has its revenue taken out of its visit's and
 // contact's totals and rollups. Every report then counts revenue_minor as before.
 import type { Database } from "bun:sqlite";
-import { visitDirtier } from "../../../analytics/rollups/listener";
+import { visitDirtier } from "../rollups/listener";
 import { rankOf } from "../../order-ids";
 import type { ContactWriter } from "./contacts";
 import type { SessionWriter } from "./sessions";
