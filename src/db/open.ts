@@ -6,6 +6,7 @@ import { backupBeforeMigrating } from "../backup/before-migration";
 import { applyMigrations } from "./migrate";
 import { checkHeaders, namingDamage } from "./files-check";
 import { openQueue, QUEUE_FILE } from "./queue-db";
+import { makeIncremental } from "./space";
 import { WAL_BOUND_BYTES } from "./wal-bound";
 import * as schema from "./schema";
 
@@ -76,6 +77,8 @@ export function openStore(dataDir: string, opts: { checkFiles?: boolean } = {}):
 
 function openChecked(dataDir: string, path: string): Store {
   const sqlite = new Database(path, { create: true, strict: true });
+  // Only a new, empty file takes this; older ones are switched by the layout migration.
+  makeIncremental(sqlite);
   sqlite.exec("PRAGMA journal_mode = WAL");
   sqlite.exec("PRAGMA synchronous = FULL");
   sqlite.exec("PRAGMA busy_timeout = 5000");

@@ -1,11 +1,13 @@
 // Data retention: once at start and then every 24 hours, delete each funnel's
 // events older than its retention_days, its sessions that ended before that, the
 // dashboard rollups of the hours before it (so no view shows what is gone) and the
-// funnel report's copies of those events (journey_events).
+// funnel report's copies of those events (journey_events); then give the freed pages back
+// to the filesystem (src/db/space.ts).
 // Deletes run in small chunks with a pause between them, so ingest and the
 // dashboard never wait long for the write lock.
 import type { Database } from "bun:sqlite";
 import type { AppContext } from "../context";
+import { reclaimFreePages } from "../db/space";
 
 const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;
@@ -87,6 +89,8 @@ export function startRetentionJob(ctx: AppContext, opts: RetentionOptions = {}):
     try {
       const r = await runRetention(ctx.store.sqlite, ctx.now(), { chunk: opts.chunk, pauseMs: opts.pauseMs, stopped: isStopped });
       if (r.events || r.sessions) ctx.log(`retention: deleted ${r.events} events and ${r.sessions} sessions past their funnel's retention`);
+      const freed = await reclaimFreePages(ctx.store.sqlite, { pauseMs: opts.pauseMs, stopped: isStopped });
+      if (freed) ctx.log(`retention: gave ${(freed / 1e6).toFixed(1)} MB back to the filesystem`);
     } catch (e) {
       if (!isStopped()) ctx.log(`retention: failed: ${(e as Error).message}`);
     }

@@ -31,6 +31,7 @@ import { checkSteps } from "../steps-check";
 import { stepsReport, stepVisitors } from "../steps-report";
 import { suggestSteps } from "../steps-suggestion";
 import { timeseries, type SeriesMetric } from "../timeseries";
+import { funnelDataSize } from "../../store/sqlite/data-size";
 import type { ReadContext, Registry } from "./context";
 
 interface SeriesArgs {
@@ -98,6 +99,9 @@ export const READS = {
 
   // An experiment's results (dashboard and API); an unknown key is a 404 from the reader thread.
   "experiments.results": (rc: ReadContext, a: { funnelId: string; key: string; now: number }) => experimentResults(rc.db, a),
+
+  // Settings → Data size: the funnel's share of the file and its projection.
+  "settings.dataSize": (rc: ReadContext, a: { funnelId: string; now: number }) => funnelDataSize(rc.sqlite, a.funnelId, a.now),
 
   // The read API (/api/v1).
   "api.stats": (rc: ReadContext, a: { funnelId: string; range: Range }) => funnelStats(rc.sqlite, a.funnelId, a.range),
