@@ -4,10 +4,14 @@
 //
 //   bun scripts/make-upgrade-fixture.ts tests/fixtures/upgrade-<name>
 //
+// (tests/fixtures/upgrade-before-storage was made from `git archive c4c2f07` with this
+// script and tests/storage/upgrade-reads.ts copied in, FIXTURE_COMMIT=c4c2f07….)
+//
 // Two funnels of demo traffic (fixed seeds), steps, a visitor who identifies through
 // the real ingest path, a verified payment joined to their visit, the dashboard
 // rollups and the funnel report's journey copy; then a checkpoint, so the directory
-// holds only aurea.db and queue.db.
+// holds only aurea.db and queue.db. fixture.json keeps the read API's answers on it
+// (tests/storage/upgrade-reads.ts), as this release gave them.
 import { Database } from "bun:sqlite";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -21,6 +25,7 @@ import { recordPayments } from "../src/payments/record";
 import { encodeReference } from "../src/payments/reference";
 import { startServer } from "../src/server";
 import { VERSION } from "../src/cli/version";
+import { readAnswers } from "../tests/storage/upgrade-reads";
 
 const dir = process.argv[2];
 if (!dir) {
@@ -79,6 +84,8 @@ const report = await fetch(`${server.url}/api/v1/funnels/${shop.funnel.id}/repor
   headers: { authorization: `Bearer ${shop.secretKey}` },
 });
 if (report.status !== 200) throw new Error(`report: ${report.status} ${await report.text()}`);
+const funnels = [{ id: shop.funnel.id, secretKey: shop.secretKey }, { id: blog.funnel.id, secretKey: blog.secretKey }];
+const answers = await readAnswers(server.url, NOW, funnels);
 await server.stop();
 
 for (const file of ["aurea.db", "queue.db"]) {
@@ -88,9 +95,10 @@ for (const file of ["aurea.db", "queue.db"]) {
   s.close();
 }
 for (const extra of ["backups", "funnels.changed"]) rmSync(join(dir, extra), { recursive: true, force: true });
-const commit = Bun.spawnSync(["git", "rev-parse", "HEAD"]).stdout.toString().trim();
+// FIXTURE_COMMIT: when run from an exported tree (git archive) of the release that writes it.
+const commit = process.env.FIXTURE_COMMIT ?? Bun.spawnSync(["git", "rev-parse", "HEAD"]).stdout.toString().trim();
 writeFileSync(
   join(dir, "fixture.json"),
-  JSON.stringify({ madeBy: "scripts/make-upgrade-fixture.ts", commit, version: VERSION, now: NOW, shop: { id: shop.funnel.id, secretKey: shop.secretKey }, blog: { id: blog.funnel.id, secretKey: blog.secretKey } }, null, 2) + "\n",
+  JSON.stringify({ madeBy: "scripts/make-upgrade-fixture.ts", commit, version: VERSION, now: NOW, funnels, answers }, null, 1) + "\n",
 );
 console.log(`fixture in ${dir} from ${commit}`);
