@@ -2,7 +2,8 @@ import { Database } from "bun:sqlite";
 import { drizzle, type BunSQLiteDatabase } from "drizzle-orm/bun-sqlite";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { backupBeforeMigrating } from "../backup/before-migration";
+import { backupBeforeLayout, backupBeforeMigrating } from "../backup/before-migration";
+import { migrateLayout } from "./layout/run";
 import { applyMigrations } from "./migrate";
 import { checkHeaders, namingDamage } from "./files-check";
 import { openQueue, QUEUE_FILE } from "./queue-db";
@@ -92,8 +93,10 @@ function openChecked(dataDir: string, path: string): Store {
   // before the bound. Servers with a processing thread set this to 0.
   const pageSize = (sqlite.query("PRAGMA page_size").get() as { page_size: number }).page_size;
   sqlite.exec(`PRAGMA wal_autocheckpoint = ${Math.floor(WAL_BOUND_BYTES / 2 / pageSize)}`);
-  backupBeforeMigrating(sqlite, (line) => console.error(line));
+  const log = (line: string) => console.error(line);
+  const taken = backupBeforeMigrating(sqlite, log);
   applyMigrations(sqlite);
+  migrateLayout(sqlite, { log, backup: () => backupBeforeLayout(sqlite, log, taken) });
   const queue = namingDamage(join(dataDir, QUEUE_FILE), dataDir, () => openQueue(dataDir));
   const db = drizzle(sqlite, { schema });
   return {

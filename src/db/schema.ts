@@ -340,3 +340,6 @@ export * from "./schema-reports";
 
 // Email alerts (rules and firings): ./schema-alerts.ts
 export * from "./schema-alerts";
+
+// The storage layout migration's progress: ./schema-layout.ts
+export * from "./schema-layout";
