@@ -12,6 +12,7 @@ import m9 from "../../drizzle/0009_pipeline_marks.sql" with { type: "text" };
 import m10 from "../../drizzle/0010_funnel_keys_params_zone_login_throttle.sql" with { type: "text" };
 import m11 from "../../drizzle/0011_storage_layout.sql" with { type: "text" };
 import m12 from "../../drizzle/0012_rollups_without_rowid.sql" with { type: "text" };
+import m13 from "../../drizzle/0013_sessions_one_visitor_index.sql" with { type: "text" };
 
 export interface EmbeddedMigration {
   tag: string;
@@ -33,4 +34,5 @@ export const migrations: EmbeddedMigration[] = [
   { tag: "0010_funnel_keys_params_zone_login_throttle", when: 1796198843826, sql: m10 },
   { tag: "0011_storage_layout", when: 1796206711787, sql: m11 },
   { tag: "0012_rollups_without_rowid", when: 1796206712848, sql: m12 },
+  { tag: "0013_sessions_one_visitor_index", when: 1796207041237, sql: m13 },
 ];
