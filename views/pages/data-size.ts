@@ -22,8 +22,8 @@ export function dataSizeCard(s: FunnelDataSize): SafeHtml {
         <div><dt>At the current rate</dt>
         <dd data-projected-bytes="${s.projectedBytes}">${count(s.eventsPerDay)} events a day: <strong>${formatBytes(s.projectedBytes)}</strong> for ${kept}</dd></div>
         <div><dt>Database file</dt>
-        <dd>${formatBytes(s.fileBytes)}${s.freeBytes ? html`, of which ${formatBytes(s.freeBytes)} is free space given back after the next retention pass` : ""}</dd></div>
+        <dd>${formatBytes(s.fileBytes)}${s.freeBytes ? html`, of which ${formatBytes(s.freeBytes)} is free space ${s.givesSpaceBack ? "given back after the next retention pass" : "kept inside the file for new data"}` : ""}</dd></div>
       </dl>
-      <p class="hint">Events past the retention are deleted once a day and their space goes back to the disk. Sizes are shared out between funnels by their number of events.</p>
+      <p class="hint">Events past the retention are deleted once a day${s.givesSpaceBack ? " and their space goes back to the disk" : html`; their space is reused, and goes back to the disk once Aurea could compact the file at a start (it needs about twice the file's size free)`}. Sizes are shared out between funnels by their number of events.</p>
     </div>`;
 }

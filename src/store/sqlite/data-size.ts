@@ -26,6 +26,8 @@ export interface FunnelDataSize {
   /** The whole database file, and the part of it that is free pages not yet given back. */
   fileBytes: number;
   freeBytes: number;
+  /** Free pages go back to the disk (incremental auto-vacuum); false until the layout migration's VACUUM ran. */
+  givesSpaceBack: boolean;
 }
 
 export function funnelDataSize(sqlite: Database, funnelId: string, now: number): FunnelDataSize | null {
@@ -62,5 +64,6 @@ export function funnelDataSize(sqlite: Database, funnelId: string, now: number):
     projectedDays,
     fileBytes: use.pages * use.pageSize,
     freeBytes: use.freePages * use.pageSize,
+    givesSpaceBack: use.autoVacuum === 2,
   };
 }
