@@ -15,14 +15,14 @@ export function dataSizePages(ctx: AppContext) {
     .get("/funnels/:id/settings/data-size", (c: { params: { id: string }; request: Request; user: DashboardUser; csrfToken: string }) =>
       // respond: a read past its budget answers the same way as the other panels.
       respond(c.request, c.user, c.csrfToken, async () => {
-      const funnel = getFunnel(ctx.store.db, c.params.id);
-      if (!funnel) return htmlResponse(html`This funnel no longer exists.`, 404);
-      const size = await ctx.reads.run("settings.dataSize", { funnelId: funnel.id, now: ctx.now() });
-      if (!size) return htmlResponse(html`This funnel no longer exists.`, 404);
-      const fragment = dataSizeCard(size);
-      if (isHtmx(c.request)) return htmlResponse(fragment);
-      const body = html`<p><a href="/funnels/${encodeURIComponent(funnel.id)}/settings">← Settings</a></p><section class="card" id="data-size">${fragment}</section>`;
-      return htmlResponse(page({ title: "Data size", user: c.user, csrfToken: c.csrfToken, funnel: { id: funnel.id, name: funnel.name }, active: "settings", body }));
+        const funnel = getFunnel(ctx.store.db, c.params.id);
+        if (!funnel) return htmlResponse(html`This funnel no longer exists.`, 404);
+        const size = await ctx.reads.run("settings.dataSize", { funnelId: funnel.id, now: ctx.now() });
+        if (!size) return htmlResponse(html`This funnel no longer exists.`, 404);
+        const fragment = dataSizeCard(size);
+        if (isHtmx(c.request)) return htmlResponse(fragment);
+        const body = html`<p><a href="/funnels/${encodeURIComponent(funnel.id)}/settings">← Settings</a></p><section class="card" id="data-size">${fragment}</section>`;
+        return htmlResponse(page({ title: "Data size", user: c.user, csrfToken: c.csrfToken, funnel: { id: funnel.id, name: funnel.name }, active: "settings", body }));
       }),
     );
 }
