@@ -1,6 +1,6 @@
 import { Database } from "bun:sqlite";
 import { drizzle, type BunSQLiteDatabase } from "drizzle-orm/bun-sqlite";
-import { mkdirSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { backupBeforeLayout, backupBeforeMigrating } from "../backup/before-migration";
 import { migrateLayout } from "./layout/run";
@@ -77,12 +77,14 @@ export function openStore(dataDir: string, opts: { checkFiles?: boolean } = {}):
 }
 
 function openChecked(dataDir: string, path: string): Store {
+  const fresh = !existsSync(path);
   const sqlite = new Database(path, { create: true, strict: true });
-  // Only a new, empty file takes this; older ones are switched by the layout migration.
-  makeIncremental(sqlite);
+  sqlite.exec("PRAGMA busy_timeout = 5000");
+  // Only a new file takes this, and only before WAL touches it; older ones are switched
+  // by the layout migration (./layout/steps.ts).
+  if (fresh) makeIncremental(sqlite);
   sqlite.exec("PRAGMA journal_mode = WAL");
   sqlite.exec("PRAGMA synchronous = FULL");
-  sqlite.exec("PRAGMA busy_timeout = 5000");
   sqlite.exec("PRAGMA foreign_keys = ON");
   sqlite.exec("PRAGMA temp_store = MEMORY");
   sqlite.exec("PRAGMA cache_size = -65536");

@@ -16,6 +16,7 @@ let chunks = 0;
 const copyIds: LayoutStep = {
   id: "test-copy-event-ids",
   describe: "copying event ids (test step)",
+  required: true,
   needed: () => true,
   run(db, ctx) {
     db.exec("CREATE TABLE IF NOT EXISTS copied_ids (row_id INTEGER PRIMARY KEY, funnel_id TEXT NOT NULL, id TEXT NOT NULL)");

@@ -52,11 +52,26 @@ export function migrateLayout(sqlite: Database, opts: LayoutOptions): string[] {
   for (const step of todo) {
     const started = now();
     sqlite.query("INSERT INTO storage_layout (step, started_at) VALUES (?, ?) ON CONFLICT (step) DO NOTHING").run(step.id, started);
+    opts.log(`aurea: storage layout: ${step.describe}${rows.has(step.id) ? " (resuming)" : ""}`);
+    let ok = false;
+    try {
+      ok = runStep(step);
+    } catch (e) {
+      if (step.required) throw e;
+      opts.log(`aurea: storage layout: ${step.id} failed (${(e as Error).message}); the current layout keeps working, retried at the next start`);
+    }
+    if (!ok) continue;
+    markDone.run(step.id, started, now());
+    finished.push(step.id);
+    opts.log(`aurea: storage layout: ${step.id} done in ${((now() - started) / 1000).toFixed(1)} s; the file is now ${mb(sizeOf(sqlite))}`);
+  }
+  return finished;
+
+  function runStep(step: LayoutStep): boolean {
     const row = rows.get(step.id);
-    opts.log(`aurea: storage layout: ${step.describe}${row ? " (resuming)" : ""}`);
     let lastPrint = 0;
     const save = sqlite.prepare("UPDATE storage_layout SET state = ? WHERE step = ?");
-    const ok = step.run(sqlite, {
+    return step.run(sqlite, {
       state: row?.state ? JSON.parse(row.state) : null,
       save: (state) => save.run(JSON.stringify(state), step.id),
       progress(done, total) {
@@ -66,12 +81,7 @@ export function migrateLayout(sqlite: Database, opts: LayoutOptions): string[] {
       },
       log: opts.log,
     });
-    if (!ok) continue;
-    markDone.run(step.id, started, now());
-    finished.push(step.id);
-    opts.log(`aurea: storage layout: ${step.id} done in ${((now() - started) / 1000).toFixed(1)} s; the file is now ${mb(sizeOf(sqlite))}`);
   }
-  return finished;
 }
 
 function sizeOf(sqlite: Database): number {

@@ -23,6 +23,11 @@ export interface LayoutStep {
   id: string;
   /** What the log says while it runs. */
   describe: string;
+  /**
+   * The code after it needs it done: a failure stops the start. Otherwise (a compaction)
+   * a failure is logged and the step retried at the next start.
+   */
+  required: boolean;
   /** False when this database does not need the step (made in the new layout). */
   needed(sqlite: Database): boolean;
   /** Returns false to stay pending (retried at the next start), e.g. for lack of disk space. */
@@ -34,6 +39,7 @@ const VACUUM_ROOM = 2.2;
 
 export const incrementalAutoVacuum: LayoutStep = {
   id: "incremental-auto-vacuum",
+  required: false,
   describe: "switching to incremental auto-vacuum, so that deleted data gives its space back (one VACUUM; about a minute per GB)",
   needed: (sqlite) => fileUse(sqlite).autoVacuum !== 2,
   run(sqlite, ctx) {
