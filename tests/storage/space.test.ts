@@ -71,7 +71,7 @@ test("the retention pass deletes old events and gives their space back to the fi
   }
   // Six of sixty days are left: the file is well under half its size.
   expect(await checkpointedSize(dir)).toBeLessThan(before * 0.5);
-});
+}, 120_000);
 
 test("Settings → Data size: the funnel's share of the file and the size at its rate for its retention", async () => {
   const { dir, ids } = seeded([
@@ -109,4 +109,4 @@ test("Settings → Data size: the funnel's share of the file and the size at its
   } finally {
     await server.stop();
   }
-});
+}, 120_000);

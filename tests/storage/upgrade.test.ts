@@ -54,7 +54,7 @@ test("the previous release's database is upgraded at start, backed up first, and
   // A second start has nothing left to do: no new backup.
   openStore(dir).close();
   expect(readdirSync(join(dir, "backups")).length).toBe(1);
-});
+}, 120_000);
 
 test("a layout step killed in the middle resumes after its last committed chunk and finishes exactly", () => {
   const dir = copyOfFixture();
@@ -80,4 +80,4 @@ test("a layout step killed in the middle resumes after its last committed chunk 
   expect(copied).toEqual(db.query("SELECT count(*) AS n, sum(row_id) AS s FROM events").get() as object);
   db.close();
   expect(existsSync(join(dir, "aurea.db"))).toBe(true);
-});
+}, 120_000);
