@@ -107,6 +107,8 @@ function print(layouts: Layout[]): void {
   row(`${small.length} other tables (under 1 B/event each)`, (l) => small.reduce((s, t) => s + sumOf(t)(l), 0));
   row("free pages", (l) => l.freeBytes);
   row("TOTAL (aurea.db file)", (l) => l.fileBytes);
+  // The issue's yardstick: a busy funnel's year.
+  console.log(`${"a year of 10M events at this rate (GB)".padEnd(55)}${layouts.map((l) => (l.events ? ((l.fileBytes / l.events) * 1e7) / 1e9 : 0).toFixed(1).padStart(10)).join("")}`);
 }
 
 // --as-is: measure the directories as they are (no seeding, no journey copy).

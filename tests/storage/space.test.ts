@@ -104,6 +104,11 @@ test("Settings → Data size: the funnel's share of the file and the size at its
     const blog = await (await owner.get(`/funnels/${ids[1]}/settings/data-size`, { "hx-request": "true" })).text();
     expect(blog).toContain("a year of data (no retention is set");
     expect((await owner.get("/funnels/fn_nope/settings/data-size", { "hx-request": "true" })).status).toBe(404);
+    // A funnel with no events yet: nothing now, nothing projected.
+    const empty = createFunnel(server.ctx.store.db, { name: "New", url: "https://new.example" }).funnel.id;
+    const none = await (await owner.get(`/funnels/${empty}/settings/data-size`, { "hx-request": "true" })).text();
+    expect(none).toContain('data-size-bytes="0"');
+    expect(none).toContain('data-projected-bytes="0"');
     // Without htmx: a page of its own.
     expect(await (await owner.get(`/funnels/${ids[0]}/settings/data-size`)).text()).toContain('<section class="card" id="data-size">');
   } finally {
