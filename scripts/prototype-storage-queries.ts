@@ -36,7 +36,7 @@ const pairs: [string, string, any[], string, any[]][] = [
 // The compact reads name their join order (CROSS JOIN) where the prototype has no statistics.
 const time = (d: Database, sql: string, p: any[]) => {
   const q = d.query(sql);
-  let r: object[] = [];
+  let r: unknown[] = [];
   const ts: number[] = [];
   for (let i = 0; i < 5; i++) { const t = performance.now(); r = q.all(...p); ts.push(performance.now() - t); }
   ts.sort((a, b) => a - b); return { ms: ts[2], r };
