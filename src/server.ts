@@ -20,10 +20,11 @@ import { opsHooks } from "./ops/web-hooks";
 import { opsRoutes } from "./ops/routes";
 import { InlineProcessing, ThreadProcessing, type Processing } from "./pipeline/processing";
 import type { IngestWorker } from "./pipeline/worker";
-import { startRetentionJob } from "./jobs/retention";
-import { startAlerts } from "./alerts/start";
+import { startAlerts, type RunningAlerts } from "./alerts/start";
 import { startAutomations } from "./automations/start";
-import { startReports, type RunningReports } from "./reports/start";
+import { startReports } from "./reports/start";
+import { TaskRunner } from "./tasks/runner";
+import { serverTasks } from "./tasks/table";
 import { LiveHub } from "./live/hub";
 import { liveStreamRoutes } from "./web/live-stream";
 import { analyticsRoutes } from "./web/analytics-routes";
@@ -40,6 +41,7 @@ import { stepsPages } from "./web/pages/steps";
 import { experimentPages } from "./web/pages/experiments";
 import { paymentPages } from "./web/pages/payments";
 import { reportSettingsPages, unsubscribeRoutes } from "./web/pages/reports";
+import { unknownRoute } from "./http/page-errors";
 
 export interface RunningServer {
   ctx: AppContext;
@@ -49,11 +51,13 @@ export interface RunningServer {
   /** The inline worker (null when processing runs on its own thread); tests drive it. */
   worker: IngestWorker | null;
   /** Scheduled digests: tests call tick() after moving the clock. */
-  reports: RunningReports;
+  reports: { tick(): number };
   /** Open live dashboards (Server-Sent Events). */
   live: LiveHub;
   /** Periodic alert checks: tests call check() after moving the clock. */
-  alerts: ReturnType<typeof startAlerts>;
+  alerts: RunningAlerts;
+  /** The periodic tasks (src/tasks/table.ts). */
+  tasks: TaskRunner;
   /** Stop accepting, finish the work in hand, close the database. */
   stop(): Promise<void>;
 }
@@ -88,7 +92,8 @@ export function createApp(ctx: AppContext, committer: GroupCommitter, processing
     .use(unsubscribeRoutes(ctx))
     .use(reportSettingsPages(ctx))
     .use(liveStreamRoutes(ctx, live))
-    .use(analyticsRoutes(ctx));
+    .use(analyticsRoutes(ctx))
+    .onError(unknownRoute(ctx));
 }
 
 export async function startServer(config: ServeConfig, options: StartOptions = {}): Promise<RunningServer> {
@@ -134,10 +139,11 @@ export async function startServer(config: ServeConfig, options: StartOptions = {
   const app = createApp(ctx, committer, processing, live);
   app.listen({ port: config.port, hostname: config.host, maxRequestBodySize: Number.MAX_SAFE_INTEGER });
   const server = app.server!;
-  const retention = startRetentionJob(ctx);
   const automations = startAutomations(ctx);
   const reports = startReports(ctx, automations.runner);
   const alerts = startAlerts(ctx, automations.runner);
+  const tasks = new TaskRunner(serverTasks(ctx, { automations, reports, alerts }), { now: () => ctx.now(), log: ctx.log }).start();
+  ops.tasks = () => [...tasks.status(), ...(checkpointer?.status() ?? [])];
   processing.onJobs = () => automations.runner.wake(2);
   const shownHost = config.host === "0.0.0.0" || config.host === "::" ? "localhost" : config.host;
   const url = `http://${shownHost}:${server.port}`;
@@ -149,18 +155,23 @@ export async function startServer(config: ServeConfig, options: StartOptions = {
     port: server.port!,
     processing,
     worker: processing instanceof InlineProcessing ? processing.worker : null,
-    reports,
+    reports: {
+      tick() {
+        const queued = reports.tick();
+        tasks.reschedule("digests");
+        return queued;
+      },
+    },
     live,
     alerts,
+    tasks,
     stop() {
       stopped ??= (async () => {
         ctx.stopping = true;
         live.stop(); // open streams would hold the graceful stop below forever
         await server.stop(false);
         committer.flushNow();
-        retention.stop();
-        reports.stop();
-        alerts.stop();
+        await tasks.stop();
         await reads.stop();
         await processing.stop();
         await checkpointer?.stop();

@@ -1,5 +1,6 @@
 // Alerts in a running server: the mail job on the job runner, and a check of every
-// periodic rule every few minutes (a firing is recorded once per window).
+// periodic rule (the "alerts" task of src/tasks/table.ts, every few minutes; a firing
+// is recorded once per window).
 import { analyticsReader } from "../analytics/reader";
 import { automationRuntime } from "../automations/runtime";
 import type { AppContext } from "../context";
@@ -10,8 +11,6 @@ import { checkRule, type CheckDeps } from "./checks";
 import { ALERT_MAIL_JOB, fireAlert } from "./firings";
 import { alertMailHandler } from "./mail-job";
 import { listAlerts } from "./rules";
-
-const CHECK_EVERY_MS = 5 * 60_000;
 
 export function runAlertChecks(ctx: AppContext, runner: JobRunner, deps: CheckDeps): number {
   const { sqlite, db } = ctx.store;
@@ -31,7 +30,13 @@ export function runAlertChecks(ctx: AppContext, runner: JobRunner, deps: CheckDe
   return fired;
 }
 
-export function startAlerts(ctx: AppContext, runner: JobRunner, overrides: Partial<CheckDeps> = {}) {
+export interface RunningAlerts {
+  /** Checks every periodic rule now; returns how many fired. */
+  check(): number;
+  deps: CheckDeps;
+}
+
+export function startAlerts(ctx: AppContext, runner: JobRunner, overrides: Partial<CheckDeps> = {}): RunningAlerts {
   runner.register(ALERT_MAIL_JOB, alertMailHandler(ctx.config.mail ?? null, ctx.now, ctx.log));
   const deps: CheckDeps = {
     reader: analyticsReader(ctx.store.sqlite, ctx.now),
@@ -41,8 +46,5 @@ export function startAlerts(ctx: AppContext, runner: JobRunner, overrides: Parti
     zoneOf: (id) => funnelTimeZone(ctx.store.db, id),
     ...overrides,
   };
-  const check = () => runAlertChecks(ctx, runner, deps);
-  const timer = setInterval(check, CHECK_EVERY_MS);
-  timer.unref?.();
-  return { check, deps, stop: () => clearInterval(timer) };
+  return { check: () => runAlertChecks(ctx, runner, deps), deps };
 }

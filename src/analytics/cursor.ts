@@ -1,4 +1,4 @@
-import { HttpError } from "../ingest/errors";
+import { InvalidInput } from "../http/errors";
 
 /** `before` cursors: plain ms, or "<ms>.<tiebreak>" as returned in `next` fields. */
 export interface Cursor {
@@ -9,7 +9,7 @@ export interface Cursor {
 export function parseCursor(raw: string | undefined): Cursor | null {
   if (raw === undefined || raw === "") return null;
   const m = raw.match(/^(\d+)(?:\.(.+))?$/);
-  if (!m) throw new HttpError(400, "invalid_query", `before: expected milliseconds or a cursor from "next", got "${raw}"`);
+  if (!m) throw new InvalidInput("invalid_query", `before: expected milliseconds or a cursor from "next", got "${raw}"`);
   return { ts: Number(m[1]), tie: m[2] === undefined ? "" : /^\d+$/.test(m[2]) ? Number(m[2]) : m[2] };
 }
 

@@ -4,7 +4,7 @@
 // Filters describe visits: a visit matches when its own attributes match (source,
 // device, entry page, …) and, for page and event filters, when it viewed that page
 // or did that event. Every panel then counts within the matching visits.
-import { HttpError } from "../ingest/errors";
+import { InvalidInput } from "../http/errors";
 import { EVENT_TYPES } from "../ingest/payload";
 import { DAY_MS } from "./timezone";
 import { DIMENSION_KEYS, DIMENSIONS, type DimensionKey } from "./dimensions";
@@ -26,7 +26,7 @@ export function parseFilters(query: Record<string, string | string[] | undefined
     const raw = query[key];
     if (raw === undefined) continue;
     const value = Array.isArray(raw) ? raw[raw.length - 1] : raw;
-    if (value.length > MAX_VALUE_LENGTH) throw new HttpError(400, "invalid_query", `${key}: at most ${MAX_VALUE_LENGTH} characters`);
+    if (value.length > MAX_VALUE_LENGTH) throw new InvalidInput("invalid_query", `${key}: at most ${MAX_VALUE_LENGTH} characters`);
     out.push({ key, value });
   }
   return out;

@@ -1,6 +1,6 @@
 // The dashboard's date ranges in the viewer's time zone, each with the previous period
 // of the same length to compare against. All ranges are [from, to) in UTC ms.
-import { HttpError } from "../ingest/errors";
+import { InvalidInput } from "../http/errors";
 import { DAY_MS, HOUR_MS, localMidnight, localParts, startOfLocalDay } from "./timezone";
 
 export const PRESETS = ["today", "yesterday", "7d", "30d", "90d", "month", "lastmonth", "custom"] as const;
@@ -44,7 +44,7 @@ function parseDate(raw: string | undefined, name: string): { y: number; m: numbe
   const mo = Number(m?.[2]);
   const d = Number(m?.[3]);
   if (!m || mo < 1 || mo > 12 || d < 1 || d > 31 || new Date(Date.UTC(y, mo - 1, d)).getUTCDate() !== d) {
-    throw new HttpError(400, "invalid_query", `${name}: expected a date like 2026-01-31, got "${raw ?? ""}"`);
+    throw new InvalidInput("invalid_query", `${name}: expected a date like 2026-01-31, got "${raw ?? ""}"`);
   }
   return { y, m: mo, d };
 }
@@ -52,7 +52,7 @@ function parseDate(raw: string | undefined, name: string): { y: number; m: numbe
 export function parsePeriod(query: Record<string, string | undefined>, tz: string, now: number): Period {
   const raw = query.range ?? DEFAULT_PRESET;
   if (!(PRESETS as readonly string[]).includes(raw)) {
-    throw new HttpError(400, "invalid_query", `range: expected one of ${PRESETS.join(", ")}, got "${raw}"`);
+    throw new InvalidInput("invalid_query", `range: expected one of ${PRESETS.join(", ")}, got "${raw}"`);
   }
   const preset = raw as Preset;
   const today = localParts(now, tz);
@@ -76,8 +76,8 @@ export function parsePeriod(query: Record<string, string | undefined>, tz: strin
       const b = parseDate(query.to, "to");
       from = localMidnight(a.y, a.m, a.d, tz);
       const end = localMidnight(b.y, b.m, b.d + 1, tz);
-      if (end <= from) throw new HttpError(400, "invalid_query", "to: must be the same day as from or later");
-      if (end - from > MAX_CUSTOM_DAYS * DAY_MS) throw new HttpError(400, "invalid_query", `from/to: at most ${MAX_CUSTOM_DAYS} days`);
+      if (end <= from) throw new InvalidInput("invalid_query", "to: must be the same day as from or later");
+      if (end - from > MAX_CUSTOM_DAYS * DAY_MS) throw new InvalidInput("invalid_query", `from/to: at most ${MAX_CUSTOM_DAYS} days`);
       to = end > now ? Math.max(from + HOUR_MS, untilNow(now, end)) : end;
       fromDate = query.from!;
       toDate = query.to!;

@@ -4,7 +4,7 @@
 // day of purchase, with what has been refunded on them since.
 import type { Database } from "bun:sqlite";
 import { currencySetting, DEFAULT_CURRENCY } from "../funnels/currency";
-import { HttpError } from "../ingest/errors";
+import { InvalidInput } from "../http/errors";
 import { parseRange } from "./range";
 import { REVENUE_BREAKDOWNS, REVENUE_MODELS, revenueOrders, type OrderQuery, type OrderRow, type RevenueBreakdown, type RevenueModel } from "./revenue-orders";
 
@@ -79,7 +79,7 @@ export function revenueReport(sqlite: Database, funnelId: string, args: RevenueA
 function oneOf<T extends string>(raw: string | undefined, allowed: readonly T[], fallback: T, name: string): T {
   if (raw === undefined || raw === "") return fallback;
   if ((allowed as readonly string[]).includes(raw)) return raw as T;
-  throw new HttpError(400, "invalid_query", `${name}: expected one of ${allowed.join(", ")}, got "${raw}"`);
+  throw new InvalidInput("invalid_query", `${name}: expected one of ${allowed.join(", ")}, got "${raw}"`);
 }
 
 /** ?from&to&model&breakdown&includeTest → arguments, or a 400 that says which is wrong. */

@@ -1,9 +1,9 @@
 // What the API, the dashboard and the CLI do with rules: validate, save, pause,
-// delete, send a test delivery, resend. Errors are HttpErrors with the API's shape.
+// delete, send a test delivery, resend. Errors are domain errors (src/http/errors.ts).
 import type { z } from "zod";
 import { getFunnel } from "../funnels/store";
 import { getSteps } from "../funnels/steps-definition";
-import { HttpError } from "../ingest/errors";
+import { Conflict, InvalidInput, NotFound } from "../http/errors";
 import { zodErrors } from "../ingest/payload";
 import { ruleSummary } from "./fire";
 import type { DeliveryRow, Attempt } from "./deliveries";
@@ -19,16 +19,16 @@ function parse<T extends z.ZodType>(schema: T, json: unknown): z.output<T> {
   const r = schema.safeParse(json);
   if (r.success) return r.data;
   const details = zodErrors("", r.error).map((e) => ({ path: e.path || "(body)", message: e.message }));
-  throw new HttpError(400, "invalid_rule", details.map((d) => `${d.path}: ${d.message}`).join("; "), details);
+  throw new InvalidInput("invalid_rule", details.map((d) => `${d.path}: ${d.message}`).join("; "), { details });
 }
 
 function requireFunnel(rt: AutomationRuntime, funnelId: string): void {
-  if (!getFunnel(rt.db, funnelId)) throw new HttpError(404, "not_found", `no funnel with id ${funnelId}`);
+  if (!getFunnel(rt.db, funnelId)) throw new NotFound("not_found", `no funnel with id ${funnelId}`);
 }
 
 function requireRule(rt: AutomationRuntime, funnelId: string, ruleId: string): Rule {
   const rule = getRule(rt.db, funnelId, ruleId);
-  if (!rule) throw new HttpError(404, "not_found", `no automation ${ruleId} in funnel ${funnelId}`);
+  if (!rule) throw new NotFound("not_found", `no automation ${ruleId} in funnel ${funnelId}`);
   return rule;
 }
 
@@ -36,11 +36,11 @@ function requireRule(rt: AutomationRuntime, funnelId: string, ruleId: string): R
 function checkTrigger(rt: AutomationRuntime, funnelId: string, trigger: Trigger): void {
   if (trigger.type !== "step_reached" && trigger.type !== "abandoned") return;
   const def = getSteps(rt.db, funnelId);
-  if (!def) throw new HttpError(400, "invalid_rule", "trigger.step: this funnel has no steps defined yet; define them first");
+  if (!def) throw new InvalidInput("invalid_rule", "trigger.step: this funnel has no steps defined yet; define them first");
   const n = def.steps.length;
-  if (trigger.step > n) throw new HttpError(400, "invalid_rule", `trigger.step: the funnel has ${n} steps, there is no step ${trigger.step}`);
+  if (trigger.step > n) throw new InvalidInput("invalid_rule", `trigger.step: the funnel has ${n} steps, there is no step ${trigger.step}`);
   if (trigger.type === "abandoned" && trigger.step === n) {
-    throw new HttpError(400, "invalid_rule", `trigger.step: step ${n} is the last step, so nothing can be abandoned after it`);
+    throw new InvalidInput("invalid_rule", `trigger.step: step ${n} is the last step, so nothing can be abandoned after it`);
   }
 }
 
@@ -52,7 +52,7 @@ export async function checkActionUrl(rt: AutomationRuntime, action: Action): Pro
     const slow = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error("DNS lookup timed out")), SAVE_LOOKUP_TIMEOUT_MS)));
     await Promise.race([checkWebhookTarget(url, rt.allowPrivate, rt.lookup), slow]).finally(() => clearTimeout(timer));
   } catch (e) {
-    if (e instanceof UnsafeUrlError) throw new HttpError(400, "unsafe_url", `action.url: ${e.message}`, [{ path: "action.url", message: e.message }]);
+    if (e instanceof UnsafeUrlError) throw new InvalidInput("unsafe_url", `action.url: ${e.message}`, { path: "action.url", details: [{ path: "action.url", message: e.message }] });
     // A host that does not resolve yet is allowed: it is checked again before every delivery.
   }
 }
@@ -73,7 +73,7 @@ export async function editAutomation(rt: AutomationRuntime, funnelId: string, ru
   if (changes.trigger) checkTrigger(rt, funnelId, changes.trigger);
   if (changes.action) await checkActionUrl(rt, changes.action);
   const rule = updateRule(rt.db, funnelId, ruleId, changes, rt.now());
-  if (!rule) throw new HttpError(404, "not_found", `no automation ${ruleId} in funnel ${funnelId}`);
+  if (!rule) throw new NotFound("not_found", `no automation ${ruleId} in funnel ${funnelId}`);
   rt.rules.invalidate(funnelId);
   return rule;
 }
@@ -119,8 +119,8 @@ export function sendTestDelivery(rt: AutomationRuntime, funnelId: string, ruleId
 export function resendDelivery(rt: AutomationRuntime, funnelId: string, ruleId: string, deliveryId: string): void {
   requireRule(rt, funnelId, ruleId);
   const d = rt.deliveries.get(deliveryId);
-  if (!d || d.automationId !== ruleId) throw new HttpError(404, "not_found", `no delivery ${deliveryId} for automation ${ruleId}`);
-  if (d.status === "pending") throw new HttpError(409, "already_pending", `delivery ${deliveryId} is already queued`);
+  if (!d || d.automationId !== ruleId) throw new NotFound("not_found", `no delivery ${deliveryId} for automation ${ruleId}`);
+  if (d.status === "pending") throw new Conflict("already_pending", `delivery ${deliveryId} is already queued`);
   rt.sqlite.transaction(() => rt.deliveries.resend(deliveryId, rt.now()))();
   rt.wake();
 }
@@ -137,6 +137,6 @@ export function deliveryLog(rt: AutomationRuntime, funnelId: string, ruleId: str
 export function deliveryDetail(rt: AutomationRuntime, funnelId: string, ruleId: string, deliveryId: string) {
   requireRule(rt, funnelId, ruleId);
   const d = rt.deliveries.get(deliveryId);
-  if (!d || d.automationId !== ruleId) throw new HttpError(404, "not_found", `no delivery ${deliveryId} for automation ${ruleId}`);
+  if (!d || d.automationId !== ruleId) throw new NotFound("not_found", `no delivery ${deliveryId} for automation ${ruleId}`);
   return { ...d, body: JSON.parse(d.body) as unknown, attemptsLog: rt.deliveries.attempts(deliveryId) };
 }

@@ -10,6 +10,8 @@ import { automationRuntime } from "./runtime";
 
 export interface RunningAutomations {
   runner: JobRunner;
+  /** Deletes delivery log rows past DELIVERY_LOG_DAYS (the hourly "delivery-log" task of src/tasks/table.ts). */
+  pruneDeliveryLog(): void;
   /** Stops the runner; in-flight deliveries finish or are left due again. */
   stop(): Promise<void>;
 }
@@ -20,19 +22,12 @@ export function startAutomations(ctx: AppContext): RunningAutomations {
   runner.register(DELIVER_JOB, deliveryHandler(rt)).register(ABANDONMENT_JOB, abandonmentHandler(rt));
   rt.runner = runner;
   runner.start();
-  const prune = () => {
-    try {
-      rt.sqlite.transaction(() => rt.deliveries.prune(ctx.now() - DELIVERY_LOG_DAYS * 86_400_000))();
-    } catch (e) {
-      ctx.log(`automations: pruning the delivery log failed: ${(e as Error).message}`);
-    }
-  };
-  const pruneTimer = setInterval(prune, 3_600_000);
-  pruneTimer.unref?.();
   return {
     runner,
+    pruneDeliveryLog() {
+      rt.sqlite.transaction(() => rt.deliveries.prune(ctx.now() - DELIVERY_LOG_DAYS * 86_400_000))();
+    },
     async stop() {
-      clearInterval(pruneTimer);
       await runner.stop();
       rt.runner = null;
     },

@@ -1,13 +1,15 @@
 // serve --backup-dir DIR --backup-every 6h --backup-keep 7: a backup into
 // DIR/aurea-<UTC time>/ whenever the newest one there is older than the interval
 // (so restarts neither skip nor repeat one), made on a thread of its own; then all
-// but the newest `keep` complete backups are deleted.
+// but the newest `keep` complete backups are deleted. It is the "backup" task of the
+// server's table (src/tasks/table.ts).
 import { existsSync, readdirSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { threadEntryUrl } from "../thread-url";
 import type { BackupReply, BackupRequest } from "./backup-entry";
 import type { BackupResult } from "./create";
 import { MANIFEST_FILE } from "./manifest";
+import type { Task } from "../tasks/runner";
 
 export interface ScheduleOptions {
   dataDir: string;
@@ -15,8 +17,6 @@ export interface ScheduleOptions {
   everyMs: number;
   keep: number;
   version: string;
-  log: (line: string) => void;
-  now?: () => number;
 }
 
 const NAME = /^aurea-(\d{8}T\d{6}Z)$/;
@@ -54,58 +54,29 @@ export function pruneScheduled(dir: string, keep: number): string[] {
   return doomed;
 }
 
-export class BackupSchedule {
-  private timer: ReturnType<typeof setTimeout> | null = null;
-  private running: Promise<void> | null = null;
-  private stopped = false;
-  private lastAttempt = -Infinity;
-  private readonly dir: string;
-  private readonly now: () => number;
-
-  constructor(private readonly options: ScheduleOptions) {
-    this.dir = resolve(options.dir);
-    this.now = options.now ?? Date.now;
-    this.plan();
-  }
-
-  /** Waits for a backup in progress, then schedules none. */
-  async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    await this.running;
-  }
-
-  private plan(): void {
-    if (this.stopped) return;
-    const last = listScheduled(this.dir)[0]?.at ?? -Infinity;
-    const next = Math.max(last + this.options.everyMs, this.lastAttempt + this.retryMs());
-    const wait = Math.max(0, Math.min(next - this.now(), 2 ** 31 - 1));
-    this.timer = setTimeout(() => {
-      this.running = this.runOnce().finally(() => {
-        this.running = null;
-        this.plan();
-      });
-    }, wait);
-  }
-
-  /** After a failure: the interval, but at most 15 minutes. */
-  private retryMs(): number {
-    return Math.min(this.options.everyMs, 15 * 60_000);
-  }
-
-  private async runOnce(): Promise<void> {
-    const { log } = this.options;
-    this.lastAttempt = this.now();
-    const dest = join(this.dir, backupName(this.now()));
-    try {
-      const result = await inThread({ dataDir: this.options.dataDir, dest, version: this.options.version });
+/** Due when the newest backup is `everyMs` old; after a failure, again at most 15 minutes later. */
+export function backupTask(options: ScheduleOptions): Task {
+  const dir = resolve(options.dir);
+  const retryMs = Math.min(options.everyMs, 15 * 60_000);
+  return {
+    name: "backup",
+    next(_now, state) {
+      const last = listScheduled(dir)[0]?.at ?? -Infinity;
+      return Math.max(last + options.everyMs, (state.lastStartedAt ?? -Infinity) + retryMs);
+    },
+    async run({ now, log }) {
+      const dest = join(dir, backupName(now()));
+      let result: BackupResult;
+      try {
+        result = await inThread({ dataDir: options.dataDir, dest, version: options.version });
+      } catch (e) {
+        throw new Error(`${(e as Error).message}; next try in ${Math.ceil(retryMs / 60000)} min`);
+      }
       log(`backup: ${result.dir} (${(result.bytes / 1024 / 1024).toFixed(1)} MB, ${result.events} events, integrity ok)`);
-      const removed = pruneScheduled(this.dir, this.options.keep);
-      if (removed.length) log(`backup: removed ${removed.length} older backup(s), keeping ${this.options.keep}`);
-    } catch (e) {
-      log(`backup: FAILED, ${(e as Error).message}; next try in ${Math.ceil(this.retryMs() / 60000)} min`);
-    }
-  }
+      const removed = pruneScheduled(dir, options.keep);
+      if (removed.length) log(`backup: removed ${removed.length} older backup(s), keeping ${options.keep}`);
+    },
+  };
 }
 
 function inThread(request: BackupRequest): Promise<BackupResult> {

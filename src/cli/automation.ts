@@ -8,7 +8,7 @@ import {
 } from "../automations/service";
 import { ConfigError, DATA_FLAG, parseFlags, resolveDataDir, type ParsedFlags } from "../config";
 import { openStore } from "../db/open";
-import { HttpError } from "../ingest/errors";
+import { AppError } from "../http/errors";
 import type { Command } from "./commands";
 
 const FLAGS = {
@@ -23,7 +23,7 @@ async function withRuntime<T>(flags: ParsedFlags, fn: (rt: AutomationRuntime) =>
   try {
     return await fn(makeRuntime(store, { allowPrivate: Boolean(flags["allow-private-webhooks"]) }));
   } catch (e) {
-    if (e instanceof HttpError) throw new ConfigError(`automation ${flags._[0]}: ${e.message}`);
+    if (e instanceof AppError) throw new ConfigError(`automation ${flags._[0]}: ${e.message}`);
     throw e;
   } finally {
     store.close();

@@ -4,7 +4,7 @@ import { openStore, type Store } from "../db/open";
 import { parseExperimentInput } from "../experiments/definition";
 import { experimentResults, resultsJson, type ExperimentResults } from "../experiments/results";
 import { createExperiment, listExperiments, requireExperiment, stopExperiment, type Experiment } from "../experiments/store";
-import { HttpError } from "../ingest/errors";
+import { AppError } from "../http/errors";
 import type { Command } from "./commands";
 
 const FLAGS = {
@@ -25,7 +25,7 @@ function withStore<T>(flags: ParsedFlags, fn: (store: Store) => T): T {
   try {
     return fn(store);
   } catch (e) {
-    if (e instanceof HttpError) throw new ConfigError(`experiment ${flags._[0]}: ${e.message}`);
+    if (e instanceof AppError) throw new ConfigError(`experiment ${flags._[0]}: ${e.message}`);
     throw e;
   } finally {
     store.close();

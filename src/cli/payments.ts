@@ -1,7 +1,7 @@
 // aurea payments add | list | remove | test: connect payment providers to a funnel.
 import { ConfigError, DATA_FLAG, PUBLIC_URL_FLAG, parseFlags, resolveDataDir, resolvePublicUrl, type ParsedFlags } from "../config";
 import { openStore, type Store } from "../db/open";
-import { HttpError } from "../ingest/errors";
+import { AppError } from "../http/errors";
 import { getConnection } from "../payments/connections";
 import { ADAPTERS } from "../payments/providers/index";
 import { connectProvider, disconnectProvider, listConnectionViews, parseProvider, webhookUrl, type ConnectionView } from "../payments/setup";
@@ -24,7 +24,7 @@ async function withStore<T>(flags: ParsedFlags, fn: (store: Store) => Promise<T>
   try {
     return await fn(store);
   } catch (e) {
-    if (e instanceof HttpError) throw new ConfigError(`payments ${flags._[0]}: ${e.message}`);
+    if (e instanceof AppError) throw new ConfigError(`payments ${flags._[0]}: ${e.message}`);
     throw e;
   } finally {
     store.close();

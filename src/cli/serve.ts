@@ -1,5 +1,4 @@
 import { ConfigError, parseFlags, SERVE_FLAGS, serveConfig } from "../config";
-import { BackupSchedule } from "../backup/schedule";
 import { writePidFile } from "../backup/server-pid";
 import { startServer } from "../server";
 import type { Command } from "./commands";
@@ -16,9 +15,6 @@ export const serveCommand: Command = {
     const running = await startServer(config);
     const removePidFile = writePidFile(config.dataDir);
     console.log(`aurea ${VERSION} listening on ${running.url} (data: ${config.dataDir}, geo: ${running.ctx.geo.source})`);
-    const backups = config.backup
-      ? new BackupSchedule({ ...config.backup, dataDir: config.dataDir, version: VERSION, log: running.ctx.log })
-      : null;
     const shutdown = (signal: string) => {
       console.log(`aurea: ${signal} received, finishing work in hand`);
       // Whatever hangs (a disk that stopped answering), the process ends: what was
@@ -27,8 +23,8 @@ export const serveCommand: Command = {
         console.error(`aurea: stopping took more than ${SHUTDOWN_LIMIT_MS / 1000} s; exiting now (queued events are processed on the next start)`);
         process.exit(1);
       }, SHUTDOWN_LIMIT_MS).unref();
-      Promise.resolve(backups?.stop())
-        .then(() => running.stop())
+      // A backup in progress is one of the server's tasks: stop() waits for it.
+      running.stop()
         .then(removePidFile)
         .then(
         () => {

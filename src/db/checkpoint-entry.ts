@@ -3,32 +3,29 @@
 // (wal_autocheckpoint = 0), so neither an answer nor a processing run waits for the
 // disk. PASSIVE checkpoints take no lock that a reader or a writer waits for; a writer
 // that never pauses outruns them, and resets the WAL itself past a size (wal-reset.ts).
+// The thread keeps no clock: the "checkpoint" task (checkpointer.ts) asks for each pass.
 import { Database } from "bun:sqlite";
 import { WAL_BOUND_BYTES } from "./wal-bound";
 
 declare const self: Worker;
 
-export type CheckpointIncoming = { type: "start"; paths: string[]; intervalMs: number } | { type: "stop" };
-export type CheckpointMessage = { type: "log"; line: string } | { type: "stopped" };
+export type CheckpointIncoming = { type: "start"; paths: string[] } | { type: "checkpoint" } | { type: "stop" };
+/** `errors`: one "file: message" per database whose checkpoint failed this pass. */
+export type CheckpointMessage = { type: "checkpointed"; errors: string[] } | { type: "stopped" };
 
-let timer: ReturnType<typeof setInterval> | null = null;
 let databases: Database[] = [];
-/** Errors logged, per file, until a checkpoint of it works again: one line each. */
-const logged = new Map<string, string>();
 const send = (m: CheckpointMessage) => postMessage(m);
 
-function checkpointAll(): void {
+function checkpointAll(): string[] {
+  const errors: string[] = [];
   for (const db of databases) {
     try {
       db.exec("PRAGMA wal_checkpoint(PASSIVE)");
-      if (logged.delete(db.filename)) send({ type: "log", line: `checkpoint of ${db.filename} works again` });
     } catch (e) {
-      const message = (e as Error).message;
-      if (logged.get(db.filename) === message) continue;
-      logged.set(db.filename, message);
-      send({ type: "log", line: `checkpoint of ${db.filename} failed (retrying until it works): ${message}` });
+      errors.push(`${db.filename}: ${(e as Error).message}`);
     }
   }
+  return errors;
 }
 
 self.onmessage = (e: MessageEvent<CheckpointIncoming>) => {
@@ -40,9 +37,9 @@ self.onmessage = (e: MessageEvent<CheckpointIncoming>) => {
       db.exec(`PRAGMA journal_size_limit = ${WAL_BOUND_BYTES}`);
       return db;
     });
-    timer = setInterval(checkpointAll, m.intervalMs);
+  } else if (m.type === "checkpoint") {
+    send({ type: "checkpointed", errors: checkpointAll() });
   } else if (m.type === "stop") {
-    if (timer) clearInterval(timer);
     for (const db of databases) db.close();
     databases = [];
     send({ type: "stopped" });

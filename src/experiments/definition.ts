@@ -1,7 +1,7 @@
 // What an experiment is, parsed from what a founder typed (CLI flags, a form, JSON):
 // a key, 2–4 weighted variants (the first is the control), a primary metric, and
-// optionally split URLs. Pure: every error is an HttpError 400 that says what is wrong.
-import { HttpError } from "../ingest/errors";
+// optionally split URLs. Pure: every error is an InvalidInput that says what is wrong.
+import { InvalidInput } from "../http/errors";
 
 export interface Variant {
   name: string;
@@ -26,7 +26,7 @@ export const DEFAULT_MDE = 0.1;
 const NAME = /^[A-Za-z0-9_-]{1,32}$/;
 const KEY = /^[A-Za-z0-9_-]{1,64}$/;
 
-const bad = (code: string, message: string) => new HttpError(400, code, message);
+const bad = (code: string, message: string) => new InvalidInput(code, message);
 
 export function parseKey(raw: unknown): string {
   if (typeof raw !== "string" || !KEY.test(raw)) throw bad("invalid_key", `key: expected 1–64 letters, digits, "-" or "_" (e.g. headline), got ${JSON.stringify(raw ?? null)}`);

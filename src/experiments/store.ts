@@ -5,7 +5,7 @@ import type { Db } from "../db/open";
 import { experiments } from "../db/schema";
 import { getSteps } from "../funnels/steps-definition";
 import { getFunnel } from "../funnels/store";
-import { HttpError } from "../ingest/errors";
+import { Conflict, InvalidInput, NotFound } from "../http/errors";
 import { parseMetric, type ExperimentInput, type Variant } from "./definition";
 
 export type ExperimentStatus = "running" | "stopped";
@@ -43,7 +43,7 @@ function toExperiment(r: Row): Experiment {
 }
 
 function requireFunnel(db: Db, funnelId: string): void {
-  if (!getFunnel(db, funnelId)) throw new HttpError(404, "funnel_not_found", `there is no funnel ${funnelId}`);
+  if (!getFunnel(db, funnelId)) throw new NotFound("funnel_not_found", `there is no funnel ${funnelId}`);
 }
 
 /** A step metric must name a step the funnel has. */
@@ -52,7 +52,7 @@ function checkMetricAgainstSteps(db: Db, funnelId: string, metrics: string[]): v
     const m = parseMetric(text);
     if (m.kind !== "step") continue;
     const count = getSteps(db, funnelId)?.steps.length ?? 0;
-    if (m.step > count) throw new HttpError(400, "invalid_metric", `metric ${text}: the funnel has ${count ? `${count} steps` : "no steps defined"}; define them first or pick another metric`);
+    if (m.step > count) throw new InvalidInput("invalid_metric", `metric ${text}: the funnel has ${count ? `${count} steps` : "no steps defined"}; define them first or pick another metric`);
   }
 }
 
@@ -73,7 +73,7 @@ export function createExperiment(db: Db, funnelId: string, input: ExperimentInpu
     stoppedAt: null,
   };
   const inserted = db.insert(experiments).values(row).onConflictDoNothing().returning().all();
-  if (!inserted.length) throw new HttpError(409, "experiment_exists", `funnel ${funnelId} already has an experiment "${input.key}"; pick another key`);
+  if (!inserted.length) throw new Conflict("experiment_exists", `funnel ${funnelId} already has an experiment "${input.key}"; pick another key`);
   return toExperiment(inserted[0]);
 }
 
@@ -91,7 +91,7 @@ export function requireExperiment(db: Db, funnelId: string, key: string): Experi
   const e = getExperiment(db, funnelId, key);
   if (!e) {
     requireFunnel(db, funnelId);
-    throw new HttpError(404, "experiment_not_found", `funnel ${funnelId} has no experiment "${key}"`);
+    throw new NotFound("experiment_not_found", `funnel ${funnelId} has no experiment "${key}"`);
   }
   return e;
 }
@@ -99,10 +99,10 @@ export function requireExperiment(db: Db, funnelId: string, key: string): Experi
 /** Stops it with a winner (everyone sees it from now on) or without (everyone sees the control). */
 export function stopExperiment(db: Db, funnelId: string, key: string, winner: string | null, now: number): Experiment {
   const e = requireExperiment(db, funnelId, key);
-  if (winner !== null && !e.variants.some((v) => v.name === winner)) throw new HttpError(400, "invalid_winner", `winner: "${winner}" is not one of the variants (${e.variants.map((v) => v.name).join(", ")})`);
+  if (winner !== null && !e.variants.some((v) => v.name === winner)) throw new InvalidInput("invalid_winner", `winner: "${winner}" is not one of the variants (${e.variants.map((v) => v.name).join(", ")})`);
   if (e.status === "stopped") {
     if (e.winner === winner) return e;
-    throw new HttpError(409, "experiment_stopped", `experiment "${key}" was already stopped${e.winner ? ` with winner ${e.winner}` : " without a winner"}`);
+    throw new Conflict("experiment_stopped", `experiment "${key}" was already stopped${e.winner ? ` with winner ${e.winner}` : " without a winner"}`);
   }
   const row = db
     .update(experiments)

@@ -2,7 +2,7 @@
 // summed into it). Set by the founder; when not, the revenue report takes the most common
 // currency of the orders it shows, else USD (src/analytics/revenue-report.ts).
 import type { Database } from "bun:sqlite";
-import { HttpError } from "../ingest/errors";
+import { InvalidInput } from "../http/errors";
 
 export const DEFAULT_CURRENCY = "USD";
 
@@ -14,7 +14,7 @@ export function currencySetting(sqlite: Database, funnelId: string): string | nu
 /** "" or null goes back to automatic. */
 export function setMainCurrency(sqlite: Database, funnelId: string, raw: string | null): void {
   const currency = raw?.trim().toUpperCase() || null;
-  if (currency !== null && !isCurrency(currency)) throw new HttpError(400, "invalid_currency", `currency: expected an ISO 4217 code such as USD or EUR, got "${raw}"`);
+  if (currency !== null && !isCurrency(currency)) throw new InvalidInput("invalid_currency", `currency: expected an ISO 4217 code such as USD or EUR, got "${raw}"`);
   sqlite.query("UPDATE funnels SET currency = ? WHERE id = ?").run(currency, funnelId);
 }
 

@@ -2,7 +2,7 @@
 import type { Database } from "bun:sqlite";
 import { readStamp, STAMP_SETTLE_MS, stampPathOf, type Stamp } from "../funnels/change-stamp";
 import { hashKey, keyKindOf, type KeyKind } from "../funnels/keys";
-import { HttpError } from "./errors";
+import { Forbidden, Unauthenticated } from "../http/errors";
 
 /** What ingest needs of a funnel: who it is, its key hashes, where its pages may send from. */
 export interface FunnelKeys {
@@ -67,15 +67,15 @@ export function requestKey(bodyKey: string | undefined, headers: Headers): strin
 }
 
 export function authenticate(cache: FunnelKeyCache, funnelId: string, key: string | undefined): { funnel: FunnelKeys; kind: KeyKind } {
-  if (!key) throw new HttpError(401, "missing_key", "no key: send it as \"key\" in the body, X-Aurea-Key, or Authorization: Bearer");
+  if (!key) throw new Unauthenticated("missing_key", "no key: send it as \"key\" in the body, X-Aurea-Key, or Authorization: Bearer");
   const kind = keyKindOf(key);
-  if (!kind) throw new HttpError(401, "invalid_key", "the key must start with pk_ (public) or sk_ (secret)");
+  if (!kind) throw new Unauthenticated("invalid_key", "the key must start with pk_ (public) or sk_ (secret)");
   const funnel = cache.get(funnelId);
   const expected = kind === "public" ? funnel?.publicKeyHash : funnel?.secretKeyHash;
-  if (!funnel) throw new HttpError(401, "invalid_key", `there is no funnel ${funnelId}: copy data-funnel-id from the funnel's Settings → Installation`);
+  if (!funnel) throw new Unauthenticated("invalid_key", `there is no funnel ${funnelId}: copy data-funnel-id from the funnel's Settings → Installation`);
   if (hashKey(key) !== expected) {
     const fix = kind === "public" ? "copy the script tag again from the funnel's Settings → Installation" : "use the secret key shown when the keys were last made";
-    throw new HttpError(401, "invalid_key", `the ${kind} key is not valid for funnel ${funnelId}: ${fix}`);
+    throw new Unauthenticated("invalid_key", `the ${kind} key is not valid for funnel ${funnelId}: ${fix}`);
   }
   return { funnel, kind };
 }
@@ -83,12 +83,12 @@ export function authenticate(cache: FunnelKeyCache, funnelId: string, key: strin
 export function checkOrigin(funnel: FunnelKeys, kind: KeyKind, origin: string | null): void {
   if (kind === "secret") return;
   if (!origin) {
-    throw new HttpError(403, "origin_required", "a public key can only be used from a browser page on an allowed origin (no Origin header was sent); send server-side events with the secret key");
+    throw new Forbidden("origin_required", "a public key can only be used from a browser page on an allowed origin (no Origin header was sent); send server-side events with the secret key");
   }
   if (!funnel.origins.includes(origin)) {
     // The allowed origins are the operator's business, not the caller's: not listed here.
-    throw new HttpError(403, "origin_not_allowed", `origin ${origin} is not allowed for funnel ${funnel.id}: add it to the funnel's allowed origins (Settings → Installation)`, {
-      origin,
+    throw new Forbidden("origin_not_allowed", `origin ${origin} is not allowed for funnel ${funnel.id}: add it to the funnel's allowed origins (Settings → Installation)`, {
+      details: { origin },
     });
   }
 }

@@ -1,29 +1,23 @@
-// Every error of the HTTP API has one JSON shape: {"error": {"code", "message", "details"?}}.
-import type { ErrorBody } from "./payload";
+// The old home of the HTTP error type. Errors now live in src/http/errors.ts (domain
+// errors and their one mapping to HTTP); this file only keeps the old names working for
+// code written against them (branches in flight, older tests). New code: src/http/errors.
+import { AppError, errorOfStatus, type ErrorOptions } from "../http/errors";
 
-export class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    readonly details?: unknown,
-    readonly headers: Record<string, string> = {},
-  ) {
-    super(message);
+export { errorBody, errorResponse, jsonResponse } from "../http/errors";
+
+/**
+ * @deprecated throw a domain error from src/http/errors.ts (InvalidInput, NotFound…).
+ * Status first, as before; `instanceof HttpError` is true of every AppError, so old
+ * `catch (e) { if (e instanceof HttpError) … }` blocks still see the new errors.
+ */
+export class HttpError extends AppError {
+  constructor(status: number, code: string, message: string, details?: unknown, headers: Record<string, string> = {}) {
+    const retry = headers["retry-after"];
+    const opts: ErrorOptions = { details, retryAfterSec: retry === undefined ? undefined : Number(retry) };
+    super(errorOfStatus(status, code, message).kind, code, message, opts);
   }
-}
 
-export function errorBody(code: string, message: string, details?: unknown): ErrorBody {
-  return { error: details === undefined ? { code, message } : { code, message, details } };
-}
-
-export function jsonResponse(status: number, body: unknown, headers: Record<string, string> = {}): Response {
-  return new Response(JSON.stringify(body), {
-    status,
-    headers: { "content-type": "application/json; charset=utf-8", ...headers },
-  });
-}
-
-export function errorResponse(e: HttpError, headers: Record<string, string> = {}): Response {
-  return jsonResponse(e.status, errorBody(e.code, e.message, e.details), { ...e.headers, ...headers });
+  static [Symbol.hasInstance](value: unknown): boolean {
+    return value instanceof AppError;
+  }
 }

@@ -1,10 +1,10 @@
-import { HttpError } from "./errors";
+import { TooLarge } from "../http/errors";
 
 /** Reads the body as text, refusing it before parsing once it passes `limit` bytes. */
 export async function readBodyLimited(request: Request, limit: number): Promise<string> {
   // The unread rest of the body is not drained: the connection is closed instead.
   const tooLarge = () =>
-    new HttpError(413, "payload_too_large", `request body is over the limit of ${limit} bytes`, undefined, { connection: "close" });
+    new TooLarge("payload_too_large", `request body is over the limit of ${limit} bytes`, { bodyUnread: true });
   const declared = Number(request.headers.get("content-length") ?? "NaN");
   if (declared > limit) throw tooLarge();
   if (!request.body) return "";

@@ -5,7 +5,7 @@
 // of funnels. Only the refusal path writes here, in constant time.
 import type { Database } from "bun:sqlite";
 import { Lru } from "../enrich/lru";
-import type { HttpError } from "./errors";
+import type { AppError } from "../http/errors";
 import type { FieldError } from "./payload";
 
 export type RefusalReason = "wrong_key" | "origin_not_allowed" | "rate_limited" | "invalid_event" | "invalid_request";
@@ -48,7 +48,7 @@ export class RefusalLog {
   }
 
   /** A request answered with an error: remembered if it names a funnel that exists. */
-  refused(funnelId: string | undefined, e: HttpError, origin: string | null): void {
+  refused(funnelId: string | undefined, e: AppError, origin: string | null): void {
     if (!funnelId || e.status >= 500) return;
     const message = e.code === "no_valid_events" ? firstFieldError(e.details) ?? e.message : e.message;
     this.add(funnelId, REASONS[e.code] ?? "invalid_request", e.code, message, origin);

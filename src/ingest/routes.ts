@@ -6,7 +6,8 @@ import type { AppContext } from "../context";
 import { requestClientIp } from "../enrich/client-ip";
 import { anyFunnelAllowsOrigin } from "../funnels/origins";
 import { authenticate, checkOrigin, FunnelKeyCache, requestKey, type FunnelKeys } from "./auth";
-import { errorResponse, HttpError, jsonResponse } from "./errors";
+import { AppError, errorResponse, Forbidden, InvalidInput, jsonResponse, RateLimited, Unavailable } from "../http/errors";
+import { apiErrorResponse } from "../http/on-error";
 import type { StorageFault } from "../db/storage-errors";
 import type { GroupCommitter } from "./group-commit";
 import { LIMITS, type TrackResponse } from "./payload";
@@ -16,13 +17,13 @@ import { refusalLogOf } from "./refusals";
 import { isNearMissOrigin } from "./origin-near-miss";
 import { parseEnvelope, validateEvents } from "./validate";
 
-/** 503 for the disk's faults: the batch is fine, the server cannot store it now. */
-function storageHttpError(fault: StorageFault): HttpError {
+/** Unavailable for the disk's faults: the batch is fine, the server cannot store it now. */
+function storageError(fault: StorageFault): Unavailable {
   const message =
     fault === "storage_full"
       ? "the server's disk is (almost) full; nothing was stored, retry later"
       : "the server could not write to its storage; nothing was stored, retry later";
-  return new HttpError(503, fault, message, undefined, { "retry-after": "30" });
+  return new Unavailable(fault, message, { retryAfterSec: 30 });
 }
 
 export interface IngestDeps {
@@ -65,11 +66,11 @@ export function ingestRoutes(ctx: AppContext, deps: IngestDeps) {
     try {
       const receivedAt = ctx.now();
       if (deps.pendingBatches() + deps.committer.queued >= ctx.config.queueHighWater) {
-        throw new HttpError(503, "queue_full", "Aurea is behind on processing; retry shortly", undefined, { "retry-after": "5" });
+        throw new Unavailable("queue_full", "Aurea is behind on processing; retry shortly", { retryAfterSec: 5 });
       }
       // Refused before the disk is full, so that the queue never takes the last bytes
       // that processing and checkpoints need to drain it.
-      if (ctx.ops.disk.belowFloor()) throw storageHttpError("storage_full");
+      if (ctx.ops.disk.belowFloor()) throw storageError("storage_full");
       const body = await readBodyLimited(request, LIMITS.maxBodyBytes);
       const envelope = parseEnvelope(body);
       funnelId = envelope.funnelId;
@@ -80,10 +81,10 @@ export function ingestRoutes(ctx: AppContext, deps: IngestDeps) {
       const ip = requestClientIp(request.headers, socketIp, ctx.config, ctx.log);
       if (kind === "public") {
         const wait = limiter.take(ip ?? "unknown");
-        if (wait) throw new HttpError(429, "rate_limited", `too many requests from this address; retry in ${wait}s`, undefined, { "retry-after": String(wait) });
+        if (wait) throw new RateLimited(`too many requests from this address; retry in ${wait}s`, wait);
       }
       const { events, rejected, duplicates } = validateEvents(envelope.rawEvents, kind, receivedAt, envelope.sentAt);
-      if (!events.length) throw new HttpError(400, "no_valid_events", "no event in the batch is valid", rejected);
+      if (!events.length) throw new InvalidInput("no_valid_events", "no event in the batch is valid", { details: rejected });
       await deps.committer.enqueue({
         funnelId: funnel.id,
         keyKind: kind,
@@ -99,14 +100,13 @@ export function ingestRoutes(ctx: AppContext, deps: IngestDeps) {
       const result: TrackResponse = duplicates ? { accepted: events.length, rejected, duplicates } : { accepted: events.length, rejected };
       return jsonResponse(202, result, cors());
     } catch (e) {
-      if (e instanceof HttpError) {
+      if (e instanceof AppError) {
         refusals.refused(funnelId ?? undefined, e, origin);
         return errorResponse(e, cors(e.code === "origin_not_allowed" && funnel !== null && origin !== null && isNearMissOrigin(origin, funnel.origins)));
       }
       const fault = ctx.ops.faults.record("ingest", e);
-      if (fault) return errorResponse(storageHttpError(fault), cors());
-      ctx.log(`ingest: ${(e as Error).stack ?? e}`);
-      return errorResponse(new HttpError(500, "internal", "the batch could not be stored; retry"), cors());
+      if (fault) return errorResponse(storageError(fault), cors());
+      return apiErrorResponse(ctx.log, "ingest", e, { headers: cors(), internalMessage: "the batch could not be stored; retry" });
     }
   }
 
@@ -122,7 +122,7 @@ export function ingestRoutes(ctx: AppContext, deps: IngestDeps) {
     if (origin && anyFunnelAllowsOrigin(db, origin, funnelId)) {
       return new Response(null, { status: 204, headers: { ...PREFLIGHT_HEADERS, "access-control-allow-origin": origin, vary: "Origin" } });
     }
-    return errorResponse(new HttpError(403, "origin_not_allowed", `origin ${origin ?? "(none)"} is not allowed by any funnel`));
+    return errorResponse(new Forbidden("origin_not_allowed", `origin ${origin ?? "(none)"} is not allowed by any funnel`));
   }
 
   return {

@@ -1,7 +1,7 @@
-// Turns a request body into queued events: whole-request problems throw an
-// HttpError; a bad event is rejected alone with what and where.
+// Turns a request body into queued events: whole-request problems throw a
+// domain error; a bad event is rejected alone with what and where.
 import type { KeyKind } from "../funnels/keys";
-import { HttpError } from "./errors";
+import { InvalidInput, TooLarge } from "../http/errors";
 import { batchSchema, eventSchema, zodErrors, type FieldError, type ValidEvent } from "./payload";
 
 export interface QueuedEvent extends ValidEvent {
@@ -33,23 +33,23 @@ export const TIME_WINDOW = {
 } as const;
 
 export function parseEnvelope(body: string): ParsedBatch {
-  if (!body.trim()) throw new HttpError(400, "invalid_json", "request body is empty: expected a JSON object with events");
+  if (!body.trim()) throw new InvalidInput("invalid_json", "request body is empty: expected a JSON object with events");
   let json: unknown;
   try {
     json = JSON.parse(body);
   } catch (e) {
     const why = e instanceof RangeError ? "it is nested too deeply" : (e as Error).message;
-    throw new HttpError(400, "invalid_json", `request body is not valid JSON: ${why}`);
+    throw new InvalidInput("invalid_json", `request body is not valid JSON: ${why}`);
   }
   if (typeof json !== "object" || json === null || Array.isArray(json)) {
-    throw new HttpError(400, "invalid_body", "request body must be a JSON object with funnelId and events");
+    throw new InvalidInput("invalid_body", "request body must be a JSON object with funnelId and events");
   }
   const parsed = batchSchema.safeParse(json);
   if (!parsed.success) {
     const errors = zodErrors("", parsed.error);
     const tooMany = errors.find((e, i) => e.path === "events" && parsed.error.issues[i].code === "too_big");
-    if (tooMany) throw new HttpError(413, "too_many_events", `events: ${tooMany.message}`, errors);
-    throw new HttpError(400, "invalid_body", errors.map((e) => `${e.path}: ${e.message}`).join("; "), errors);
+    if (tooMany) throw new TooLarge("too_many_events", `events: ${tooMany.message}`, { details: errors });
+    throw new InvalidInput("invalid_body", errors.map((e) => `${e.path}: ${e.message}`).join("; "), { details: errors });
   }
   return { funnelId: parsed.data.funnelId, key: parsed.data.key, sentAt: parsed.data.sentAt, rawEvents: parsed.data.events };
 }

@@ -18,13 +18,6 @@ export interface RetentionResult {
   sessions: number;
 }
 
-export interface RetentionOptions {
-  intervalMs?: number;
-  /** Pause between chunks (ms). */
-  pauseMs?: number;
-  chunk?: number;
-}
-
 interface Plan {
   id: string;
   retention_days: number;
@@ -79,29 +72,14 @@ export async function runRetention(
   return total;
 }
 
-/** Starts the daily pass (first one right away); stop() ends it between chunks. */
-export function startRetentionJob(ctx: AppContext, opts: RetentionOptions = {}): { stop(): void; running: () => Promise<unknown> } {
-  let stopped = false;
-  let timer: ReturnType<typeof setTimeout> | null = null;
-  let current: Promise<unknown> = Promise.resolve();
-  const isStopped = () => stopped || ctx.stopping;
-  const pass = async () => {
-    try {
-      const r = await runRetention(ctx.store.sqlite, ctx.now(), { chunk: opts.chunk, pauseMs: opts.pauseMs, stopped: isStopped });
-      if (r.events || r.sessions) ctx.log(`retention: deleted ${r.events} events and ${r.sessions} sessions past their funnel's retention`);
-      const freed = await reclaimFreePages(ctx.store.sqlite, { pauseMs: opts.pauseMs, stopped: isStopped });
-      if (freed) ctx.log(`retention: gave ${(freed / 1e6).toFixed(1)} MB back to the filesystem`);
-    } catch (e) {
-      if (!isStopped()) ctx.log(`retention: failed: ${(e as Error).message}`);
-    }
-    if (!isStopped()) timer = setTimeout(() => (current = pass()), opts.intervalMs ?? DAY_MS);
-  };
-  current = pass();
-  return {
-    stop() {
-      stopped = true;
-      if (timer) clearTimeout(timer);
-    },
-    running: () => current,
-  };
+/**
+ * One pass over every funnel, as the server's retention task runs it; `signal` ends it
+ * between chunks. Then the pages it freed (and any a deleted funnel left) go back to the disk.
+ */
+export async function retentionPass(ctx: AppContext, signal: AbortSignal): Promise<void> {
+  const stopped = () => signal.aborted || ctx.stopping;
+  const r = await runRetention(ctx.store.sqlite, ctx.now(), { stopped });
+  if (r.events || r.sessions) ctx.log(`retention: deleted ${r.events} events and ${r.sessions} sessions past their funnel's retention`);
+  const freed = await reclaimFreePages(ctx.store.sqlite, { stopped });
+  if (freed) ctx.log(`retention: gave ${(freed / 1e6).toFixed(1)} MB back to the filesystem`);
 }

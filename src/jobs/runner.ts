@@ -35,7 +35,6 @@ export class JobRunner {
   private timer: ReturnType<typeof setTimeout> | null = null;
   private timerAt = Infinity;
   private stopped = true;
-  private lastPurge = 0;
   private concurrency: number;
   private leaseMs: number;
   private idlePollMs: number;
@@ -109,11 +108,8 @@ export class JobRunner {
     const free = this.concurrency - this.inFlight.size;
     let claimed: Job[] = [];
     try {
+      // Finished jobs are purged hourly by the "jobs-purge" task (src/tasks/table.ts).
       claimed = this.queue.claim(this.now(), free, this.leaseMs);
-      if (this.now() - this.lastPurge > 3_600_000) {
-        this.queue.purgeDone(this.now());
-        this.lastPurge = this.now();
-      }
     } catch (e) {
       this.log(`jobs: claim failed: ${(e as Error).message}`);
     }

@@ -108,6 +108,16 @@ export function healthReport(ctx: AppContext, deps: HealthDeps): { httpStatus: n
     return { status: failed > 0 ? "degraded" : "ok", failedLastDay: failed };
   });
 
+  guard("tasks", () => {
+    // A task whose last run failed is for an operator to look at; it is retried on its schedule.
+    const tasks = ops.tasks();
+    const failing = tasks.filter((t) => t.lastFailed).map((t) => t.name);
+    const byName = Object.fromEntries(
+      tasks.map((t) => [t.name, { lastRunAt: t.lastFinishedAt, runs: t.runs, failures: t.failures, running: t.running, nextAt: t.nextAt, ...(t.lastFailed ? { error: t.lastError } : {}) }]),
+    );
+    return { status: failing.length ? "degraded" : "ok", ...(failing.length ? { failing } : {}), tasks: byName };
+  });
+
   checks.files = ops.damage.length ? { status: "degraded", damage: ops.damage } : { status: "ok" };
 
   const statuses = Object.values(checks).map((c) => c.status);

@@ -4,6 +4,7 @@ import type { ServeConfig } from "../config";
 import { aureaMetrics, type AureaMetrics } from "./aurea-metrics";
 import { DEFAULT_MIN_FREE_DISK, DiskSpace } from "./disk-space";
 import { StorageFaults, type FaultReport } from "./faults";
+import type { TaskState } from "../tasks/runner";
 
 export interface ProcessingHealth {
   /** When processing last completed a run (or an idle poll) without error. */
@@ -19,6 +20,8 @@ export interface Ops {
   processing: ProcessingHealth;
   /** Damage found in the data files at start (files-check.ts), until acknowledged. */
   damage: string[];
+  /** The periodic tasks' last runs and errors (src/tasks/), once the server started them. */
+  tasks: () => TaskState[];
 }
 
 export function createOps(config: Pick<ServeConfig, "dataDir" | "minFreeDisk">, log: (line: string) => void, now: () => number): Ops {
@@ -29,5 +32,6 @@ export function createOps(config: Pick<ServeConfig, "dataDir" | "minFreeDisk">, 
     disk: new DiskSpace(config.dataDir, config.minFreeDisk ?? DEFAULT_MIN_FREE_DISK, now, log),
     processing: { lastRunAt: now(), fault: null },
     damage: [],
+    tasks: () => [],
   };
 }

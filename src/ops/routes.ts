@@ -6,13 +6,15 @@ import { timingSafeEqual } from "node:crypto";
 import { Elysia } from "elysia";
 import type { Server } from "bun";
 import type { AppContext } from "../context";
-import { errorResponse, HttpError, jsonResponse } from "../ingest/errors";
+import { errorResponse, Forbidden, jsonResponse } from "../http/errors";
+import { apiErrors } from "../http/on-error";
 import { healthReport, oldestPendingAt, walBytes, type HealthDeps } from "./health";
 import { queueCounts } from "../pipeline/batch-list";
 
 export function opsRoutes(ctx: AppContext, deps: HealthDeps) {
   registerGauges(ctx, deps);
   return new Elysia({ name: "ops" })
+    .use(apiErrors(ctx))
     .get("/healthz", () => {
       const { httpStatus, body } = healthReport(ctx, deps);
       return jsonResponse(httpStatus, body, { "cache-control": "no-store" });
@@ -20,7 +22,7 @@ export function opsRoutes(ctx: AppContext, deps: HealthDeps) {
     .get("/metrics", ({ request, server }) => {
       if (!metricsAllowed(ctx, request, server)) {
         return errorResponse(
-          new HttpError(403, "forbidden", "metrics need the --metrics-token as a bearer token, or a direct request from this host"),
+          new Forbidden("forbidden", "metrics need the --metrics-token as a bearer token, or a direct request from this host"),
         );
       }
       return new Response(ctx.ops.metrics.registry.render(), {
@@ -67,6 +69,15 @@ function registerGauges(ctx: AppContext, deps: HealthDeps): void {
   ]);
   r.gauge("aurea_disk_free_bytes", "Free space on the data directory's filesystem", () => ctx.ops.disk.read()?.freeBytes ?? NaN);
   r.gauge("aurea_disk_floor_bytes", "Free space under which new batches are refused (--min-free-disk)", () => ctx.ops.disk.read()?.floorBytes ?? NaN);
+  r.gauge("aurea_task_last_run_age_seconds", "Time since each periodic task last finished a run (src/tasks/table.ts)", () =>
+    ctx.ops.tasks().map((t): [Record<string, string>, number] => [{ task: t.name }, t.lastFinishedAt === null ? NaN : Math.max(0, (ctx.now() - t.lastFinishedAt) / 1000)]),
+  );
+  r.gauge("aurea_task_last_run_failed", "1 when a periodic task's last run failed, else 0", () =>
+    ctx.ops.tasks().map((t): [Record<string, string>, number] => [{ task: t.name }, t.lastFailed ? 1 : 0]),
+  );
+  r.gauge("aurea_task_failures", "Failed runs of each periodic task since the server started", () =>
+    ctx.ops.tasks().map((t): [Record<string, string>, number] => [{ task: t.name }, t.failures]),
+  );
   r.gauge("aurea_deliveries", "Webhook deliveries by status (pending, delivered, failed)", () =>
     ctx.store.sqlite
       .query<{ status: string; n: number }, []>("SELECT status, count(*) AS n FROM deliveries GROUP BY status")

@@ -3,7 +3,7 @@
 // disk), instead of a 500. Pages that only read keep working on a full disk.
 import { Elysia } from "elysia";
 import type { AppContext } from "../context";
-import { errorResponse, HttpError } from "../ingest/errors";
+import { errorResponse, Unavailable } from "../http/errors";
 
 const started = new WeakMap<Request, number>();
 const UNTIMED = /^\/(healthz|metrics|sdk\.js|assets\/)/;
@@ -23,6 +23,6 @@ export function opsHooks(ctx: AppContext) {
       const fault = ctx.ops.faults.record("dashboard", error);
       if (!fault) return;
       const message = fault === "storage_full" ? "the server's disk is full; nothing was changed, retry later" : "the server could not write to its storage; retry later";
-      return errorResponse(new HttpError(503, fault, message, undefined, { "retry-after": "30" }));
+      return errorResponse(new Unavailable(fault, message, { retryAfterSec: 30 }));
     });
 }

@@ -5,7 +5,7 @@ import { randomBytes } from "node:crypto";
 import type { Database } from "bun:sqlite";
 import type { Db } from "../db/open";
 import { getFunnel } from "../funnels/store";
-import { HttpError } from "../ingest/errors";
+import { InvalidInput, NotFound } from "../http/errors";
 import { getConnection, listConnections, maskSecret, removeConnection, saveConnection, type PaymentConnection } from "./connections";
 import { recentDeliveries, type PaymentDelivery } from "./deliveries";
 import { PAYMENT_PROVIDERS, type PaymentProvider } from "./payment";
@@ -44,11 +44,11 @@ export interface ConnectionView {
 export function parseProvider(raw: string): PaymentProvider {
   const p = raw.trim().toLowerCase().replace(/[\s_-]/g, "");
   if ((PAYMENT_PROVIDERS as readonly string[]).includes(p)) return p as PaymentProvider;
-  throw new HttpError(400, "invalid_provider", `unknown provider "${raw}": expected one of ${PAYMENT_PROVIDERS.join(", ")}`);
+  throw new InvalidInput("invalid_provider", `unknown provider "${raw}": expected one of ${PAYMENT_PROVIDERS.join(", ")}`);
 }
 
 function requireFunnel(db: Db, funnelId: string): void {
-  if (!getFunnel(db, funnelId)) throw new HttpError(404, "funnel_not_found", `there is no funnel ${funnelId}`);
+  if (!getFunnel(db, funnelId)) throw new NotFound("funnel_not_found", `there is no funnel ${funnelId}`);
 }
 
 export function webhookPath(provider: PaymentProvider, funnelId: string, token?: string): string {
@@ -61,15 +61,15 @@ export function webhookUrl(baseUrl: string, provider: PaymentProvider, funnelId:
 }
 
 function checkSecret(provider: PaymentProvider, secret: string): void {
-  if (secret.length > 500 || /\s/.test(secret)) throw new HttpError(400, "invalid_secret", "secret: expected the provider's signing secret, without spaces");
+  if (secret.length > 500 || /\s/.test(secret)) throw new InvalidInput("invalid_secret", "secret: expected the provider's signing secret, without spaces");
   if (provider === "stripe" && !secret.startsWith("whsec_")) {
-    throw new HttpError(400, "invalid_secret", "secret: Stripe's endpoint signing secret starts with whsec_ (Developers → Webhooks → your endpoint → Signing secret)");
+    throw new InvalidInput("invalid_secret", "secret: Stripe's endpoint signing secret starts with whsec_ (Developers → Webhooks → your endpoint → Signing secret)");
   }
   if (provider === "whop") {
     try {
       whopVerifier(secret);
     } catch (e) {
-      throw new HttpError(400, "invalid_secret", `secret: ${(e as Error).message}`);
+      throw new InvalidInput("invalid_secret", `secret: ${(e as Error).message}`);
     }
   }
 }
@@ -82,10 +82,10 @@ export function connectProvider(db: Db, funnelId: string, input: ConnectInput, b
   let generatedSecret: string | undefined;
   let token: string | undefined;
   if (adapter.secret === "none") {
-    if (secret) throw new HttpError(400, "invalid_secret", `${adapter.label} does not sign its webhooks: Aurea puts a random token in the URL instead (leave the secret out)`);
+    if (secret) throw new InvalidInput("invalid_secret", `${adapter.label} does not sign its webhooks: Aurea puts a random token in the URL instead (leave the secret out)`);
     token = randomBytes(24).toString("base64url");
   } else if (!secret) {
-    if (adapter.secret === "required") throw new HttpError(400, "missing_secret", `${adapter.label} needs the webhook's signing secret (--secret, or "secret" in the JSON)`);
+    if (adapter.secret === "required") throw new InvalidInput("missing_secret", `${adapter.label} needs the webhook's signing secret (--secret, or "secret" in the JSON)`);
     secret = generatedSecret = `aurea_${randomBytes(18).toString("base64url")}`;
   }
   if (secret) checkSecret(provider, secret);
@@ -96,7 +96,7 @@ export function connectProvider(db: Db, funnelId: string, input: ConnectInput, b
 export function disconnectProvider(db: Db, funnelId: string, rawProvider: string): void {
   const provider = parseProvider(rawProvider);
   requireFunnel(db, funnelId);
-  if (!removeConnection(db, funnelId, provider)) throw new HttpError(404, "not_connected", `${ADAPTERS[provider].label} is not connected to funnel ${funnelId}`);
+  if (!removeConnection(db, funnelId, provider)) throw new NotFound("not_connected", `${ADAPTERS[provider].label} is not connected to funnel ${funnelId}`);
 }
 
 export function describeConnection(sqlite: Database, c: PaymentConnection, baseUrl: string): ConnectionView {
@@ -122,6 +122,6 @@ export function listConnectionViews(db: Db, sqlite: Database, funnelId: string, 
 export function connectionDeliveries(db: Db, sqlite: Database, funnelId: string, rawProvider: string, limit = 20): PaymentDelivery[] {
   const provider = parseProvider(rawProvider);
   const c = getConnection(db, funnelId, provider);
-  if (!c) throw new HttpError(404, "not_connected", `${ADAPTERS[provider].label} is not connected to funnel ${funnelId}`);
+  if (!c) throw new NotFound("not_connected", `${ADAPTERS[provider].label} is not connected to funnel ${funnelId}`);
   return recentDeliveries(sqlite, c.id, limit);
 }

@@ -4,7 +4,8 @@
 // else. Every delivery to a connected funnel leaves one line in its delivery log. Served
 // as native Bun routes beside the ingest route.
 import type { AppContext } from "../context";
-import { errorResponse, HttpError, jsonResponse } from "../ingest/errors";
+import { errorResponse, InvalidInput, jsonResponse, NotFound, TooLarge, Unavailable } from "../http/errors";
+import { apiErrorResponse } from "../http/on-error";
 import { readBodyLimited } from "../ingest/read-body";
 import { getConnection, type PaymentConnection } from "./connections";
 import { alreadyVerified, logDelivery, type DeliveryOutcome } from "./deliveries";
@@ -37,10 +38,10 @@ export function paymentRoutes(ctx: AppContext, deps: PaymentRouteDeps) {
 
   async function receive(provider: PaymentProvider, request: Request, p: Params): Promise<Response> {
     const declared = Number(request.headers.get("content-length") ?? "NaN");
-    if (declared > MAX_WEBHOOK_BYTES) throw new HttpError(413, "payload_too_large", `request body is over the limit of ${MAX_WEBHOOK_BYTES} bytes`);
+    if (declared > MAX_WEBHOOK_BYTES) throw new TooLarge("payload_too_large", `request body is over the limit of ${MAX_WEBHOOK_BYTES} bytes`, { bodyUnread: true });
     const connection = getConnection(db, p.funnelId, provider);
     const adapter = ADAPTERS[provider];
-    if (!connection) throw new HttpError(404, "not_connected", `${adapter.label} is not connected to funnel ${p.funnelId} (aurea payments add ${provider} --funnel ${p.funnelId})`);
+    if (!connection) throw new NotFound("not_connected", `${adapter.label} is not connected to funnel ${p.funnelId} (aurea payments add ${provider} --funnel ${p.funnelId})`);
     const body = await readBodyLimited(request, MAX_WEBHOOK_BYTES);
     const input: WebhookInput = {
       headers: request.headers,
@@ -57,7 +58,7 @@ export function paymentRoutes(ctx: AppContext, deps: PaymentRouteDeps) {
     } catch (e) {
       if (!(e instanceof SignatureError)) throw e;
       log(connection, "bad_signature", null, null, e.message);
-      throw new HttpError(400, "bad_signature", `${adapter.label} signature check failed: ${e.message}`);
+      throw new InvalidInput("bad_signature", `${adapter.label} signature check failed: ${e.message}`);
     }
     let event;
     try {
@@ -65,7 +66,7 @@ export function paymentRoutes(ctx: AppContext, deps: PaymentRouteDeps) {
     } catch (e) {
       if (!(e instanceof PayloadError)) throw e;
       log(connection, "error", null, null, e.message);
-      throw new HttpError(400, e.message.includes("not JSON") ? "invalid_json" : "invalid_payload", `${adapter.label} webhook: ${e.message}`);
+      throw new InvalidInput(e.message.includes("not JSON") ? "invalid_json" : "invalid_payload", `${adapter.label} webhook: ${e.message}`);
     }
     if (event.aliases?.length) rememberAliases(sqlite, p.funnelId, provider, event.aliases, ctx.now());
     if (!event.facts.length) {
@@ -81,7 +82,7 @@ export function paymentRoutes(ctx: AppContext, deps: PaymentRouteDeps) {
     } catch (e) {
       ctx.log(`payments: ${provider} ${event.eventId} for ${p.funnelId} not recorded: ${(e as Error).stack ?? e}`);
       log(connection, "error", event.type, event.eventId, `not stored: ${(e as Error).message}; the provider will retry`);
-      throw new HttpError(503, "not_stored", "the payment could not be stored; retry", undefined, { "retry-after": "30" });
+      throw new Unavailable("not_stored", "the payment could not be stored; retry", { retryAfterSec: 30 });
     }
     const summary = event.facts.map((f) => `${f.kind} ${f.orderId} ${f.amountMinor} ${f.currency}${f.test ? " (test)" : ""}`).join("; ");
     log(connection, "verified", event.type, event.eventId, summary);
@@ -91,13 +92,11 @@ export function paymentRoutes(ctx: AppContext, deps: PaymentRouteDeps) {
   async function handle(provider: string, request: Request, p: Params): Promise<Response> {
     try {
       if (!(PAYMENT_PROVIDERS as readonly string[]).includes(provider)) {
-        throw new HttpError(404, "unknown_provider", `no payment provider "${provider}": expected one of ${PAYMENT_PROVIDERS.join(", ")}`);
+        throw new NotFound("unknown_provider", `no payment provider "${provider}": expected one of ${PAYMENT_PROVIDERS.join(", ")}`);
       }
       return await receive(provider as PaymentProvider, request, p);
     } catch (e) {
-      if (e instanceof HttpError) return errorResponse(e);
-      ctx.log(`payments: ${(e as Error).stack ?? e}`);
-      return errorResponse(new HttpError(500, "internal", "the webhook could not be processed; retry"));
+      return apiErrorResponse(ctx.log, "payments", e, { internalMessage: "the webhook could not be processed; retry" });
     }
   }
 
@@ -105,7 +104,7 @@ export function paymentRoutes(ctx: AppContext, deps: PaymentRouteDeps) {
   return {
     "/api/payments/:provider/:funnelId": {
       POST: (r: Routed) => (r.params.provider === "gumroad"
-        ? errorResponse(new HttpError(404, "not_connected", "Gumroad's webhook URL ends in its token: /api/payments/gumroad/{funnelId}/{token}"))
+        ? errorResponse(new NotFound("not_connected", "Gumroad's webhook URL ends in its token: /api/payments/gumroad/{funnelId}/{token}"))
         : handle(r.params.provider, r, { funnelId: r.params.funnelId })),
     },
     "/api/payments/gumroad/:funnelId/:token": {

@@ -1,5 +1,5 @@
 import type { Database } from "bun:sqlite";
-import { HttpError } from "../ingest/errors";
+import { InvalidInput } from "../http/errors";
 
 export interface BatchView {
   id: number;
@@ -16,7 +16,7 @@ const STATUSES = new Set(["pending", "parked"]);
 
 /** Queue rows of a funnel, for operators: parked batches carry the error that parked them. */
 export function listBatches(sqlite: Database, funnelId: string, status: string, limit: number): BatchView[] {
-  if (!STATUSES.has(status)) throw new HttpError(400, "invalid_query", "status: expected pending or parked (processed batches are deleted)");
+  if (!STATUSES.has(status)) throw new InvalidInput("invalid_query", "status: expected pending or parked (processed batches are deleted)");
   return sqlite
     .query<BatchView, [string, string]>(
       `SELECT id, status, received_at AS receivedAt, attempts, error, CASE WHEN json_valid(payload) THEN json_array_length(payload) END AS events

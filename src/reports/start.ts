@@ -1,17 +1,23 @@
 // Scheduled digests in a running server: the send job on the server's job runner, and
-// a timer that queues due digests at start, at each next send time and hourly.
+// the "digests" task (src/tasks/table.ts) that queues due digests at start, at each
+// next send time and hourly.
 import { analyticsReader } from "../analytics/reader";
 import type { AppContext } from "../context";
 import type { JobRunner } from "../jobs/runner";
+import type { TaskState } from "../tasks/runner";
 import { queueDueDigests } from "./schedule";
 import { REPORT_SEND_JOB, reportSendHandler } from "./send-job";
 
 const MAX_SLEEP_MS = 3_600_000;
+const RETRY_MS = 60_000;
 
 export interface RunningReports {
-  /** Queue whatever is due now (also what the timer calls). */
+  /** Queue whatever is due now; tests call it after moving the clock (errors are logged, 0 queued). */
   tick(): number;
-  stop(): void;
+  /** What the digests task runs: tick, but a failure is thrown to the task runner. */
+  queueDue(): number;
+  /** When the digests task is next due: at start, then the next send time (at most an hour away), a minute after a failure. */
+  next(now: number, state: TaskState): number;
 }
 
 export function startReports(ctx: AppContext, runner: JobRunner): RunningReports {
@@ -20,33 +26,25 @@ export function startReports(ctx: AppContext, runner: JobRunner): RunningReports
     REPORT_SEND_JOB,
     reportSendHandler({ sqlite, db, reader: analyticsReader(sqlite, ctx.now), mail: ctx.config.mail ?? null, publicUrl: ctx.config.publicUrl ?? null, now: ctx.now, log: ctx.log }),
   );
-  let timer: ReturnType<typeof setTimeout> | null = null;
-  const tick = (): number => {
-    if (timer) clearTimeout(timer);
-    timer = null;
-    let sleep = MAX_SLEEP_MS;
-    let queued = 0;
-    try {
-      const r = queueDueDigests(sqlite, db, runner.queue, ctx.now());
-      queued = r.queued;
-      if (r.nextAt !== null) sleep = Math.min(sleep, Math.max(1000, r.nextAt - ctx.now()));
-      if (queued) runner.wake(0);
-    } catch (e) {
-      ctx.log(`reports: could not queue due digests: ${(e as Error).message}`);
-      sleep = 60_000;
-    }
-    if (!ctx.stopping) {
-      timer = setTimeout(tick, sleep);
-      timer.unref?.();
-    }
-    return queued;
+  let sleep = MAX_SLEEP_MS;
+  const queueDue = (): number => {
+    sleep = RETRY_MS;
+    const r = queueDueDigests(sqlite, db, runner.queue, ctx.now());
+    sleep = MAX_SLEEP_MS;
+    if (r.nextAt !== null) sleep = Math.min(sleep, Math.max(1000, r.nextAt - ctx.now()));
+    if (r.queued) runner.wake(0);
+    return r.queued;
   };
-  tick();
   return {
-    tick,
-    stop() {
-      if (timer) clearTimeout(timer);
-      timer = null;
+    queueDue,
+    tick() {
+      try {
+        return queueDue();
+      } catch (e) {
+        ctx.log(`reports: could not queue due digests: ${(e as Error).message}`);
+        return 0;
+      }
     },
+    next: (now, state) => (state.runs === 0 ? now : now + sleep),
   };
 }

@@ -2,16 +2,16 @@
 import type { AppContext } from "../context";
 import type { Db } from "../db/open";
 import { funnelForKey, type Funnel } from "../funnels/store";
-import { errorResponse, HttpError } from "../ingest/errors";
+import { InvalidInput, Unauthenticated } from "../http/errors";
 import { readBodyLimited } from "../ingest/read-body";
 
 export function requireSecretKey(db: Db, funnelId: string, headers: Headers): Funnel {
   const auth = headers.get("authorization");
   const key = auth?.match(/^Bearer\s+(\S+)\s*$/i)?.[1] ?? headers.get("x-aurea-key") ?? undefined;
-  if (!key) throw new HttpError(401, "missing_key", "send the funnel's secret key as Authorization: Bearer sk_…");
-  if (!key.startsWith("sk_")) throw new HttpError(401, "invalid_key", "the JSON API needs the secret key (sk_…), not the public key");
+  if (!key) throw new Unauthenticated("missing_key", "send the funnel's secret key as Authorization: Bearer sk_…");
+  if (!key.startsWith("sk_")) throw new Unauthenticated("invalid_key", "the JSON API needs the secret key (sk_…), not the public key");
   const funnel = funnelForKey(db, funnelId, key, "secret");
-  if (!funnel) throw new HttpError(401, "invalid_key", `the secret key is not valid for funnel ${funnelId}`);
+  if (!funnel) throw new Unauthenticated("invalid_key", `the secret key is not valid for funnel ${funnelId}`);
   return funnel;
 }
 
@@ -20,20 +20,14 @@ export type ApiQuery = Record<string, string | undefined>;
 export type ApiHandler = (p: ApiParams, request: Request, query: ApiQuery) => Promise<Response> | Response;
 
 /**
- * A JSON API route of one funnel: authenticated with its secret key, every error in the
- * API's one shape, unexpected ones logged under `label` and answered as a plain 500.
+ * A JSON API route of one funnel, authenticated with its secret key. Errors are left to
+ * the plugin's apiErrors (src/http/on-error.ts): the one shape, unexpected ones logged.
  */
-export function secretKeyRoute(ctx: AppContext, label: string) {
+export function secretKeyRoute(ctx: AppContext) {
   return (fn: ApiHandler) =>
-    async ({ params, request, query }: { params: ApiParams; request: Request; query?: ApiQuery }) => {
-      try {
-        requireSecretKey(ctx.store.db, params.id, request.headers);
-        return await fn(params, request, query ?? {});
-      } catch (e) {
-        if (e instanceof HttpError) return errorResponse(e);
-        ctx.log(`${label}: ${(e as Error).stack ?? e}`);
-        return errorResponse(new HttpError(500, "internal", "something went wrong; see the server log"));
-      }
+    ({ params, request, query }: { params: ApiParams; request: Request; query?: ApiQuery }) => {
+      requireSecretKey(ctx.store.db, params.id, request.headers);
+      return fn(params, request, query ?? {});
     };
 }
 
@@ -44,8 +38,8 @@ export async function readJsonObject(request: Request, example: string): Promise
   try {
     value = JSON.parse(text);
   } catch (e) {
-    throw new HttpError(400, "invalid_json", `request body is not valid JSON: ${(e as Error).message}`);
+    throw new InvalidInput("invalid_json", `request body is not valid JSON: ${(e as Error).message}`);
   }
-  if (!value || typeof value !== "object" || Array.isArray(value)) throw new HttpError(400, "invalid_json", `expected a JSON object like ${example}`);
+  if (!value || typeof value !== "object" || Array.isArray(value)) throw new InvalidInput("invalid_json", `expected a JSON object like ${example}`);
   return value as Record<string, unknown>;
 }

@@ -4,7 +4,8 @@ import { parseCursor } from "../analytics/cursor";
 import { parseLimit, parseRange } from "../analytics/range";
 import { parseRevenueQuery } from "../analytics/revenue-report";
 import type { AppContext } from "../context";
-import { errorResponse, HttpError, jsonResponse } from "../ingest/errors";
+import { jsonResponse } from "../http/errors";
+import { apiErrors } from "../http/on-error";
 import { listBatches } from "../pipeline/batch-list";
 import { installationStatus } from "./installation-status";
 import { requireSecretKey } from "./api-auth";
@@ -15,20 +16,15 @@ export function apiRoutes(ctx: AppContext) {
   const { db } = ctx.store;
   const { reads } = ctx;
 
-  /** Authenticates, runs one read, answers JSON; errors keep the one shape. */
+  /** Authenticates, runs one read, answers JSON; errors are apiErrors'. */
   const read = (fn: (funnelId: string, q: Query) => unknown) =>
     async ({ params, query, request }: { params: { id: string }; query: Query; request: Request }) => {
-      try {
-        requireSecretKey(db, params.id, request.headers);
-        return jsonResponse(200, await fn(params.id, query));
-      } catch (e) {
-        if (e instanceof HttpError) return errorResponse(e);
-        ctx.log(`api: ${(e as Error).stack ?? e}`);
-        return errorResponse(new HttpError(500, "internal", "the request failed on the server; see its log"));
-      }
+      requireSecretKey(db, params.id, request.headers);
+      return jsonResponse(200, await fn(params.id, query));
     };
 
   return new Elysia({ name: "api-v1" })
+    .use(apiErrors(ctx))
     .get("/api/v1/funnels/:id/stats", read((id, q) => reads.run("api.stats", { funnelId: id, range: parseRange(q, ctx.now()) })))
     .get("/api/v1/funnels/:id/events", read((id, q) => reads.run("api.events", { funnelId: id, limit: parseLimit(q.limit), before: parseCursor(q.before) })))
     .get("/api/v1/funnels/:id/sessions", read((id, q) => reads.run("api.sessions", { funnelId: id, limit: parseLimit(q.limit), before: parseCursor(q.before) })))

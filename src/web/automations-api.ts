@@ -7,7 +7,8 @@ import {
   resendDelivery, rotateAutomationSecret, sendTestDelivery,
 } from "../automations/service";
 import type { AppContext } from "../context";
-import { HttpError, jsonResponse } from "../ingest/errors";
+import { InvalidInput, jsonResponse } from "../http/errors";
+import { apiErrors } from "../http/on-error";
 import { readBodyLimited } from "../ingest/read-body";
 import { parseLimit } from "../analytics/range";
 import { secretKeyRoute } from "./api-auth";
@@ -18,11 +19,11 @@ const BASE = "/api/v1/funnels/:id/automations";
 
 async function readJson(request: Request): Promise<unknown> {
   const text = await readBodyLimited(request, MAX_BODY);
-  if (!text.trim()) throw new HttpError(400, "invalid_json", "request body is empty: expected a JSON object");
+  if (!text.trim()) throw new InvalidInput("invalid_json", "request body is empty: expected a JSON object");
   try {
     return JSON.parse(text);
   } catch (e) {
-    throw new HttpError(400, "invalid_json", `request body is not valid JSON: ${(e as Error).message}`);
+    throw new InvalidInput("invalid_json", `request body is not valid JSON: ${(e as Error).message}`);
   }
 }
 
@@ -30,10 +31,11 @@ export function automationsApi(ctx: AppContext) {
   const rt = automationRuntime(ctx);
   const { db } = ctx.store;
 
-  const route = secretKeyRoute(ctx, "automations api");
+  const route = secretKeyRoute(ctx);
   const noParse = { parse: "none" as const };
 
   return new Elysia({ name: "automations-api" })
+    .use(apiErrors(ctx))
     .post(BASE, route(async (p, req) => {
       const rule = await createAutomation(rt, p.id, await readJson(req));
       return jsonResponse(201, { id: rule.id, secret: rule.secret, automation: toRuleView(rule) });

@@ -2,7 +2,7 @@
 // them, and refused in the API's JSON error shape. Bun's own limit (server.ts) is set
 // out of reach because it answers a bare 413 that no handler sees; the ingest route
 // bounds its body itself (ingest/read-body.ts).
-import { errorResponse, HttpError } from "../ingest/errors";
+import { errorResponse, LengthRequired, TooLarge } from "../http/errors";
 
 export const MAX_BODY_BYTES = 4 * 1024 * 1024;
 
@@ -13,11 +13,10 @@ export function refuseLargeBodies({ request }: { request: Request }): Response |
   if (length === null) {
     if (!request.headers.get("transfer-encoding")) return undefined;
     // A body of unknown length could not be bounded before the framework reads it.
-    return errorResponse(new HttpError(411, "length_required", "send the body with a Content-Length header", undefined, { connection: "close" }));
+    return errorResponse(new LengthRequired("send the body with a Content-Length header"));
   }
   if (Number(length) > MAX_BODY_BYTES) {
-    const e = new HttpError(413, "payload_too_large", `request body is over the limit of ${MAX_BODY_BYTES} bytes`, undefined, { connection: "close" });
-    return errorResponse(e);
+    return errorResponse(new TooLarge("payload_too_large", `request body is over the limit of ${MAX_BODY_BYTES} bytes`, { bodyUnread: true }));
   }
   return undefined;
 }

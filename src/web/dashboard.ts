@@ -10,10 +10,12 @@ import { authPages } from "./pages/auth";
 import { funnelPages } from "./pages/funnels";
 import { installationPages } from "./pages/installation";
 import { settingsPages } from "./pages/settings";
+import { pageErrors } from "../http/page-errors";
 
 export function dashboardRoutes(ctx: AppContext, opts: { loginLimiter?: LoginLimiter } = {}) {
   const limiter = opts.loginLimiter ?? new LoginLimiter({ now: ctx.now, accountStore: new TableThrottleStore(ctx.store.db) });
   return new Elysia({ name: "dashboard" })
+    .use(pageErrors(ctx))
     .use(assetRoutes())
     .use(authPages(ctx, limiter))
     .use(funnelPages(ctx))

@@ -5,7 +5,8 @@ import type { AppContext } from "../context";
 import { parseExperimentInput } from "../experiments/definition";
 import { resultsJson } from "../experiments/results";
 import { createExperiment, listExperiments, requireExperiment, stopExperiment } from "../experiments/store";
-import { HttpError, jsonResponse } from "../ingest/errors";
+import { InvalidInput, jsonResponse } from "../http/errors";
+import { apiErrors } from "../http/on-error";
 import { readJsonObject, secretKeyRoute } from "./api-auth";
 
 const BASE = "/api/v1/funnels/:id/experiments";
@@ -14,18 +15,19 @@ const readObject = (request: Request) => readJsonObject(request, '{"key": "headl
 
 /** PATCH body → the winner to stop with (null: end without one). */
 export function parseStop(body: Record<string, unknown>): string | null {
-  if (body.status !== "stopped") throw new HttpError(400, "invalid_status", 'status: the only change is {"status": "stopped"} (with "winner": "b" to keep a variant for everyone)');
+  if (body.status !== "stopped") throw new InvalidInput("invalid_status", 'status: the only change is {"status": "stopped"} (with "winner": "b" to keep a variant for everyone)');
   const w = body.winner;
   if (w === undefined || w === null || w === "") return null;
-  if (typeof w !== "string") throw new HttpError(400, "invalid_winner", "winner: expected a variant name");
+  if (typeof w !== "string") throw new InvalidInput("invalid_winner", "winner: expected a variant name");
   return w;
 }
 
 export function experimentsApi(ctx: AppContext) {
   const { db } = ctx.store;
-  const route = secretKeyRoute(ctx, "experiments api");
+  const route = secretKeyRoute(ctx);
 
   return new Elysia({ name: "experiments-api" })
+    .use(apiErrors(ctx))
     .get(BASE, route((p) => jsonResponse(200, { experiments: listExperiments(db, p.id) })))
     .post(BASE, route(async (p, req) => {
       const e = createExperiment(db, p.id, parseExperimentInput(await readObject(req)), ctx.now());

@@ -1,7 +1,8 @@
 // /api/v1/funnels/:id/payments — connect payment providers with the funnel's secret key.
 import { Elysia } from "elysia";
 import type { AppContext } from "../context";
-import { HttpError, jsonResponse } from "../ingest/errors";
+import { InvalidInput, jsonResponse } from "../http/errors";
+import { apiErrors } from "../http/on-error";
 import { connectionDeliveries, connectProvider, disconnectProvider, listConnectionViews } from "../payments/setup";
 import { readJsonObject, secretKeyRoute } from "./api-auth";
 import { publicOrigin } from "./auth/cookies";
@@ -13,7 +14,7 @@ const readObject = (request: Request) => readJsonObject(request, '{"provider": "
 function optionalString(body: Record<string, unknown>, field: string): string | undefined {
   const v = body[field];
   if (v === undefined || v === null) return undefined;
-  if (typeof v !== "string") throw new HttpError(400, "invalid_field", `${field}: expected a string`);
+  if (typeof v !== "string") throw new InvalidInput("invalid_field", `${field}: expected a string`);
   return v;
 }
 
@@ -24,13 +25,14 @@ export function paymentsBaseUrl(ctx: AppContext, request: Request): string {
 
 export function paymentsApi(ctx: AppContext) {
   const { db, sqlite } = ctx.store;
-  const route = secretKeyRoute(ctx, "payments api");
+  const route = secretKeyRoute(ctx);
 
   return new Elysia({ name: "payments-api" })
+    .use(apiErrors(ctx))
     .get(BASE, route((p, req) => jsonResponse(200, { connections: listConnectionViews(db, sqlite, p.id, paymentsBaseUrl(ctx, req)) })))
     .post(BASE, route(async (p, req) => {
       const body = await readObject(req);
-      if (body.testMode !== undefined && typeof body.testMode !== "boolean") throw new HttpError(400, "invalid_field", "testMode: expected true or false");
+      if (body.testMode !== undefined && typeof body.testMode !== "boolean") throw new InvalidInput("invalid_field", "testMode: expected true or false");
       const input = { provider: optionalString(body, "provider") ?? "", secret: optionalString(body, "secret"), testMode: body.testMode === true };
       const result = connectProvider(db, p.id, input, paymentsBaseUrl(ctx, req), ctx.now());
       ctx.log(`api: ${result.provider} connected to funnel ${p.id}`);

@@ -2,7 +2,8 @@
 import { Elysia } from "elysia";
 import type { AppContext } from "../context";
 import { getSteps, parseSteps, saveSteps, stepsToJson, type StepsDefinition } from "../funnels/steps-definition";
-import { errorResponse, HttpError, jsonResponse } from "../ingest/errors";
+import { InvalidInput, jsonResponse, NotFound } from "../http/errors";
+import { apiErrors } from "../http/on-error";
 import { readBodyLimited } from "../ingest/read-body";
 import { requireSecretKey } from "./api-auth";
 import { parseDrillParams, parseReportParams } from "./steps-params";
@@ -16,27 +17,23 @@ export function stepsApi(ctx: AppContext) {
   const { reads } = ctx;
 
   const guarded = (fn: (id: string, q: Query, request: Request) => Response | Promise<Response>) =>
-    async ({ params, query, request }: { params: { id: string }; query: Query; request: Request }) => {
-      try {
-        requireSecretKey(db, params.id, request.headers);
-        return await fn(params.id, query, request);
-      } catch (e) {
-        if (e instanceof HttpError) return errorResponse(e);
-        throw e;
-      }
+    ({ params, query, request }: { params: { id: string }; query: Query; request: Request }) => {
+      requireSecretKey(db, params.id, request.headers);
+      return fn(params.id, query, request);
     };
 
   const definedSteps = async (id: string): Promise<StepsDefinition> => {
     const def = getSteps(db, id);
     if (!def) {
-      throw new HttpError(404, "no_steps", `funnel ${id} has no steps yet: PUT /api/v1/funnels/${id}/steps to define them`, {
-        suggestion: await reads.run("steps.suggest", { funnelId: id }),
+      throw new NotFound("no_steps", `funnel ${id} has no steps yet: PUT /api/v1/funnels/${id}/steps to define them`, {
+        details: { suggestion: await reads.run("steps.suggest", { funnelId: id }) },
       });
     }
     return def;
   };
 
   return new Elysia({ name: "steps-api" })
+    .use(apiErrors(ctx))
     .get("/api/v1/funnels/:id/steps", guarded(async (id) => jsonResponse(200, stepsToJson(await definedSteps(id)))))
     .put(
       "/api/v1/funnels/:id/steps",
@@ -46,12 +43,12 @@ export function stepsApi(ctx: AppContext) {
         try {
           json = JSON.parse(body);
         } catch (e) {
-          throw new HttpError(400, "invalid_json", `request body is not valid JSON: ${(e as Error).message}`);
+          throw new InvalidInput("invalid_json", `request body is not valid JSON: ${(e as Error).message}`);
         }
         const parsed = parseSteps(json);
         if (!parsed.ok) {
           const message = parsed.errors.map((e) => `${e.path}: ${e.message}`).join("; ");
-          throw new HttpError(400, "invalid_steps", message, parsed.errors);
+          throw new InvalidInput("invalid_steps", message, { details: parsed.errors });
         }
         saveSteps(db, id, parsed.value);
         return jsonResponse(200, stepsToJson(parsed.value));

@@ -5,7 +5,7 @@ import type { DrillStatus } from "../analytics/funnel-report";
 import { parsePeriod, type Period } from "../analytics/period";
 import { parseLimit, parseRange } from "../analytics/range";
 import { validTimeZone } from "../analytics/timezone";
-import { HttpError } from "../ingest/errors";
+import { InvalidInput } from "../http/errors";
 
 type Query = Record<string, string | undefined>;
 
@@ -20,7 +20,7 @@ export interface ReportParams {
 export function parseBreakdown(raw: string | undefined): BreakdownDimension | undefined {
   if (raw === undefined || raw === "" || raw === "none") return undefined;
   if (!(BREAKDOWN_DIMENSIONS as readonly string[]).includes(raw)) {
-    throw new HttpError(400, "invalid_query", `breakdown: expected one of ${BREAKDOWN_DIMENSIONS.join(", ")}, got "${raw}"`);
+    throw new InvalidInput("invalid_query", `breakdown: expected one of ${BREAKDOWN_DIMENSIONS.join(", ")}, got "${raw}"`);
   }
   return raw as BreakdownDimension;
 }
@@ -53,9 +53,9 @@ const STATUSES: DrillStatus[] = ["dropped", "continued", "in_progress", "stopped
 export function parseDrillParams(q: Query, stepCount: number): { step: number; status: DrillStatus; limit: number } {
   const step = Number(q.step);
   if (!Number.isInteger(step) || step < 1 || step > stepCount) {
-    throw new HttpError(400, "invalid_query", `step: expected a step number from 1 to ${stepCount}, got "${q.step ?? ""}"`);
+    throw new InvalidInput("invalid_query", `step: expected a step number from 1 to ${stepCount}, got "${q.step ?? ""}"`);
   }
   const status = (q.status ?? "stopped") as DrillStatus;
-  if (!STATUSES.includes(status)) throw new HttpError(400, "invalid_query", `status: expected one of ${STATUSES.join(", ")}, got "${q.status}"`);
+  if (!STATUSES.includes(status)) throw new InvalidInput("invalid_query", `status: expected one of ${STATUSES.join(", ")}, got "${q.status}"`);
   return { step, status, limit: parseLimit(q.limit, 100, 1000) };
 }

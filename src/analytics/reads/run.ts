@@ -2,7 +2,7 @@
 // runner (tests and the processing thread run reads on their own connection).
 import type { Database } from "bun:sqlite";
 import { Statistics } from "../../db/statistics";
-import { HttpError } from "../../ingest/errors";
+import { AppError, errorOfStatus, ReadTimeout } from "../../http/errors";
 import { readContext, type ReadArgs, type ReadContext, type ReadName, type ReadResult, type Registry } from "./context";
 import { READS, type ReadRegistry } from "./registry";
 
@@ -11,16 +11,8 @@ export interface Reads<R extends Registry = ReadRegistry> {
   stop(): Promise<void>;
 }
 
-/** A read ran past the budget and was abandoned; pages say so, the API answers 503. */
-export class ReadTimeoutError extends HttpError {
-  constructor(budgetMs: number) {
-    super(
-      503,
-      "query_timeout",
-      `This report took too long (over ${Math.round(budgetMs / 1000)} s) and was stopped. Try a shorter date range or fewer filters.`,
-    );
-  }
-}
+/** A read ran past the budget and was abandoned (src/http/errors.ts). */
+export { ReadTimeout as ReadTimeoutError };
 
 /** What crosses the thread boundary when a read fails. */
 export interface ReadFailure {
@@ -31,12 +23,12 @@ export interface ReadFailure {
 
 export function describeFailure(e: unknown): ReadFailure {
   const err = e instanceof Error ? e : new Error(String(e));
-  const http = e instanceof HttpError ? { status: e.status, code: e.code, details: e.details } : undefined;
+  const http = e instanceof AppError ? { status: e.status, code: e.code, details: e.details } : undefined;
   return { message: err.message, stack: err.stack, http };
 }
 
 export function failureError(f: ReadFailure, name: string): Error {
-  if (f.http) return new HttpError(f.http.status, f.http.code, f.message, f.http.details);
+  if (f.http) return errorOfStatus(f.http.status, f.http.code, f.message, { details: f.http.details });
   const e = new Error(`read ${name} failed: ${f.message}`);
   if (f.stack) e.stack = `${e.message}\n(reader thread) ${f.stack}`;
   return e;

@@ -7,7 +7,7 @@
 // connection closes, rolling back anything unfinished) and a fresh thread takes over
 // the queue. Reads still waiting in the queue are never lost, they go to the new thread.
 import { threadEntryUrl } from "../../thread-url";
-import { HttpError } from "../../ingest/errors";
+import { Unavailable } from "../../http/errors";
 import type { ReadArgs, ReadName, ReadResult, Registry } from "./context";
 import type { ReadRegistry } from "./registry";
 import { failureError, ReadTimeoutError, type Reads } from "./run";
@@ -61,9 +61,9 @@ export class ThreadReads<R extends Registry = ReadRegistry> implements Reads<R> 
 
   run<N extends ReadName<R>>(name: N, args: ReadArgs<R, N>): Promise<Awaited<ReadResult<R, N>>> {
     return new Promise((resolve, reject) => {
-      if (this.stopped) return reject(new HttpError(503, "stopping", "the server is stopping"));
+      if (this.stopped) return reject(new Unavailable("stopping", "the server is stopping"));
       if (this.queue.length >= (this.opts.maxQueued ?? 64)) {
-        return reject(new HttpError(503, "reader_busy", "Too many reports are being computed right now; try again in a moment."));
+        return reject(new Unavailable("reader_busy", "Too many reports are being computed right now; try again in a moment."));
       }
       this.queue.push({ id: this.nextId++, name, args, resolve: resolve as (v: unknown) => void, reject });
       this.dispatch();
@@ -77,7 +77,7 @@ export class ThreadReads<R extends Registry = ReadRegistry> implements Reads<R> 
 
   async stop(): Promise<void> {
     this.stopped = true;
-    for (const job of this.queue.splice(0)) job.reject(new HttpError(503, "stopping", "the server is stopping"));
+    for (const job of this.queue.splice(0)) job.reject(new Unavailable("stopping", "the server is stopping"));
     await Promise.all(this.threads.map((t) => this.close(t)));
     this.threads = [];
   }
@@ -149,7 +149,7 @@ export class ThreadReads<R extends Registry = ReadRegistry> implements Reads<R> 
 
   /** Lets the thread close its connection (a running read is abandoned), then ends it. */
   private close(t: ReaderThread): Promise<void> {
-    t.job?.reject(new HttpError(503, "stopping", "the server is stopping"));
+    t.job?.reject(new Unavailable("stopping", "the server is stopping"));
     this.finish(t);
     return new Promise<void>((resolve) => {
       const done = () => {

@@ -12,7 +12,7 @@ import type { AppContext } from "../../context";
 import { getSteps } from "../../funnels/steps-definition";
 import { getFunnel, type Funnel } from "../../funnels/store";
 import { getTimeZone } from "../../funnels/time-zone";
-import { HttpError } from "../../ingest/errors";
+import { AppError } from "../../http/errors";
 import { html, htmlResponse } from "../../../views/html";
 import { errorPage } from "../../../views/pages/error";
 import { deliveryLog as deliveryLogView, rulePage } from "../../../views/automations/detail";
@@ -20,6 +20,7 @@ import { ruleFormPage, triggerFields, type StepOption } from "../../../views/aut
 import { automationsBase, automationsListPage, failedBadge, rulePath } from "../../../views/automations/list";
 import { forbidden, isHtmx, isOwner, requireUser, VIEWER_MESSAGE, type DashboardUser } from "../auth/guard";
 import { emptyFormValues, formValuesFromBody, formValuesToJson, friendlyError, ruleToFormValues, type RuleFormValues } from "../automations-form";
+import { pageErrors } from "../../http/page-errors";
 
 interface Req {
   params: Record<string, string>;
@@ -57,8 +58,8 @@ export function automationPages(ctx: AppContext) {
     try {
       return await fn(c, funnel);
     } catch (e) {
-      if (e instanceof HttpError && e.status === 404) return notFound(c, "There is no such automation in this funnel. It may have been deleted.");
-      if (e instanceof HttpError && e.status === 409) return htmlResponse(html`${e.message}`, 409);
+      if (e instanceof AppError && e.kind === "not_found") return notFound(c, "There is no such automation in this funnel. It may have been deleted.");
+      if (e instanceof AppError && e.kind === "conflict") return htmlResponse(html`${e.message}`, 409);
       throw e;
     }
   };
@@ -96,7 +97,7 @@ export function automationPages(ctx: AppContext) {
         201,
       );
     } catch (e) {
-      if (e instanceof HttpError && e.status === 400) return formPage(c, funnel, values, friendlyError(e.message), 422, ruleId);
+      if (e instanceof AppError && e.kind === "invalid") return formPage(c, funnel, values, friendlyError(e.message), 422, ruleId);
       throw e;
     }
   }
@@ -109,6 +110,7 @@ export function automationPages(ctx: AppContext) {
     });
 
   return new Elysia({ name: "automation-pages" })
+    .use(pageErrors(ctx))
     .get("/assets/automations.css", () => new Response(automationsCss, { headers: CSS_HEADERS }))
     .use(requireUser(ctx))
     .get(

@@ -3,11 +3,10 @@
 import { Elysia } from "elysia";
 import type { AppContext } from "../../context";
 import { describeMetric, parseExperimentInput, parseMetric } from "../../experiments/definition";
-import { ReadTimeoutError } from "../../analytics/reads/run";
 import { createExperiment, getExperiment, listExperiments, stopExperiment } from "../../experiments/store";
 import { getSteps } from "../../funnels/steps-definition";
 import { getFunnel, type Funnel } from "../../funnels/store";
-import { HttpError } from "../../ingest/errors";
+import { AppError } from "../../http/errors";
 import { EMPTY_FORM, experimentPath, experimentsListBody, type CreateFormValues } from "../../../views/experiments/list";
 import { resultsBody } from "../../../views/experiments/results";
 import { htmlResponse, type SafeHtml } from "../../../views/html";
@@ -15,6 +14,7 @@ import { page } from "../../../views/layout";
 import { errorPage } from "../../../views/pages/error";
 import { isOwner, requireUser, type DashboardUser } from "../auth/guard";
 import { formField, formLines } from "../form";
+import { pageErrors } from "../../http/page-errors";
 
 interface Req {
   params: Record<string, string>;
@@ -41,17 +41,14 @@ export function experimentPages(ctx: AppContext) {
   const withFunnel = (fn: (c: Req, funnel: Funnel) => Response | Promise<Response>) => async (c: Req) => {
     const funnel = getFunnel(db, c.params.id);
     if (!funnel) return notFound(c, "There is no funnel with this id. It may have been deleted.");
-    try {
-      return await fn(c, funnel);
-    } catch (e) {
-      if (!(e instanceof ReadTimeoutError)) throw e;
-      return htmlResponse(errorPage({ status: e.status, title: "This report took too long", message: e.message, user: c.user, csrfToken: c.csrfToken }), e.status);
-    }
+    // A report past its budget (ReadTimeout) is drawn by pageErrors like any other error.
+    return fn(c, funnel);
   };
   const listPage = (c: Req, funnel: Funnel, form = EMPTY_FORM, error: string | null = null, status = 200) =>
     shell(c, funnel, "Experiments", experimentsListBody({ funnelId: funnel.id, experiments: listExperiments(db, funnel.id), canEdit: isOwner(c.user), csrfToken: c.csrfToken, form, error }), status);
 
   return new Elysia({ name: "experiment-pages" })
+    .use(pageErrors(ctx))
     .use(requireUser(ctx))
     .get("/funnels/:id/experiments", withFunnel((c, funnel) => listPage(c, funnel)))
     .post(
@@ -65,7 +62,7 @@ export function experimentPages(ctx: AppContext) {
           const e = createExperiment(db, funnel.id, parseExperimentInput(inputFromForm(form)), ctx.now());
           return seeOther(experimentPath(funnel.id, e.key));
         } catch (e) {
-          if (!(e instanceof HttpError)) throw e;
+          if (!(e instanceof AppError)) throw e;
           return listPage(c, funnel, form, e.message, 422);
         }
       }),
@@ -87,8 +84,8 @@ export function experimentPages(ctx: AppContext) {
         try {
           stopExperiment(db, funnel.id, c.params.key, formField(c.body, "winner") || null, ctx.now());
         } catch (e) {
-          if (!(e instanceof HttpError)) throw e;
-          if (e.status === 404) return notFound(c, e.message);
+          if (!(e instanceof AppError)) throw e;
+          if (e.kind === "not_found") return notFound(c, e.message);
           return htmlResponse(errorPage({ status: e.status, title: "Could not stop the experiment", message: e.message, user: c.user, csrfToken: c.csrfToken }), e.status);
         }
         return seeOther(experimentPath(funnel.id, c.params.key));

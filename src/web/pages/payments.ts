@@ -2,7 +2,7 @@
 import { Elysia } from "elysia";
 import type { AppContext } from "../../context";
 import { getFunnel, type Funnel } from "../../funnels/store";
-import { HttpError } from "../../ingest/errors";
+import { AppError } from "../../http/errors";
 import { recentDeliveries } from "../../payments/deliveries";
 import { PAYMENT_PROVIDERS } from "../../payments/payment";
 import { ADAPTERS } from "../../payments/providers/index";
@@ -14,6 +14,7 @@ import { paymentsPanel } from "../../../views/payments/settings";
 import { isHtmx, isOwner, requireUser, type DashboardUser } from "../auth/guard";
 import { formField } from "../form";
 import { paymentsBaseUrl } from "../payments-api";
+import { pageErrors } from "../../http/page-errors";
 
 interface Req {
   params: Record<string, string>;
@@ -42,6 +43,7 @@ export function paymentPages(ctx: AppContext) {
   };
 
   return new Elysia({ name: "payment-pages" })
+    .use(pageErrors(ctx))
     .use(requireUser(ctx))
     .get("/funnels/:id/settings/payments", withFunnel((c, funnel) => panel(c, funnel)))
     .post("/funnels/:id/settings/payments", withFunnel((c, funnel) => {
@@ -54,7 +56,7 @@ export function paymentPages(ctx: AppContext) {
         ctx.log(`dashboard: ${c.user.email} connected ${created.provider} to funnel ${funnel.id}`);
         return panel(c, funnel, { created });
       } catch (e) {
-        if (e instanceof HttpError) return panel(c, funnel, { error: e.message }, 422);
+        if (e instanceof AppError) return panel(c, funnel, { error: e.message }, 422);
         throw e;
       }
     }))
@@ -64,7 +66,7 @@ export function paymentPages(ctx: AppContext) {
         ctx.log(`dashboard: ${c.user.email} disconnected ${c.params.provider} from funnel ${funnel.id}`);
         return panel(c, funnel);
       } catch (e) {
-        if (e instanceof HttpError) return panel(c, funnel, { error: e.message }, e.status === 404 ? 404 : 422);
+        if (e instanceof AppError) return panel(c, funnel, { error: e.message }, e.kind === "not_found" ? 404 : 422);
         throw e;
       }
     }));

@@ -16,6 +16,7 @@ import { listUsers } from "../auth/users";
 import { isOwner, requireUser, type DashboardUser } from "../auth/guard";
 import { PRIVATE_PAGE_HEADERS } from "../auth/security-headers";
 import { formLines, formList } from "../form";
+import { pageErrors } from "../../http/page-errors";
 
 export function unsubscribeRoutes(ctx: AppContext) {
   const { sqlite, db } = ctx.store;
@@ -26,6 +27,7 @@ export function unsubscribeRoutes(ctx: AppContext) {
   };
   const page = (body: string, status = 200) => htmlResponse(body, status, PRIVATE_PAGE_HEADERS);
   return new Elysia({ name: "unsubscribe" })
+    .use(pageErrors(ctx))
     .get("/reports/unsubscribe/:token", ({ params, request }) => {
       const t = target(params.token);
       if (!t) return page(unsubscribeRefused(), 400);
@@ -61,6 +63,7 @@ export function reportSettingsPages(ctx: AppContext) {
   }
 
   return new Elysia({ name: "report-settings" })
+    .use(pageErrors(ctx))
     .use(requireUser(ctx))
     .get("/funnels/:id/settings/reports", ({ params, user, csrfToken }) => {
       const funnel = getFunnel(db, params.id);

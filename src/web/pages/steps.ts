@@ -2,11 +2,10 @@
 // drill-down partial, and the steps editor the settings page loads.
 import { Elysia } from "elysia";
 import stepsCss from "../../../views/steps/steps.css" with { type: "text" };
-import { ReadTimeoutError } from "../../analytics/reads/run";
 import type { AppContext } from "../../context";
 import { getSteps, saveSteps, stepsToJson } from "../../funnels/steps-definition";
 import { getFunnel, type Funnel } from "../../funnels/store";
-import { HttpError } from "../../ingest/errors";
+import { AppError } from "../../http/errors";
 import { notice } from "../../../views/components";
 import { html, htmlResponse, type SafeHtml } from "../../../views/html";
 import { page } from "../../../views/layout";
@@ -19,6 +18,7 @@ import { formField } from "../form";
 import { applyOp, definitionFromState, MAX_ROWS, stateFromDefinition, stateFromForm, type EditorState } from "../steps-editor-form";
 import { funnelZone } from "../funnel-zone";
 import { parseDrillParams, parsePageParams } from "../steps-params";
+import { pageErrors } from "../../http/page-errors";
 
 type Query = Record<string, string | undefined>;
 interface Req {
@@ -40,20 +40,11 @@ export function stepsPages(ctx: AppContext) {
       ? htmlResponse(html`This funnel no longer exists.`, 404)
       : htmlResponse(errorPage({ status: 404, title: "Funnel not found", message: "There is no funnel with this id. It may have been deleted.", user: c.user, csrfToken: c.csrfToken }), 404);
 
-  const tooSlow = (c: Req, e: ReadTimeoutError) =>
-    isHtmx(c.request)
-      ? htmlResponse(html`${e.message}`, e.status)
-      : htmlResponse(errorPage({ status: e.status, title: "This report took too long", message: e.message, user: c.user, csrfToken: c.csrfToken }), e.status);
-
   const withFunnel = <T extends Req>(fn: (c: T, funnel: Funnel) => Response | Promise<Response>) => async (c: T) => {
     const funnel = getFunnel(db, c.params.id);
     if (!funnel) return notFound(c);
-    try {
-      return await fn(c, funnel);
-    } catch (e) {
-      if (e instanceof ReadTimeoutError) return tooSlow(c, e);
-      throw e;
-    }
+    // A report past its budget (ReadTimeout) is drawn by pageErrors like any other error.
+    return fn(c, funnel);
   };
 
   const zoneOf = (c: Req, funnel: Funnel) => funnelZone(ctx, funnel.id, c.request.headers, isOwner(c.user));
@@ -81,6 +72,7 @@ export function stepsPages(ctx: AppContext) {
   }
 
   return new Elysia({ name: "steps-pages" })
+    .use(pageErrors(ctx))
     .get("/assets/steps.css", () => new Response(stepsCss, { headers: CSS_HEADERS }))
     .use(requireUser(ctx))
     .get(
@@ -94,7 +86,7 @@ export function stepsPages(ctx: AppContext) {
         try {
           params = parsePageParams(c.query, ctx.now(), zone);
         } catch (e) {
-          if (!(e instanceof HttpError)) throw e;
+          if (!(e instanceof AppError)) throw e;
           problem = e.message;
           params = parsePageParams({ tz: c.query.tz }, ctx.now(), zone);
         }
@@ -126,7 +118,7 @@ export function stepsPages(ctx: AppContext) {
           back = reportUrl(view);
           fragment = stepVisitorsPartial(funnel.id, result, links, period.tz);
         } catch (e) {
-          if (!(e instanceof HttpError)) throw e;
+          if (!(e instanceof AppError)) throw e;
           fragment = html`<div class="card-body">${notice(e.message, "bad")}</div>`;
           status = e.status;
         }

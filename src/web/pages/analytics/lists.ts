@@ -4,7 +4,7 @@ import type { Reads } from "../../../analytics/reads/run";
 import { parseSessionCursor } from "../../../analytics/session-browse";
 import { ordersSection } from "../../../../views/analytics/orders";
 import { html } from "../../../../views/html";
-import { HttpError } from "../../../ingest/errors";
+import { InvalidInput, NotFound } from "../../../http/errors";
 import { contactDetail, contactsBody } from "../../../../views/analytics/contacts";
 import { sessionDetail, sessionsBody } from "../../../../views/analytics/sessions";
 import type { SafeHtml } from "../../../../views/html";
@@ -16,7 +16,7 @@ function cursor<T>(query: Query, parse: (raw: string | undefined) => T | null): 
   const raw = one(query, "before");
   if (raw === undefined || raw === "") return { raw: null, value: null };
   const value = parse(raw);
-  if (!value) throw new HttpError(400, "invalid_query", "before: expected the cursor from an “Older” link");
+  if (!value) throw new InvalidInput("invalid_query", "before: expected the cursor from an “Older” link");
   return { raw, value };
 }
 
@@ -27,7 +27,7 @@ export async function sessionsPage(reads: Reads, req: AnalyticsRequest, query: Q
 
 export async function sessionPage(reads: Reads, req: AnalyticsRequest, sessionId: string): Promise<SafeHtml> {
   const found = await reads.run("dashboard.session", { funnelId: req.funnel.id, sessionId });
-  if (!found) throw new HttpError(404, "not_found", "There is no such visit in this funnel (it may have been deleted by the retention setting).");
+  if (!found) throw new NotFound("not_found", "There is no such visit in this funnel (it may have been deleted by the retention setting).");
   const detail = sessionDetail(req.funnel.id, found.session, found.events, req.tz);
   return html`${detail}${ordersSection(found.orders, req.tz)}`;
 }
@@ -41,7 +41,7 @@ export async function contactsPage(reads: Reads, req: AnalyticsRequest, query: Q
 export async function contactPage(reads: Reads, req: AnalyticsRequest, rawId: string): Promise<SafeHtml> {
   const id = /^\d+$/.test(rawId) ? Number(rawId) : null;
   const found = id === null ? null : await reads.run("dashboard.contact", { funnelId: req.funnel.id, contactId: id });
-  if (!found) throw new HttpError(404, "not_found", "There is no such contact in this funnel.");
+  if (!found) throw new NotFound("not_found", "There is no such contact in this funnel.");
   const detail = contactDetail(req.funnel.id, found.contact, found.journey, req.tz);
   return html`${detail}${ordersSection(found.orders, req.tz)}`;
 }

@@ -3,7 +3,7 @@
 import type { DimensionKey } from "../../../analytics/dimensions";
 import { EVENT_KINDS, eventKindOf, type EventKind } from "../../../analytics/event-kinds";
 import type { Reads } from "../../../analytics/reads/run";
-import { HttpError } from "../../../ingest/errors";
+import { InvalidInput, NotFound } from "../../../http/errors";
 import { chartCard } from "../../../../views/analytics/chart";
 import { eventPropsView } from "../../../../views/analytics/event-props";
 import { cursorInput, liveCard, liveRows } from "../../../../views/analytics/live";
@@ -35,18 +35,18 @@ export function isPanelId(raw: string): raw is PanelId {
 }
 
 export async function panelPartial(reads: Reads, req: AnalyticsRequest, id: string, query: Query): Promise<SafeHtml> {
-  if (!isPanelId(id)) throw new HttpError(404, "not_found", `There is no panel "${id}" (expected ${Object.keys(PANELS).join(", ")}).`);
+  if (!isPanelId(id)) throw new NotFound("not_found", `There is no panel "${id}" (expected ${Object.keys(PANELS).join(", ")}).`);
   const def = PANELS[id];
   let available: DimensionKey[] = def.tabs.map((t) => t.dim);
   if (id === "locations" && !(await reads.run("dashboard.geoDetail", { funnelId: req.funnel.id, now: req.now }))) available = ["country"];
   const raw = one(query, "dim");
   if (raw && !def.tabs.some((t) => t.dim === raw)) {
-    throw new HttpError(400, "invalid_query", `dim: the ${def.title} panel shows ${def.tabs.map((t) => t.dim).join(", ")}, not "${raw}"`);
+    throw new InvalidInput("invalid_query", `dim: the ${def.title} panel shows ${def.tabs.map((t) => t.dim).join(", ")}, not "${raw}"`);
   }
   const dim = (raw && available.includes(raw as DimensionKey) ? raw : available[0]) as DimensionKey;
   const limitRaw = one(query, "limit");
   const limit = limitRaw === undefined ? DEFAULT_LIMIT : Number(limitRaw);
-  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) throw new HttpError(400, "invalid_query", `limit: expected a whole number from 1 to ${MAX_LIMIT}`);
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) throw new InvalidInput("invalid_query", `limit: expected a whole number from 1 to ${MAX_LIMIT}`);
   if (id === "events") return eventsPanel(reads, req, query, limit);
   const data = await reads.run("dashboard.breakdown", { scope: req.scope, dim, limit, now: req.now });
   return panel(req.state, { def, dim, data, limit, available, empty: data.totalVisits === 0 });
@@ -57,7 +57,7 @@ const EVENT_NAMES_READ = 1000;
 
 async function eventsPanel(reads: Reads, req: AnalyticsRequest, query: Query, limit: number): Promise<SafeHtml> {
   const raw = one(query, "kind") ?? "custom";
-  if (!(EVENT_KINDS as readonly string[]).includes(raw)) throw new HttpError(400, "invalid_query", `kind: expected one of ${EVENT_KINDS.join(", ")}, got "${raw}"`);
+  if (!(EVENT_KINDS as readonly string[]).includes(raw)) throw new InvalidInput("invalid_query", `kind: expected one of ${EVENT_KINDS.join(", ")}, got "${raw}"`);
   const active = raw as EventKind;
   const [all, kinds] = await Promise.all([
     reads.run("dashboard.breakdown", { scope: req.scope, dim: "event", limit: EVENT_NAMES_READ, now: req.now }),
@@ -75,7 +75,7 @@ async function eventsPanel(reads: Reads, req: AnalyticsRequest, query: Query, li
 
 export async function eventPropsPartial(reads: Reads, req: AnalyticsRequest, query: Query): Promise<SafeHtml> {
   const name = one(query, "name");
-  if (!name) throw new HttpError(400, "invalid_query", "name: give the event name to open");
+  if (!name) throw new InvalidInput("invalid_query", "name: give the event name to open");
   return eventPropsView(await reads.run("dashboard.eventProps", { scope: req.scope, name }));
 }
 
@@ -83,9 +83,9 @@ export async function eventPropsPartial(reads: Reads, req: AnalyticsRequest, que
 export async function livePartial(reads: Reads, req: AnalyticsRequest, query: Query): Promise<SafeHtml | null> {
   const raw = one(query, "after");
   const after = raw === undefined || raw === "" ? null : Number(raw);
-  if (after !== null && (!Number.isSafeInteger(after) || after < 0)) throw new HttpError(400, "invalid_query", "after: expected the cursor from the page");
+  if (after !== null && (!Number.isSafeInteger(after) || after < 0)) throw new InvalidInput("invalid_query", "after: expected the cursor from the page");
   const auto = one(query, "auto");
-  if (auto !== undefined && auto !== "show" && auto !== "hide") throw new HttpError(400, "invalid_query", `auto: expected show or hide, got "${auto}"`);
+  if (auto !== undefined && auto !== "show" && auto !== "hide") throw new InvalidInput("invalid_query", `auto: expected show or hide, got "${auto}"`);
   const hideAuto = auto !== "show";
   if (one(query, "card") === "1") {
     const fresh = await reads.run("dashboard.live", { funnelId: req.funnel.id, filters: req.filters, after: null, now: req.now, hideAuto });

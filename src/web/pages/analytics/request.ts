@@ -1,5 +1,5 @@
 // What every analytics route reads from its request: the funnel, the viewer's time
-// zone, the date range and the filters, validated once (bad input → HttpError 4xx).
+// zone, the date range and the filters, validated once (bad input → InvalidInput, NotFound).
 import type { AppContext } from "../../../context";
 import { isDimensionKey, type DimensionKey } from "../../../analytics/dimensions";
 import { parseFilters, type Filter, type Scope } from "../../../analytics/filters";
@@ -7,7 +7,7 @@ import { parsePeriod, type Period } from "../../../analytics/period";
 import { SERIES_METRICS, type SeriesMetric } from "../../../analytics/timeseries";
 import { validTimeZone } from "../../../analytics/timezone";
 import { getFunnel, type Funnel } from "../../../funnels/store";
-import { HttpError } from "../../../ingest/errors";
+import { InvalidInput, NotFound } from "../../../http/errors";
 import type { ViewState } from "../../../../views/analytics/links";
 import { funnelZone } from "../../funnel-zone";
 
@@ -30,7 +30,7 @@ export function one(query: Query, key: string): string | undefined {
 
 export function requireFunnel(ctx: AppContext, id: string): Funnel {
   const funnel = getFunnel(ctx.store.db, id);
-  if (!funnel) throw new HttpError(404, "not_found", `There is no funnel with id ${id}.`);
+  if (!funnel) throw new NotFound("not_found", `There is no funnel with id ${id}.`);
   return funnel;
 }
 
@@ -39,7 +39,7 @@ export function pageTimeZone(ctx: AppContext, funnelId: string, query: Query, he
   const raw = one(query, "tz");
   if (raw !== undefined && raw !== "") {
     const tz = validTimeZone(raw);
-    if (!tz) throw new HttpError(400, "invalid_query", `tz: "${raw}" is not a time zone (expected e.g. Europe/Berlin)`);
+    if (!tz) throw new InvalidInput("invalid_query", `tz: "${raw}" is not a time zone (expected e.g. Europe/Berlin)`);
     return { tz, fromUrl: tz };
   }
   return { tz: funnelZone(ctx, funnelId, headers, owner), fromUrl: null };
@@ -48,7 +48,7 @@ export function pageTimeZone(ctx: AppContext, funnelId: string, query: Query, he
 export function parseMetric(query: Query): SeriesMetric {
   const raw = one(query, "metric") ?? "visitors";
   if (!(SERIES_METRICS as readonly string[]).includes(raw)) {
-    throw new HttpError(400, "invalid_query", `metric: expected one of ${SERIES_METRICS.join(", ")}, got "${raw}"`);
+    throw new InvalidInput("invalid_query", `metric: expected one of ${SERIES_METRICS.join(", ")}, got "${raw}"`);
   }
   return raw as SeriesMetric;
 }
@@ -56,7 +56,7 @@ export function parseMetric(query: Query): SeriesMetric {
 export function parseDimension(query: Query, fallback: DimensionKey, allowed: DimensionKey[]): DimensionKey {
   const raw = one(query, "dim");
   if (raw === undefined || raw === "") return fallback;
-  if (!isDimensionKey(raw) || !allowed.includes(raw)) throw new HttpError(400, "invalid_query", `dim: expected one of ${allowed.join(", ")}, got "${raw}"`);
+  if (!isDimensionKey(raw) || !allowed.includes(raw)) throw new InvalidInput("invalid_query", `dim: expected one of ${allowed.join(", ")}, got "${raw}"`);
   return raw;
 }
 

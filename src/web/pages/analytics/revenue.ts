@@ -5,7 +5,7 @@ import type { Database } from "bun:sqlite";
 import type { Reads } from "../../../analytics/reads/run";
 import { REVENUE_BREAKDOWNS, REVENUE_MODELS, type RevenueBreakdown, type RevenueModel } from "../../../analytics/revenue-orders";
 import { currencySetting, setMainCurrency } from "../../../funnels/currency";
-import { HttpError } from "../../../ingest/errors";
+import { AppError, InvalidInput } from "../../../http/errors";
 import { revenuePanel, type RevenueChoice } from "../../../../views/analytics/revenue";
 import type { SafeHtml } from "../../../../views/html";
 import { one, type AnalyticsRequest, type Query } from "./request";
@@ -13,8 +13,8 @@ import { one, type AnalyticsRequest, type Query } from "./request";
 export function revenueChoice(query: Query): RevenueChoice {
   const model = one(query, "model") || "last_touch";
   const by = one(query, "by") || "channel";
-  if (!(REVENUE_MODELS as readonly string[]).includes(model)) throw new HttpError(400, "invalid_query", `model: expected ${REVENUE_MODELS.join(" or ")}`);
-  if (!Object.hasOwn(REVENUE_BREAKDOWNS, by)) throw new HttpError(400, "invalid_query", `by: expected one of ${Object.keys(REVENUE_BREAKDOWNS).join(", ")}`);
+  if (!(REVENUE_MODELS as readonly string[]).includes(model)) throw new InvalidInput("invalid_query", `model: expected ${REVENUE_MODELS.join(" or ")}`);
+  if (!Object.hasOwn(REVENUE_BREAKDOWNS, by)) throw new InvalidInput("invalid_query", `by: expected one of ${Object.keys(REVENUE_BREAKDOWNS).join(", ")}`);
   return { model: model as RevenueModel, breakdown: by as RevenueBreakdown, unverified: one(query, "unverified") === "1", includeTest: one(query, "test") === "1" };
 }
 
@@ -44,7 +44,7 @@ export async function saveCurrency(
   try {
     setMainCurrency(sqlite, req.funnel.id, raw);
   } catch (e) {
-    if (!(e instanceof HttpError)) throw e;
+    if (!(e instanceof AppError)) throw e;
     return { status: 422, body: await revenuePartial(reads, sqlite, req, query, { csrfToken, error: e.message }) };
   }
   return { status: 200, body: await revenuePartial(reads, sqlite, req, query, { csrfToken }) };
