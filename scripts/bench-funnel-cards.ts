@@ -1,7 +1,7 @@
 // How long the /funnels cards query takes: 20 funnels, events spread over 30 days
 // (the cards read the last 7). Usage: bun scripts/bench-funnel-cards.ts [eventsTotal]
 import { rmSync } from "node:fs";
-import { funnelCardStats } from "../src/analytics/funnel-cards";
+import { funnelCardStats } from "../src/store/sqlite/dashboard/funnel-cards";
 import { openStore } from "../src/db/open";
 import { createFunnel } from "../src/funnels/store";
 import { tempDir } from "../tests/helpers/server";

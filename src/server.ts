@@ -26,6 +26,7 @@ import { startReports } from "./reports/start";
 import { TaskRunner } from "./tasks/runner";
 import { serverTasks } from "./tasks/table";
 import { LiveHub } from "./live/hub";
+import { sqliteDashboardReader } from "./store/sqlite/dashboard/dashboard-reader";
 import { liveStreamRoutes } from "./web/live-stream";
 import { analyticsRoutes } from "./web/analytics-routes";
 import { refuseLargeBodies } from "./web/body-limit";
@@ -119,7 +120,7 @@ export async function startServer(config: ServeConfig, options: StartOptions = {
   const committer = new GroupCommitter(store.queue);
   committer.timings = { commit: ops.metrics.ingestCommit, fsync: ops.metrics.ingestFsync };
   let processing: Processing | null = null;
-  const live = new LiveHub(store.sqlite, { now: () => ctx.now(), log: ctx.log, onWatchChange: (funnels) => processing?.watch(funnels) });
+  const live = new LiveHub(sqliteDashboardReader(store.sqlite), { now: () => ctx.now(), log: ctx.log, onWatchChange: (funnels) => processing?.watch(funnels) });
   let checkpointer: Checkpointer | null = null;
   if (config.processingThread) {
     // Checkpoints run on a thread of their own: a commit here (a login, a delivery)

@@ -2,9 +2,9 @@
 // fire, with the reason for the subject. Numbers come from the dashboard's readers.
 import type { Database } from "bun:sqlite";
 import { statfsSync } from "node:fs";
-import { sums, totals } from "../analytics/overview";
-import type { AnalyticsReader } from "../analytics/reader";
+import type { ClockedReader } from "../store/sqlite/dashboard/dashboard-reader";
 import { revenueReport } from "../analytics/revenue-report";
+import { currencySetting } from "../funnels/currency";
 import { localDate, localMidnight, localParts, startOfLocalDay } from "../analytics/timezone";
 import type { DeliveryStore } from "../automations/deliveries";
 import { queueCounts } from "../pipeline/batch-list";
@@ -14,7 +14,7 @@ import { windowKeyAt, type AlertMessage } from "./firings";
 import type { AlertRule } from "./rules";
 
 export interface CheckDeps {
-  reader: AnalyticsReader;
+  reader: ClockedReader;
   queueDb: Database;
   deliveries: DeliveryStore;
   dataDir: string;
@@ -47,7 +47,7 @@ export function checkRule(deps: CheckDeps, rule: AlertRule, funnel: Funnel, now:
       const lp = localParts(now, tz);
       if (now < localMidnight(lp.year, lp.month, lp.day, tz) + 9 * HOUR) return null;
       const yesterday = { from: localMidnight(lp.year, lp.month, lp.day - 1, tz), to: today };
-      const rev = revenueReport(deps.reader.sqlite, funnel.id, { ...yesterday, model: "last_touch", breakdown: "channel", includeTest: false });
+      const rev = revenueReport(deps.reader.dashboard.revenueOrders({ funnelId: funnel.id, ...yesterday, model: "last_touch", breakdown: "channel", includeTest: false }), currencySetting(deps.reader.sqlite, funnel.id));
       const day = localDate(yesterday.from, tz);
       return {
         windowKey: `daily:${day}`,
@@ -58,12 +58,12 @@ export function checkRule(deps: CheckDeps, rule: AlertRule, funnel: Funnel, now:
     case "conversion_drop": {
       const p = rule.params as { percent: number; minVisits: number };
       const span = { from: startOfLocalDay(now, tz), to: now };
-      const cur = sums(deps.reader, scope(span)).tally;
+      const cur = deps.reader.dashboard.sums({ scope: scope(span), now: deps.reader.now() }).tally;
       if (cur.visits < p.minVisits) return null;
       let visits = 0;
       let converted = 0;
       for (const r of sameWeekdays(span.from, span.to)) {
-        const t = sums(deps.reader, scope(r)).tally;
+        const t = deps.reader.dashboard.sums({ scope: scope(r), now: deps.reader.now() }).tally;
         visits += t.visits;
         converted += t.converted;
       }
@@ -76,9 +76,9 @@ export function checkRule(deps: CheckDeps, rule: AlertRule, funnel: Funnel, now:
     case "traffic_spike": {
       const p = rule.params as { percent: number; minVisitors: number };
       const span = { from: now - HOUR, to: now };
-      const cur = totals(deps.reader, scope(span), funnel.firstEventAt).visitors;
+      const cur = deps.reader.dashboard.totals({ scope: scope(span), historyStart: funnel.firstEventAt, now: deps.reader.now() }).visitors;
       if (cur < p.minVisitors) return null;
-      const past = sameWeekdays(span.from, span.to).map((r) => totals(deps.reader, scope(r), funnel.firstEventAt).visitors);
+      const past = sameWeekdays(span.from, span.to).map((r) => deps.reader.dashboard.totals({ scope: scope(r), historyStart: funnel.firstEventAt, now: deps.reader.now() }).visitors);
       const usual = past.reduce((a, b) => a + b, 0) / past.length;
       if (cur <= usual * (1 + p.percent / 100)) return null;
       return fire(`traffic spike: ${cur} visitors in the last hour, usually ${usual.toFixed(1)}`, `${cur} visitors in the last hour; the same hour on the same weekday averaged ${usual.toFixed(1)} over the last 4 weeks. The alert fires above +${p.percent}%.\n`);

@@ -1,7 +1,7 @@
 // Alerts in a running server: the mail job on the job runner, and a check of every
 // periodic rule (the "alerts" task of src/tasks/table.ts, every few minutes; a firing
 // is recorded once per window).
-import { analyticsReader } from "../analytics/reader";
+import { analyticsReader } from "../store/sqlite/dashboard/dashboard-reader";
 import { automationRuntime } from "../automations/runtime";
 import type { AppContext } from "../context";
 import { getFunnel } from "../funnels/store";

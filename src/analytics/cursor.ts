@@ -16,3 +16,15 @@ export function parseCursor(raw: string | undefined): Cursor | null {
 export function formatCursor(ts: number, tie: number | string): string {
   return `${ts}.${tie}`;
 }
+
+/** The sessions page's cursor: "<started_at>.<id>". */
+export function parseSessionCursor(raw: string | undefined): { startedAt: number; id: string } | null {
+  const m = raw?.match(/^(\d+)\.(.+)$/);
+  return m ? { startedAt: Number(m[1]), id: m[2] } : null;
+}
+
+/** The contacts page's cursor: "<last_seen>.<id>". */
+export function parseContactCursor(raw: string | undefined): { lastSeen: number; id: number } | null {
+  const m = raw?.match(/^(\d+)\.(\d+)$/);
+  return m ? { lastSeen: Number(m[1]), id: Number(m[2]) } : null;
+}

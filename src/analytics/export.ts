@@ -1,20 +1,13 @@
 // CSV export of a scope's events, sessions or contacts, streamed page by page: each
 // pull runs one short keyset query (a registered read, off the HTTP thread), so
 // nothing is held open between pages and a large export never sits in memory.
-import type { Database } from "bun:sqlite";
-import { browseContacts, type ContactRow } from "./contact-browse";
+// This file holds the format (headers, cells) and the stream; the store reads the pages
+// (src/store/sqlite/dashboard/export-page.ts).
+import type { ContactRow, EventView, SessionRow } from "../store/dashboard-views";
 import { csvRow, type Cell } from "./csv";
-import { EVENT_VIEW_COLUMNS, toEventView, type EventRowRaw } from "./event-list";
-import type { Scope } from "./filters";
-import { localTimeFormatter } from "./local-time";
-import { browseSessions, type SessionRow } from "./session-browse";
-import { DAY_MS } from "./timezone";
 
 export const EXPORT_KINDS = ["events", "sessions", "contacts"] as const;
 export type ExportKind = (typeof EXPORT_KINDS)[number];
-
-const SESSIONS_PER_PAGE = 250;
-const CONTACTS_PER_PAGE = 500;
 
 const iso = (ms: number) => new Date(ms).toISOString();
 /**
@@ -41,16 +34,6 @@ export interface ExportPage {
 
 export function exportHeader(kind: ExportKind): string {
   return csvRow(kind === "events" ? EVENT_HEADER : kind === "sessions" ? SESSION_HEADER : CONTACT_HEADER);
-}
-
-/** One page of rows after `before` (null: the first page); each page is one short keyset query. */
-export function exportPage(sqlite: Database, kind: ExportKind, scope: Scope, tz: string, before: ExportCursor | null): ExportPage {
-  const local = localTimeFormatter(scope.from - DAY_MS, scope.to + DAY_MS, tz);
-  if (kind === "contacts") return contactPage(sqlite, scope, local, before);
-  const page = browseSessions(sqlite, scope, SESSIONS_PER_PAGE, before && { startedAt: before.at, id: String(before.id) });
-  const last = page.sessions.at(-1);
-  const next = page.next && last ? { at: last.startedAt, id: last.id } : null;
-  return { csv: kind === "events" ? eventRows(sqlite, scope, page.sessions, local) : sessionRows(page.sessions, local), next };
 }
 
 /**
@@ -85,22 +68,10 @@ const EVENT_HEADER = [
   "browser", "browser_version", "os", "device", "country", "region", "city", "revenue", "currency", "verified", "props",
 ];
 
-/** Events of a page of visits, visit by visit (newest visit first), each visit's events in order. */
-function eventRows(sqlite: Database, scope: Scope, sessions: SessionRow[], local: (ms: number) => string): string {
-  if (!sessions.length) return "";
-  const ids = sessions.map((s) => s.id);
-  const email = new Map(sessions.map((s) => [s.id, s.contactEmail]));
-  const rows = sqlite
-    .query<EventRowRaw, string[]>(
-      // One index lookup per visit; ordered below (an ORDER BY ts would pull in the (funnel_id, ts) index).
-      `SELECT ${EVENT_VIEW_COLUMNS} FROM events INDEXED BY events_funnel_session WHERE funnel_id = ? AND session_id IN (${ids.map(() => "?").join(", ")})`,
-    )
-    .all(scope.funnelId, ...ids);
-  const order = new Map(ids.map((id, i) => [id, i]));
-  rows.sort((a, b) => order.get(a.session_id)! - order.get(b.session_id)! || a.ts - b.ts || a.row_id - b.row_id);
+/** Events as rows, in the order given; `email`: the contact's email by visit. */
+export function eventRows(events: EventView[], email: Map<string, string | null>, local: (ms: number) => string): string {
   let out = "";
-  for (const r of rows) {
-    const e = toEventView(r);
+  for (const e of events) {
     const cells: Cell[] = [
       iso(e.ts), local(e.ts), e.id, e.type, e.name, e.anonymousId, e.sessionId, e.contactId, email.get(e.sessionId) ?? null, e.url, e.path,
       e.title, e.referrer, e.referrerHost, e.channel, e.utm_source, e.utm_medium, e.utm_campaign, e.utm_term, e.utm_content, e.clickId,
@@ -118,7 +89,7 @@ const SESSION_HEADER = [
   "click_id", "browser", "os", "device", "country", "region", "city", "converted", "conversions", "revenue", "currency", "other_revenue",
 ];
 
-function sessionRows(sessions: SessionRow[], local: (ms: number) => string): string {
+export function sessionRows(sessions: SessionRow[], local: (ms: number) => string): string {
   let out = "";
   for (const s of sessions) {
     out += csvRow([
@@ -135,18 +106,13 @@ const CONTACT_HEADER = [
   "first_source", "sessions", "conversions", "revenue", "currency", "other_revenue", "traits",
 ];
 
-function contactPage(sqlite: Database, scope: Scope, local: (ms: number) => string, before: ExportCursor | null): ExportPage {
-  const page = browseContacts(sqlite, scope, CONTACTS_PER_PAGE, before && { lastSeen: before.at, id: Number(before.id) });
-  let csv = "";
-  for (const c of page.contacts) csv += contactCells(c, local);
-  const last = page.contacts.at(-1);
-  return { csv, next: page.next && last ? { at: last.lastSeen, id: last.id } : null };
+export function contactRows(contacts: ContactRow[], local: (ms: number) => string): string {
+  let out = "";
+  for (const c of contacts) {
+    out += csvRow([
+      c.id, c.email, c.name, c.userId, iso(c.firstSeen), local(c.firstSeen), iso(c.lastSeen), local(c.lastSeen), c.firstChannel,
+      c.firstSource, c.sessions, c.conversions, ...moneyCells(c.revenue), JSON.stringify(c.traits),
+    ]);
+  }
+  return out;
 }
-
-function contactCells(c: ContactRow, local: (ms: number) => string): string {
-  return csvRow([
-    c.id, c.email, c.name, c.userId, iso(c.firstSeen), local(c.firstSeen), iso(c.lastSeen), local(c.lastSeen), c.firstChannel,
-    c.firstSource, c.sessions, c.conversions, ...moneyCells(c.revenue), JSON.stringify(c.traits),
-  ]);
-}
-

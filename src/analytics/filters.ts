@@ -1,13 +1,11 @@
 // Dashboard filters from the URL (?source=facebook&page=/pricing), validated against
-// the dimension whitelist, and the SQL that restricts sessions to them.
+// the dimension whitelist (the SQL that restricts visits to them: src/store/sqlite/dashboard/scope-sql.ts).
 //
 // Filters describe visits: a visit matches when its own attributes match (source,
 // device, entry page, …) and, for page and event filters, when it viewed that page
 // or did that event. Every panel then counts within the matching visits.
 import { InvalidInput } from "../http/errors";
-import { EVENT_TYPES } from "../ingest/payload";
-import { DAY_MS } from "./timezone";
-import { DIMENSION_KEYS, DIMENSIONS, type DimensionKey } from "./dimensions";
+import { DIMENSION_KEYS, type DimensionKey } from "./dimensions";
 
 export interface Filter {
   key: DimensionKey;
@@ -16,8 +14,6 @@ export interface Filter {
 }
 
 const MAX_VALUE_LENGTH = 1000;
-/** Every type, so the index on (funnel_id, type, name, …) can be used for "name = ?". */
-export const EVENT_TYPE_LIST = EVENT_TYPES.map((t) => `'${t}'`).join(", ");
 
 /** Filters in a fixed order (the whitelist's), one value per key: the last one given wins. */
 export function parseFilters(query: Record<string, string | string[] | undefined>): Filter[] {
@@ -37,35 +33,6 @@ export interface Scope {
   from: number;
   to: number;
   filters: Filter[];
-}
-
-export interface SqlPart {
-  sql: string;
-  params: (string | number)[];
-}
-
-/**
- * `s.funnel_id = ? AND s.started_at >= ? AND s.started_at < ? AND …` for sessions
- * (alias s) that started in the scope's range and match its filters.
- */
-export function sessionWhere(scope: Scope): SqlPart {
-  const parts = ["s.funnel_id = ?", "s.started_at >= ?", "s.started_at < ?"];
-  const params: (string | number)[] = [scope.funnelId, scope.from, scope.to];
-  for (const f of scope.filters) {
-    const dim = DIMENSIONS[f.key];
-    if (dim.kind === "session") {
-      parts.push(f.value === "" ? `s.${dim.column} IS NULL` : `s.${dim.column} = ?`);
-      if (f.value !== "") params.push(f.value);
-    } else {
-      // Sessions that viewed the page / did the event, read from the covering
-      // (funnel_id, type, name, path, ts, session_id) index; their events start at or
-      // after the session does, and visits last far less than a day.
-      const match = dim.kind === "page" ? `type = 'page_view' AND name = 'page_view' AND path = ?` : `type IN (${EVENT_TYPE_LIST}) AND name = ?`;
-      parts.push(`s.id IN (SELECT session_id FROM events INDEXED BY events_funnel_type_name WHERE funnel_id = ? AND ${match} AND ts >= ? AND ts < ?)`);
-      params.push(scope.funnelId, f.value, scope.from, scope.to + DAY_MS);
-    }
-  }
-  return { sql: parts.join(" AND "), params };
 }
 
 export function hasFilters(scope: Scope): boolean {

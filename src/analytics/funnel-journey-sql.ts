@@ -7,7 +7,7 @@
 // all of the range when the rollup cannot be brought up to date).
 import type { SQLQueryBindings } from "bun:sqlite";
 import { PASSIVE_EVENT_NAMES, stepSqlFilter, type Step, type StepsDefinition } from "../funnels/steps-definition";
-import { EVENT_TYPE_LIST } from "./filters";
+import { EVENT_TYPE_LIST } from "../store/sqlite/dashboard/scope-sql";
 import { DAY_MS } from "./timezone";
 
 export const BREAKDOWN_DIMENSIONS = [

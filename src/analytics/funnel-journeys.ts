@@ -8,7 +8,8 @@
 import type { Database, SQLQueryBindings } from "bun:sqlite";
 import { isTransient } from "../db/storage-errors";
 import { propsMatch, type Step } from "../funnels/steps-definition";
-import { sessionWhere, type Filter } from "./filters";
+import type { Filter } from "./filters";
+import { sessionWhere } from "../store/sqlite/dashboard/scope-sql";
 import { eventsJourneySql, journeyColumns, type JourneyColumns, type JourneyPart, type JourneyQuery, type SqlPredicate } from "./funnel-journey-sql";
 import type { JourneyEvent, VisitorJourney } from "./funnel-progress";
 import { JourneysRollup } from "./journeys-rollup";

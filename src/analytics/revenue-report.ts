@@ -2,11 +2,17 @@
 // net and verified net in the main currency, per value of a breakdown under a model
 // of attribution, and each other currency apart (never summed). Orders are counted by
 // day of purchase, with what has been refunded on them since.
-import type { Database } from "bun:sqlite";
-import { currencySetting, DEFAULT_CURRENCY } from "../funnels/currency";
+import { DEFAULT_CURRENCY } from "../funnels/currency";
 import { InvalidInput } from "../http/errors";
+import type { OrderQuery, OrderRow } from "../store/dashboard-views";
 import { parseRange } from "./range";
-import { REVENUE_BREAKDOWNS, REVENUE_MODELS, revenueOrders, type OrderQuery, type OrderRow, type RevenueBreakdown, type RevenueModel } from "./revenue-orders";
+
+export const REVENUE_MODELS = ["last_touch", "first_touch"] as const;
+export type RevenueModel = (typeof REVENUE_MODELS)[number];
+
+/** What revenue can be broken down by (each a column of the credited visit). */
+export const REVENUE_BREAKDOWNS = ["channel", "utm_source", "utm_campaign", "landing_page"] as const;
+export type RevenueBreakdown = (typeof REVENUE_BREAKDOWNS)[number];
 
 export interface RevenueTotals {
   gross: number;
@@ -70,10 +76,9 @@ export function mostCommonCurrency(orders: OrderRow[]): string {
   return best;
 }
 
-/** The dashboard's and the API's loader: plain arguments in, a plain object out. */
-export function revenueReport(sqlite: Database, funnelId: string, args: RevenueArgs): RevenueReport {
-  const orders = revenueOrders(sqlite, { funnelId, ...args });
-  return summarize(currencySetting(sqlite, funnelId) ?? mostCommonCurrency(orders), orders);
+/** The report of these orders, in the funnel's main currency (its setting, else the most common one). */
+export function revenueReport(orders: OrderRow[], currencySetting: string | null): RevenueReport {
+  return summarize(currencySetting ?? mostCommonCurrency(orders), orders);
 }
 
 function oneOf<T extends string>(raw: string | undefined, allowed: readonly T[], fallback: T, name: string): T {
@@ -86,7 +91,7 @@ function oneOf<T extends string>(raw: string | undefined, allowed: readonly T[],
 export function parseRevenueQuery(q: Record<string, string | undefined>, now: number): RevenueArgs {
   const { from, to } = parseRange(q, now);
   const model: RevenueModel = oneOf(q.model, REVENUE_MODELS, "last_touch", "model");
-  const breakdown: RevenueBreakdown = oneOf(q.breakdown, Object.keys(REVENUE_BREAKDOWNS) as RevenueBreakdown[], "channel", "breakdown");
+  const breakdown: RevenueBreakdown = oneOf(q.breakdown, REVENUE_BREAKDOWNS, "channel", "breakdown");
   const includeTest = oneOf(q.includeTest, ["true", "false", "1", "0"], "false", "includeTest");
   return { from, to, model, breakdown, includeTest: includeTest === "true" || includeTest === "1" };
 }

@@ -6,7 +6,7 @@
 import type { Database } from "bun:sqlite";
 import { ANY_CONVERSION, propsMatch, stepSqlFilter, targetMatcher, type Step } from "../funnels/steps-definition";
 import { EVENT_TYPES } from "../ingest/payload";
-import { distinctEventNames } from "./event-kinds";
+import { distinctEventNames } from "../store/sqlite/dashboard/event-names";
 import { nearMisses, type Existing, type NearMiss } from "./steps-near-miss";
 import { DAY_MS, HOUR_MS } from "./timezone";
 

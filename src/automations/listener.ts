@@ -1,7 +1,7 @@
 // Runs inside the ingest transaction for every batch of new events: finds the rules
 // they trigger and enqueues a delivery (or, for abandonment, a later check) for each,
 // atomically with the events. No network, only indexed reads.
-import type { EventView } from "../analytics/event-list";
+import type { EventView } from "../store/dashboard-views";
 import type { AppContext, EventsListener, NewContact } from "../context";
 import { eventMatchesStep, getSteps, type StepsDefinition } from "../funnels/steps-definition";
 import type { StoredEvent } from "../pipeline/stored-event";

@@ -3,7 +3,8 @@
 // one is a lookup by primary key or an indexed range, cheap enough to run inside
 // the ingest transaction.
 import type { Database, Statement } from "bun:sqlite";
-import { EVENT_VIEW_COLUMNS, toEventView, type EventRowRaw, type EventView } from "../analytics/event-list";
+import { EVENT_VIEW_COLUMNS, type EventRowRaw, toEventView } from "../store/sqlite/dashboard/event-list";
+import type { EventView } from "../store/dashboard-views";
 
 export interface SessionInfo {
   id: string;

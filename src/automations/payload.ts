@@ -1,7 +1,7 @@
 // The JSON body of a webhook, in the Standard Webhooks envelope {type, timestamp, data}.
 // data: the rule, the funnel, the event, its session's attribution, the contact if
 // known, and for step triggers which step.
-import type { EventView } from "../analytics/event-list";
+import type { EventView } from "../store/dashboard-views";
 import { fromMinorUnits } from "../pipeline/money";
 import type { StoredEvent } from "../pipeline/stored-event";
 import type { ContactInfo, FunnelInfo, SessionInfo } from "./lookups";

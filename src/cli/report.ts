@@ -1,7 +1,7 @@
 // aurea report send | schedule: email a funnel's digest now, or set who gets it weekly
 // or monthly (the running server sends scheduled digests).
 import { ConfigError, DATA_FLAG, MAIL_FLAGS, PUBLIC_URL_FLAG, parseFlags, resolveDataDir, resolveMail, resolvePublicUrl, type ParsedFlags } from "../config";
-import { analyticsReader } from "../analytics/reader";
+import { analyticsReader } from "../store/sqlite/dashboard/dashboard-reader";
 import { openStore } from "../db/open";
 import { getFunnel } from "../funnels/store";
 import { createMailer, MailError } from "../mail/transport";

@@ -145,7 +145,7 @@ export const sessions = sqliteTable(
   (t) => [
     primaryKey({ columns: [t.funnelId, t.id] }),
     index("sessions_funnel_started").on(t.funnelId, t.startedAt),
-    // Distinct visitors over a range without a temporary b-tree (src/analytics/visitors.ts);
+    // Distinct visitors over a range without a temporary b-tree (src/store/sqlite/dashboard/visitors.ts);
     // also a visitor's visits (continuing one, a contact's): the (…, last_at) twin is gone (docs/storage.md).
     index("sessions_funnel_anon_started").on(t.funnelId, t.anonymousId, t.startedAt),
   ],

@@ -6,10 +6,10 @@
 // than that the older rows of the burst are not listed, and a line says so.
 // Each stream's unsent bytes are bounded: past the bound it gets a "reload" marker and
 // is closed, so a slow tab cannot grow the server's memory.
-import type { Database } from "bun:sqlite";
-import { liveEvents } from "../analytics/live-events";
-import { liveNow } from "../analytics/live-now";
+import { Database } from "bun:sqlite";
 import type { Filter } from "../analytics/filters";
+import type { DashboardReader } from "../store/dashboard-reader";
+import { sqliteDashboardReader } from "../store/sqlite/dashboard/dashboard-reader";
 import { liveRows } from "../../views/analytics/live";
 import { nowBody } from "../../views/analytics/now";
 
@@ -58,10 +58,11 @@ export class LiveHub {
   private heartbeat: ReturnType<typeof setInterval>;
   private o: Required<Omit<LiveHubOptions, "onWatchChange" | "log">> & Pick<LiveHubOptions, "onWatchChange" | "log">;
 
-  constructor(
-    private sqlite: Database,
-    options: LiveHubOptions,
-  ) {
+  private dashboard: DashboardReader;
+
+  /** `events`: the dashboard reader, or a SQLite connection to read through one. */
+  constructor(events: DashboardReader | Database, options: LiveHubOptions) {
+    this.dashboard = events instanceof Database ? sqliteDashboardReader(events) : events;
     this.o = { coalesceMs: 25, heartbeatMs: 15_000, maxQueuedBytes: 512 * 1024, maxRows: 60, minIntervalMs: 100, ...options };
     this.heartbeat = setInterval(() => this.beat(), this.o.heartbeatMs);
     this.heartbeat.unref?.();
@@ -122,7 +123,7 @@ export class LiveHub {
   }
 
   private latest(): number {
-    return this.sqlite.query<{ id: number | null }, []>("SELECT max(row_id) AS id FROM events").get()!.id ?? 0;
+    return this.dashboard.liveCursor();
   }
 
   private flush(): void {
@@ -154,8 +155,7 @@ export class LiveHub {
     const now = this.o.now();
     for (const group of groups.values()) {
       const { cursor, filters, tz, hideAuto } = group[0];
-      // One snapshot: the rows and the cursor they lead to agree.
-      const live = this.sqlite.transaction(() => liveEvents(this.sqlite, funnelId, filters, cursor, now, { limit: this.o.maxRows + 1, hideAuto }))();
+      const live = this.dashboard.live({ funnelId, filters, after: cursor, now, limit: this.o.maxRows + 1, hideAuto });
       const more = live.events.length > this.o.maxRows;
       if (more) live.events.length = this.o.maxRows; // newest first: keep the newest
       if (live.events.length) {
@@ -169,7 +169,7 @@ export class LiveHub {
 
   private sendNow(funnelId: string, streams: Stream[]): void {
     const byZone = new Map<string, Uint8Array>();
-    const data = liveNow(this.sqlite, funnelId, this.o.now());
+    const data = this.dashboard.liveNow({ funnelId, now: this.o.now() });
     for (const s of streams) {
       let chunk = byZone.get(s.tz);
       if (!chunk) byZone.set(s.tz, (chunk = enc.encode(sseMessage("now", String(nowBody(data, s.tz))))));

@@ -1,7 +1,7 @@
 // One digest message for one recipient: the numbers, both parts, the subject and the
 // RFC 8058 unsubscribe headers (only with --public-url: the link must reach us).
 import type { Database } from "bun:sqlite";
-import type { AnalyticsReader } from "../analytics/reader";
+import type { ClockedReader } from "../store/sqlite/dashboard/dashboard-reader";
 import type { Db } from "../db/open";
 import type { Funnel } from "../funnels/store";
 import type { OutgoingMail } from "../mail/transport";
@@ -13,7 +13,7 @@ import type { Cadence, DigestPeriod } from "./period";
 import { unsubscribeToken, unsubscribeUrl } from "./unsubscribe";
 
 export interface ComposeInput {
-  reader: AnalyticsReader;
+  reader: ClockedReader;
   db: Db;
   sqlite: Database;
   funnel: Funnel;

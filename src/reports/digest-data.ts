@@ -1,10 +1,9 @@
 // What one digest says, gathered from the dashboard's own readers (overview totals,
 // revenue, the funnel report, the landing-pages breakdown) so its numbers are the ones
 // the dashboard shows for the same period. A plain object; the views render it.
-import { breakdown } from "../analytics/breakdown";
-import { totals } from "../analytics/overview";
-import type { AnalyticsReader } from "../analytics/reader";
+import type { ClockedReader } from "../store/sqlite/dashboard/dashboard-reader";
 import { revenueReport } from "../analytics/revenue-report";
+import { currencySetting } from "../funnels/currency";
 import { stepsReport } from "../analytics/steps-report";
 import type { Db } from "../db/open";
 import { getSteps } from "../funnels/steps-definition";
@@ -64,13 +63,13 @@ export function dashboardLink(base: string | null, funnelId: string, period: Dig
   return `${base}/funnels/${encodeURIComponent(funnelId)}?${q}`;
 }
 
-export function digestData(reader: AnalyticsReader, db: Db, funnel: Funnel, period: DigestPeriod, publicUrl: string | null): DigestData {
+export function digestData(reader: ClockedReader, db: Db, funnel: Funnel, period: DigestPeriod, publicUrl: string | null): DigestData {
   const scope = { funnelId: funnel.id, from: period.from, to: period.to, filters: [] };
   const prevScope = { ...scope, ...period.previous };
-  const cur = totals(reader, scope, funnel.firstEventAt);
-  const prev = totals(reader, prevScope, funnel.firstEventAt);
+  const cur = reader.dashboard.totals({ scope, historyStart: funnel.firstEventAt, now: reader.now() });
+  const prev = reader.dashboard.totals({ scope: prevScope, historyStart: funnel.firstEventAt, now: reader.now() });
   const rev = (range: { from: number; to: number }, breakdownBy: "channel" | "landing_page") =>
-    revenueReport(reader.sqlite, funnel.id, { ...range, model: "last_touch", breakdown: breakdownBy, includeTest: false });
+    revenueReport(reader.dashboard.revenueOrders({ funnelId: funnel.id, ...range, model: "last_touch", breakdown: breakdownBy, includeTest: false }), currencySetting(reader.sqlite, funnel.id));
   const bySource = rev(period, "channel");
   const prevRevenue = rev(period.previous, "channel");
   const byLanding = rev(period, "landing_page");
@@ -91,7 +90,7 @@ export function digestData(reader: AnalyticsReader, db: Db, funnel: Funnel, peri
       .filter((r) => r.verifiedNet > 0)
       .slice(0, TOP)
       .map((r) => ({ value: r.value ?? "", verifiedNet: r.verifiedNet, orders: r.orders })),
-    landingPages: breakdown(reader, scope, "entry", TOP).rows.map((r) => ({ value: r.value, visits: r.tally.visits, verifiedNet: landingRevenue.get(r.value) ?? 0 })),
+    landingPages: reader.dashboard.breakdown({ scope, dim: "entry", limit: TOP, now: reader.now() }).rows.map((r) => ({ value: r.value, visits: r.tally.visits, verifiedNet: landingRevenue.get(r.value) ?? 0 })),
     dashboardUrl: dashboardLink(publicUrl, funnel.id, period),
   };
 }

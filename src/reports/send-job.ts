@@ -1,7 +1,7 @@
 // The job that sends one scheduled digest (see sends.ts for the states): claim the
 // period in a committed transaction, compose, send over SMTP, record the outcome.
 import type { Database } from "bun:sqlite";
-import type { AnalyticsReader } from "../analytics/reader";
+import type { ClockedReader } from "../store/sqlite/dashboard/dashboard-reader";
 import { DEFAULT_BACKOFF, nextRetryDelay, type BackoffPolicy } from "../automations/backoff";
 import type { MailConfig } from "../config";
 import type { Db } from "../db/open";
@@ -19,7 +19,7 @@ export const REPORT_SEND_JOB = "report-send";
 export interface ReportDeps {
   sqlite: Database;
   db: Db;
-  reader: AnalyticsReader;
+  reader: ClockedReader;
   mail: MailConfig | null;
   publicUrl: string | null;
   now: () => number;

@@ -1,7 +1,7 @@
 // Scheduled digests in a running server: the send job on the server's job runner, and
 // the "digests" task (src/tasks/table.ts) that queues due digests at start, at each
 // next send time and hourly.
-import { analyticsReader } from "../analytics/reader";
+import { analyticsReader } from "../store/sqlite/dashboard/dashboard-reader";
 import type { AppContext } from "../context";
 import type { JobRunner } from "../jobs/runner";
 import type { TaskState } from "../tasks/runner";

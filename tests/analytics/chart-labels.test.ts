@@ -2,7 +2,7 @@
 // they fit (Today at 06:xx shows 00:00 … 06:00, 03:00 included), else every 2/4/… hours.
 import { expect, test } from "bun:test";
 import { labelledBuckets, chartCard } from "../../views/analytics/chart";
-import type { Series } from "../../src/analytics/timeseries";
+import type { Series } from "../../src/store/dashboard-views";
 import { parsePeriod } from "../../src/analytics/period";
 
 const HOUR = 3_600_000;

@@ -1,7 +1,7 @@
 // The events panel separates custom events from conversions and automatic ones;
 // the live view hides automatic events unless asked to show them.
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { eventNameKinds } from "../../src/analytics/event-kinds";
+import { eventNameKinds } from "../../src/store/sqlite/dashboard/event-names";
 import { eventId } from "../helpers/server";
 import { sendPublic, startFixture, waitFor, type Fixture } from "./fixture";
 

@@ -1,7 +1,8 @@
 // Filters come from a fixed whitelist and are bound, never pasted; CSV cells are safe in a spreadsheet.
 import { describe, expect, test } from "bun:test";
 import { csvCell, csvRow } from "../../src/analytics/csv";
-import { parseFilters, sessionWhere } from "../../src/analytics/filters";
+import { parseFilters } from "../../src/analytics/filters";
+import { sessionWhere } from "../../src/store/sqlite/dashboard/scope-sql";
 import { HttpError } from "../../src/ingest/errors";
 
 describe("filters", () => {

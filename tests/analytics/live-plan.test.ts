@@ -3,7 +3,7 @@
 // views by (funnel_id, type, name) once per visit — seconds for a day of traffic.
 import { afterAll, expect, test } from "bun:test";
 import { rmSync } from "node:fs";
-import { sessionWhere } from "../../src/analytics/filters";
+import { sessionWhere } from "../../src/store/sqlite/dashboard/scope-sql";
 import { eventDimCondition, SESSION_EVENTS_JOIN } from "../../src/analytics/rollups/sql";
 import { openStore } from "../../src/db/open";
 import { tempDir } from "../helpers/server";

@@ -114,7 +114,7 @@ const NEWEST_FIRST = new Set(["api.events", "api.sessions", "api.contacts", "das
 /** Reads that look at a funnel's whole history by design. */
 const WHOLE_HISTORY = new Set(["steps.suggest", "settings.dataSize"]);
 /**
- * Known and not yet fixed: the "Right now" card's sources (src/analytics/live-now.ts)
+ * Known and not yet fixed: the "Right now" card's sources (src/store/sqlite/dashboard/live-now.ts)
  * select visits by last_at, which no index leads with, so it walks the funnel's visits.
  */
 const KNOWN = [/FROM sessions s WHERE s\.funnel_id = \? AND s\.last_at >= \?/];

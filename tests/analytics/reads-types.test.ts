@@ -3,7 +3,7 @@
 // each @ts-expect-error fails the typecheck if the types stop being enforced.
 import { expect, test } from "bun:test";
 import { rmSync } from "node:fs";
-import type { FunnelCardStats } from "../../src/analytics/funnel-cards";
+import type { FunnelCardStats } from "../../src/store/dashboard-views";
 import { InlineReads, type Reads } from "../../src/analytics/reads/run";
 import { openStore } from "../../src/db/open";
 import { createFunnel } from "../../src/funnels/store";

@@ -3,14 +3,14 @@
 // right as days close.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { rmSync } from "node:fs";
-import { breakdown } from "../../src/analytics/breakdown";
+import { breakdown } from "../../src/store/sqlite/dashboard/breakdown";
 import { DIMENSION_KEYS } from "../../src/analytics/dimensions";
 import type { Scope } from "../../src/analytics/filters";
-import { liveGroups, liveRevenue, liveTotals } from "../../src/analytics/live-queries";
-import { totals } from "../../src/analytics/overview";
+import { liveGroups, liveRevenue, liveTotals } from "../../src/store/sqlite/dashboard/live-queries";
+import { totals } from "../../src/store/sqlite/dashboard/overview";
 import { parsePeriod } from "../../src/analytics/period";
-import { analyticsReader } from "../../src/analytics/reader";
-import { timeseries } from "../../src/analytics/timeseries";
+import { analyticsReader } from "../../src/store/sqlite/dashboard/dashboard-reader";
+import { timeseries } from "../../src/store/sqlite/dashboard/timeseries";
 import { openStore, type Store } from "../../src/db/open";
 import { seedDemo } from "../../src/demo/seed";
 import { createFunnel } from "../../src/funnels/store";

@@ -1,6 +1,6 @@
 // Scheduled digests without an HTTP server: a real SQLite store, the real job runner
 // and send job, a clock the test moves, a chosen funnel zone and a real SMTP server.
-import { analyticsReader } from "../../src/analytics/reader";
+import { analyticsReader } from "../../src/store/sqlite/dashboard/dashboard-reader";
 import { resolveMail } from "../../src/config";
 import { openStore, type Store } from "../../src/db/open";
 import { createFunnel } from "../../src/funnels/store";

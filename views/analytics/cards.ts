@@ -1,5 +1,5 @@
 // The stats cards, each with its change against the previous period of the same length.
-import type { Overview, Totals } from "../../src/analytics/overview";
+import type { Overview, Totals } from "../../src/store/dashboard-views";
 import { mainCurrency, revenueTotal } from "../../src/analytics/tally";
 import { html, type SafeHtml } from "../html";
 import { formatCount, formatDuration, formatMinor, formatPercent } from "./format";

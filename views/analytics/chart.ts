@@ -1,7 +1,8 @@
 // The time-series chart: server-rendered SVG (the CSP allows no inline script), one
 // hover target per bucket whose <title> the browser shows as a tooltip.
 import type { Period } from "../../src/analytics/period";
-import { SERIES_METRICS, type Series, type SeriesMetric } from "../../src/analytics/timeseries";
+import { SERIES_METRICS, type SeriesMetric } from "../../src/analytics/series";
+import type { Series } from "../../src/store/dashboard-views";
 import { html, trusted, type SafeHtml } from "../html";
 import { localParts } from "../../src/analytics/timezone";
 import { formatCount, formatDay, formatHour, formatLongDay, formatMoney } from "./format";

@@ -1,6 +1,6 @@
 // /funnels/:id/contacts and one contact's journey across visits, including what they
 // did before they identified.
-import type { ContactRow, Journey } from "../../src/analytics/contact-browse";
+import type { ContactRow, Journey } from "../../src/store/dashboard-views";
 import type { Period } from "../../src/analytics/period";
 import { formatRevenue } from "../components";
 import { html, type SafeHtml } from "../html";

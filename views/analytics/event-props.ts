@@ -1,5 +1,5 @@
 // One custom event opened: its property values, most common first.
-import type { EventPropsResult } from "../../src/analytics/event-props";
+import type { EventPropsResult } from "../../src/store/dashboard-views";
 import { html, type SafeHtml } from "../html";
 import { formatCount, formatPercent } from "./format";
 

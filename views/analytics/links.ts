@@ -3,7 +3,7 @@
 import { DIMENSION_KEYS, type DimensionKey } from "../../src/analytics/dimensions";
 import type { Filter } from "../../src/analytics/filters";
 import { DEFAULT_PRESET, type Preset } from "../../src/analytics/period";
-import type { SeriesMetric } from "../../src/analytics/timeseries";
+import type { SeriesMetric } from "../../src/analytics/series";
 
 export interface ViewState {
   funnelId: string;

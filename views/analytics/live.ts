@@ -1,7 +1,7 @@
 // The live timeline: rows for the newest events; the page's script opens a stream
 // (Server-Sent Events, /live/stream) from the cursor of the last row it has, and puts
 // new rows on top as they are pushed.
-import type { LiveEvent } from "../../src/analytics/live-events";
+import type { LiveEvent } from "../../src/store/dashboard-views";
 import { html, type SafeHtml } from "../html";
 import { formatRevenue } from "../components";
 import { countryName, flag, formatWhen } from "./format";

@@ -1,6 +1,6 @@
 // The "right now" card: who is on the site in the last five minutes, on which pages,
 // from where, and the latest sales; refreshed by the live stream.
-import type { LiveNow } from "../../src/analytics/live-now";
+import type { LiveNow } from "../../src/store/dashboard-views";
 import { formatRevenue } from "../components";
 import { html, type SafeHtml } from "../html";
 import { formatClock } from "./format";

@@ -1,6 +1,6 @@
 // Orders and refunds of one visit or contact: amount, verified or not, and whether it
 // counts (a superseded report of the same order, or a test payment, does not).
-import type { OrderLine } from "../../src/analytics/order-list";
+import type { OrderLine } from "../../src/store/dashboard-views";
 import { html, type SafeHtml } from "../html";
 import { formatDateTime, formatMoney } from "./format";
 

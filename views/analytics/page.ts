@@ -1,10 +1,7 @@
 // The analytics page of one funnel (/funnels/:id): toolbar, stats cards, chart, the
 // grouped panels (each loads itself as a partial) and the live timeline.
-import type { LiveResult } from "../../src/analytics/live-events";
-import type { LiveNow } from "../../src/analytics/live-now";
-import type { Overview } from "../../src/analytics/overview";
+import type { LiveNow, LiveResult, Overview, Series } from "../../src/store/dashboard-views";
 import type { Period } from "../../src/analytics/period";
-import type { Series } from "../../src/analytics/timeseries";
 import { html, type SafeHtml } from "../html";
 import { statsCards } from "./cards";
 import { chartCard } from "./chart";

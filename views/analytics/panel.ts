@@ -1,6 +1,6 @@
 // The grouped panels (sources, pages, locations, devices, events): one partial each,
 // with tabs for their dimensions. Every row is a link that filters the whole page.
-import type { Breakdown } from "../../src/analytics/breakdown";
+import type { Breakdown } from "../../src/store/dashboard-views";
 import { DIMENSIONS, leafValue, type DimensionKey } from "../../src/analytics/dimensions";
 import { EVENT_KINDS, type EventKind } from "../../src/analytics/event-kinds";
 import { GEO_ATTRIBUTION } from "../../src/enrich/geo";

@@ -1,8 +1,7 @@
 // The revenue panel: gross, refunded and net in the funnel's main currency, verified
 // net first (a switch adds unverified revenue), per channel, source, campaign or landing
 // page under last or first touch. Other currencies are listed beside, never summed.
-import type { RevenueReport, RevenueTotals } from "../../src/analytics/revenue-report";
-import type { RevenueBreakdown, RevenueModel } from "../../src/analytics/revenue-orders";
+import type { RevenueBreakdown, RevenueModel, RevenueReport, RevenueTotals } from "../../src/analytics/revenue-report";
 import { csrfField } from "../components";
 import { html, type SafeHtml } from "../html";
 import { formatCount, formatMoney } from "./format";

@@ -1,7 +1,6 @@
 // /funnels/:id/sessions (visits of the range and filters) and one visit's events in order.
-import type { EventView } from "../../src/analytics/event-list";
+import type { EventView, SessionPage, SessionRow } from "../../src/store/dashboard-views";
 import type { Period } from "../../src/analytics/period";
-import type { SessionPage, SessionRow } from "../../src/analytics/session-browse";
 import { formatRevenue } from "../components";
 import { html, type SafeHtml } from "../html";
 import { countryName, flag, formatClock, formatCount, formatDateTime, formatDuration } from "./format";

@@ -1,5 +1,5 @@
 // /funnels: every funnel as a card, the "Register funnel" dialog, and the funnel switcher menu.
-import type { FunnelCardStats } from "../../src/analytics/funnel-cards";
+import type { FunnelCardStats } from "../../src/store/dashboard-views";
 import { badge, emptyState, formatCount, formatRevenue, stat } from "../components";
 import { html, type SafeHtml } from "../html";
 import { page, type LayoutUser } from "../layout";

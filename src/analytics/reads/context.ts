@@ -1,24 +1,24 @@
 // What a registered read is handed: the reader thread's own connection, and the
-// analytics reader (rollups kept on that connection) at the request's clock.
+// dashboard reader over it (rollups kept on that connection).
 import type { Database } from "bun:sqlite";
 import { drizzle } from "drizzle-orm/bun-sqlite";
 import type { Db } from "../../db/open";
 import * as schema from "../../db/schema";
-import { Rollups } from "../rollups/refresh";
-import type { AnalyticsReader } from "../reader";
+import type { DashboardReader } from "../../store/dashboard-reader";
+import { sqliteDashboardReader } from "../../store/sqlite/dashboard/dashboard-reader";
 
 export interface ReadContext {
+  /** The connection, for the reads not yet behind a store interface (funnel reports, currency settings). */
   sqlite: Database;
   /** The same connection through drizzle, for reads written with it (experiments). */
   db: Db;
-  /** `now` comes from the request (the HTTP thread's clock), never from this thread. */
-  reader(now: number): AnalyticsReader;
+  /** Every dashboard and read-API query; `now` in its arguments comes from the request (the HTTP thread's clock). */
+  dashboard: DashboardReader;
 }
 
 export function readContext(sqlite: Database): ReadContext {
-  const rollups = new Rollups(sqlite);
   const db = drizzle(sqlite, { schema }) as Db;
-  return { sqlite, db, reader: (now) => ({ sqlite, rollups, now: () => now }) };
+  return { sqlite, db, dashboard: sqliteDashboardReader(sqlite) };
 }
 
 /** A registered read: plain, structured-cloneable data in and out (Maps are fine, class instances are not). */

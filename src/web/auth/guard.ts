@@ -1,6 +1,6 @@
 // The dashboard's auth guard. Every dashboard plugin mounts it before its routes:
 //
-//   import { requireUser, requireOwner, isOwner } from "../auth/guard";
+//   import { requireUser, requireOwner, isOwner } from "./guard";
 //
 //   export function analyticsRoutes(ctx: AppContext) {
 //     return new Elysia()

@@ -1,6 +1,6 @@
 // /funnels (cards), registering a funnel, the switcher menu, the install check.
 import { Elysia } from "elysia";
-import { emptyCardStats } from "../../analytics/funnel-cards";
+import { emptyCardStats } from "../../store/dashboard-views";
 import { ReadTimeoutError } from "../../analytics/reads/run";
 import type { AppContext } from "../../context";
 import { captureFromForm } from "../../funnels/capture";

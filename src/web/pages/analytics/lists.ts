@@ -1,13 +1,11 @@
 // /funnels/:id/sessions, /sessions/:sid, /contacts, /contacts/:cid.
-import { parseContactCursor } from "../../../analytics/contact-browse";
+import { parseContactCursor, parseSessionCursor } from "../../../analytics/cursor";
 import type { Reads } from "../../../analytics/reads/run";
-import { parseSessionCursor } from "../../../analytics/session-browse";
 import { ordersSection } from "../../../../views/analytics/orders";
-import { html } from "../../../../views/html";
+import { html, type SafeHtml } from "../../../../views/html";
 import { InvalidInput, NotFound } from "../../../http/errors";
 import { contactDetail, contactsBody } from "../../../../views/analytics/contacts";
 import { sessionDetail, sessionsBody } from "../../../../views/analytics/sessions";
-import type { SafeHtml } from "../../../../views/html";
 import { one, type AnalyticsRequest, type Query } from "./request";
 
 const PAGE_SIZE = 50;

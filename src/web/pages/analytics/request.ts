@@ -4,7 +4,7 @@ import type { AppContext } from "../../../context";
 import { isDimensionKey, type DimensionKey } from "../../../analytics/dimensions";
 import { parseFilters, type Filter, type Scope } from "../../../analytics/filters";
 import { parsePeriod, type Period } from "../../../analytics/period";
-import { SERIES_METRICS, type SeriesMetric } from "../../../analytics/timeseries";
+import { SERIES_METRICS, type SeriesMetric } from "../../../analytics/series";
 import { validTimeZone } from "../../../analytics/timezone";
 import { getFunnel, type Funnel } from "../../../funnels/store";
 import { InvalidInput, NotFound } from "../../../http/errors";

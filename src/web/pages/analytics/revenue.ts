@@ -3,7 +3,7 @@
 // orders are read from payments, not from the filtered visits.
 import type { Database } from "bun:sqlite";
 import type { Reads } from "../../../analytics/reads/run";
-import { REVENUE_BREAKDOWNS, REVENUE_MODELS, type RevenueBreakdown, type RevenueModel } from "../../../analytics/revenue-orders";
+import { REVENUE_BREAKDOWNS, REVENUE_MODELS, type RevenueBreakdown, type RevenueModel } from "../../../analytics/revenue-report";
 import { currencySetting, setMainCurrency } from "../../../funnels/currency";
 import { AppError, InvalidInput } from "../../../http/errors";
 import { revenuePanel, type RevenueChoice } from "../../../../views/analytics/revenue";
@@ -14,7 +14,7 @@ export function revenueChoice(query: Query): RevenueChoice {
   const model = one(query, "model") || "last_touch";
   const by = one(query, "by") || "channel";
   if (!(REVENUE_MODELS as readonly string[]).includes(model)) throw new InvalidInput("invalid_query", `model: expected ${REVENUE_MODELS.join(" or ")}`);
-  if (!Object.hasOwn(REVENUE_BREAKDOWNS, by)) throw new InvalidInput("invalid_query", `by: expected one of ${Object.keys(REVENUE_BREAKDOWNS).join(", ")}`);
+  if (!(REVENUE_BREAKDOWNS as readonly string[]).includes(by)) throw new InvalidInput("invalid_query", `by: expected one of ${REVENUE_BREAKDOWNS.join(", ")}`);
   return { model: model as RevenueModel, breakdown: by as RevenueBreakdown, unverified: one(query, "unverified") === "1", includeTest: one(query, "test") === "1" };
 }
 

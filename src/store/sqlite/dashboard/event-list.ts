@@ -1,41 +1,8 @@
 // Events newest first, as the read API and the live timeline show them.
 import type { Database } from "bun:sqlite";
-import { fromMinorUnits } from "../pipeline/money";
-import { formatCursor, type Cursor } from "./cursor";
-
-export interface EventView {
-  id: string;
-  type: string;
-  name: string;
-  ts: number;
-  anonymousId: string;
-  sessionId: string;
-  contactId: number | null;
-  userId: string | null;
-  url: string | null;
-  path: string | null;
-  title: string | null;
-  props: Record<string, unknown> | null;
-  revenue: { amount: number; currency: string } | null;
-  verified: boolean;
-  browser: string | null;
-  browserVersion: string | null;
-  os: string | null;
-  device: string | null;
-  country: string | null;
-  region: string | null;
-  city: string | null;
-  channel: string | null;
-  referrer: string | null;
-  referrerHost: string | null;
-  utm_source: string | null;
-  utm_medium: string | null;
-  utm_campaign: string | null;
-  utm_term: string | null;
-  utm_content: string | null;
-  clickId: string | null;
-  flags: string[];
-}
+import { fromMinorUnits } from "../../../pipeline/money";
+import { formatCursor, type Cursor } from "../../../analytics/cursor";
+import type { EventView } from "../../dashboard-views";
 
 export const EVENT_VIEW_COLUMNS = `row_id, id, type, name, ts, anonymous_id, session_id, contact_id, user_id, url, path, title, props,
   revenue_minor, currency, verified, browser, browser_version, os, device, country, region, city, channel, referrer,

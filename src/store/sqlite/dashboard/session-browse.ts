@@ -1,29 +1,15 @@
 // The sessions page: visits of a scope, newest first, and one visit with its events.
 import type { Database } from "bun:sqlite";
-import { EVENT_VIEW_COLUMNS, toEventView, type EventRowRaw, type EventView } from "./event-list";
-import { sessionWhere, type Scope } from "./filters";
-import { toSessionView, type SessionView } from "./session-list";
-
-export interface SessionRow extends SessionView {
-  contactEmail: string | null;
-  contactName: string | null;
-}
-
-export interface SessionPage {
-  sessions: SessionRow[];
-  /** Cursor for the next (older) page: "<started_at>.<id>". */
-  next: string | null;
-}
+import { EVENT_VIEW_COLUMNS, type EventRowRaw, toEventView } from "./event-list";
+import type { EventView, SessionPage, SessionRow, SessionView } from "../../dashboard-views";
+import type { Scope } from "../../../analytics/filters";
+import { sessionWhere } from "./scope-sql";
+import { toSessionView } from "./session-list";
 
 type Raw = Parameters<typeof toSessionView>[0] & { email: string | null; cname: string | null };
 
 function toRow(r: Raw): SessionRow {
   return { ...toSessionView(r), contactEmail: r.email, contactName: r.cname };
-}
-
-export function parseSessionCursor(raw: string | undefined): { startedAt: number; id: string } | null {
-  const m = raw?.match(/^(\d+)\.(.+)$/);
-  return m ? { startedAt: Number(m[1]), id: m[2] } : null;
 }
 
 export function browseSessions(sqlite: Database, scope: Scope, limit: number, before: { startedAt: number; id: string } | null): SessionPage {

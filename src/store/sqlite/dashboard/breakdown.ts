@@ -1,29 +1,14 @@
 // Every grouped panel (pages, sources, UTM, devices, places, events): the top values
 // of one whitelisted dimension within a scope. Unfiltered, whole days come from
 // rollups and the rest (today, the ragged start of a local range) is read live.
-import { DIMENSIONS, type DimensionKey } from "./dimensions";
-import type { Scope } from "./filters";
+import { DIMENSIONS, type DimensionKey } from "../../../analytics/dimensions";
+import type { Scope } from "../../../analytics/filters";
 import { liveGroups, liveRevenue } from "./live-queries";
 import { mergeRevenue, sums } from "./overview";
 import { freshRollups, type AnalyticsReader } from "./reader";
-import { rollupGroups, rollupRevenue, splitRange } from "./rollups/read";
-import { addTally, type Revenue, type Tally } from "./tally";
-
-export interface BreakdownRow {
-  /** "" = none (no referrer, no UTM…); regions and cities carry "country\x1fregion\x1f…". */
-  value: string;
-  tally: Tally;
-  revenue: Revenue;
-}
-
-export interface Breakdown {
-  dim: DimensionKey;
-  rows: BreakdownRow[];
-  /** How many distinct values there are in all (rows holds the top `limit`). */
-  values: number;
-  /** Visits in the whole scope, for shares. */
-  totalVisits: number;
-}
+import { rollupGroups, rollupRevenue, splitRange } from "../../../analytics/rollups/read";
+import { addTally, type Revenue, type Tally } from "../../../analytics/tally";
+import type { Breakdown, BreakdownRow } from "../../dashboard-views";
 
 export function breakdown(reader: AnalyticsReader, scope: Scope, dim: DimensionKey, limit: number): Breakdown {
   const kind = DIMENSIONS[dim].kind;

@@ -1,27 +1,7 @@
 // Opening one custom event: how its property values break down within a scope.
-import { EVENT_TYPE_LIST, sessionWhere, type Scope } from "./filters";
-
-export interface PropValue {
-  value: string;
-  count: number;
-}
-
-export interface PropBreakdown {
-  key: string;
-  count: number;
-  values: PropValue[];
-  /** Distinct values of this key (values holds the top ones). */
-  distinct: number;
-}
-
-export interface EventPropsResult {
-  name: string;
-  /** Occurrences of the event in the scope. */
-  total: number;
-  /** How many (the latest) occurrences the value counts below are taken from. */
-  sample: number;
-  props: PropBreakdown[];
-}
+import type { Scope } from "../../../analytics/filters";
+import { EVENT_TYPE_LIST, sessionWhere } from "./scope-sql";
+import type { EventPropsResult, PropBreakdown } from "../../dashboard-views";
 
 const MAX_KEYS = 20;
 /** Property shares come from at most this many of the latest occurrences. */

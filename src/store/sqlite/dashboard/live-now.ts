@@ -1,16 +1,10 @@
 // The "right now" card: visitors of the last five minutes, the pages they are on and
 // where they came from, and today's latest sales.
 import type { Database } from "bun:sqlite";
-import { fromMinorUnits } from "../pipeline/money";
+import { fromMinorUnits } from "../../../pipeline/money";
+import type { LiveNow } from "../../dashboard-views";
 
 export const NOW_WINDOW_MS = 5 * 60_000;
-
-export interface LiveNow {
-  visitors: number;
-  pages: { path: string; visitors: number }[];
-  sources: { source: string; visitors: number }[];
-  sales: { ts: number; name: string; amount: number; currency: string; verified: boolean }[];
-}
 
 // The window is minutes: the (funnel_id, ts) index bounds it. Left to itself the planner
 // prefers (funnel_id, anonymous_id, ts) to save the GROUP BY a sort, and walks every

@@ -3,16 +3,8 @@
 // One statement; `funnel_id IN (SELECT id FROM funnels)` lets SQLite walk the
 // (funnel_id, ts) index funnel by funnel instead of scanning all events.
 import type { Database } from "bun:sqlite";
-import { revenueMapToMajor } from "../pipeline/money";
-
-export interface FunnelCardStats {
-  /** Distinct visitors in each day of the window, oldest first. */
-  daily: number[];
-  visitors: number;
-  conversions: number;
-  /** Major units per currency, e.g. { EUR: 49.5 }. */
-  revenue: Record<string, number>;
-}
+import { revenueMapToMajor } from "../../../pipeline/money";
+import { emptyCardStats, type FunnelCardStats } from "../../dashboard-views";
 
 const DAY_MS = 86_400_000;
 const TOTAL = -1;
@@ -42,10 +34,6 @@ FROM e GROUP BY funnel_id
 UNION ALL
 SELECT funnel_id, ${REVENUE}, currency, 0, 0, sum(revenue_minor)
 FROM e WHERE type = 'conversion' AND revenue_minor IS NOT NULL AND currency IS NOT NULL GROUP BY funnel_id, currency`;
-
-export function emptyCardStats(days: number): FunnelCardStats {
-  return { daily: new Array(days).fill(0), visitors: 0, conversions: 0, revenue: {} };
-}
 
 /** Stats for the `days` whole 24-hour periods ending at `now`, keyed by funnel id (funnels without events are absent). */
 export function funnelCardStats(sqlite: Database, now: number, days = 7): Map<string, FunnelCardStats> {

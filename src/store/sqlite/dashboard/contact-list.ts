@@ -1,23 +1,8 @@
 // Contacts, most recently seen first, for the read API.
 import type { Database } from "bun:sqlite";
-import { revenueMapToMajor } from "../pipeline/money";
-import { formatCursor, type Cursor } from "./cursor";
-
-export interface ContactView {
-  id: number;
-  email: string | null;
-  userId: string | null;
-  name: string | null;
-  traits: Record<string, unknown>;
-  firstSeen: number;
-  lastSeen: number;
-  firstChannel: string | null;
-  firstSource: string | null;
-  sessions: number;
-  conversions: number;
-  revenue: Record<string, number>;
-  anonymousIds: string[];
-}
+import { revenueMapToMajor } from "../../../pipeline/money";
+import { formatCursor, type Cursor } from "../../../analytics/cursor";
+import type { ContactView } from "../../dashboard-views";
 
 interface Raw {
   id: number; email: string | null; user_id: string | null; name: string | null; traits: string; first_seen: number;

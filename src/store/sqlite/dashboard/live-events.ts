@@ -2,33 +2,22 @@
 // The cursor is a row id (rows are numbered as they are written), so late events with
 // old timestamps still show up as "new".
 import type { Database } from "bun:sqlite";
-import { EVENT_VIEW_COLUMNS, toEventView, type EventRowRaw, type EventView } from "./event-list";
-import type { Filter } from "./filters";
-import { sessionWhere } from "./filters";
-import { AUTO_EVENT_NAMES } from "./event-kinds";
-import { DAY_MS, HOUR_MS } from "./timezone";
-
-export interface LiveEvent extends EventView {
-  rowId: number;
-  contactEmail: string | null;
-  contactName: string | null;
-}
-
-export interface LiveResult {
-  events: LiveEvent[];
-  /** Pass back as `after` to get only newer events. */
-  cursor: number;
-}
-
-/** Filtered timelines look at visits of the last week. */
-const LIVE_WINDOW_MS = 7 * DAY_MS;
-const COLUMNS = EVENT_VIEW_COLUMNS.split(",").map((c) => `e.${c.trim()}`).join(", ");
+import { EVENT_VIEW_COLUMNS, type EventRowRaw, toEventView } from "./event-list";
+import type { LiveResult } from "../../dashboard-views";
+import type { Filter } from "../../../analytics/filters";
+import { sessionWhere } from "./scope-sql";
+import { AUTO_EVENT_NAMES } from "../../../analytics/event-kinds";
+import { DAY_MS, HOUR_MS } from "../../../analytics/timezone";
 
 export interface LiveOptions {
   limit?: number;
   /** Leave out what the SDK captures by itself (scroll depth, section views, …). */
   hideAuto?: boolean;
 }
+
+/** Filtered timelines look at visits of the last week. */
+const LIVE_WINDOW_MS = 7 * DAY_MS;
+const COLUMNS = EVENT_VIEW_COLUMNS.split(",").map((c) => `e.${c.trim()}`).join(", ");
 
 export function liveEvents(sqlite: Database, funnelId: string, filters: Filter[], after: number | null, now: number, opts: LiveOptions = {}): LiveResult {
   const limit = opts.limit ?? 30;

@@ -1,18 +1,8 @@
 // The headline numbers of one funnel over a range.
 import type { Database } from "bun:sqlite";
-import { revenueMapToMajor } from "../pipeline/money";
-import type { Range } from "./range";
-
-export interface Stats {
-  visitors: number;
-  sessions: number;
-  pageviews: number;
-  events: number;
-  conversions: number;
-  revenue: Record<string, number>;
-  bounceRate: number;
-  avgSessionSeconds: number;
-}
+import { revenueMapToMajor } from "../../../pipeline/money";
+import type { Range } from "../../../analytics/range";
+import type { Stats } from "../../dashboard-views";
 
 export function funnelStats(sqlite: Database, funnelId: string, range: Range): Stats {
   const ev = sqlite

@@ -4,41 +4,21 @@
 // Last touch credits the visit that bought; first touch the visitor's first visit,
 // however long before. A payment with no visit has no credited visit (value null).
 import type { Database } from "bun:sqlite";
+import type { RevenueBreakdown } from "../../../analytics/revenue-report";
+import type { OrderQuery, OrderRow } from "../../dashboard-views";
 
-export const REVENUE_MODELS = ["last_touch", "first_touch"] as const;
-export type RevenueModel = (typeof REVENUE_MODELS)[number];
-
-/** Breakdowns and the session column each reads: a whitelist, never input. */
-export const REVENUE_BREAKDOWNS = {
+/** The sessions column each breakdown reads: a whitelist, never input. */
+const BREAKDOWN_COLUMNS: Record<RevenueBreakdown, string> = {
   channel: "channel",
   utm_source: "utm_source",
   utm_campaign: "utm_campaign",
   landing_page: "entry_path",
-} as const;
-export type RevenueBreakdown = keyof typeof REVENUE_BREAKDOWNS;
-
-export interface OrderRow {
-  currency: string;
-  verified: number;
-  gross: number;
-  refunded: number;
-  /** null: no visit. */
-  value: string | null;
-}
-
-export interface OrderQuery {
-  funnelId: string;
-  from: number;
-  to: number;
-  model: RevenueModel;
-  breakdown: RevenueBreakdown;
-  includeTest: boolean;
-}
+};
 
 const IS_TEST = "json_extract(e.props, '$.test') IS NOT NULL";
 
 export function revenueOrders(sqlite: Database, q: OrderQuery): OrderRow[] {
-  const column = REVENUE_BREAKDOWNS[q.breakdown];
+  const column = BREAKDOWN_COLUMNS[q.breakdown];
   const credited =
     q.model === "last_touch"
       ? "o.session_id"

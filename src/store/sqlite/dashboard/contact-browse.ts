@@ -1,26 +1,12 @@
 // The contacts page: people active in a scope, and one person's whole journey,
 // including what they did before they said who they were.
 import type { Database } from "bun:sqlite";
-import { revenueMapToMajor } from "../pipeline/money";
-import { EVENT_VIEW_COLUMNS, toEventView, type EventRowRaw, type EventView } from "./event-list";
-import { sessionWhere, type Scope } from "./filters";
-import { toSessionView, type SessionView } from "./session-list";
-
-export interface ContactRow {
-  id: number;
-  email: string | null;
-  name: string | null;
-  userId: string | null;
-  traits: Record<string, unknown>;
-  firstSeen: number;
-  lastSeen: number;
-  firstChannel: string | null;
-  firstSource: string | null;
-  sessions: number;
-  conversions: number;
-  /** Major units per currency. */
-  revenue: Record<string, number>;
-}
+import { revenueMapToMajor } from "../../../pipeline/money";
+import { EVENT_VIEW_COLUMNS, type EventRowRaw, toEventView } from "./event-list";
+import type { ContactDetail, ContactRow, EventView, Journey, SessionView } from "../../dashboard-views";
+import type { Scope } from "../../../analytics/filters";
+import { sessionWhere } from "./scope-sql";
+import { toSessionView } from "./session-list";
 
 interface Raw {
   id: number; email: string | null; name: string | null; user_id: string | null; traits: string; first_seen: number; last_seen: number;
@@ -49,11 +35,6 @@ function toRow(r: Raw): ContactRow {
   };
 }
 
-export function parseContactCursor(raw: string | undefined): { lastSeen: number; id: number } | null {
-  const m = raw?.match(/^(\d+)\.(\d+)$/);
-  return m ? { lastSeen: Number(m[1]), id: Number(m[2]) } : null;
-}
-
 /** Contacts with a visit in the scope, most recently seen first. */
 export function browseContacts(sqlite: Database, scope: Scope, limit: number, before: { lastSeen: number; id: number } | null): { contacts: ContactRow[]; next: string | null } {
   const where = sessionWhere(scope);
@@ -68,7 +49,7 @@ export function browseContacts(sqlite: Database, scope: Scope, limit: number, be
   return { contacts: rows.map(toRow), next: rows.length === limit && last ? `${last.last_seen}.${last.id}` : null };
 }
 
-export function getContact(sqlite: Database, funnelId: string, contactId: number): (ContactRow & { visitorIds: string[]; identifiedAt: number | null }) | null {
+export function getContact(sqlite: Database, funnelId: string, contactId: number): ContactDetail | null {
   const r = sqlite.query<Raw, [string, number]>(`${SELECT} WHERE c.funnel_id = ? AND c.id = ?`).get(funnelId, contactId);
   if (!r) return null;
   const links = sqlite
@@ -77,13 +58,6 @@ export function getContact(sqlite: Database, funnelId: string, contactId: number
     )
     .all(funnelId, contactId);
   return { ...toRow(r), visitorIds: links.map((l) => l.anonymous_id), identifiedAt: links[0]?.linked_at ?? null };
-}
-
-export interface Journey {
-  sessions: SessionView[];
-  events: EventView[];
-  /** True when the journey was cut at `limit` events (the oldest are shown). */
-  truncated: boolean;
 }
 
 export function contactJourney(sqlite: Database, funnelId: string, contactId: number, limit = 2000): Journey {

@@ -1,21 +1,6 @@
 // The orders and refunds that belong to a visit or a contact, for their dashboard pages.
 import type { Database } from "bun:sqlite";
-
-export interface OrderLine {
-  type: "conversion" | "refund";
-  name: string;
-  ts: number;
-  orderId: string | null;
-  /** Signed minor units as reported (refunds negative); test payments' own amount. */
-  amountMinor: number | null;
-  currency: string | null;
-  verified: boolean;
-  /** Not counted: another report of the same order counts, or a test payment. */
-  counted: boolean;
-  test: boolean;
-  provider: string | null;
-  product: string | null;
-}
+import type { OrderLine } from "../../dashboard-views";
 
 interface Row {
   type: "conversion" | "refund"; name: string; ts: number; order_id: string | null; revenue_minor: number | null;

@@ -1,7 +1,8 @@
 // Distinct visitors (anonymous ids) among the visits of a scope: not additive over
 // hours, so always counted from sessions.
 import type { Database } from "bun:sqlite";
-import { sessionWhere, type Scope } from "./filters";
+import type { Scope } from "../../../analytics/filters";
+import { sessionWhere } from "./scope-sql";
 
 /**
  * Without filters the (funnel, visitor, started_at) index gives each visitor's visits

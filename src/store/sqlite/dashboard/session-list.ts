@@ -1,38 +1,8 @@
 // Sessions newest first, for the read API.
 import type { Database } from "bun:sqlite";
-import { revenueMapToMajor } from "../pipeline/money";
-import { formatCursor, type Cursor } from "./cursor";
-
-export interface SessionView {
-  id: string;
-  anonymousId: string;
-  contactId: number | null;
-  startedAt: number;
-  lastAt: number;
-  durationSeconds: number;
-  entryPath: string | null;
-  exitPath: string | null;
-  pageviews: number;
-  events: number;
-  bounce: boolean;
-  channel: string | null;
-  referrerHost: string | null;
-  utm_source: string | null;
-  utm_medium: string | null;
-  utm_campaign: string | null;
-  utm_term: string | null;
-  utm_content: string | null;
-  clickId: string | null;
-  browser: string | null;
-  os: string | null;
-  device: string | null;
-  country: string | null;
-  region: string | null;
-  city: string | null;
-  converted: boolean;
-  conversions: number;
-  revenue: Record<string, number>;
-}
+import { revenueMapToMajor } from "../../../pipeline/money";
+import { formatCursor, type Cursor } from "../../../analytics/cursor";
+import type { SessionView } from "../../dashboard-views";
 
 interface Raw {
   id: string; anonymous_id: string; contact_id: number | null; started_at: number; last_at: number; duration_ms: number;

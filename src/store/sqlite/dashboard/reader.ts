@@ -1,16 +1,13 @@
-// What the dashboard's queries are handed: the database, its rollups and the clock.
+// What the SQLite query modules of this folder are handed: the connection, its rollups
+// and the request's clock (./dashboard-reader.ts makes one per call).
 import type { Database } from "bun:sqlite";
-import { isTransient } from "../db/storage-errors";
-import { Rollups } from "./rollups/refresh";
+import { isTransient } from "../../../db/storage-errors";
+import type { Rollups } from "../../../analytics/rollups/refresh";
 
 export interface AnalyticsReader {
   sqlite: Database;
   rollups: Rollups;
   now: () => number;
-}
-
-export function analyticsReader(sqlite: Database, now: () => number = Date.now): AnalyticsReader {
-  return { sqlite, rollups: new Rollups(sqlite), now };
 }
 
 /** Before every event: with this horizon everything is read live. */

@@ -1,21 +1,11 @@
 // The stats cards: totals of a scope and of the previous period of the same length.
-import type { Scope } from "./filters";
+import type { Scope } from "../../../analytics/filters";
 import { liveTotals } from "./live-queries";
 import { freshRollups, type AnalyticsReader } from "./reader";
-import { rollupTotals, splitRange } from "./rollups/read";
-import { addRevenue, addTally, type Revenue, type Tally } from "./tally";
+import { rollupTotals, splitRange } from "../../../analytics/rollups/read";
+import { addRevenue, addTally, type Revenue, type Tally } from "../../../analytics/tally";
 import { countVisitors } from "./visitors";
-
-export interface Totals {
-  visitors: number;
-  tally: Tally;
-  revenue: Revenue;
-}
-
-export interface Overview {
-  current: Totals;
-  previous: Totals;
-}
+import type { Overview, Totals } from "../../dashboard-views";
 
 /** `knownVisitors`: the current range's distinct visitors when the caller has them already (the chart). */
 export function overview(

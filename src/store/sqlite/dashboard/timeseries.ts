@@ -1,0 +1,50 @@
+// The chart over SQLite: whole hours from the rollups, the rest (filtered scopes,
+// zones off the hour, today) live; distinct visitors per bucket from sessions.
+import type { Scope } from "../../../analytics/filters";
+import { bucketStarts } from "../../../analytics/period";
+import { addUnits, bucketKey, emptySeries, hourAligned, type SeriesMetric, type TimeUnit } from "../../../analytics/series";
+import { DAY_MS, HOUR_MS, offsetSegments } from "../../../analytics/timezone";
+import { rollupHourly, splitRange } from "../../../analytics/rollups/read";
+import type { Series } from "../../dashboard-views";
+import { liveQuarters } from "./live-queries";
+import { freshRollups, type AnalyticsReader } from "./reader";
+import { visitorsPerKey } from "./visitors";
+
+export function timeseries(
+  reader: AnalyticsReader,
+  scope: Scope,
+  bucket: "hour" | "day",
+  tz: string,
+  metric: SeriesMetric,
+  historyStart: number | null,
+): Series {
+  const starts = bucketStarts({ from: scope.from, to: scope.to, bucket, tz });
+  const series = emptySeries(starts, bucket, metric);
+  if (metric === "visitors") {
+    const counts = visitorsPerBucket(reader, scope, bucket, tz, historyStart);
+    for (const p of series.points) p.value = counts.perKey.get(bucketKey(p.at, bucket, tz)) ?? 0;
+    series.totalVisitors = counts.total;
+    return series;
+  }
+  const units: TimeUnit[] = [];
+  if (scope.filters.length || !hourAligned(starts)) units.push(...liveQuarters(reader.sqlite, scope));
+  else {
+    const split = splitRange(scope.from, scope.to, "hour", freshRollups(reader, scope.funnelId));
+    if (split.rolled) units.push(...rollupHourly(reader.sqlite, scope.funnelId, split.rolled));
+    for (const span of split.live) units.push(...liveQuarters(reader.sqlite, { ...scope, ...span }));
+  }
+  return addUnits(series, units);
+}
+
+/** Distinct visitors per local bucket (the offset may change mid-range: DST). */
+function visitorsPerBucket(reader: AnalyticsReader, scope: Scope, bucket: "hour" | "day", tz: string, historyStart: number | null) {
+  const size = bucket === "hour" ? HOUR_MS : DAY_MS;
+  const segments = offsetSegments(scope.from, scope.to, tz);
+  const keyOf = (ms: number) => {
+    const seg = segments.find((s) => ms < s.until) ?? segments[segments.length - 1];
+    return Math.floor((ms + seg.offset) / size);
+  };
+  const caseSql = segments.length === 1 ? "?" : `CASE ${segments.slice(0, -1).map(() => "WHEN s.started_at < ? THEN ?").join(" ")} ELSE ? END`;
+  const caseParams = segments.length === 1 ? [segments[0].offset] : [...segments.slice(0, -1).flatMap((s) => [s.until, s.offset]), segments.at(-1)!.offset];
+  return visitorsPerKey(reader.sqlite, scope, historyStart, keyOf, { sql: `(s.started_at + ${caseSql}) / ${size}`, params: caseParams });
+}
