@@ -22,7 +22,7 @@ import { parseSteps, saveSteps } from "../src/funnels/steps-definition";
 import { createFunnel } from "../src/funnels/store";
 import { JobRunner } from "../src/jobs/runner";
 import type { StoredEvent } from "../src/pipeline/stored-event";
-import { EventWriter } from "../src/pipeline/write-event";
+import { EventRows } from "../src/store/sqlite/writer/events";
 import { machineLine, percentile } from "./bench-lib";
 
 const args = process.argv.slice(2);
@@ -71,7 +71,7 @@ async function listenerScenario(label: string, setup: (ctx: AppContext, funnelId
   const steps = parseSteps({ window: "1d", steps: [{ name: "Landing", page: "/" }, { name: "Checkout", page: "/checkout" }, { name: "Paid", event: "purchase" }] });
   if (steps.ok) saveSteps(ctx.store.db, funnel.id, steps.value);
   await setup(ctx, funnel.id);
-  const writer = new EventWriter(ctx.store.sqlite);
+  const writer = new EventRows(ctx.store.sqlite);
   const listener = automationListener(ctx);
   const t0 = Date.now() - EVENTS * 10;
   const started = performance.now();

@@ -46,3 +46,24 @@ export function benchBatch(funnelId: string, key: string): { body: string; ua: s
   }
   return { body: JSON.stringify({ funnelId, key, sentAt: now, events }), ua: UAS[seq % UAS.length] };
 }
+
+export const SPIKE_VISITORS = 5_000;
+export const SPIKE_SESSIONS = 8_000;
+const CAMPAIGNS = ["utm_source=facebook&utm_medium=paid_social&utm_campaign=spring", "utm_source=google&utm_medium=cpc&utm_campaign=brand", "utm_source=newsletter&utm_medium=email&utm_campaign=dec"];
+
+/**
+ * The launch-day spike of issue 11: request n's 10 page views with UTM, sent with the
+ * secret key on behalf of one of 5,000 visitors in one of 8,000 sessions.
+ */
+export function spikeEvents(n: number): object[] {
+  const session = (n * 7919) % SPIKE_SESSIONS;
+  const visitor = session % SPIKE_VISITORS;
+  const ua = UAS[visitor % UAS.length];
+  const ip = `198.51.${(visitor >> 8) % 256}.${visitor % 256}`;
+  const now = Date.now();
+  return Array.from({ length: 10 }, (_, i) => ({
+    id: Bun.randomUUIDv7(), type: "page_view", anonymousId: `v${visitor}`, sessionId: `s${session}`, ts: now + i,
+    url: `${BENCH_ORIGIN}${PATHS[(n + i) % PATHS.length]}?${CAMPAIGNS[session % CAMPAIGNS.length]}`,
+    referrer: "https://www.google.com/", userAgent: ua, ip,
+  }));
+}

@@ -90,7 +90,7 @@ export const events = sqliteTable(
     flags: text("flags"),
     /**
      * The order a conversion or refund is about (a provider's order id, or props.order_id
-     * of a reported conversion): one order's revenue is counted once (src/pipeline/orders.ts).
+     * of a reported conversion): one order's revenue is counted once (src/store/sqlite/writer/orders.ts).
      */
     orderId: text("order_id"),
   },

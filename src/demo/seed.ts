@@ -4,7 +4,7 @@
 import { analyzeNow } from "../db/statistics";
 import type { Database } from "bun:sqlite";
 import { Rollups } from "../analytics/rollups/refresh";
-import { isEngaging } from "../pipeline/sessions";
+import { isEngaging } from "../store/session-rules";
 import { DemoGenerator, type DemoVisit, type GenerateOptions } from "./generate";
 
 export interface SeedResult {

@@ -12,8 +12,9 @@ export class Lru<K, V> {
   }
 
   get(k: K): V | undefined {
-    if (!this.map.has(k)) return undefined;
-    const v = this.map.get(k) as V;
+    const v = this.map.get(k);
+    // A stored undefined reads as a miss either way; a hit costs no has() first.
+    if (v === undefined) return undefined;
     this.map.delete(k);
     this.map.set(k, v);
     return v;

@@ -2,7 +2,7 @@
 // exposed visitor (first exposure, its variant, device and channel), the events they
 // did at or after it, and the orders they paid for (net of refunds), all within the
 // experiment's dates. Orders are the conversions that carry revenue, as everywhere
-// (src/pipeline/orders.ts makes one order count once; src/store/sqlite/dashboard/revenue-orders.ts).
+// (src/store/sqlite/writer/orders.ts makes one order count once; src/store/sqlite/dashboard/revenue-orders.ts).
 import type { Database } from "bun:sqlite";
 import type { OrderRow } from "../store/dashboard-views";
 

@@ -1,6 +1,6 @@
 // Recording verified payments: the facts a provider's webhook carried go into the same
 // durable ingest queue as tracked events, as one batch row of key kind "payment". The
-// processing worker turns them into events (src/pipeline/payment-events.ts), so a
+// processing worker turns them into events (src/store/sqlite/writer/payments.ts), so a
 // payment is stored, joined and deduplicated exactly like any other event, and the
 // webhook is answered only once the batch is as durable as an accepted track request.
 import type { GroupCommitter } from "../ingest/group-commit";

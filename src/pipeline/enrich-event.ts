@@ -39,16 +39,59 @@ const NO_UA: UaInfo = { browser: null, browserVersion: null, os: null, device: "
 const UTM_PROPS = ["utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content"] as const;
 
 // A site has few distinct URLs and the SDK sends each many times: parse each once.
-const parsedUrls = new Lru<string, { attribution: Attribution; path: string | null }>(20_000);
+interface ParsedUrl {
+  attribution: Attribution;
+  path: string | null;
+  /** The channel of this URL's own attribution, per referrer host. */
+  channels: Map<string | null, string>;
+}
+const parsedUrls = new Lru<string, ParsedUrl>(20_000);
 
-function parseUrl(url: string | undefined): { attribution: Attribution; path: string | null } {
+function parseUrl(url: string | undefined): ParsedUrl {
   const key = url ?? "";
   let parsed = parsedUrls.get(key);
   if (!parsed) {
-    parsed = { attribution: attributionFromUrl(url ?? null), path: pathOf(url ?? null) };
+    parsed = { attribution: attributionFromUrl(url ?? null), path: pathOf(url ?? null), channels: new Map() };
     parsedUrls.set(key, parsed);
   }
   return parsed;
+}
+
+const referrerHosts = new Lru<string, string | null>(20_000);
+
+function referrerHostOf(referrer: string | undefined, url: string | undefined): string | null {
+  if (!referrer) return referrerHost(referrer ?? null, url ?? null);
+  const key = `${referrer}\u0000${url ?? ""}`;
+  let host = referrerHosts.get(key);
+  if (host === undefined) referrerHosts.set(key, (host = referrerHost(referrer, url ?? null)));
+  return host;
+}
+
+function channelOf(url: ParsedUrl, attribution: Attribution, refHost: string | null): string {
+  if (attribution !== url.attribution || url.channels.size > 16) return channelFor({ referrerHost: refHost, ...attribution });
+  let channel = url.channels.get(refHost);
+  if (channel === undefined) url.channels.set(refHost, (channel = channelFor({ referrerHost: refHost, ...attribution })));
+  return channel;
+}
+
+/** What an event's own user agent and IP say (secret key: a backend speaking for a visitor). */
+interface SpokenFor {
+  userAgent: string | null;
+  geoIp: string | null;
+  lookupGeo: (ip: string | null) => GeoInfo;
+  bot: boolean;
+  ua: UaInfo;
+  geo: GeoInfo;
+}
+// A backend sends a visitor's events together, with the same user agent and IP: enriched once.
+let lastSpokenFor: SpokenFor | null = null;
+
+function spokenFor(userAgent: string | null, geoIp: string | null, lookupGeo: (ip: string | null) => GeoInfo): SpokenFor {
+  const last = lastSpokenFor;
+  if (last && last.userAgent === userAgent && last.geoIp === geoIp && last.lookupGeo === lookupGeo) return last;
+  const bot = userAgent !== null && isBotAgent(userAgent);
+  lastSpokenFor = { userAgent, geoIp, lookupGeo, bot, ua: userAgent ? parseUserAgent(userAgent) : NO_UA, geo: lookupGeo(geoIp) };
+  return lastSpokenFor;
 }
 
 /** The SDK repeats the landing attribution in props; the URL wins when it has any. */
@@ -86,20 +129,21 @@ export function enrichEvent(
   const shared = facts.keyKind === "public" ? (request ?? enrichRequest(facts, lookupGeo)) : null;
   const userAgent = shared ? facts.userAgent : (e.userAgent ?? null);
   const ip = shared ? facts.ip : (e.ip ?? facts.ip);
-  if (shared ? shared.bot : userAgent !== null && isBotAgent(userAgent)) return "bot";
+  const own = shared ? null : spokenFor(userAgent, e.ip ? ip : null, lookupGeo);
+  if (shared ? shared.bot : own!.bot) return "bot";
   const url = parseUrl(e.url);
   const attribution = attributionOf(e, url.attribution);
-  const refHost = referrerHost(e.referrer ?? null, e.url ?? null);
+  const refHost = referrerHostOf(e.referrer, e.url);
   const revenueMinor = e.revenue ? toMinorUnits(e.revenue.amount, e.revenue.currency) : null;
   return {
     ip,
     userAgent,
-    ua: shared ? shared.ua : userAgent ? parseUserAgent(userAgent) : NO_UA,
-    geo: shared ? shared.geo : lookupGeo(e.ip ? ip : null),
+    ua: shared ? shared.ua : own!.ua,
+    geo: shared ? shared.geo : own!.geo,
     path: url.path,
     referrerHost: refHost,
     attribution,
-    channel: channelFor({ referrerHost: refHost, ...attribution }),
+    channel: channelOf(url, attribution, refHost),
     revenueMinor,
     currency: e.revenue?.currency ?? null,
     verified: facts.keyKind === "secret" && e.type === "conversion",

@@ -5,13 +5,17 @@
 // connection: a second writer on the queue file would make the accept path wait for
 // the write lock (SQLite's busy handler sleeps in steps of up to 100 ms).
 import type { Database } from "bun:sqlite";
-import { resetWalIfLarge } from "../db/wal-reset";
+import { WAL_RESET_BYTES } from "../db/wal-bound";
+import { resetWalIfLarge, walSizeOf } from "../db/wal-reset";
 import type { StorageFaults } from "../ops/faults";
 
 export interface QueueMarks {
   done(ids: number[]): void;
   parked(id: number, attempts: number, error: string): void;
 }
+
+const RESET_RETRY_MS = 10;
+const RESET_TRIES = 20;
 
 export function localQueueMarks(queue: Database): QueueMarks {
   // A delete, not an update to a "done" status: it rewrites no 3 KB row (5× cheaper).
@@ -26,12 +30,28 @@ export function localQueueMarks(queue: Database): QueueMarks {
   const markParked = queue.prepare(
     "UPDATE ingest_batches SET status = 'parked', attempts = ?, error = ?, ip = NULL, user_agent = NULL WHERE id = ?",
   );
+  // The queue's writer is this connection: between two writes is when it can let the
+  // queue's WAL start over (wal-reset.ts). This may be the HTTP thread, which must not
+  // sleep: a reset that found the checkpoint thread checkpointing is tried again a few
+  // ms later, on a timer. An error is left for the next marks to meet and report.
+  let retry: ReturnType<typeof setTimeout> | null = null;
+  const resetLater = (triesLeft: number) => {
+    if (retry || triesLeft <= 0 || walSizeOf(queue) <= WAL_RESET_BYTES) return;
+    retry = setTimeout(() => {
+      retry = null;
+      try {
+        // No wait for readers here: a retry must never hold up an answer.
+        if (!resetWalIfLarge(queue, undefined, 0, false)) resetLater(triesLeft - 1);
+      } catch {
+        // the next done() tries again and reports
+      }
+    }, RESET_RETRY_MS);
+    retry.unref?.();
+  };
   return {
     done(ids) {
       if (ids.length) removeAll(ids);
-      // The queue's writer is this connection: between two writes is when it can let
-      // the queue's WAL start over (wal-reset.ts). A failure is retried with the marks.
-      resetWalIfLarge(queue);
+      if (!resetWalIfLarge(queue, undefined, undefined, false)) resetLater(RESET_TRIES);
     },
     parked(id, attempts, error) {
       markParked.run(attempts, error, id);

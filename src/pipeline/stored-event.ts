@@ -39,6 +39,6 @@ export interface StoredEvent {
   utmContent: string | null;
   clickId: string | null;
   flags: string | null;
-  /** The order a conversion or refund is about (see src/pipeline/orders.ts). */
+  /** The order a conversion or refund is about (see src/store/sqlite/writer/orders.ts). */
   orderId: string | null;
 }

@@ -57,7 +57,7 @@ self.onmessage = async (e: MessageEvent<Incoming>) => {
     let jobsDue = false;
     automationRuntime(ctx).wake = () => (jobsDue = true);
     worker = new IngestWorker(ctx, {
-      batchesPerRun: 200,
+      batchesPerRun: 1000,
       checkpointQueue: false,
       marks: {
         done: (ids) => send({ type: "done", ids }),

@@ -17,7 +17,9 @@ import { isTransient } from "../db/storage-errors";
 import { resetWalIfLarge } from "../db/wal-reset";
 import { syncWal, syncWalAsync } from "../db/wal-sync";
 import { localQueueMarks, retryingMarks, type QueueMarks } from "./queue-marks";
-import { BatchProcessor, type BatchResult, type QueuedBatch } from "./process-batch";
+import type { AppliedRun, EventWriter } from "../store/event-writer";
+import { SqliteEventWriter } from "../store/sqlite/writer/event-writer";
+import { BatchProcessor, type PreparedBatch, type QueuedBatch } from "./process-batch";
 
 export const MAX_ATTEMPTS = 5;
 const SYNC_INTERVAL_MS = 250;
@@ -31,12 +33,6 @@ const RETRY_MAX_MS = 5000;
 type ClaimedBatch = QueuedBatch & { attempts: number };
 type ParkedBatch = { id: number; error: string };
 type RunTally = { processed: number; bots: number; duplicates: number };
-
-function countInto(tally: RunTally, result: BatchResult): void {
-  tally.processed += result.written.length;
-  tally.bots += result.bots;
-  tally.duplicates += result.duplicates;
-}
 
 export interface WorkerOptions {
   /**
@@ -52,10 +48,13 @@ export interface WorkerOptions {
    * Off when a checkpoint thread does it (src/db/checkpointer.ts).
    */
   checkpointQueue?: boolean;
+  /** Where processed events go; by default the SQLite event store on ctx.store.sqlite. */
+  writer?: EventWriter;
 }
 
 export class IngestWorker {
   private processor: BatchProcessor;
+  private writer: EventWriter;
   private claim;
   private marks: QueueMarks;
   private countPending;
@@ -91,6 +90,7 @@ export class IngestWorker {
     const sqlite: Database = ctx.store.sqlite;
     const queue: Database = ctx.store.queue;
     this.processor = new BatchProcessor(sqlite, (ip) => ctx.geo.lookup(ip));
+    this.writer = options.writer ?? new SqliteEventWriter(sqlite);
     this.claim = queue.prepare<ClaimedBatch, [number, number]>(
       `SELECT id, funnel_id AS funnelId, key_kind AS keyKind, received_at AS receivedAt, ip, user_agent AS userAgent,
         payload, attempts FROM ingest_batches WHERE status = 'pending' AND id > ? ORDER BY id LIMIT ?`,
@@ -243,7 +243,7 @@ export class IngestWorker {
 
   /** A run failed as a whole: nothing of it was kept; it is redone after a pause. */
   private failed(e: unknown): void {
-    this.processor.forget();
+    this.forget();
     const sqlite = this.ctx.store.sqlite;
     try {
       if (sqlite.inTransaction) sqlite.exec("ROLLBACK");
@@ -271,9 +271,11 @@ export class IngestWorker {
     let parked: ParkedBatch[] = [];
     const started = performance.now();
     try {
-      this.inTransaction(batches.at(-1)!.id, () => this.processAll(batches, tally));
+      // Enrichment is pure: done before the write lock is taken, so the lock is held for writing only.
+      const prepared = batches.map((batch) => this.processor.prepare(batch));
+      this.inTransaction(batches.at(-1)!.id, () => this.write(prepared, tally)); // the fast path: no savepoints
     } catch (e) {
-      this.processor.forget();
+      this.forget();
       // The disk or a lock, not a batch: redo the whole run later, unchanged.
       if (isTransient(e)) throw e;
       tally.processed = tally.bots = tally.duplicates = 0;
@@ -303,32 +305,33 @@ export class IngestWorker {
     return withoutFsync(sqlite, () => run());
   }
 
-  /** The fast path: every batch in one transaction, no savepoints. */
-  private processAll(batches: ClaimedBatch[], tally: RunTally): void {
-    this.processor.startRun();
-    // Listeners hear the whole run at once: one savepoint per listener, not per batch.
-    const run: BatchResult = { written: [], bots: 0, duplicates: 0, newContacts: [] };
-    for (const batch of batches) {
-      const result = this.processor.process(batch);
-      for (const e of result.written) run.written.push(e);
-      for (const c of result.newContacts) run.newContacts.push(c);
-      countInto(tally, result);
-    }
+  /** After a rollback, nothing remembered during the run may be trusted. */
+  private forget(): void {
+    this.processor.forget();
+    this.writer.rolledBack();
+  }
+
+  /** Writes enriched batches, records on the funnels, then lets listeners hear the whole run at once. */
+  private write(prepared: PreparedBatch[], tally: RunTally): void {
+    const run = this.writer.apply(prepared.map((p) => p.batch));
+    this.processor.record(prepared, run.written);
+    tally.processed += run.written.length;
+    tally.duplicates += run.duplicates;
+    for (const p of prepared) tally.bots += p.bots;
     if (run.written.length || run.newContacts.length) this.notifyListeners(run);
   }
 
   /** The slow path after a failure: each batch in a savepoint, tried up to MAX_ATTEMPTS times. */
   private processOneByOne(batches: ClaimedBatch[], tally: RunTally): ParkedBatch[] {
     const sqlite = this.ctx.store.sqlite;
-    this.processor.startRun();
     const parked: ParkedBatch[] = [];
     for (const batch of batches) {
       for (let attempt = 1; ; attempt++) {
         try {
-          sqlite.transaction(() => this.processOne(batch, tally))();
+          sqlite.transaction(() => this.write([this.processor.prepare(batch)], tally))();
           break;
         } catch (e) {
-          this.processor.forget();
+          this.forget();
           if (isTransient(e)) throw e; // never park a batch for the disk's fault
           const message = (e as Error).message ?? String(e);
           this.ctx.log(`ingest batch ${batch.id} failed (attempt ${attempt}/${MAX_ATTEMPTS}${attempt >= MAX_ATTEMPTS ? ", parked" : ""}): ${message}`);
@@ -342,14 +345,8 @@ export class IngestWorker {
     return parked;
   }
 
-  private processOne(batch: ClaimedBatch, tally: RunTally): void {
-    const result = this.processor.process(batch);
-    countInto(tally, result);
-    if (result.written.length || result.newContacts.length) this.notifyListeners(result);
-  }
-
   /** Listener bugs must not stop ingestion: they are logged and the events still land. */
-  private notifyListeners(result: BatchResult): void {
+  private notifyListeners(result: AppliedRun): void {
     for (const listener of this.ctx.eventListeners) {
       try {
         this.ctx.store.sqlite.transaction(() => listener(result.written, { newContacts: result.newContacts }))();

@@ -1,6 +1,6 @@
 // One row per order bought in a range, with what has been refunded on it since and the
 // value of the visit it is credited to. Orders are the conversions whose revenue
-// counts (src/pipeline/orders.ts decides which), plus test payments when asked for.
+// counts (src/store/sqlite/writer/orders.ts decides which), plus test payments when asked for.
 // Last touch credits the visit that bought; first touch the visitor's first visit,
 // however long before. A payment with no visit has no credited visit (value null).
 import type { Database } from "bun:sqlite";

@@ -1,23 +1,7 @@
 // Writes to contacts and contact_visitors: a known person, and the anonymous ids they used.
 import type { Database } from "bun:sqlite";
-import type { QueuedEvent } from "../ingest/validate";
-
-export interface ContactKey {
-  email: string | null;
-  userId: string | null;
-}
-
-/** Who an event names, if anyone: identify by userId or email, or any event carrying traits.email. */
-export function contactKeyOf(e: QueuedEvent): ContactKey | null {
-  const rawEmail = e.traits?.email;
-  const email = typeof rawEmail === "string" && rawEmail.includes("@") ? rawEmail.trim().toLowerCase() : null;
-  let userId = e.userId ?? null;
-  // identify("someone@example.com") from the SDK: an email given as the user id.
-  if (e.type === "identify" && userId && userId.includes("@") && !email) return { email: userId.trim().toLowerCase(), userId: null };
-  if (e.type !== "identify" && e.type !== "conversion") userId = null;
-  if (!email && !userId) return null;
-  return { email, userId };
-}
+import type { QueuedEvent } from "../../../ingest/validate";
+import type { ContactKey } from "../../event-writer";
 
 export class ContactWriter {
   private byEmail;
@@ -33,7 +17,10 @@ export class ContactWriter {
   private adjust;
   private cache = new Map<string, number | null>();
 
-  constructor(sqlite: Database) {
+  constructor(
+    sqlite: Database,
+    private beforeSessionsRead: () => void = () => {},
+  ) {
     this.byEmail = sqlite.prepare<{ id: number }, [string, string]>("SELECT id FROM contacts WHERE funnel_id = ? AND email = ?");
     this.byUser = sqlite.prepare<{ id: number }, [string, string]>("SELECT id FROM contacts WHERE funnel_id = ? AND user_id = ?");
     this.insert = sqlite.prepare<{ id: number }, [string, string | null, string | null, number, number, string | null, string | null]>(
@@ -100,6 +87,7 @@ export class ContactWriter {
     let id = this.find(funnelId, key);
     let created = false;
     if (id === null) {
+      this.beforeSessionsRead();
       const first = this.firstSession.get(funnelId, anonymousId);
       id = this.insert.get(funnelId, key.email, key.userId, e.ts, e.ts, first?.channel ?? null, first?.utm_source ?? first?.referrer_host ?? null)!.id;
       created = true;

@@ -1,5 +1,5 @@
 import type { Database } from "bun:sqlite";
-import type { StoredEvent } from "./stored-event";
+import type { StoredEvent } from "../../../pipeline/stored-event";
 
 const COLUMNS = [
   "funnel_id", "id", "type", "name", "ts", "received_at", "anonymous_id", "session_id", "user_id", "contact_id",
@@ -9,7 +9,7 @@ const COLUMNS = [
 ];
 
 /** INSERT OR IGNORE on (funnel_id, id): a re-sent or re-processed event is written once. */
-export class EventWriter {
+export class EventRows {
   private insert;
 
   constructor(sqlite: Database) {

@@ -4,13 +4,10 @@
 // takes over, and the one it supersedes has its revenue taken out of its visit's and
 // contact's totals and rollups. Every report then counts revenue_minor as before.
 import type { Database } from "bun:sqlite";
-import { visitDirtier } from "../analytics/rollups/listener";
-import type { QueuedEvent } from "../ingest/validate";
+import { visitDirtier } from "../../../analytics/rollups/listener";
+import { rankOf } from "../../order-ids";
 import type { ContactWriter } from "./contacts";
 import type { SessionWriter } from "./sessions";
-
-/** Event ids of provider payments; no tracked event may use them (see safeEventId). */
-export const PAYMENT_ID_PREFIX = "pay:";
 
 export interface CountingConversion {
   rowId: number;
@@ -21,22 +18,6 @@ export interface CountingConversion {
   revenueMinor: number;
   currency: string;
   verified: number;
-}
-
-/** Provider payment 2, secret-key conversion 1, page report 0. */
-export function rankOf(id: string, verified: boolean): number {
-  return id.startsWith(PAYMENT_ID_PREFIX) ? 2 : verified ? 1 : 0;
-}
-
-/** A tracked event can never take a provider payment's id (and so block it). */
-export function safeEventId(id: string): string {
-  return id.startsWith(PAYMENT_ID_PREFIX) ? `_${id}` : id;
-}
-
-/** The order a reported conversion names (props.order_id, as the SDKs send it). */
-export function orderIdOf(e: QueuedEvent): string | null {
-  const v = e.type === "conversion" ? e.props?.order_id : undefined;
-  return typeof v === "string" || typeof v === "number" ? String(v).trim().slice(0, 200) || null : null;
 }
 
 export class OrderBook {

@@ -3,15 +3,16 @@
 // negative amount, both carrying the order id. Joined to the visit the checkout
 // reference names; else, by email, to the contact's latest visit; else stored with no
 // visit. Event ids come from provider + order (+ refund), so a redelivery writes nothing.
-import type { NewContact } from "../context";
-import type { QueuedEvent } from "../ingest/validate";
-import type { PaymentFact } from "../payments/payment";
-import { decodeReference } from "../payments/reference";
+import type { NewContact } from "../../../context";
+import type { QueuedEvent } from "../../../ingest/validate";
+import type { PaymentFact } from "../../../payments/payment";
+import { decodeReference } from "../../../payments/reference";
+import type { StoredEvent } from "../../../pipeline/stored-event";
+import { PAYMENT_ID_PREFIX } from "../../order-ids";
 import type { ContactWriter } from "./contacts";
-import { OrderBook, PAYMENT_ID_PREFIX } from "./orders";
+import type { EventRows } from "./events";
+import type { OrderBook } from "./orders";
 import type { SessionRow, SessionWriter } from "./sessions";
-import type { StoredEvent } from "./stored-event";
-import type { EventWriter } from "./write-event";
 
 /** Where a payment lands: a known visit, or (session null) none. */
 interface Landing {
@@ -25,16 +26,15 @@ export interface PaymentResult {
   newContacts: NewContact[];
 }
 
-export class PaymentProcessor {
+export class PaymentWriter {
   constructor(
     private sessions: SessionWriter,
     private contacts: ContactWriter,
-    private events: EventWriter,
+    private events: EventRows,
     private orders: OrderBook,
   ) {}
 
-  process(funnelId: string, receivedAt: number, payload: string): PaymentResult {
-    const facts = JSON.parse(payload) as PaymentFact[];
+  apply(funnelId: string, receivedAt: number, facts: PaymentFact[]): PaymentResult {
     const result: PaymentResult = { written: [], newContacts: [] };
     for (const f of facts) {
       const row = f.kind === "order" ? this.order(funnelId, receivedAt, f, result) : this.refund(funnelId, receivedAt, f);

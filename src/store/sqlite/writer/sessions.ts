@@ -1,13 +1,9 @@
 // Writes to the sessions table: resolve which visit an event belongs to, and fold it in.
 import type { Database } from "bun:sqlite";
-import type { Attribution } from "../enrich/attribution";
-import { Lru } from "../enrich/lru";
-import type { Enriched } from "./enrich-event";
-
-export const SESSION_IDLE_MS = 30 * 60 * 1000;
-
-/** Auto-captured events that do not make a visit "engaged" (so it still bounces). */
-const PASSIVE_EVENTS = new Set(["scroll_depth", "section_view"]);
+import type { Attribution } from "../../../enrich/attribution";
+import { Lru } from "../../../enrich/lru";
+import type { Enriched } from "../../../pipeline/enrich-event";
+import { isBrowsing, isEngaging, newSessionId, SESSION_IDLE_MS } from "../../session-rules";
 
 export interface SessionAttribution extends Attribution {
   channel: string | null;
@@ -36,25 +32,6 @@ interface SessionDelta {
   contact: number | null;
   conversions: number;
   revenue: Record<string, number> | null;
-}
-
-/** Time-ordered, so the session index grows at its end instead of at random pages. */
-export function newSessionId(): string {
-  return `s_${Bun.randomUUIDv7("base64url")}`;
-}
-
-export function isEngaging(type: string, name: string): boolean {
-  return type !== "page_view" && !PASSIVE_EVENTS.has(name);
-}
-
-/**
- * Whether an event is the visitor browsing, so it may stretch the visit. A conversion,
- * identify or custom event from the founder's backend (secret key) often arrives minutes
- * after the visitor left: it joins the visit for attribution, not its duration.
- * Page views sent with the secret key on behalf of a visitor still count as browsing.
- */
-export function isBrowsing(type: string, bySecretKey: boolean): boolean {
-  return type === "page_view" || !bySecretKey;
 }
 
 export class SessionWriter {
@@ -132,6 +109,7 @@ export class SessionWriter {
    * hours after the visit: its start, end and duration stay as they were.
    */
   addRevenue(funnelId: string, id: string, currency: string, minor: number, conversions: 0 | 1): void {
+    this.flush(); // folds first, as if written per batch: keeps the revenue object's key order
     this.addOrder.run({ funnel: funnelId, id, currency, minor, conversions });
   }
 
@@ -194,7 +172,7 @@ export class SessionWriter {
     return attribution;
   }
 
-  /** Adds an event to a known session; written by flush(), once per session per batch. */
+  /** Adds an event to a known session; written by flush(), once per session per run. */
   fold(p: { funnelId: string; id: string; anonymousId: string; existing: SessionRow; contactId: number | null; ts: number; type: string; name: string; en: Enriched }): void {
     const e = p.existing;
     const browsing = isBrowsing(p.type, p.en.bySecretKey);
@@ -224,7 +202,7 @@ export class SessionWriter {
     }
   }
 
-  /** Writes what fold() gathered; call before the batch's transaction ends. */
+  /** Writes what fold() gathered; call before the run's transaction ends. */
   flush(): void {
     for (const d of this.pending.values()) this.update.run({ ...d, revenue: d.revenue ? JSON.stringify(d.revenue) : null });
     this.pending.clear();

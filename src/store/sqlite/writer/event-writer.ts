@@ -1,0 +1,113 @@
+// The SQLite EventWriter: ties each processed event to a visit and a contact, counts
+// an order's revenue once, and writes events, session folds and contacts on the
+// caller's connection, inside the caller's transaction.
+import type { Database } from "bun:sqlite";
+import type { StoredEvent } from "../../../pipeline/stored-event";
+import type { AppliedRun, EventWriter, ProcessedBatch, ProcessedEvent } from "../../event-writer";
+import { ContactWriter } from "./contacts";
+import { EventRows } from "./events";
+import { OrderBook } from "./orders";
+import { PaymentWriter } from "./payments";
+import { SessionWriter, type SessionAttribution } from "./sessions";
+
+type EventsBatch = Extract<ProcessedBatch, { kind: "events" }>;
+
+export class SqliteEventWriter implements EventWriter {
+  private sessions: SessionWriter;
+  private contacts: ContactWriter;
+  private events: EventRows;
+  private orders: OrderBook;
+  private payments: PaymentWriter;
+
+  constructor(sqlite: Database) {
+    this.sessions = new SessionWriter(sqlite);
+    // A new contact takes its first visit's source: folds still pending may move a visit's start.
+    this.contacts = new ContactWriter(sqlite, () => this.sessions.flush());
+    this.events = new EventRows(sqlite);
+    this.orders = new OrderBook(sqlite, this.sessions, this.contacts);
+    this.payments = new PaymentWriter(this.sessions, this.contacts, this.events, this.orders);
+  }
+
+  apply(batches: ProcessedBatch[]): AppliedRun {
+    this.contacts.reset();
+    const run: AppliedRun = { written: [], duplicates: 0, newContacts: [] };
+    for (const batch of batches) {
+      if (batch.kind === "payments") {
+        const r = this.payments.apply(batch.funnelId, batch.receivedAt, batch.facts);
+        for (const e of r.written) run.written.push(e);
+        for (const c of r.newContacts) run.newContacts.push(c);
+      } else {
+        for (const e of batch.events) this.applyEvent(batch, e, run);
+      }
+    }
+    // One update per visit per run, however many of its events the run holds.
+    this.sessions.flush();
+    return run;
+  }
+
+  rolledBack(): void {
+    this.contacts.reset();
+    this.sessions.forget();
+  }
+
+  private applyEvent(batch: EventsBatch, p: ProcessedEvent, run: AppliedRun): void {
+    const { event: e, contactKey: key, id, name, orderId } = p;
+    let en = p.en;
+    const funnelId = batch.funnelId;
+    const anonymousId = this.visitorOf(batch, p);
+    const { id: sessionId, existing } = this.sessions.resolve(funnelId, anonymousId, e.sessionId, e.ts, en.attribution);
+    let contactId = this.contacts.ofVisitor(funnelId, anonymousId);
+    let created = false;
+    if (key) ({ id: contactId, created } = this.contacts.upsert(funnelId, key, e, anonymousId));
+
+    // One order's revenue counts once: a report of an order already counted keeps none.
+    const order = orderId && en.revenueMinor !== null ? this.orders.decide(funnelId, orderId, id, en.verified) : null;
+    if (order && !order.counts) en = { ...en, revenueMinor: null };
+    const attribution: SessionAttribution = existing ?? {
+      ...en.attribution,
+      channel: en.channel,
+      referrerHost: en.referrerHost,
+    };
+    const row: StoredEvent = {
+      rowId: 0, funnelId, id, type: e.type, name, ts: e.ts, receivedAt: batch.receivedAt,
+      anonymousId, sessionId, userId: e.userId ?? null, contactId, url: e.url ?? null, path: en.path,
+      title: e.title ?? null, referrer: e.referrer ?? null, referrerHost: en.referrerHost,
+      screenW: e.screen?.w ?? null, screenH: e.screen?.h ?? null, language: e.language ?? null,
+      timezone: e.timezone ?? null, props: e.props ?? null, revenueMinor: en.revenueMinor, currency: en.currency,
+      verified: en.verified, browser: en.ua.browser, browserVersion: en.ua.browserVersion, os: en.ua.os,
+      device: en.ua.device, country: en.geo.country, region: en.geo.region, city: en.geo.city,
+      channel: attribution.channel, utmSource: attribution.utmSource, utmMedium: attribution.utmMedium,
+      utmCampaign: attribution.utmCampaign, utmTerm: attribution.utmTerm, utmContent: attribution.utmContent,
+      clickId: attribution.clickId, flags: [...(e.flags ?? []), ...(order && !order.counts ? ["superseded"] : [])].join(",") || null,
+      orderId,
+    };
+    const rowId = this.events.write(row);
+    if (rowId === null) {
+      run.duplicates++; // already processed: change nothing
+      return;
+    }
+    if (order?.supersedes) this.orders.supersede(funnelId, order.supersedes);
+    const session = { funnelId, id: sessionId, anonymousId, contactId, ts: e.ts, type: e.type, name, en };
+    if (existing) this.sessions.fold({ ...session, existing });
+    else this.sessions.open(session);
+    if (contactId !== null && key) this.sessions.linkContact(funnelId, anonymousId, contactId);
+    if (contactId !== null && e.type === "conversion") this.contacts.conversion(contactId, e.ts, en.currency, en.revenueMinor);
+    if (created && contactId !== null) run.newContacts.push({ funnelId, contactId, anonymousId, eventRowId: rowId });
+    row.rowId = rowId;
+    run.written.push(row);
+  }
+
+  /**
+   * The client's anonymous id; else, for a server event naming a known contact, the
+   * contact's latest visitor id; else the cookieless daily hash of IP + UA + funnel.
+   */
+  private visitorOf(batch: EventsBatch, p: ProcessedEvent): string {
+    if (p.event.anonymousId) return p.event.anonymousId;
+    if (p.contactKey) {
+      const contactId = this.contacts.find(batch.funnelId, p.contactKey);
+      const anon = contactId !== null ? this.contacts.latestVisitorOf(contactId) : null;
+      if (anon) return anon;
+    }
+    return batch.cookielessVisitor(p.en.ip, p.en.userAgent);
+  }
+}
