@@ -33,7 +33,10 @@ test("the previous release's database is upgraded at start, backed up first, and
     const sqlite = server.ctx.store.sqlite;
     expect(sqlite.query("PRAGMA auto_vacuum").get()).toEqual({ auto_vacuum: 2 });
     const steps = sqlite.query("SELECT step, done_at IS NOT NULL AS done FROM storage_layout ORDER BY step").all();
-    expect(steps).toEqual([{ step: "backup", done: 1 }, { step: "incremental-auto-vacuum", done: 1 }]);
+    expect(steps).toEqual([{ step: "backup", done: 1 }, { step: "event-ids-16-bytes", done: 1 }, { step: "incremental-auto-vacuum", done: 1 }]);
+    // Every UUID id is 16 bytes now; payment ids ("pay:stripe:…") stay text.
+    const ids = sqlite.query("SELECT typeof(id) AS kind, count(*) AS n, min(length(id)) AS shortest FROM events GROUP BY 1 ORDER BY 1").all();
+    expect(ids).toEqual([{ kind: "blob", n: expect.any(Number), shortest: 16 }, { kind: "text", n: 1, shortest: "pay:stripe:pi_fixture_1".length }]);
     const rollups = sqlite.query("SELECT name FROM sqlite_schema WHERE name IN ('rollup_hours', 'rollup_revenue') AND sql LIKE '%WITHOUT ROWID%' ORDER BY name").all();
     expect(rollups).toEqual([{ name: "rollup_hours" }, { name: "rollup_revenue" }]);
 

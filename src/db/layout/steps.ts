@@ -8,6 +8,7 @@ import type { Database } from "bun:sqlite";
 import { statfsSync } from "node:fs";
 import { dirname } from "node:path";
 import { fileUse } from "../space";
+import { copyByRowRanges } from "./chunks";
 
 export interface StepContext {
   /** What the step saved with its last committed chunk; null on its first run. */
@@ -59,7 +60,27 @@ export const incrementalAutoVacuum: LayoutStep = {
   },
 };
 
-export const LAYOUT_STEPS: LayoutStep[] = [incrementalAutoVacuum];
+/** A lowercase UUID stored as text (src/store/sqlite/event-id.ts stores new ones as 16 bytes). GLOB is case-sensitive. */
+const TEXT_UUID_ID = `typeof(id) = 'text' AND length(id) = 36 AND id GLOB '${"[0-9a-f]".repeat(8)}-${"[0-9a-f]".repeat(4)}-${"[0-9a-f]".repeat(4)}-${"[0-9a-f]".repeat(4)}-${"[0-9a-f]".repeat(12)}'`;
+
+export const compactEventIds: LayoutStep = {
+  id: "event-ids-16-bytes",
+  describe: "storing event ids of UUID form as 16 bytes instead of 36 characters",
+  // The writer now looks ids up in their new form: an old text id would not catch a retry.
+  required: true,
+  needed: (sqlite) => sqlite.query(`SELECT 1 AS x FROM events WHERE ${TEXT_UUID_ID} LIMIT 1`).get() !== null,
+  run(sqlite, ctx) {
+    copyByRowRanges(sqlite, ctx, {
+      maxSql: "SELECT max(row_id) AS n FROM events",
+      rangeSql: `UPDATE events SET id = unhex(replace(id, '-', '')) WHERE row_id > ?1 AND row_id <= ?2 AND ${TEXT_UUID_ID}`,
+      chunk: 20_000,
+    });
+    return true;
+  },
+};
+
+/** In order: the VACUUM last, so that it packs the pages the rewrites before it left half empty. */
+export const LAYOUT_STEPS: LayoutStep[] = [compactEventIds, incrementalAutoVacuum];
 
 function freeDisk(sqlite: Database): number | null {
   try {
