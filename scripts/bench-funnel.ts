@@ -81,14 +81,14 @@ try {
   };
   const def = FIVE_STEPS.value;
   const base = { from, to, now: to };
-  const sample = stepsReport(store.sqlite, funnelId, def, base);
+  const sample = stepsReport(store.events.journeys, funnelId, def, base);
   console.log(`steps: ${sample.steps.map((s) => `${s.name} ${s.visitors.toLocaleString("en-US")}`).join(" → ")}`);
-  measure("5 steps, sequential, 30 days", () => stepsReport(store.sqlite, funnelId!, def, base));
-  measure("5 steps, sequential, breakdown=channel", () => stepsReport(store.sqlite, funnelId!, def, { ...base, breakdown: "channel" }));
-  measure("5 steps, sequential, breakdown=landing_page", () => stepsReport(store.sqlite, funnelId!, def, { ...base, breakdown: "landing_page" }));
-  measure("5 steps, strict, 30 days", () => stepsReport(store.sqlite, funnelId!, { ...def, order: "strict" }, base));
-  measure("5 steps, sequential, filter device=mobile", () => stepsReport(store.sqlite, funnelId!, def, { ...base, filters: [{ key: "device", value: "mobile" }] }));
-  measure("5 steps + previous period (the page)", () => stepsReport(store.sqlite, funnelId!, def, { ...base, compare: true }));
+  measure("5 steps, sequential, 30 days", () => stepsReport(store.events.journeys, funnelId!, def, base));
+  measure("5 steps, sequential, breakdown=channel", () => stepsReport(store.events.journeys, funnelId!, def, { ...base, breakdown: "channel" }));
+  measure("5 steps, sequential, breakdown=landing_page", () => stepsReport(store.events.journeys, funnelId!, def, { ...base, breakdown: "landing_page" }));
+  measure("5 steps, strict, 30 days", () => stepsReport(store.events.journeys, funnelId!, { ...def, order: "strict" }, base));
+  measure("5 steps, sequential, filter device=mobile", () => stepsReport(store.events.journeys, funnelId!, def, { ...base, filters: [{ key: "device", value: "mobile" }] }));
+  measure("5 steps + previous period (the page)", () => stepsReport(store.events.journeys, funnelId!, def, { ...base, compare: true }));
   console.log(`machine: ${machineLine()}; load average ${loadavg().map((x) => x.toFixed(1)).join(" ")} (the machine is shared: cpu time is the steadier figure)`);
 } finally {
   store.close();

@@ -9,7 +9,7 @@ import { Database } from "bun:sqlite";
 import { existsSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { JourneysRollup } from "../src/analytics/journeys-rollup";
+import { JourneysRollup } from "../src/store/sqlite/rollups/journeys-rollup";
 import { DAY_MS } from "../src/analytics/timezone";
 import { openStore } from "../src/db/open";
 import { seedDemo } from "../src/demo/seed";

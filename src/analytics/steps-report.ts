@@ -1,14 +1,12 @@
 // The funnel report for a range: one journeys query, the pure maths, and (optionally)
-// the same for the previous period of equal length; plus the drill-down lists.
-import type { Database } from "bun:sqlite";
+// the same for the previous period of equal length; plus the drill-down lists. The
+// journeys come from the event store's journey reader; the maths here is pure.
 import type { StepsDefinition } from "../funnels/steps-definition";
 import { fromMinorUnits } from "../pipeline/money";
+import type { BreakdownDimension, JourneyReader, LastEvent, VisitorEntry } from "../store/journey-reader";
 import type { Filter } from "./filters";
-import { entryVisitsFor, loadJourneys, type BreakdownDimension } from "./funnel-journeys";
 import type { Progress, ProgressRules, ProgressStatus } from "./funnel-progress";
 import { buildReport, progressAll, visitorsAtStep, type DrillStatus, type FunnelReport, type ReportTotals } from "./funnel-report";
-import { visitorEntries, type VisitorEntry } from "./funnel-visitor-entry";
-import { visitorIdentities, type LastEvent } from "./funnel-visitors";
 
 export interface StepsReportOptions {
   from: number;
@@ -37,22 +35,21 @@ export interface StepsReport extends FunnelReport {
   previous?: PreviousPeriod;
 }
 
-function progressFor(sqlite: Database, funnelId: string, def: StepsDefinition, o: StepsReportOptions): Progress[] {
-  const entryVisits = entryVisitsFor(funnelId, o.filters ?? [], o.from, o.to);
-  const journeys = loadJourneys(sqlite, funnelId, { def, from: o.from, to: o.to, breakdown: o.breakdown, entryVisits });
+function progressFor(reader: JourneyReader, funnelId: string, def: StepsDefinition, o: StepsReportOptions): Progress[] {
+  const journeys = reader.journeys(funnelId, { def, from: o.from, to: o.to, breakdown: o.breakdown, filters: o.filters });
   const rules: ProgressRules = { stepCount: def.steps.length, windowMs: def.windowMs, order: def.order, from: o.from, to: o.to, now: o.now };
   return progressAll(journeys, rules);
 }
 
-export function stepsReport(sqlite: Database, funnelId: string, def: StepsDefinition, o: StepsReportOptions): StepsReport {
+export function stepsReport(reader: JourneyReader, funnelId: string, def: StepsDefinition, o: StepsReportOptions): StepsReport {
   const names = def.steps.map((s) => s.name);
-  const report = buildReport(names, progressFor(sqlite, funnelId, def, o), Boolean(o.breakdown));
+  const report = buildReport(names, progressFor(reader, funnelId, def, o), Boolean(o.breakdown));
   const out: StepsReport = { from: o.from, to: o.to, window: def.window, order: def.order, ...report };
   if (o.breakdown) out.breakdownBy = o.breakdown;
   if (o.compare) {
     const span = o.to - o.from;
     const prev = { ...o, from: o.from - span, to: o.from, breakdown: undefined };
-    const p = buildReport(names, progressFor(sqlite, funnelId, def, prev));
+    const p = buildReport(names, progressFor(reader, funnelId, def, prev));
     out.previous = {
       from: prev.from,
       to: prev.to,
@@ -92,16 +89,16 @@ export interface StepVisitorsResult {
 
 /** `step` is 1-based, as people count steps. */
 export function stepVisitors(
-  sqlite: Database,
+  reader: JourneyReader,
   funnelId: string,
   def: StepsDefinition,
   o: StepsReportOptions & { step: number; status: DrillStatus; limit: number },
 ): StepVisitorsResult {
   const index = o.step - 1;
-  const all = visitorsAtStep(progressFor(sqlite, funnelId, def, { ...o, breakdown: undefined }), index, o.status);
+  const all = visitorsAtStep(progressFor(reader, funnelId, def, { ...o, breakdown: undefined }), index, o.status);
   const shown = all.slice(0, o.limit);
-  const who = visitorIdentities(sqlite, funnelId, shown.map((p) => p.visitor));
-  const entries = visitorEntries(sqlite, funnelId, shown.map((p) => ({ visitor: p.visitor, enteredAt: p.hits[0].ts })));
+  const who = reader.visitorIdentities(funnelId, shown.map((p) => p.visitor));
+  const entries = reader.visitorEntries(funnelId, shown.map((p) => ({ visitor: p.visitor, enteredAt: p.hits[0].ts })));
   const visitors = shown.map((p, i): StepVisitor => {
     const revenue: Record<string, number> = {};
     for (const [c, v] of Object.entries(p.revenue)) revenue[c] = fromMinorUnits(v, c);

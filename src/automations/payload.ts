@@ -4,7 +4,8 @@
 import type { EventView } from "../store/dashboard-views";
 import { fromMinorUnits } from "../pipeline/money";
 import type { StoredEvent } from "../pipeline/stored-event";
-import type { ContactInfo, FunnelInfo, SessionInfo } from "./lookups";
+import type { ContactInfo, SessionInfo } from "../store/journey-reader";
+import type { FunnelInfo } from "./runtime-lookups";
 import type { Trigger } from "./rule-schema";
 
 export interface StepInfo {

@@ -10,7 +10,7 @@ import { DEFAULT_BACKOFF, type BackoffPolicy } from "./backoff";
 import { DEFAULT_TIMEOUT_MS } from "./deliver";
 import { DeliveryStore } from "./deliveries";
 import { Firings } from "./firings";
-import { AutomationLookups } from "./lookups";
+import { automationLookups, type AutomationLookups } from "./runtime-lookups";
 import { activeRules, type Rule } from "./rules";
 import { systemLookup, type Lookup } from "./ssrf";
 
@@ -83,7 +83,7 @@ export function makeRuntime(store: Store, options: { allowPrivate: boolean; now?
     queue,
     deliveries: new DeliveryStore(sqlite, queue),
     firings: new Firings(sqlite),
-    lookups: new AutomationLookups(sqlite),
+    lookups: automationLookups(sqlite, store.events.journeys),
     rules: new RuleCache(db, sqlite),
     backoff: DEFAULT_BACKOFF,
     timeoutMs: DEFAULT_TIMEOUT_MS,

@@ -102,7 +102,7 @@ const sub: Record<string, (flags: ParsedFlags) => number> = {
     const funnelId = required(flags, "funnel", "ID");
     const key = required(flags, "key", "K");
     return withStore(flags, (store) => {
-      const r = experimentResults(store.db, { funnelId, key, now: Date.now() });
+      const r = experimentResults(store.db, store.events.journeys, { funnelId, key, now: Date.now() });
       if (flags.json) console.log(JSON.stringify(resultsJson(r)));
       else printResults(r);
       return 0;

@@ -5,7 +5,7 @@ import { readFileSync } from "node:fs";
 import { ConfigError, resolveDataDir, type ParsedFlags } from "../config";
 import { openStore } from "../db/open";
 import { getFunnel } from "../funnels/store";
-import { checkSteps, CHECK_DAYS } from "../analytics/steps-check";
+import { CHECK_DAYS, type StepCheck } from "../store/journey-reader";
 import { getSteps, parseSteps, saveSteps, stepsToJson } from "../funnels/steps-definition";
 
 function readSource(file: string): string {
@@ -43,7 +43,7 @@ export function funnelSteps(flags: ParsedFlags): number {
       saveSteps(store.db, id, parsed.value);
       if (!flags.json) {
         console.error(`Saved ${parsed.value.steps.length} steps (${parsed.value.order}, window ${parsed.value.window}) for funnel ${id}.`);
-        printCheck(checkSteps(store.sqlite, id, parsed.value.steps, Date.now()), parsed.value.steps.map((s) => s.name));
+        printCheck(store.events.journeys.checkSteps(id, parsed.value.steps, Date.now()), parsed.value.steps.map((s) => s.name));
         return 0;
       }
     }
@@ -60,7 +60,7 @@ export function funnelSteps(flags: ParsedFlags): number {
 }
 
 /** What each saved pattern matched in the last 30 days; near misses for those that matched nobody. */
-function printCheck(checks: ReturnType<typeof checkSteps>, names: string[]): void {
+function printCheck(checks: StepCheck[] | null, names: string[]): void {
   if (!checks) return;
   const count = (c: { visitors: number; atLeast: boolean }) => `${c.atLeast ? "at least " : ""}${c.visitors} visitor${c.visitors === 1 ? "" : "s"}`;
   checks.forEach((c, i) => {

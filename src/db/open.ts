@@ -10,6 +10,8 @@ import { openQueue, QUEUE_FILE } from "./queue-db";
 import { makeIncremental } from "./space";
 import { WAL_BOUND_BYTES } from "./wal-bound";
 import * as schema from "./schema";
+import type { EventStore } from "../store/event-store";
+import { sqliteEventStore } from "../store/sqlite/event-store";
 
 export type Db = BunSQLiteDatabase<typeof schema> & { $client: Database };
 
@@ -18,6 +20,8 @@ export interface Store {
   /** The ingest queue's own database (queue-db.ts). */
   queue: Database;
   db: Db;
+  /** The event plane (events, visits, contacts, rollups) behind its seam: SQLite, on `sqlite`. */
+  events: EventStore;
   path: string;
   close(): void;
 }
@@ -105,6 +109,7 @@ function openChecked(dataDir: string, path: string): Store {
     sqlite,
     queue,
     db,
+    events: sqliteEventStore(sqlite),
     path,
     close() {
       try {

@@ -3,7 +3,7 @@
 import { integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
 
 /**
- * Dashboard rollups (src/analytics/rollups/): what the visits that started in a span
+ * Dashboard rollups (src/store/sqlite/rollups/): what the visits that started in a span
  * add up to, per dimension value (value "" = none). Spans are UTC hours for dimension
  * "all" (charts) and UTC days for the others (panels); `hour` is the span's first hour.
  * Only whole days before the current UTC day are rolled up; newer data is read live.
@@ -65,7 +65,7 @@ export const rollupBuilt = sqliteTable("rollup_built", {
 
 /**
  * The funnel report's copy of whole past UTC days of events, narrowed to what journeys
- * need and ordered by day, then type, name, path (src/analytics/journeys-rollup.ts).
+ * need and ordered by day, then type, name, path (src/store/sqlite/rollups/journeys-rollup.ts).
  * The migration makes it WITHOUT ROWID and adds triggers on events that keep it exact.
  */
 export const journeyEvents = sqliteTable(

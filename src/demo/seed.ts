@@ -1,10 +1,10 @@
 // Writes demo visits straight into events, sessions, contacts and contact_visitors:
 // prepared statements, one transaction per ~20k events. Far faster than the ingest
 // path, and the rows look exactly like the ones the pipeline writes.
-import { analyzeNow } from "../db/statistics";
+import { analyzeNow } from "../store/sqlite/statistics";
 import { encodeEventId } from "../store/sqlite/event-id";
 import type { Database } from "bun:sqlite";
-import { Rollups } from "../analytics/rollups/refresh";
+import { Rollups } from "../store/sqlite/rollups/refresh";
 import { isEngaging } from "../store/session-rules";
 import { DemoGenerator, type DemoVisit, type GenerateOptions } from "./generate";
 
@@ -54,7 +54,7 @@ export function seedDemo(sqlite: Database, funnelId: string, opts: GenerateOptio
     const result = seedWith(sqlite, funnelId, opts, started);
     const t = performance.now();
     new Rollups(sqlite).rebuild(funnelId, opts.now);
-    // Fresh statistics for the planner; a running server's readers pick them up (src/db/statistics.ts).
+    // Fresh statistics for the planner; a running server's readers pick them up (src/store/sqlite/statistics.ts).
     analyzeNow(sqlite);
     return { ...result, rollupMs: Math.round(performance.now() - t) };
   } finally {

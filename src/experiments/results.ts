@@ -9,7 +9,7 @@ import { currencySetting } from "../funnels/currency";
 import { eventMatchesStep, getSteps, type Step } from "../funnels/steps-definition";
 import { fromMinorUnits } from "../pipeline/money";
 import { parseMetric, type Metric } from "./definition";
-import { eventsAfterExposure, exposedVisitors, ordersAfterExposure, type ExposedVisitor, type LaterEvent } from "./results-data";
+import type { ExposedVisitor, JourneyReader, LaterEvent } from "../store/journey-reader";
 import { betaBinomial, compareMeans, moments, sampleRatioMismatch, sampleSizeForMean, sampleSizeForRate, twoProportionZTest, wilson, type Srm } from "./stats";
 import { requireExperiment, type Experiment } from "./store";
 
@@ -176,20 +176,20 @@ export function computeResults(exp: Experiment, input: ResultsInput): Experiment
   };
 }
 
-/** The dashboard's and the API's loader. */
-export function experimentResults(db: Db, args: { funnelId: string; key: string; now: number }): ExperimentResults {
+/** The dashboard's and the API's loader: the experiment from `db`, what visitors did from the event store. */
+export function experimentResults(db: Db, journeys: JourneyReader, args: { funnelId: string; key: string; now: number }): ExperimentResults {
   const sqlite = db.$client;
   const exp = requireExperiment(db, args.funnelId, args.key);
   const w = { funnelId: args.funnelId, key: exp.key, from: exp.startedAt, to: exp.stoppedAt ?? args.now };
-  const orders = ordersAfterExposure(sqlite, w);
+  const orders = journeys.ordersAfterExposure(w);
   // The funnel's main currency as the revenue report picks it; other currencies are left out.
   const currency = currencySetting(sqlite, args.funnelId) ?? mostCommonCurrency(orders);
   const netByVisitor = new Map<string, number>();
   for (const row of summarize(currency, orders).rows) if (row.value !== null) netByVisitor.set(row.value, row.verifiedNet);
   const needsEvents = [exp.metric, ...exp.secondaryMetrics].some((m) => m !== "revenue");
   return computeResults(exp, {
-    exposed: exposedVisitors(sqlite, w),
-    events: needsEvents ? eventsAfterExposure(sqlite, w) : [],
+    exposed: journeys.exposedVisitors(w),
+    events: needsEvents ? journeys.eventsAfterExposure(w) : [],
     netByVisitor,
     steps: getSteps(db, args.funnelId)?.steps ?? [],
     currency,

@@ -1,10 +1,13 @@
 // Deleting a funnel deletes everything recorded for it, in one transaction:
-// either all of it is gone or nothing is. Pending background jobs that pointed
-// at its automations or deliveries find nothing and finish as no-ops.
+// either all of it is gone or nothing is. The control plane's rows are deleted here,
+// the event plane's (events, visits, contacts, every rollup) by the event store.
+// Pending background jobs that pointed at its automations or deliveries find
+// nothing and finish as no-ops.
 import type { Database } from "bun:sqlite";
 import type { Store } from "../db/open";
 import { stampPathOf, touchStamp } from "./change-stamp";
 
+/** The control plane's rows of the funnel, before the funnel row itself. */
 const STATEMENTS = [
   `DELETE FROM delivery_attempts WHERE delivery_id IN (SELECT id FROM deliveries WHERE funnel_id = :id)`,
   `DELETE FROM deliveries WHERE funnel_id = :id`,
@@ -18,17 +21,6 @@ const STATEMENTS = [
   `DELETE FROM alert_rules WHERE funnel_id = :id`,
   `DELETE FROM report_subscriptions WHERE funnel_id = :id`,
   `DELETE FROM report_sends WHERE funnel_id = :id`,
-  `DELETE FROM contact_visitors WHERE funnel_id = :id`,
-  `DELETE FROM contacts WHERE funnel_id = :id`,
-  `DELETE FROM sessions WHERE funnel_id = :id`,
-  `DELETE FROM events WHERE funnel_id = :id`,
-  `DELETE FROM rollup_hours WHERE funnel_id = :id`,
-  `DELETE FROM rollup_revenue WHERE funnel_id = :id`,
-  `DELETE FROM rollup_dirty_hours WHERE funnel_id = :id`,
-  `DELETE FROM rollup_built WHERE funnel_id = :id`,
-  `DELETE FROM journey_events WHERE funnel_id = :id`,
-  `DELETE FROM journey_days WHERE funnel_id = :id`,
-  `DELETE FROM funnels WHERE id = :id`,
 ];
 
 /** Removes the funnel and all its data; false when there was no such funnel. */
@@ -37,9 +29,9 @@ export function deleteFunnelData(store: Store, funnelId: string): boolean {
   store.queue.query("DELETE FROM ingest_batches WHERE funnel_id = ?").run(funnelId);
   const sqlite: Database = store.sqlite;
   const run = sqlite.transaction((id: string) => {
-    let removed = 0;
-    for (const sql of STATEMENTS) removed = sqlite.query(sql).run({ id }).changes;
-    return removed > 0; // the last statement removed the funnel row itself
+    for (const sql of STATEMENTS) sqlite.query(sql).run({ id });
+    store.events.retention.forgetFunnel(id);
+    return sqlite.query("DELETE FROM funnels WHERE id = ?").run(id).changes > 0;
   });
   const removed = run.immediate(funnelId);
   touchStamp(stampPathOf(store.path));

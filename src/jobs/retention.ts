@@ -1,73 +1,41 @@
-// Data retention: once at start and then every 24 hours, delete each funnel's
-// events older than its retention_days, its sessions that ended before that, the
-// dashboard rollups of the hours before it (so no view shows what is gone) and the
-// funnel report's copies of those events (journey_events); then give the freed pages back
-// to the filesystem (src/db/space.ts).
-// Deletes run in small chunks with a pause between them, so ingest and the
-// dashboard never wait long for the write lock.
+// Data retention, one pass (the "retention" task of src/tasks/table.ts runs it at start
+// and then daily): each funnel with a retention_days lets go of what is older. The
+// event store's retention deletes its events, the visits that ended before the cutoff
+// and every rollup's rows before it, in chunks (src/store/sqlite/retention/); then the
+// freed pages go back to the filesystem (src/db/space.ts).
 import type { Database } from "bun:sqlite";
 import type { AppContext } from "../context";
 import { reclaimFreePages } from "../db/space";
+import type { EventRetention, RetentionResult } from "../store/event-retention";
+import { sqliteEventStore } from "../store/sqlite/event-store";
 
 const DAY_MS = 86_400_000;
-const HOUR_MS = 3_600_000;
-const CHUNK = 2000;
 
-export interface RetentionResult {
-  events: number;
-  sessions: number;
-}
+export type { RetentionResult };
 
 interface Plan {
   id: string;
   retention_days: number;
 }
 
-/** Runs one pass; `stopped` is checked between chunks. */
+/**
+ * Runs one pass; `stopped` is checked between chunks. `sqlite` is the control plane
+ * (which funnels keep how long); `events` defaults to the SQLite event store on it.
+ */
 export async function runRetention(
   sqlite: Database,
   now: number,
   opts: { chunk?: number; pauseMs?: number; stopped?: () => boolean } = {},
+  events: EventRetention = sqliteEventStore(sqlite).retention,
 ): Promise<RetentionResult> {
-  const chunk = opts.chunk ?? CHUNK;
   const stopped = opts.stopped ?? (() => false);
   const plans = sqlite.query<Plan, []>("SELECT id, retention_days FROM funnels WHERE retention_days IS NOT NULL AND retention_days > 0").all();
-  const deleteEvents = sqlite.query(
-    "DELETE FROM events WHERE row_id IN (SELECT row_id FROM events WHERE funnel_id = :id AND ts < :cutoff LIMIT :chunk)",
-  );
-  const deleteSessions = sqlite.query(
-    "DELETE FROM sessions WHERE rowid IN (SELECT rowid FROM sessions WHERE funnel_id = :id AND last_at < :cutoff LIMIT :chunk)",
-  );
-  // Rollups are a few rows per hour: one statement each is short enough.
-  const deleteRollups = [
-    sqlite.query("DELETE FROM rollup_hours WHERE funnel_id = :id AND hour < :hour"),
-    sqlite.query("DELETE FROM rollup_revenue WHERE funnel_id = :id AND hour < :hour"),
-  ];
-  // journey_events holds a row per event: deleted a day at a time, like the events.
-  const firstJourneyDay = sqlite.query<{ day: number | null }, { id: string }>("SELECT min(day) AS day FROM journey_events WHERE funnel_id = :id");
-  const deleteJourneyDay = sqlite.query("DELETE FROM journey_events WHERE funnel_id = :id AND day = :day AND ts < :cutoff");
-  const forgetJourneyDays = sqlite.query("DELETE FROM journey_days WHERE funnel_id = :id AND day <= :day");
   const total: RetentionResult = { events: 0, sessions: 0 };
   for (const plan of plans) {
-    const cutoff = now - plan.retention_days * DAY_MS;
-    for (const [stmt, key] of [[deleteEvents, "events"], [deleteSessions, "sessions"]] as const) {
-      while (!stopped()) {
-        const n = stmt.run({ id: plan.id, cutoff, chunk }).changes;
-        total[key] += n;
-        if (n < chunk) break;
-        await Bun.sleep(opts.pauseMs ?? 5);
-      }
-      if (stopped()) return total;
-    }
-    const hour = Math.floor(cutoff / HOUR_MS);
-    for (const stmt of deleteRollups) stmt.run({ id: plan.id, hour });
-    const lastDay = Math.floor(cutoff / DAY_MS);
-    for (let day = firstJourneyDay.get({ id: plan.id })?.day ?? lastDay + 1; day <= lastDay; day++) {
-      if (stopped()) return total;
-      if (deleteJourneyDay.run({ id: plan.id, day, cutoff }).changes) await Bun.sleep(opts.pauseMs ?? 5);
-    }
-    // The day the cutoff falls in is rebuilt from what is left before it is read again.
-    forgetJourneyDays.run({ id: plan.id, day: lastDay });
+    const r = await events.deleteBefore(plan.id, now - plan.retention_days * DAY_MS, { chunk: opts.chunk, pauseMs: opts.pauseMs, stopped });
+    total.events += r.events;
+    total.sessions += r.sessions;
+    if (stopped()) return total;
   }
   return total;
 }
@@ -78,7 +46,7 @@ export async function runRetention(
  */
 export async function retentionPass(ctx: AppContext, signal: AbortSignal): Promise<void> {
   const stopped = () => signal.aborted || ctx.stopping;
-  const r = await runRetention(ctx.store.sqlite, ctx.now(), { stopped });
+  const r = await runRetention(ctx.store.sqlite, ctx.now(), { stopped }, ctx.store.events.retention);
   if (r.events || r.sessions) ctx.log(`retention: deleted ${r.events} events and ${r.sessions} sessions past their funnel's retention`);
   const freed = await reclaimFreePages(ctx.store.sqlite, { stopped });
   if (freed) ctx.log(`retention: gave ${(freed / 1e6).toFixed(1)} MB back to the filesystem`);

@@ -85,7 +85,7 @@ export function digestData(reader: ClockedReader, db: Db, funnel: Funnel, period
     verifiedNet: { current: bySource.verifiedNet, previous: prevRevenue.verifiedNet },
     otherCurrencies: Object.entries(bySource.otherCurrencies).map(([currency, t]) => ({ currency, verifiedNet: t.verifiedNet })),
     revenuePerVisitor: { current: perVisitor(bySource.verifiedNet, cur.visitors), previous: perVisitor(prevRevenue.verifiedNet, prev.visitors) },
-    drops: steps ? dropsOf(stepsReport(reader.sqlite, funnel.id, steps, { from: period.from, to: period.to, now: reader.now() })) : null,
+    drops: steps ? dropsOf(stepsReport(reader.journeys, funnel.id, steps, { from: period.from, to: period.to, now: reader.now() })) : null,
     sources: bySource.rows
       .filter((r) => r.verifiedNet > 0)
       .slice(0, TOP)

@@ -1,8 +1,8 @@
 // The analytics dashboard of one funnel: /funnels/:id with its partials, the live
 // timeline, sessions, contacts and CSV export. Read-only, so viewers may use it all,
 // but for the revenue panel's main currency (a POST: owners only, by the guard).
-// The rollups these pages read are kept current by rollupListener, installed with the
-// other event listeners (src/pipeline/listeners.ts) wherever processing runs.
+// The rollups these pages read are marked dirty by the rollup registry, installed with
+// the other event listeners (src/pipeline/listeners.ts) wherever processing runs.
 import { Elysia } from "elysia";
 import { exportCsv, EXPORT_KINDS, type ExportCursor, type ExportKind } from "../analytics/export";
 import { localDate } from "../analytics/timezone";

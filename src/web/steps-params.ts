@@ -1,5 +1,5 @@
 // Query-string parameters of the funnel report, shared by the JSON API and the pages.
-import { BREAKDOWN_DIMENSIONS, type BreakdownDimension } from "../analytics/funnel-journeys";
+import { BREAKDOWN_DIMENSIONS, type BreakdownDimension } from "../store/journey-reader";
 import { parseFilters, type Filter } from "../analytics/filters";
 import type { DrillStatus } from "../analytics/funnel-report";
 import { parsePeriod, type Period } from "../analytics/period";

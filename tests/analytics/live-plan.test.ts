@@ -4,7 +4,7 @@
 import { afterAll, expect, test } from "bun:test";
 import { rmSync } from "node:fs";
 import { sessionWhere } from "../../src/store/sqlite/dashboard/scope-sql";
-import { eventDimCondition, SESSION_EVENTS_JOIN } from "../../src/analytics/rollups/sql";
+import { eventDimCondition, SESSION_EVENTS_JOIN } from "../../src/store/sqlite/rollups/sql";
 import { openStore } from "../../src/db/open";
 import { tempDir } from "../helpers/server";
 

@@ -11,7 +11,7 @@ import { READS, type ReadRegistry } from "../../src/analytics/reads/registry";
 import { parseFilters, type Scope } from "../../src/analytics/filters";
 import { DAY_MS } from "../../src/analytics/timezone";
 import { openReaderConnection, openStore, type Store } from "../../src/db/open";
-import { Statistics } from "../../src/db/statistics";
+import { Statistics } from "../../src/store/sqlite/statistics";
 import { seedDemo } from "../../src/demo/seed";
 import { parseExperimentInput } from "../../src/experiments/definition";
 import { createExperiment } from "../../src/experiments/store";

@@ -3,7 +3,7 @@
 import { Database } from "bun:sqlite";
 import { expect, test } from "bun:test";
 import { join } from "node:path";
-import { Statistics } from "../../src/db/statistics";
+import { Statistics } from "../../src/store/sqlite/statistics";
 import { tempDir } from "../helpers/server";
 
 test("a refresh that cannot write does not fail the read, and is tried again later", () => {

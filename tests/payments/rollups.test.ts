@@ -1,8 +1,8 @@
 // A page report superseded by the verified payment leaves the dashboard's rollups exact:
 // yesterday's day is rebuilt, and its revenue is the verified amount alone.
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { rollupRevenue } from "../../src/analytics/rollups/read";
-import { Rollups } from "../../src/analytics/rollups/refresh";
+import { rollupRevenue } from "../../src/store/sqlite/rollups/read";
+import { Rollups } from "../../src/store/sqlite/rollups/refresh";
 import { DAY_MS } from "../../src/analytics/timezone";
 import { createTestFunnel, startTestServer, type TestFunnel, type TestServer } from "../helpers/server";
 import { order, record, visit } from "./payment-helpers";

@@ -4,7 +4,7 @@
 import { Database } from "bun:sqlite";
 import { afterAll, expect, test } from "bun:test";
 import { rmSync } from "node:fs";
-import { loadJourneys } from "../../src/analytics/funnel-journeys";
+import { loadJourneys } from "../../src/store/sqlite/journeys/load-journeys";
 import { buildReport, progressAll } from "../../src/analytics/funnel-report";
 import { openStore } from "../../src/db/open";
 import type { StepsDefinition } from "../../src/funnels/steps-definition";

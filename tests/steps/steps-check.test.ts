@@ -1,7 +1,7 @@
 // Saving steps checks each pattern against the last 30 days: visitors matched, a warning
 // on none, and near misses (trailing slash, case, separators, a close spelling).
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { StepsChecker } from "../../src/analytics/steps-check";
+import { StepsChecker } from "../../src/store/sqlite/journeys/steps-check";
 import { editDistance, nearMisses } from "../../src/analytics/steps-near-miss";
 import { getSteps } from "../../src/funnels/steps-definition";
 import { writeFileSync } from "node:fs";

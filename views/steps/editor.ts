@@ -1,7 +1,7 @@
 // The steps editor: the partial the settings page loads into <section id="steps-settings">,
 // also served as a page of its own. Rows are edited server-side (add, remove, move):
 // every button posts the whole form and gets the re-rendered editor back.
-import { CHECK_DAYS, type StepCheck } from "../../src/analytics/steps-check";
+import { CHECK_DAYS, type StepCheck } from "../../src/store/journey-reader";
 import { describeErrorPath, type StepsError } from "../../src/funnels/steps-definition";
 import type { EditorRow, EditorState } from "../../src/web/steps-editor-form";
 import { csrfField, notice } from "../components";

@@ -6,17 +6,15 @@ import { experimentResults } from "../../experiments/results";
 import { currencySetting } from "../../funnels/currency";
 import type { Step, StepsDefinition } from "../../funnels/steps-definition";
 import type { SeriesQuery } from "../../store/dashboard-reader";
+import type { BreakdownDimension } from "../../store/journey-reader";
 import type { Cursor } from "../cursor";
 import type { DimensionKey } from "../dimensions";
 import type { ExportCursor, ExportKind } from "../export";
 import type { Filter, Scope } from "../filters";
-import type { BreakdownDimension } from "../funnel-journeys";
 import type { DrillStatus } from "../funnel-report";
 import type { Range } from "../range";
 import { revenueReport, type RevenueArgs } from "../revenue-report";
-import { checkSteps } from "../steps-check";
 import { stepsReport, stepVisitors } from "../steps-report";
-import { suggestSteps } from "../steps-suggestion";
 import { funnelDataSize } from "../../store/sqlite/data-size";
 import type { ReadContext, Registry } from "./context";
 
@@ -64,14 +62,14 @@ export const READS = {
 
   // The funnel report (dashboard and API).
   "steps.report": (rc: ReadContext, a: ReportArgs & { breakdown?: BreakdownDimension; compare?: boolean }) =>
-    stepsReport(rc.sqlite, a.funnelId, a.def, a),
+    stepsReport(rc.events.journeys, a.funnelId, a.def, a),
   "steps.visitors": (rc: ReadContext, a: ReportArgs & { step: number; status: DrillStatus; limit: number }) =>
-    stepVisitors(rc.sqlite, a.funnelId, a.def, a),
-  "steps.suggest": (rc: ReadContext, a: { funnelId: string }) => suggestSteps(rc.sqlite, a.funnelId),
-  "steps.check": (rc: ReadContext, a: { funnelId: string; steps: Step[]; now: number }) => checkSteps(rc.sqlite, a.funnelId, a.steps, a.now),
+    stepVisitors(rc.events.journeys, a.funnelId, a.def, a),
+  "steps.suggest": (rc: ReadContext, a: { funnelId: string }) => rc.events.journeys.suggestSteps(a.funnelId),
+  "steps.check": (rc: ReadContext, a: { funnelId: string; steps: Step[]; now: number }) => rc.events.journeys.checkSteps(a.funnelId, a.steps, a.now),
 
   // An experiment's results (dashboard and API); an unknown key is a 404 from the reader thread.
-  "experiments.results": (rc: ReadContext, a: { funnelId: string; key: string; now: number }) => experimentResults(rc.db, a),
+  "experiments.results": (rc: ReadContext, a: { funnelId: string; key: string; now: number }) => experimentResults(rc.db, rc.events.journeys, a),
 
   // Settings → Data size: the funnel's share of the file and its projection.
   "settings.dataSize": (rc: ReadContext, a: { funnelId: string; now: number }) => funnelDataSize(rc.sqlite, a.funnelId, a.now),

@@ -1,7 +1,7 @@
 // Running a registered read: the interface routes use, its errors, and the inline
 // runner (tests and the processing thread run reads on their own connection).
 import type { Database } from "bun:sqlite";
-import { Statistics } from "../../db/statistics";
+import { Statistics } from "../../store/sqlite/statistics";
 import { AppError, errorOfStatus, ReadTimeout } from "../../http/errors";
 import { readContext, type ReadArgs, type ReadContext, type ReadName, type ReadResult, type Registry } from "./context";
 import { READS, type ReadRegistry } from "./registry";

@@ -1,7 +1,7 @@
 // The reader thread's side: opens its own connection, then answers "run" messages
 // one at a time from a registry. Entry modules (./thread-entry.ts) pass the registry.
 import { openReaderConnection } from "../../db/open";
-import { Statistics } from "../../db/statistics";
+import { Statistics } from "../../store/sqlite/statistics";
 import { readContext, type Registry } from "./context";
 import { describeFailure, executeRead, type ReadFailure } from "./run";
 

@@ -6,7 +6,7 @@ import type { Scope } from "../../../analytics/filters";
 import { liveGroups, liveRevenue } from "./live-queries";
 import { mergeRevenue, sums } from "./overview";
 import { freshRollups, type AnalyticsReader } from "./reader";
-import { rollupGroups, rollupRevenue, splitRange } from "../../../analytics/rollups/read";
+import { rollupGroups, rollupRevenue, splitRange } from "../rollups/read";
 import { addTally, type Revenue, type Tally } from "../../../analytics/tally";
 import type { Breakdown, BreakdownRow } from "../../dashboard-views";
 

@@ -2,8 +2,11 @@
 // method is a query module of this folder. Reads that use the rollups bring them up to
 // date first at the request's `now` (./reader.ts), on this same connection.
 import type { Database } from "bun:sqlite";
-import { Rollups } from "../../../analytics/rollups/refresh";
 import type { DashboardReader } from "../../dashboard-reader";
+import type { JourneyReader } from "../../journey-reader";
+import type { Rollup } from "../../rollup-registry";
+import { sqliteEventStore } from "../event-store";
+import { DashboardRollup } from "../rollups/dashboard-rollup";
 import { breakdown } from "./breakdown";
 import { browseContacts, contactJourney, getContact } from "./contact-browse";
 import { listContacts } from "./contact-list";
@@ -24,22 +27,23 @@ import { listSessions } from "./session-list";
 import { funnelStats } from "./stats";
 import { timeseries } from "./timeseries";
 
-/** What digests, alerts and `aurea report` read through: the dashboard reader, the connection (control-plane settings, the funnel report) and a clock. */
+/** What digests, alerts and `aurea report` read through: the dashboard reader, the funnel report's journeys, the connection (control-plane settings) and a clock. */
 export interface ClockedReader {
   sqlite: Database;
   dashboard: DashboardReader;
+  journeys: JourneyReader;
   now: () => number;
 }
 
 /** A dashboard reader on `sqlite` at a clock (also usable by this folder's query modules). */
 export function analyticsReader(sqlite: Database, now: () => number = Date.now): AnalyticsReader & ClockedReader {
-  const rollups = new Rollups(sqlite);
-  return { sqlite, rollups, now, dashboard: sqliteDashboardReader(sqlite, rollups) };
+  const events = sqliteEventStore(sqlite);
+  return { sqlite, rollups: events.rollups.dashboard, now, dashboard: events.dashboard, journeys: events.journeys };
 }
 
-/** `rollups`: the connection's rollups when the caller keeps them already (made on first use otherwise). */
-export function sqliteDashboardReader(sqlite: Database, rollups?: Rollups): DashboardReader {
-  const at = (now: number): AnalyticsReader => ({ sqlite, rollups: (rollups ??= new Rollups(sqlite)), now: () => now });
+/** `rollups`: the registry's dashboard rollup on this connection (made on first use when not given). */
+export function sqliteDashboardReader(sqlite: Database, rollups?: Rollup): DashboardReader {
+  const at = (now: number): AnalyticsReader => ({ sqlite, rollups: (rollups ??= new DashboardRollup(sqlite)), now: () => now });
   return {
     series: (q) => timeseries(at(q.now), q.scope, q.bucket, q.tz, q.metric, q.historyStart),
     overview: (q) => overview(at(q.now), q.scope, q.previous, q.historyStart, q.knownVisitors),

@@ -4,8 +4,8 @@ import type { Database } from "bun:sqlite";
 import { DIMENSIONS, type DimensionKey } from "../../../analytics/dimensions";
 import type { Scope } from "../../../analytics/filters";
 import { sessionWhere } from "./scope-sql";
-import type { TimeTally } from "../../../analytics/rollups/read";
-import { EVENT_METRICS, eventDimCondition, revenueFrom, SESSION_EVENTS_JOIN, SESSION_METRICS, valueSql } from "../../../analytics/rollups/sql";
+import type { TimeTally } from "../rollups/read";
+import { EVENT_METRICS, eventDimCondition, revenueFrom, SESSION_EVENTS_JOIN, SESSION_METRICS, valueSql } from "../rollups/sql";
 import { addRevenue, revenueByValue, toTally, type Revenue, type Tally, type TallyRow } from "../../../analytics/tally";
 import { DAY_MS } from "../../../analytics/timezone";
 

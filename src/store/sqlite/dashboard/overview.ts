@@ -2,7 +2,7 @@
 import type { Scope } from "../../../analytics/filters";
 import { liveTotals } from "./live-queries";
 import { freshRollups, type AnalyticsReader } from "./reader";
-import { rollupTotals, splitRange } from "../../../analytics/rollups/read";
+import { rollupTotals, splitRange } from "../rollups/read";
 import { addRevenue, addTally, type Revenue, type Tally } from "../../../analytics/tally";
 import { countVisitors } from "./visitors";
 import type { Overview, Totals } from "../../dashboard-views";

@@ -2,11 +2,12 @@
 // and the request's clock (./dashboard-reader.ts makes one per call).
 import type { Database } from "bun:sqlite";
 import { isTransient } from "../../../db/storage-errors";
-import type { Rollups } from "../../../analytics/rollups/refresh";
+import type { Rollup } from "../../rollup-registry";
 
 export interface AnalyticsReader {
   sqlite: Database;
-  rollups: Rollups;
+  /** The registry's dashboard rollup on the same connection. */
+  rollups: Rollup;
   now: () => number;
 }
 
@@ -14,7 +15,7 @@ export interface AnalyticsReader {
 const READ_ALL_LIVE = Number.MIN_SAFE_INTEGER;
 
 /**
- * Brings the funnel's rollups up to date; returns the horizon (see Rollups.refresh).
+ * Brings the funnel's rollups up to date; returns the horizon (see Rollup.refresh).
  * When they cannot be written (a full disk, a read-only or busy database), everything
  * is read live: slower, same numbers, and the page still renders.
  */

@@ -4,7 +4,7 @@ import type { Scope } from "../../../analytics/filters";
 import { bucketStarts } from "../../../analytics/period";
 import { addUnits, bucketKey, emptySeries, hourAligned, type SeriesMetric, type TimeUnit } from "../../../analytics/series";
 import { DAY_MS, HOUR_MS, offsetSegments } from "../../../analytics/timezone";
-import { rollupHourly, splitRange } from "../../../analytics/rollups/read";
+import { rollupHourly, splitRange } from "../rollups/read";
 import type { Series } from "../../dashboard-views";
 import { liveQuarters } from "./live-queries";
 import { freshRollups, type AnalyticsReader } from "./reader";

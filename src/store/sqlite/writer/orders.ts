@@ -5,7 +5,7 @@
 // contact's totals and rollups. Every report then counts revenue_minor as before.
 import { decodeEventId } from "../event-id";
 import type { Database } from "bun:sqlite";
-import { visitDirtier } from "../../../analytics/rollups/listener";
+import { visitDirtier } from "../rollups/listener";
 import { rankOf } from "../../order-ids";
 import type { ContactWriter } from "./contacts";
 import type { SessionWriter } from "./sessions";

@@ -1,43 +1,10 @@
-// The reads automations make of the pipeline's tables (events, sessions, contacts,
-// funnels) to build payloads and follow a visitor through the funnel steps. Every
-// one is a lookup by primary key or an indexed range, cheap enough to run inside
-// the ingest transaction.
+// The reads automations make of the event plane (events, sessions, contacts) to
+// build payloads and follow a visitor through the funnel steps. Every one is a lookup
+// by primary key or an indexed range, cheap enough to run inside the ingest transaction.
 import type { Database, Statement } from "bun:sqlite";
-import { EVENT_VIEW_COLUMNS, type EventRowRaw, toEventView } from "../store/sqlite/dashboard/event-list";
-import type { EventView } from "../store/dashboard-views";
-
-export interface SessionInfo {
-  id: string;
-  startedAt: number;
-  entryPath: string | null;
-  channel: string | null;
-  referrerHost: string | null;
-  utm_source: string | null;
-  utm_medium: string | null;
-  utm_campaign: string | null;
-  utm_term: string | null;
-  utm_content: string | null;
-  clickId: string | null;
-  country: string | null;
-  device: string | null;
-  browser: string | null;
-  os: string | null;
-}
-
-export interface ContactInfo {
-  id: number;
-  email: string | null;
-  userId: string | null;
-  name: string | null;
-  traits: Record<string, unknown>;
-  firstSeen: number;
-}
-
-export interface FunnelInfo {
-  id: string;
-  name: string;
-  url: string;
-}
+import type { EventView } from "../../dashboard-views";
+import { EVENT_VIEW_COLUMNS, toEventView, type EventRowRaw } from "../dashboard/event-list";
+import { VISITOR_EVENTS_CAP, type ContactInfo, type SessionInfo, type TimelineEvent, type VisitorLookups } from "../../journey-reader";
 
 interface TimelineRow {
   rowId: number;
@@ -48,22 +15,10 @@ interface TimelineRow {
   ts: number;
 }
 
-export interface TimelineEvent {
-  rowId: number;
-  type: string;
-  name: string;
-  path: string | null;
-  props: Record<string, unknown> | null;
-  ts: number;
-}
 
-/** A visitor's events in a time range is capped: a bot-like visitor must not stall ingestion. */
-export const VISITOR_EVENTS_CAP = 2000;
-
-export class AutomationLookups {
+export class SqliteVisitorLookups implements VisitorLookups {
   private session: Statement<SessionInfo, [string, string]>;
   private contact: Statement<Omit<ContactInfo, "traits"> & { traits: string }, [number]>;
-  private funnel: Statement<FunnelInfo, [string]>;
   private visitorContact: Statement<{ contactId: number }, [string, string]>;
   private eventByRow: Statement<EventRowRaw, [number]>;
   private visitorEvents: Statement<TimelineRow, [string, string, number, number]>;
@@ -77,7 +32,6 @@ export class AutomationLookups {
     this.contact = sqlite.prepare(
       "SELECT id, email, user_id AS userId, name, traits, first_seen AS firstSeen FROM contacts WHERE id = ?",
     );
-    this.funnel = sqlite.prepare("SELECT id, name, url FROM funnels WHERE id = ?");
     this.visitorContact = sqlite.prepare("SELECT contact_id AS contactId FROM contact_visitors WHERE funnel_id = ? AND anonymous_id = ?");
     this.eventByRow = sqlite.prepare(`SELECT ${EVENT_VIEW_COLUMNS} FROM events WHERE row_id = ?`);
     // The most recent events in the range (newest first, capped). Without INDEXED BY the planner
@@ -102,10 +56,6 @@ export class AutomationLookups {
   /** The contact an anonymous id is linked to now, if any. */
   contactOfVisitor(funnelId: string, anonymousId: string): number | null {
     return this.visitorContact.get(funnelId, anonymousId)?.contactId ?? null;
-  }
-
-  funnelById(id: string): FunnelInfo | null {
-    return this.funnel.get(id) ?? null;
   }
 
   eventByRowId(rowId: number): (EventView & { rowId: number }) | null {

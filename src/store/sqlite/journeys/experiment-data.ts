@@ -4,32 +4,8 @@
 // experiment's dates. Orders are the conversions that carry revenue, as everywhere
 // (src/store/sqlite/writer/orders.ts makes one order count once; src/store/sqlite/dashboard/revenue-orders.ts).
 import type { Database } from "bun:sqlite";
-import type { OrderRow } from "../store/dashboard-views";
-
-export interface ExposedVisitor {
-  visitor: string;
-  variant: string;
-  /** ms of the first exposure */
-  first: number;
-  device: string | null;
-  channel: string | null;
-}
-
-export interface LaterEvent {
-  visitor: string;
-  type: string;
-  name: string;
-  path: string | null;
-  props: string | null;
-}
-
-export interface ResultsWindow {
-  funnelId: string;
-  key: string;
-  from: number;
-  /** inclusive */
-  to: number;
-}
+import type { OrderRow } from "../../dashboard-views";
+import type { ExposedVisitor, LaterEvent, ResultsWindow } from "../../journey-reader";
 
 // The first exposure per visitor: SQLite takes the bare columns from the row min() picked.
 const EXPOSED = `x AS (

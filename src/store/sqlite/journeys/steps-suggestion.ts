@@ -1,9 +1,10 @@
 // A starting point for a funnel without steps: its most common landing page as
 // step 1 and the first conversion name it ever saw as the last step.
 import type { Database } from "bun:sqlite";
-import type { Step } from "../funnels/steps-definition";
+import type { Step } from "../../../funnels/steps-definition";
+import type { SuggestedSteps } from "../../journey-reader";
 
-export function suggestSteps(sqlite: Database, funnelId: string): { window: string; order: "sequential"; steps: Step[] } {
+export function suggestSteps(sqlite: Database, funnelId: string): SuggestedSteps {
   const landing =
     sqlite
       .query<{ path: string }, [string]>(

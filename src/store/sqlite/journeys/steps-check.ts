@@ -4,24 +4,17 @@
 // (funnel_id, type, name, path, ts) index; near misses come from index seeks over the
 // distinct paths and names. The match itself is the report's own (targetMatcher).
 import type { Database } from "bun:sqlite";
-import { ANY_CONVERSION, propsMatch, stepSqlFilter, targetMatcher, type Step } from "../funnels/steps-definition";
-import { EVENT_TYPES } from "../ingest/payload";
-import { distinctEventNames } from "../store/sqlite/dashboard/event-names";
-import { nearMisses, type Existing, type NearMiss } from "./steps-near-miss";
-import { DAY_MS, HOUR_MS } from "./timezone";
+import { ANY_CONVERSION, propsMatch, stepSqlFilter, targetMatcher, type Step } from "../../../funnels/steps-definition";
+import { EVENT_TYPES } from "../../../ingest/payload";
+import { distinctEventNames } from "../dashboard/event-names";
+import { nearMisses, type Existing } from "../../../analytics/steps-near-miss";
+import { DAY_MS, HOUR_MS } from "../../../analytics/timezone";
+import { CHECK_DAYS, type StepCheck } from "../../journey-reader";
 
-export const CHECK_DAYS = 30;
 /** Matching events read per step: past it, the count is a lower bound ("at least"). */
 export const MAX_EVENTS_READ = 2000;
 const MAX_DISTINCT_PATHS = 2000;
 const MAX_DISTINCT_NAMES = 500;
-
-export interface StepCheck {
-  visitors: number;
-  /** The count stopped at MAX_EVENTS_READ events: there are at least `visitors`. */
-  atLeast: boolean;
-  suggestions: (NearMiss & { visitors: number; atLeast: boolean })[];
-}
 
 interface Row {
   anonymous_id: string;

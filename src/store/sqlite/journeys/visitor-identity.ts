@@ -1,25 +1,8 @@
 // Who a funnel visitor is, for drill-down lists: their latest event (with its
 // session) and, for contacts, their email and name. Visitor keys come from
-// funnel-journeys: "c<contact id>" or "a<anonymous id>".
+// load-journeys: "c<contact id>" or "a<anonymous id>".
 import type { Database } from "bun:sqlite";
-
-export interface LastEvent {
-  type: string;
-  name: string;
-  path: string | null;
-  ts: number;
-  sessionId: string;
-  anonymousId: string;
-}
-
-export interface VisitorIdentity {
-  visitor: string;
-  contactId: number | null;
-  anonymousId: string | null;
-  email: string | null;
-  contactName: string | null;
-  lastEvent: LastEvent | null;
-}
+import type { VisitorIdentity } from "../../journey-reader";
 
 export function parseVisitorKey(key: string): { contactId: number } | { anonymousId: string } {
   if (key.startsWith("c") && /^c\d+$/.test(key)) return { contactId: Number(key.slice(1)) };

@@ -3,9 +3,9 @@
 // horizon; the ragged start of a local-time range and everything from the horizon on
 // (today) are read live. Filtered scopes are always read live.
 import type { Database } from "bun:sqlite";
-import type { Scope } from "../filters";
-import { addRevenue, revenueByValue, toTally, type Revenue, type Tally, type TallyRow } from "../tally";
-import { DAY_MS, HOUR_MS } from "../timezone";
+import type { Scope } from "../../../analytics/filters";
+import { addRevenue, revenueByValue, toTally, type Revenue, type Tally, type TallyRow } from "../../../analytics/tally";
+import { DAY_MS, HOUR_MS } from "../../../analytics/timezone";
 import type { RollupDim } from "./sql";
 
 export interface Span {

@@ -1,15 +1,15 @@
-// Journey rows from the rollup of whole past days (journey_events, see
-// journeys-rollup.ts): one lookup per step, by the table's key, each row carrying its
-// lookup's step bit; an event found by two lookups comes twice and is merged in
-// funnel-journeys.ts. Values journey_events does not copy (props, breakdown value,
+// Journey rows from the copies of whole past days (journey_events, see
+// ../rollups/journeys-rollup.ts): one lookup per step, by the table's key, each row
+// carrying its lookup's step bit; an event found by two lookups comes twice and is
+// merged in load-journeys.ts. Values journey_events does not copy (props, breakdown value,
 // visit) are read from the event row, only for the rows that need them.
 import type { SQLQueryBindings } from "bun:sqlite";
-import { ANY_CONVERSION } from "../funnels/steps-definition";
+import { ANY_CONVERSION } from "../../../funnels/steps-definition";
 import {
   BREAKING, dimensionSql, journeyColumns, stepLookups, withClause,
-  type JourneyPart, type JourneyQuery, type SqlPredicate,
-} from "./funnel-journey-sql";
-import { DAY_MS } from "./timezone";
+  type JourneyPart, type SqlJourneyQuery, type SqlPredicate,
+} from "./journey-sql";
+import { DAY_MS } from "../../../analytics/timezone";
 
 const fromEvent = (name: string) => `(SELECT e.${name} FROM events e WHERE e.row_id = journey_events.row_id)`;
 
@@ -18,7 +18,7 @@ const fromEvent = (name: string) => `(SELECT e.${name} FROM events e WHERE e.row
  * the conversions; strict order reads step hits and every order-breaking event (gaps
  * between hits must be seen), step 1 over the whole part (a repeat keeps a chain).
  */
-export function rollupJourneySql(funnelId: string, query: JourneyQuery, part: JourneyPart): SqlPredicate {
+export function rollupJourneySql(funnelId: string, query: SqlJourneyQuery, part: JourneyPart): SqlPredicate {
   const { def } = query;
   const c = journeyColumns(query);
   const strict = def.order === "strict";

@@ -6,8 +6,8 @@
 // queries (./sql.ts); tests/analytics/rollups.test.ts checks that both agree.
 // Callers hold a write transaction.
 import type { Database } from "bun:sqlite";
-import { SESSION_DIMENSIONS, sessionValue, type SessionColumns } from "../dimensions";
-import { DAY_MS, HOUR_MS } from "../timezone";
+import { SESSION_DIMENSIONS, sessionValue, type SessionColumns } from "../../../analytics/dimensions";
+import { DAY_MS, HOUR_MS } from "../../../analytics/timezone";
 import { revenueFrom, ROLLUP_DIMS, type RollupDim } from "./sql";
 
 /** visits, converted, conversions, pageviews, events, bounces, duration_ms, hits */

@@ -1,22 +1,22 @@
 // Per visitor, the events that could be step hits (plus conversions with revenue),
-// in time order, with which steps each one is a hit for. The SQL (funnel-journey-sql,
-// journeys-rollup-sql) finds them by type, name and path; here the `where` props are
+// in time order, with which steps each one is a hit for. The SQL (journey-sql.ts,
+// rollup-sql.ts) finds them by type, name and path; here the `where` props are
 // checked, rows are grouped per visitor, put in time order and merged when two lookups
 // found the same event. A visitor is a contact when known (events of all their
 // anonymous ids are back-filled with contact_id), else an anonymous id. Visitors with
 // no step-1 hit in the range are left out: they cannot enter the funnel.
 import type { Database, SQLQueryBindings } from "bun:sqlite";
-import { isTransient } from "../db/storage-errors";
-import { propsMatch, type Step } from "../funnels/steps-definition";
-import type { Filter } from "./filters";
-import { sessionWhere } from "../store/sqlite/dashboard/scope-sql";
-import { eventsJourneySql, journeyColumns, type JourneyColumns, type JourneyPart, type JourneyQuery, type SqlPredicate } from "./funnel-journey-sql";
-import type { JourneyEvent, VisitorJourney } from "./funnel-progress";
-import { JourneysRollup } from "./journeys-rollup";
-import { rollupJourneySql } from "./journeys-rollup-sql";
-import { DAY_MS } from "./timezone";
-
-export { BREAKDOWN_DIMENSIONS, type BreakdownDimension, type JourneyQuery, type SqlPredicate } from "./funnel-journey-sql";
+import type { Filter } from "../../../analytics/filters";
+import type { JourneyEvent, VisitorJourney } from "../../../analytics/funnel-progress";
+import { DAY_MS } from "../../../analytics/timezone";
+import { isTransient } from "../../../db/storage-errors";
+import { propsMatch, type Step } from "../../../funnels/steps-definition";
+import type { JourneyQuery } from "../../journey-reader";
+import type { Rollup } from "../../rollup-registry";
+import { JourneyCopies } from "../rollups/journey-copies";
+import { eventsJourneySql, journeyColumns, type JourneyColumns, type JourneyPart, type SqlJourneyQuery, type SqlPredicate } from "./journey-sql";
+import { sessionWhere } from "../dashboard/scope-sql";
+import { rollupJourneySql } from "./rollup-sql";
 
 /**
  * The dashboard filters as an entry condition: the ids of the visits that match them
@@ -32,23 +32,22 @@ export function entryVisitsFor(funnelId: string, filters: Filter[], from: number
 
 type Cell = string | number | null;
 
-const rollups = new WeakMap<Database, JourneysRollup>();
+const ownCopies = new WeakMap<Database, Rollup>();
 
 /**
- * Whole UTC days before today (or `rollupBefore`) are read from the rollup, brought up
- * to date first; the rest, today's, from events by time. Without write access (busy,
- * read-only), all of it from events by index: slower, same rows.
+ * Whole UTC days before today (or `rollupBefore`) are read from the journey copies,
+ * brought up to date first; the rest, today's, from events by time. Without write
+ * access (busy, read-only), all of it from events by index: slower, same rows.
  */
-function journeyParts(sqlite: Database, funnelId: string, q: JourneyQuery): JourneyPart[] {
+function journeyParts(copies: Rollup, funnelId: string, q: SqlJourneyQuery): JourneyPart[] {
+  const now = Date.now();
   const end = q.to + q.def.windowMs;
-  const split = Math.min(end, Math.floor((q.rollupBefore ?? Date.now()) / DAY_MS) * DAY_MS);
+  const split = Math.min(end, Math.floor((q.rollupBefore ?? now) / DAY_MS) * DAY_MS);
   if (q.from >= split) return [{ rollup: false, from: q.from, to: end, scan: true }];
   const all: JourneyPart[] = [{ rollup: false, from: q.from, to: end }];
   if (q.from < 0) return all;
-  let rollup = rollups.get(sqlite);
-  if (!rollup) rollups.set(sqlite, (rollup = new JourneysRollup(sqlite)));
   try {
-    rollup.refresh(funnelId, Math.floor(q.from / DAY_MS) * DAY_MS, Math.ceil(split / DAY_MS) * DAY_MS);
+    copies.refresh(funnelId, now, { from: Math.floor(q.from / DAY_MS) * DAY_MS, to: Math.ceil(split / DAY_MS) * DAY_MS });
   } catch (e) {
     if (isTransient(e)) return all; // busy, read-only, a full disk
     throw e;
@@ -58,10 +57,16 @@ function journeyParts(sqlite: Database, funnelId: string, q: JourneyQuery): Jour
   return parts;
 }
 
-export function loadJourneys(sqlite: Database, funnelId: string, q: JourneyQuery): VisitorJourney[] {
+/** `copies`: the registry's journey copies on this connection (made here when not given). */
+export function loadJourneys(sqlite: Database, funnelId: string, query: JourneyQuery, copies?: Rollup): VisitorJourney[] {
+  if (!copies) {
+    copies = ownCopies.get(sqlite);
+    if (!copies) ownCopies.set(sqlite, (copies = new JourneyCopies(sqlite)));
+  }
+  const q: SqlJourneyQuery = { ...query, entryVisits: entryVisitsFor(funnelId, query.filters ?? [], query.from, query.to) };
   const c = journeyColumns(q);
   const byVisitor = new Map<Cell, Cell[][]>();
-  for (const part of journeyParts(sqlite, funnelId, q)) {
+  for (const part of journeyParts(copies, funnelId, q)) {
     const { sql, params } = part.rollup ? rollupJourneySql(funnelId, q, part) : eventsJourneySql(funnelId, q, part);
     for (const r of sqlite.query<Cell[], SQLQueryBindings[]>(sql).values(...params) as Cell[][]) {
       const rows = byVisitor.get(r[c.key]);
@@ -79,7 +84,7 @@ export function loadJourneys(sqlite: Database, funnelId: string, q: JourneyQuery
 }
 
 /** One visitor's rows as events in time order (ties by row id); null when they never entered. */
-function journeyEvents(rows: Cell[][], c: JourneyColumns, wheres: { bit: number; where: Step["where"] }[], q: JourneyQuery): JourneyEvent[] | null {
+function journeyEvents(rows: Cell[][], c: JourneyColumns, wheres: { bit: number; where: Step["where"] }[], q: SqlJourneyQuery): JourneyEvent[] | null {
   let entered = false;
   let sorted = true;
   for (let i = 0; i < rows.length; i++) {

@@ -1,20 +1,9 @@
 // Where a funnel visitor came from, for drill-down lists: the visit they entered the
 // funnel in (source, device, place) and when they were first seen. Visitor keys come
-// from funnel-journeys: "c<contact id>" or "a<anonymous id>". One indexed lookup each.
+// from load-journeys: "c<contact id>" or "a<anonymous id>". One indexed lookup each.
 import type { Database } from "bun:sqlite";
-import { parseVisitorKey } from "./funnel-visitors";
-
-export interface VisitorEntry {
-  /** The entry visit's channel ("Organic Search"…) and its most telling source. */
-  channel: string | null;
-  source: string | null;
-  device: string | null;
-  browser: string | null;
-  os: string | null;
-  country: string | null;
-  city: string | null;
-  firstSeen: number | null;
-}
+import type { VisitorEntry } from "../../journey-reader";
+import { parseVisitorKey } from "./visitor-identity";
 
 interface EntryRow {
   channel: string | null;

@@ -4,12 +4,12 @@
 // span, so every hour of the span is marked. Today's hours need no mark (read live),
 // but marking them costs nothing and keeps the rule simple.
 import type { Database } from "bun:sqlite";
-import type { EventsListener } from "../../context";
-import { HOUR_MS } from "../timezone";
+import { HOUR_MS } from "../../../analytics/timezone";
+import type { StoredEvent } from "../../../pipeline/stored-event";
 
 const MAX_SPAN_HOURS = 72;
 
-export function rollupListener(sqlite: Database): EventsListener {
+export function hourMarker(sqlite: Database): (events: readonly StoredEvent[]) => void {
   const sessionSpan = sqlite.prepare<{ started_at: number; last_at: number }, [string, string]>(
     "SELECT started_at, last_at FROM sessions WHERE funnel_id = ? AND id = ?",
   );

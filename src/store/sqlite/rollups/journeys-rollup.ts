@@ -9,7 +9,7 @@
 // anything else rebuilds the day. Triggers on events (drizzle/0003_*.sql) copy contact
 // ids that identify back-fills and drop the day on any other change to a copied column.
 import type { Database } from "bun:sqlite";
-import { DAY_MS } from "./timezone";
+import { DAY_MS } from "../../../analytics/timezone";
 
 /** About 25,000 events on the demo data set: a write lock of a few hundred ms at most. */
 const DAYS_PER_TRANSACTION = 2;

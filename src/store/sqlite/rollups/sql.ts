@@ -1,6 +1,6 @@
 // The aggregate SQL shared by the rollup builder and the live (filtered) queries, so a
 // number means the same thing whichever path computes it. Our own constant text only.
-import { DIMENSIONS, SESSION_DIMENSIONS, type DimensionKey } from "../dimensions";
+import { DIMENSIONS, SESSION_DIMENSIONS, type DimensionKey } from "../../../analytics/dimensions";
 
 export type RollupDim = "all" | DimensionKey;
 export const ROLLUP_DIMS: RollupDim[] = ["all", ...SESSION_DIMENSIONS, "page", "event"];

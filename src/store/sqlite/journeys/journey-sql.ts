@@ -2,18 +2,14 @@
 // visitor (contact id, else anonymous id), the time, its row id and the steps it is a
 // hit for as a bit mask. The step rules are the ones of steps-definition: glob.ts
 // gives the RegExp and the GLOB from one parse, so SQL and TypeScript agree; only
-// `where` props are left to TypeScript (funnel-journeys.ts). Whole past days are read
-// from their rollup (journeys-rollup-sql.ts); the query here reads events (today, or
-// all of the range when the rollup cannot be brought up to date).
+// `where` props are left to TypeScript (load-journeys.ts). Whole past days are read
+// from their copies (rollup-sql.ts); the query here reads events (today, or all of
+// the range when the copies cannot be brought up to date).
 import type { SQLQueryBindings } from "bun:sqlite";
-import { PASSIVE_EVENT_NAMES, stepSqlFilter, type Step, type StepsDefinition } from "../funnels/steps-definition";
-import { EVENT_TYPE_LIST } from "../store/sqlite/dashboard/scope-sql";
-import { DAY_MS } from "./timezone";
-
-export const BREAKDOWN_DIMENSIONS = [
-  "channel", "referrer", "utm_source", "utm_medium", "utm_campaign", "device", "browser", "country", "landing_page",
-] as const;
-export type BreakdownDimension = (typeof BREAKDOWN_DIMENSIONS)[number];
+import { PASSIVE_EVENT_NAMES, stepSqlFilter, type Step } from "../../../funnels/steps-definition";
+import { EVENT_TYPE_LIST } from "../dashboard/scope-sql";
+import type { BreakdownDimension, JourneyQuery } from "../../journey-reader";
+import { DAY_MS } from "../../../analytics/timezone";
 
 /** A piece of SQL and its parameters, in placeholder order. */
 export interface SqlPredicate {
@@ -21,16 +17,10 @@ export interface SqlPredicate {
   params: SQLQueryBindings[];
 }
 
-export interface JourneyQuery {
-  def: StepsDefinition;
-  /** Entries (step 1) in [from, to); later steps count up to to + window. */
-  from: number;
-  to: number;
-  breakdown?: BreakdownDimension;
+/** The query with its filters turned into SQL. */
+export interface SqlJourneyQuery extends JourneyQuery {
   /** Selects the ids of the visits a journey may start in (the dashboard filters); all when absent. */
   entryVisits?: SqlPredicate;
-  /** Whole UTC days before this come from the rollup (default: the start of today). */
-  rollupBefore?: number;
 }
 
 /** What one query reads: event times [from, to), from journey_events (rollup) or events. */
@@ -61,7 +51,7 @@ export interface JourneyColumns {
   brk: number;
 }
 
-export function journeyColumns(query: JourneyQuery): JourneyColumns {
+export function journeyColumns(query: SqlJourneyQuery): JourneyColumns {
   let n = 6;
   return {
     key: 0, ts: 1, rowId: 2, mask: 3, revenue: 4, currency: 5,
@@ -131,7 +121,7 @@ const PAGE_VIEW_NAMES = `pv_names(v) AS (
   UNION ALL SELECT (SELECT min(name) FROM ${IDX} WHERE funnel_id = ? AND type = 'page_view' AND name > pv_names.v) FROM pv_names WHERE v IS NOT NULL)`;
 
 /** The WITH clause for the CTEs a query uses (entry_visits is materialized once, used twice). */
-export function withClause(funnelId: string, query: JourneyQuery, sql: string): SqlPredicate {
+export function withClause(funnelId: string, query: SqlJourneyQuery, sql: string): SqlPredicate {
   const ctes: SqlPredicate[] = [];
   if (query.entryVisits) ctes.push({ sql: `entry_visits(id) AS MATERIALIZED (${query.entryVisits.sql})`, params: query.entryVisits.params });
   if (sql.includes("pv_names")) ctes.push({ sql: PAGE_VIEW_NAMES, params: [funnelId, funnelId] });
@@ -139,7 +129,7 @@ export function withClause(funnelId: string, query: JourneyQuery, sql: string): 
 }
 
 /** The breakdown value of an event, given how to read an events column of it. */
-export function dimensionSql(funnelId: string, query: JourneyQuery, column: (name: string) => string): SqlPredicate {
+export function dimensionSql(funnelId: string, query: SqlJourneyQuery, column: (name: string) => string): SqlPredicate {
   if (query.breakdown !== "landing_page") return { sql: column(DIMENSION_SQL[query.breakdown!]), params: [] };
   // The entry page of the visit, for visits that started up to a day before the range (as the filters).
   return {
@@ -156,7 +146,7 @@ export function dimensionSql(funnelId: string, query: JourneyQuery, column: (nam
  * - sequential: only the possible hits (and conversions, for revenue), found in the
  *   covering index, then read by row id. Step-1 hits are only read inside [from, to).
  */
-export function eventsJourneySql(funnelId: string, query: JourneyQuery, part: JourneyPart): SqlPredicate {
+export function eventsJourneySql(funnelId: string, query: SqlJourneyQuery, part: JourneyPart): SqlPredicate {
   const { def, entryVisits } = query;
   const c = journeyColumns(query);
   const matches = def.steps.map(stepMatch);

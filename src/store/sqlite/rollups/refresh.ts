@@ -3,7 +3,7 @@
 // that closed since the last read, days that late events changed (marked dirty by the
 // ingest path), or, the first time, the funnel's whole history.
 import type { Database } from "bun:sqlite";
-import { DAY_MS } from "../timezone";
+import { DAY_MS } from "../../../analytics/timezone";
 import { RollupBuilder } from "./build";
 
 const BUILD_CHUNK_DAYS = 7;
