@@ -18,6 +18,7 @@ import { contactPage, contactsPage, sessionPage, sessionsPage } from "./pages/an
 import { chartPartial, eventPropsPartial, livePartial, overviewBody, panelPartial } from "./pages/analytics/overview";
 import { analyticsRequest, type Query } from "./pages/analytics/request";
 import { timeZonePages } from "./pages/time-zone";
+import { dataSizePages } from "./pages/data-size";
 import { revenuePartial, saveCurrency } from "./pages/analytics/revenue";
 import { formField } from "./form";
 import { privateHtml } from "./pages/analytics/respond";
@@ -32,6 +33,7 @@ export function analyticsRoutes(ctx: AppContext) {
   return new Elysia({ name: "analytics" })
     .use(pageErrors(ctx))
     .use(timeZonePages(ctx))
+    .use(dataSizePages(ctx))
     .use(requireUser(ctx))
     .get("/funnels/:id", async ({ params, query, request, user, csrfToken }) => {
       const r = req(params.id, query, request, user);
