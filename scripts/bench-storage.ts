@@ -12,7 +12,7 @@ import { parseArgs } from "node:util";
 import { JourneysRollup } from "../src/store/sqlite/rollups/journeys-rollup";
 import { DAY_MS } from "../src/analytics/timezone";
 import { openStore } from "../src/db/open";
-import { seedDemo } from "../src/demo/seed";
+import { seedDemo } from "../src/store/sqlite/demo-seed";
 import { createFunnel } from "../src/funnels/store";
 import { machineLine } from "./bench-lib";
 

@@ -16,7 +16,7 @@ import { Database } from "bun:sqlite";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { DEMO_ORIGIN } from "../src/demo/generate";
-import { seedDemo } from "../src/demo/seed";
+import { seedDemo } from "../src/store/sqlite/demo-seed";
 import { demoSteps } from "../src/demo/steps";
 import { saveSteps } from "../src/funnels/steps-definition";
 import { createFunnel, updateFunnel } from "../src/funnels/store";

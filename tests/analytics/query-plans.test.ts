@@ -12,7 +12,7 @@ import { parseFilters, type Scope } from "../../src/analytics/filters";
 import { DAY_MS } from "../../src/analytics/timezone";
 import { openReaderConnection, openStore, type Store } from "../../src/db/open";
 import { Statistics } from "../../src/store/sqlite/statistics";
-import { seedDemo } from "../../src/demo/seed";
+import { seedDemo } from "../../src/store/sqlite/demo-seed";
 import { parseExperimentInput } from "../../src/experiments/definition";
 import { createExperiment } from "../../src/experiments/store";
 import { parseSteps } from "../../src/funnels/steps-definition";

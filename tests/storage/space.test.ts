@@ -6,7 +6,7 @@ import { afterAll, expect, test } from "bun:test";
 import { rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { openStore } from "../../src/db/open";
-import { seedDemo } from "../../src/demo/seed";
+import { seedDemo } from "../../src/store/sqlite/demo-seed";
 import { createFunnel, updateFunnel } from "../../src/funnels/store";
 import { startTestServer, tempDir } from "../helpers/server";
 import { signedInOwner } from "../web/client";

@@ -1,12 +1,13 @@
-// Writes demo visits straight into events, sessions, contacts and contact_visitors:
-// prepared statements, one transaction per ~20k events. Far faster than the ingest
-// path, and the rows look exactly like the ones the pipeline writes.
-import { analyzeNow } from "../store/sqlite/statistics";
-import { encodeEventId } from "../store/sqlite/event-id";
+// Demo seeding for the SQLite store (src/demo/generate.ts makes the visits): writes them
+// straight into events, sessions, contacts and contact_visitors with prepared statements,
+// one transaction per ~20k events. Far faster than the ingest path, and the rows look
+// exactly like the ones the pipeline writes.
+import { analyzeNow } from "./statistics";
+import { encodeEventId } from "./event-id";
 import type { Database } from "bun:sqlite";
-import { Rollups } from "../store/sqlite/rollups/refresh";
-import { isEngaging } from "../store/session-rules";
-import { DemoGenerator, type DemoVisit, type GenerateOptions } from "./generate";
+import { Rollups } from "./rollups/refresh";
+import { isEngaging } from "../session-rules";
+import { DemoGenerator, type DemoVisit, type GenerateOptions } from "../../demo/generate";
 
 export interface SeedResult {
   funnelId: string;
