@@ -12,7 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseFlags } from "../src/config";
 import { openStore } from "../src/db/open";
-import { seedDemo } from "../src/demo/seed";
+import { seedDemo } from "../src/store/sqlite/demo-seed";
 import { createFunnel } from "../src/funnels/store";
 import { createSession } from "../src/web/auth/sessions";
 import { createUser, findUserByEmail } from "../src/web/auth/users";

@@ -9,7 +9,7 @@ import { loadavg } from "node:os";
 import { stepsReport } from "../src/analytics/steps-report";
 import { openStore, type Store } from "../src/db/open";
 import { DEMO_ORIGIN } from "../src/demo/generate";
-import { seedDemo } from "../src/demo/seed";
+import { seedDemo } from "../src/store/sqlite/demo-seed";
 import { createFunnel } from "../src/funnels/store";
 import { parseSteps } from "../src/funnels/steps-definition";
 import { tempDir } from "../tests/helpers/server";

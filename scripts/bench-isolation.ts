@@ -16,7 +16,7 @@ import { cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { parseFlags } from "../src/config";
 import { openStore } from "../src/db/open";
-import { seedDemo } from "../src/demo/seed";
+import { seedDemo } from "../src/store/sqlite/demo-seed";
 import { createFunnel } from "../src/funnels/store";
 import { createSession } from "../src/web/auth/sessions";
 import { createUser } from "../src/web/auth/users";

@@ -59,6 +59,8 @@ export interface RunningServer {
   alerts: RunningAlerts;
   /** The periodic tasks (src/tasks/table.ts). */
   tasks: TaskRunner;
+  /** Every registered route (method and path), for tests that check a rule holds on all of them. */
+  routes: { method: string; path: string }[];
   /** Stop accepting, finish the work in hand, close the database. */
   stop(): Promise<void>;
 }
@@ -166,6 +168,7 @@ export async function startServer(config: ServeConfig, options: StartOptions = {
     live,
     alerts,
     tasks,
+    routes: app.routes.map((r) => ({ method: r.method, path: r.path })),
     stop() {
       stopped ??= (async () => {
         ctx.stopping = true;

@@ -46,6 +46,7 @@ export const FUNNEL_TABS: { key: string; label: string; path: string }[] = [
   { key: "sessions", label: "Sessions", path: "/sessions" },
   { key: "contacts", label: "Contacts", path: "/contacts" },
   { key: "automations", label: "Automations", path: "/automations" },
+  { key: "alerts", label: "Alerts", path: "/alerts" },
   { key: "experiments", label: "Experiments", path: "/experiments" },
   { key: "settings", label: "Settings", path: "/settings" },
 ];
@@ -102,7 +103,9 @@ export function page(opts: PageOptions): SafeHtml {
 <header class="site-header">
   <div class="wrap header-inner">
     <a class="brand" href="${opts.user ? "/funnels" : "/"}"><span class="brand-mark" aria-hidden="true"></span>${PRODUCT_NAME}</a>
-    ${opts.user ? html`<nav class="main-nav" aria-label="Main"><a href="/funnels"${!opts.funnel && opts.active === "funnels" ? html` aria-current="page"` : ""}>Funnels</a></nav>` : ""}
+    ${opts.user ? html`<nav class="main-nav" aria-label="Main"><a href="/funnels"${!opts.funnel && opts.active === "funnels" ? html` aria-current="page"` : ""}>Funnels</a>${
+      opts.user.role === "owner" ? html`<a href="/settings/users"${opts.active === "users" ? html` aria-current="page"` : ""}>Users</a>` : ""
+    }</nav>` : ""}
     ${opts.user ? userMenu(opts.user, opts.csrfToken) : ""}
   </div>
 </header>

@@ -4,12 +4,14 @@
 // when a verified sale is there.
 import type { Database } from "bun:sqlite";
 import type { EventsListener } from "../context";
+import type { Db } from "../db/open";
+import { getFunnel } from "../funnels/store";
 import { JobQueue } from "../jobs/queue";
 import { fromMinorUnits } from "../pipeline/money";
 import { fireAlert } from "./firings";
 import { listAlerts } from "./rules";
 
-export function saleAlertListener(sqlite: Database, now: () => number): EventsListener {
+export function saleAlertListener(sqlite: Database, db: Db, now: () => number): EventsListener {
   const queue = new JobQueue(sqlite);
   return (events) => {
     for (const e of events) {
@@ -19,7 +21,8 @@ export function saleAlertListener(sqlite: Database, now: () => number): EventsLi
         const amount = new Intl.NumberFormat("en-US", { style: "currency", currency: e.currency }).format(fromMinorUnits(e.revenueMinor, e.currency));
         const source = e.channel ?? "no visit";
         fireAlert(sqlite, queue, rule, `sale:${e.id}`, {
-          subject: `[Aurea] Sale: ${amount} (${e.name}, ${source})`,
+          // The funnel's name first, as in every alert: a founder with several funnels sees which sold.
+          subject: `[Aurea] ${getFunnel(db, e.funnelId)?.name ?? e.funnelId}: sale ${amount} (${e.name}, ${source})`,
           text: `A verified sale of ${amount} was recorded: ${e.name}${e.path ? ` on ${e.path}` : ""}, from ${source}${e.utmSource ? ` (${e.utmSource})` : ""}, at ${new Date(e.ts).toISOString()}.\n`,
         }, now());
       }

@@ -1,6 +1,7 @@
 // Before a newer Aurea changes the schema of a database that holds data, a full
 // backup goes into DATA/backups/, so an upgrade that goes wrong can be undone with
-// `aurea restore` and the previous executable.
+// `aurea restore` and the previous executable. The same before the storage layout
+// steps (src/db/layout/), which may rewrite the whole file.
 import type { Database } from "bun:sqlite";
 import { dirname, join } from "node:path";
 import { VERSION } from "../cli/version";
@@ -14,6 +15,19 @@ export function backupBeforeMigrating(sqlite: Database, log: (line: string) => v
   const dest = join(dirname(sqlite.filename), "backups", `${backupName(Date.now())}-before-${pending[0].tag}`);
   const r = createBackup(dirname(sqlite.filename), dest, { version: VERSION });
   log(`aurea: the database schema changes (${pending.map((m) => m.tag).join(", ")}); a backup of the data before it is in ${r.dir}`);
+  return r.dir;
+}
+
+/**
+ * Before the storage layout steps (src/db/layout/) rewrite a database that holds data:
+ * the backup just taken for the schema migrations of this same start, or a new one.
+ */
+export function backupBeforeLayout(sqlite: Database, log: (line: string) => void, taken: string | null): string | null {
+  if (taken) return taken;
+  if (!holdsData(sqlite)) return null;
+  const dest = join(dirname(sqlite.filename), "backups", `${backupName(Date.now())}-before-storage-layout`);
+  const r = createBackup(dirname(sqlite.filename), dest, { version: VERSION });
+  log(`aurea: the storage layout changes; a backup of the data before it is in ${r.dir}`);
   return r.dir;
 }
 

@@ -88,8 +88,12 @@ aurea funnel steps ID [--file steps.json | --file -] [--json]
 All take --data DIR (AUREA_DATA_DIR) and work while the server runs.
 
 Example: aurea funnel create --name "Launch" --url https://launch.example --json`,
-  user: `aurea user create --email EMAIL [--role owner|viewer] --password-stdin [--json]
-  Add a dashboard user (owner: can change settings; viewer: read only).
+  user: `aurea user create --email EMAIL [--role owner|viewer] [--funnels ID,ID|all] --password-stdin [--json]
+  Add a dashboard user (owner: sees and changes every funnel; viewer: reads only the
+  funnels granted with --funnels). "add" is the same command.
+aurea user grant --email EMAIL --funnels ID,ID|all [--json]
+aurea user revoke --email EMAIL --funnels ID,ID|all [--json]
+  Give a viewer funnels to see, or take them away (they also stop getting their digests).
 aurea user reset-password --email EMAIL --password-stdin
   Set a new password; the user's sessions are signed out and failed sign-ins forgotten.
 aurea user unlock --email EMAIL [--json]
@@ -97,7 +101,7 @@ aurea user unlock --email EMAIL [--json]
 aurea user list [--json]
 Passwords are read from standard input (at least 10 characters). All take --data DIR (AUREA_DATA_DIR).
 
-Example: printf '%s' "$PASSWORD" | aurea user create --email ana@example.com --role viewer --password-stdin`,
+Example: printf '%s' "$PASSWORD" | aurea user create --email ana@example.com --role viewer --funnels fn_abc123 --password-stdin`,
   mail: `aurea mail test --to ADDR [--smtp-url URL] [--mail-from ADDR] [--json]
   Send a test message and print how the SMTP conversation ended in one line
   (accepted, authentication failed, TLS failed, recipient refused, connection refused).

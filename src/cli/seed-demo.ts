@@ -2,7 +2,7 @@
 // Fills a funnel with realistic demo traffic, written straight into the tables.
 import { ConfigError, DATA_FLAG, parseFlags, resolveDataDir } from "../config";
 import { openStore } from "../db/open";
-import { seedDemo } from "../demo/seed";
+import { seedDemo } from "../store/sqlite/demo-seed";
 import { DEMO_ORIGIN } from "../demo/generate";
 import { demoSteps } from "../demo/steps";
 import { getSteps, saveSteps } from "../funnels/steps-definition";

@@ -10,6 +10,10 @@ import m7 from "../../drizzle/0007_experiments.sql" with { type: "text" };
 import m8 from "../../drizzle/0008_reports_alerts.sql" with { type: "text" };
 import m9 from "../../drizzle/0009_pipeline_marks.sql" with { type: "text" };
 import m10 from "../../drizzle/0010_funnel_keys_params_zone_login_throttle.sql" with { type: "text" };
+import m11 from "../../drizzle/0011_funnel_members.sql" with { type: "text" };
+import m12 from "../../drizzle/0012_storage_layout.sql" with { type: "text" };
+import m13 from "../../drizzle/0013_rollups_without_rowid.sql" with { type: "text" };
+import m14 from "../../drizzle/0014_sessions_one_visitor_index.sql" with { type: "text" };
 
 export interface EmbeddedMigration {
   tag: string;
@@ -29,4 +33,8 @@ export const migrations: EmbeddedMigration[] = [
   { tag: "0008_reports_alerts", when: 1796197581447, sql: m8 },
   { tag: "0009_pipeline_marks", when: 1796197734229, sql: m9 },
   { tag: "0010_funnel_keys_params_zone_login_throttle", when: 1796198843826, sql: m10 },
+  { tag: "0011_funnel_members", when: 1796205555892, sql: m11 },
+  { tag: "0012_storage_layout", when: 1796206711787, sql: m12 },
+  { tag: "0013_rollups_without_rowid", when: 1796206712848, sql: m13 },
+  { tag: "0014_sessions_one_visitor_index", when: 1796207041237, sql: m14 },
 ];

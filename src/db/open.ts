@@ -1,11 +1,13 @@
 import { Database } from "bun:sqlite";
 import { drizzle, type BunSQLiteDatabase } from "drizzle-orm/bun-sqlite";
-import { mkdirSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { backupBeforeMigrating } from "../backup/before-migration";
+import { backupBeforeLayout, backupBeforeMigrating } from "../backup/before-migration";
+import { migrateLayout } from "./layout/run";
 import { applyMigrations } from "./migrate";
 import { checkHeaders, namingDamage } from "./files-check";
 import { openQueue, QUEUE_FILE } from "./queue-db";
+import { makeIncremental } from "./space";
 import { WAL_BOUND_BYTES } from "./wal-bound";
 import * as schema from "./schema";
 import type { EventStore } from "../store/event-store";
@@ -79,10 +81,14 @@ export function openStore(dataDir: string, opts: { checkFiles?: boolean } = {}):
 }
 
 function openChecked(dataDir: string, path: string): Store {
+  const fresh = !existsSync(path);
   const sqlite = new Database(path, { create: true, strict: true });
+  sqlite.exec("PRAGMA busy_timeout = 5000");
+  // Only a new file takes this, and only before WAL touches it; older ones are switched
+  // by the layout migration (./layout/steps.ts).
+  if (fresh) makeIncremental(sqlite);
   sqlite.exec("PRAGMA journal_mode = WAL");
   sqlite.exec("PRAGMA synchronous = FULL");
-  sqlite.exec("PRAGMA busy_timeout = 5000");
   sqlite.exec("PRAGMA foreign_keys = ON");
   sqlite.exec("PRAGMA temp_store = MEMORY");
   sqlite.exec("PRAGMA cache_size = -65536");
@@ -93,8 +99,10 @@ function openChecked(dataDir: string, path: string): Store {
   // before the bound. Servers with a processing thread set this to 0.
   const pageSize = (sqlite.query("PRAGMA page_size").get() as { page_size: number }).page_size;
   sqlite.exec(`PRAGMA wal_autocheckpoint = ${Math.floor(WAL_BOUND_BYTES / 2 / pageSize)}`);
-  backupBeforeMigrating(sqlite, (line) => console.error(line));
+  const log = (line: string) => console.error(line);
+  const taken = backupBeforeMigrating(sqlite, log);
   applyMigrations(sqlite);
+  migrateLayout(sqlite, { log, backup: () => backupBeforeLayout(sqlite, log, taken) });
   const queue = namingDamage(join(dataDir, QUEUE_FILE), dataDir, () => openQueue(dataDir));
   const db = drizzle(sqlite, { schema });
   return {

@@ -145,8 +145,8 @@ export const sessions = sqliteTable(
   (t) => [
     primaryKey({ columns: [t.funnelId, t.id] }),
     index("sessions_funnel_started").on(t.funnelId, t.startedAt),
-    index("sessions_funnel_anon_last").on(t.funnelId, t.anonymousId, t.lastAt),
-    // Distinct visitors over a range without a temporary b-tree (src/store/sqlite/dashboard/visitors.ts).
+    // Distinct visitors over a range without a temporary b-tree (src/store/sqlite/dashboard/visitors.ts);
+    // also a visitor's visits (continuing one, a contact's): the (…, last_at) twin is gone (docs/storage.md).
     index("sessions_funnel_anon_started").on(t.funnelId, t.anonymousId, t.startedAt),
   ],
 );
@@ -340,3 +340,9 @@ export * from "./schema-reports";
 
 // Email alerts (rules and firings): ./schema-alerts.ts
 export * from "./schema-alerts";
+
+// Which funnels each viewer may see: ./schema-access.ts
+export * from "./schema-access";
+
+// The storage layout migration's progress: ./schema-layout.ts
+export * from "./schema-layout";

@@ -146,7 +146,7 @@ export class InternalError extends AppError {
 
 const STATUS_KIND = new Map(Object.entries(KIND_STATUS).map(([kind, status]) => [status, kind as ErrorKind]));
 
-/** Rebuilds an error from its status (errors crossing a thread boundary, the old HttpError). */
+/** Rebuilds an error from its status (errors crossing a thread boundary). */
 export function errorOfStatus(status: number, code: string, message: string, opts: ErrorOptions = {}): AppError {
   return new AppError(STATUS_KIND.get(status) ?? "internal", code, message, opts);
 }

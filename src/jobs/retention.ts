@@ -1,9 +1,11 @@
 // Data retention, one pass (the "retention" task of src/tasks/table.ts runs it at start
 // and then daily): each funnel with a retention_days lets go of what is older. The
 // event store's retention deletes its events, the visits that ended before the cutoff
-// and every rollup's rows before it, in chunks (src/store/sqlite/retention/).
+// and every rollup's rows before it, in chunks (src/store/sqlite/retention/); then the
+// freed pages go back to the filesystem (src/db/space.ts).
 import type { Database } from "bun:sqlite";
 import type { AppContext } from "../context";
+import { reclaimFreePages } from "../db/space";
 import type { EventRetention, RetentionResult } from "../store/event-retention";
 import { sqliteEventStore } from "../store/sqlite/event-store";
 
@@ -38,8 +40,14 @@ export async function runRetention(
   return total;
 }
 
-/** One pass over every funnel, as the server's retention task runs it; `signal` ends it between chunks. */
+/**
+ * One pass over every funnel, as the server's retention task runs it; `signal` ends it
+ * between chunks. Then the pages it freed (and any a deleted funnel left) go back to the disk.
+ */
 export async function retentionPass(ctx: AppContext, signal: AbortSignal): Promise<void> {
-  const r = await runRetention(ctx.store.sqlite, ctx.now(), { stopped: () => signal.aborted || ctx.stopping }, ctx.store.events.retention);
+  const stopped = () => signal.aborted || ctx.stopping;
+  const r = await runRetention(ctx.store.sqlite, ctx.now(), { stopped }, ctx.store.events.retention);
   if (r.events || r.sessions) ctx.log(`retention: deleted ${r.events} events and ${r.sessions} sessions past their funnel's retention`);
+  const freed = await reclaimFreePages(ctx.store.sqlite, { stopped });
+  if (freed) ctx.log(`retention: gave ${(freed / 1e6).toFixed(1)} MB back to the filesystem`);
 }

@@ -39,6 +39,8 @@ interface Stream {
   cursor: number;
   controller: ReadableStreamDefaultController<Uint8Array>;
   closed: boolean;
+  /** Asked at each heartbeat: false (access taken away) ends the stream; the tab's reconnect then gets 403. */
+  allowed?: () => boolean;
 }
 
 const enc = new TextEncoder();
@@ -75,12 +77,12 @@ export class LiveHub {
   }
 
   /** An SSE response for one tab; `cursor`: the last row id it has (Last-Event-ID). */
-  open(funnelId: string, filters: Filter[], tz: string, cursor: number | null, headers: Record<string, string>, hideAuto = false): Response {
+  open(funnelId: string, filters: Filter[], tz: string, cursor: number | null, headers: Record<string, string>, hideAuto = false, allowed?: () => boolean): Response {
     let stream: Stream;
     const body = new ReadableStream<Uint8Array>(
       {
         start: (controller) => {
-          stream = { funnelId, filters, filtersKey: JSON.stringify(filters), tz, hideAuto, cursor: cursor ?? this.latest(), controller, closed: false };
+          stream = { funnelId, filters, filtersKey: JSON.stringify(filters), tz, hideAuto, cursor: cursor ?? this.latest(), controller, closed: false, allowed };
           let set = this.streams.get(funnelId);
           if (!set) {
             this.streams.set(funnelId, (set = new Set()));
@@ -180,7 +182,11 @@ export class LiveHub {
   private beat(): void {
     const ping = enc.encode(": heartbeat\n\n");
     for (const [id, set] of this.streams) {
-      for (const s of set) this.write(s, ping);
+      for (const s of set) {
+        if (s.allowed && !s.allowed()) this.end(s);
+        else this.write(s, ping);
+      }
+      if (!set.size) continue;
       try {
         this.sendNow(id, [...set]); // visitors leave the five-minute window as time passes
       } catch (e) {

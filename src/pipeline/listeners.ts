@@ -8,6 +8,6 @@ import { liveListener } from "../live/watch";
 export function installEventListeners(ctx: AppContext): void {
   ctx.eventListeners.push(automationListener(ctx));
   ctx.eventListeners.push((events) => ctx.store.events.rollups.markDirty({ events }));
-  ctx.eventListeners.push(saleAlertListener(ctx.store.sqlite, ctx.now));
+  ctx.eventListeners.push(saleAlertListener(ctx.store.sqlite, ctx.store.db, ctx.now));
   if (ctx.live) ctx.eventListeners.push(liveListener(ctx.live));
 }

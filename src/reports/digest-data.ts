@@ -3,11 +3,16 @@
 // the dashboard shows for the same period. A plain object; the views render it.
 import type { ClockedReader } from "../store/sqlite/dashboard/dashboard-reader";
 import { revenueReport } from "../analytics/revenue-report";
+import { localDate } from "../analytics/timezone";
 import { currencySetting } from "../funnels/currency";
 import { stepsReport } from "../analytics/steps-report";
 import type { Db } from "../db/open";
+import { experimentOutcome, type ExperimentOutcome } from "../experiments/outcome";
+import { experimentResults } from "../experiments/results";
+import { listExperiments } from "../experiments/store";
 import { getSteps } from "../funnels/steps-definition";
 import type { Funnel } from "../funnels/store";
+import type { JourneyReader } from "../store/journey-reader";
 import type { DigestPeriod } from "./period";
 
 export interface Metric {
@@ -40,11 +45,16 @@ export interface DigestData {
   drops: DigestDrop[] | null;
   sources: { value: string; verifiedNet: number; orders: number }[];
   landingPages: { value: string; visits: number; verifiedNet: number }[];
+  /** Visitors per local day, for the small chart; empty for periods longer than two months. */
+  visitorsPerDay: { date: string; visitors: number }[];
+  /** Experiments stopped in the period, or running ones that reached their sample size by its end. */
+  experiments: ExperimentOutcome[];
   /** The dashboard for the same period; null without --public-url. */
   dashboardUrl: string | null;
 }
 
 const TOP = 5;
+const CHART_MAX_DAYS = 62;
 
 function dropsOf(report: ReturnType<typeof stepsReport>): DigestDrop[] {
   const drops: DigestDrop[] = [];
@@ -55,6 +65,19 @@ function dropsOf(report: ReturnType<typeof stepsReport>): DigestDrop[] {
     drops.push({ from: prev.name, to: step.name, reached: prev.visitors, continued: step.visitors, lostRate: 1 - step.visitors / prev.visitors });
   }
   return drops.sort((a, b) => b.reached - b.continued - (a.reached - a.continued) || b.lostRate - a.lostRate).slice(0, 3);
+}
+
+/** Results as of the period's end, judged by the results page's own rule (src/experiments/outcome.ts). */
+export function experimentsWithResults(db: Db, journeys: JourneyReader, funnelId: string, period: { from: number; to: number }, now: number): ExperimentOutcome[] {
+  const out: ExperimentOutcome[] = [];
+  for (const e of listExperiments(db, funnelId)) {
+    if (e.startedAt >= period.to) continue;
+    if (e.status === "stopped" && (e.stoppedAt === null || e.stoppedAt < period.from || e.stoppedAt >= period.to)) continue;
+    const at = e.status === "running" ? Math.min(period.to - 1, now) : now;
+    const outcome = experimentOutcome(experimentResults(db, journeys, { funnelId, key: e.key, now: at }));
+    if (outcome) out.push(outcome);
+  }
+  return out;
 }
 
 export function dashboardLink(base: string | null, funnelId: string, period: DigestPeriod): string | null {
@@ -91,6 +114,13 @@ export function digestData(reader: ClockedReader, db: Db, funnel: Funnel, period
       .slice(0, TOP)
       .map((r) => ({ value: r.value ?? "", verifiedNet: r.verifiedNet, orders: r.orders })),
     landingPages: reader.dashboard.breakdown({ scope, dim: "entry", limit: TOP, now: reader.now() }).rows.map((r) => ({ value: r.value, visits: r.tally.visits, verifiedNet: landingRevenue.get(r.value) ?? 0 })),
+    visitorsPerDay:
+      period.to - period.from > CHART_MAX_DAYS * 86_400_000
+        ? []
+        : reader.dashboard
+            .series({ scope, bucket: "day", tz: period.tz, metric: "visitors", historyStart: funnel.firstEventAt, now: reader.now() })
+            .points.map((p) => ({ date: localDate(p.at, period.tz), visitors: p.value })),
+    experiments: experimentsWithResults(db, reader.journeys, funnel.id, period, reader.now()),
     dashboardUrl: dashboardLink(publicUrl, funnel.id, period),
   };
 }

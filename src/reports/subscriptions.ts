@@ -46,3 +46,8 @@ export function scheduledFunnels(sqlite: Database): { funnelId: string; cadence:
   return sqlite.query<{ funnelId: string; cadence: Cadence }, []>("SELECT DISTINCT funnel_id AS funnelId, cadence FROM report_subscriptions ORDER BY funnel_id, cadence").all();
 }
 
+
+/** Drops an address from every digest of the funnel (a viewer whose access was taken away). */
+export function forgetAddress(sqlite: Database, funnelId: string, email: string): number {
+  return sqlite.query("DELETE FROM report_subscriptions WHERE funnel_id = ? AND email = ?").run(funnelId, email.toLowerCase()).changes;
+}

@@ -11,6 +11,7 @@ import { NotFound } from "../http/errors";
 import { refusalLogOf } from "../ingest/refusals";
 import { onboarding } from "../../views/analytics/empty";
 import { page } from "../../views/layout";
+import type { SafeHtml } from "../../views/html";
 import { publicOrigin } from "./auth/cookies";
 import { isHtmx, isOwner, requireUser, type DashboardUser } from "./auth/guard";
 import { PRIVATE_PAGE_HEADERS } from "./auth/security-headers";
@@ -18,6 +19,7 @@ import { contactPage, contactsPage, sessionPage, sessionsPage } from "./pages/an
 import { chartPartial, eventPropsPartial, livePartial, overviewBody, panelPartial } from "./pages/analytics/overview";
 import { analyticsRequest, type Query } from "./pages/analytics/request";
 import { timeZonePages } from "./pages/time-zone";
+import { dataSizePages } from "./pages/data-size";
 import { revenuePartial, saveCurrency } from "./pages/analytics/revenue";
 import { formField } from "./form";
 import { privateHtml } from "./pages/analytics/respond";
@@ -28,10 +30,14 @@ export function analyticsRoutes(ctx: AppContext) {
   // Only for the funnel's revenue settings (control plane); reports go through reads.
   const { sqlite } = ctx.store;
   const req = (id: string, query: Query, request: Request, user: DashboardUser) => analyticsRequest(ctx, id, query, request.headers, isOwner(user));
+  type Req = ReturnType<typeof req>;
+  const funnelPage = (r: Req, title: string, active: string, opts: { user: DashboardUser; csrfToken?: string }, body: SafeHtml) =>
+    privateHtml(page({ title, user: opts.user, csrfToken: opts.csrfToken, funnel: { id: r.funnel.id, name: r.funnel.name }, timeZone: r.tz, active, body }));
 
   return new Elysia({ name: "analytics" })
     .use(pageErrors(ctx))
     .use(timeZonePages(ctx))
+    .use(dataSizePages(ctx))
     .use(requireUser(ctx))
     .get("/funnels/:id", async ({ params, query, request, user, csrfToken }) => {
       const r = req(params.id, query, request, user);
@@ -68,22 +74,22 @@ export function analyticsRoutes(ctx: AppContext) {
     .get("/funnels/:id/sessions", async ({ params, query, request, user, csrfToken }) => {
       const r = req(params.id, query, request, user);
       const body = await sessionsPage(reads, r, query);
-      return privateHtml(page({ title: "Sessions", user, csrfToken, funnel: { id: r.funnel.id, name: r.funnel.name }, timeZone: r.tz, active: "sessions", body }));
+      return funnelPage(r, "Sessions", "sessions", { user, csrfToken }, body);
     })
     .get("/funnels/:id/sessions/:sid", async ({ params, query, request, user, csrfToken }) => {
       const r = req(params.id, query, request, user);
       const body = await sessionPage(reads, r, params.sid);
-      return privateHtml(page({ title: "Session", user, csrfToken, funnel: { id: r.funnel.id, name: r.funnel.name }, timeZone: r.tz, active: "sessions", body }));
+      return funnelPage(r, "Session", "sessions", { user, csrfToken }, body);
     })
     .get("/funnels/:id/contacts", async ({ params, query, request, user, csrfToken }) => {
       const r = req(params.id, query, request, user);
       const body = await contactsPage(reads, r, query);
-      return privateHtml(page({ title: "Contacts", user, csrfToken, funnel: { id: r.funnel.id, name: r.funnel.name }, timeZone: r.tz, active: "contacts", body }));
+      return funnelPage(r, "Contacts", "contacts", { user, csrfToken }, body);
     })
     .get("/funnels/:id/contacts/:cid", async ({ params, query, request, user, csrfToken }) => {
       const r = req(params.id, query, request, user);
       const body = await contactPage(reads, r, params.cid);
-      return privateHtml(page({ title: "Contact", user, csrfToken, funnel: { id: r.funnel.id, name: r.funnel.name }, timeZone: r.tz, active: "contacts", body }));
+      return funnelPage(r, "Contact", "contacts", { user, csrfToken }, body);
     })
     .get("/funnels/:id/export/:file", async ({ params, query, request, user }) => {
       const kind = params.file.replace(/\.csv$/, "");

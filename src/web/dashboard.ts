@@ -10,6 +10,8 @@ import { authPages } from "./pages/auth";
 import { funnelPages } from "./pages/funnels";
 import { installationPages } from "./pages/installation";
 import { settingsPages } from "./pages/settings";
+import { userPages } from "./pages/users";
+import { alertPages } from "./pages/alerts";
 import { pageErrors } from "../http/page-errors";
 
 export function dashboardRoutes(ctx: AppContext, opts: { loginLimiter?: LoginLimiter } = {}) {
@@ -20,5 +22,7 @@ export function dashboardRoutes(ctx: AppContext, opts: { loginLimiter?: LoginLim
     .use(authPages(ctx, limiter))
     .use(funnelPages(ctx))
     .use(settingsPages(ctx))
-    .use(installationPages(ctx));
+    .use(installationPages(ctx))
+    .use(userPages(ctx))
+    .use(alertPages(ctx));
 }

@@ -3,6 +3,7 @@
 import { Elysia } from "elysia";
 import type { AppContext } from "../context";
 import type { LiveHub } from "../live/hub";
+import { canSeeFunnel } from "./auth/funnel-access";
 import { isOwner, requireUser } from "./auth/guard";
 import { PRIVATE_PAGE_HEADERS } from "./auth/security-headers";
 import { analyticsRequest, one } from "./pages/analytics/request";
@@ -27,6 +28,8 @@ export function liveStreamRoutes(ctx: AppContext, hub: LiveHub) {
       const cursor = streamCursor(request.headers.get("last-event-id"), one(query, "after"));
       const auto = one(query, "auto");
       if (auto !== undefined && auto !== "show" && auto !== "hide") throw new InvalidInput("invalid_query", `auto: expected show or hide, got "${auto}"`);
-      return hub.open(r.funnel.id, r.filters, r.tz, cursor, PRIVATE_PAGE_HEADERS, auto !== "show");
+      // A viewer's access may be taken away while the tab is open: the hub asks again at each heartbeat.
+      const allowed = isOwner(user) ? undefined : () => canSeeFunnel(ctx.store.db, user, r.funnel.id);
+      return hub.open(r.funnel.id, r.filters, r.tz, cursor, PRIVATE_PAGE_HEADERS, auto !== "show", allowed);
     });
 }

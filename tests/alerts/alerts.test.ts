@@ -39,7 +39,7 @@ test("each verified sale is mailed once; an unverified one is not", async () => 
   await waitForEvents(server, funnel.id, funnel.secretKey, (es) => es.length >= 2);
   await smtp.waitFor(1);
   await Bun.sleep(300);
-  expect(subjects()).toEqual(["[Aurea] Sale: $99.00 (purchase, Direct)"]);
+  expect(subjects()).toEqual(["[Aurea] Test funnel: sale $99.00 (purchase, Direct)"]);
   expect(smtp.received[0].to).toEqual(["founder@example.com"]);
 });
 

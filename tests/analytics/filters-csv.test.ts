@@ -3,7 +3,7 @@ import { describe, expect, test } from "bun:test";
 import { csvCell, csvRow } from "../../src/analytics/csv";
 import { parseFilters } from "../../src/analytics/filters";
 import { sessionWhere } from "../../src/store/sqlite/dashboard/scope-sql";
-import { HttpError } from "../../src/ingest/errors";
+import { AppError } from "../../src/http/errors";
 
 describe("filters", () => {
   test("only whitelisted keys become filters, in a fixed order, last value wins", () => {
@@ -25,7 +25,7 @@ describe("filters", () => {
   });
 
   test("overlong values are refused with the key named", () => {
-    expect(() => parseFilters({ campaign: "x".repeat(1001) })).toThrow(HttpError);
+    expect(() => parseFilters({ campaign: "x".repeat(1001) })).toThrow(AppError);
     expect(() => parseFilters({ campaign: "x".repeat(1001) })).toThrow(/campaign/);
   });
 });

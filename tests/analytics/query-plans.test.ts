@@ -12,7 +12,7 @@ import { parseFilters, type Scope } from "../../src/analytics/filters";
 import { DAY_MS } from "../../src/analytics/timezone";
 import { openReaderConnection, openStore, type Store } from "../../src/db/open";
 import { Statistics } from "../../src/store/sqlite/statistics";
-import { seedDemo } from "../../src/demo/seed";
+import { seedDemo } from "../../src/store/sqlite/demo-seed";
 import { parseExperimentInput } from "../../src/experiments/definition";
 import { createExperiment } from "../../src/experiments/store";
 import { parseSteps } from "../../src/funnels/steps-definition";
@@ -97,6 +97,7 @@ function argsFor(scope: Scope): Args {
     "steps.suggest": { funnelId },
     "steps.check": { funnelId, steps: [...def.steps, { name: "Near miss", page: "/checkout/" }, { name: "Typo", event: "checkout-initiated" }], now: NOW },
     "experiments.results": { funnelId, key: "headline", now: NOW },
+    "settings.dataSize": { funnelId, now: NOW },
     "api.stats": { funnelId, range: { from: scope.from, to: scope.to } },
     "api.events": { funnelId, limit: 100, before: { ts: NOW - DAY_MS, tie: 1e9 } },
     "api.sessions": { funnelId, limit: 100, before: null },
@@ -111,7 +112,7 @@ const contactId = () => (store.sqlite.query("SELECT id FROM contacts WHERE funne
 /** Reads that walk a funnel's rows newest first and stop at their LIMIT (the index's order, no sort). */
 const NEWEST_FIRST = new Set(["api.events", "api.sessions", "api.contacts", "dashboard.live", "dashboard.overview"]);
 /** Reads that look at a funnel's whole history by design. */
-const WHOLE_HISTORY = new Set(["steps.suggest"]);
+const WHOLE_HISTORY = new Set(["steps.suggest", "settings.dataSize"]);
 /**
  * Known and not yet fixed: the "Right now" card's sources (src/store/sqlite/dashboard/live-now.ts)
  * select visits by last_at, which no index leads with, so it walks the funnel's visits.

@@ -12,7 +12,7 @@ import { parsePeriod } from "../../src/analytics/period";
 import { analyticsReader } from "../../src/store/sqlite/dashboard/dashboard-reader";
 import { timeseries } from "../../src/store/sqlite/dashboard/timeseries";
 import { openStore, type Store } from "../../src/db/open";
-import { seedDemo } from "../../src/demo/seed";
+import { seedDemo } from "../../src/store/sqlite/demo-seed";
 import { createFunnel } from "../../src/funnels/store";
 import { tempDir } from "../helpers/server";
 

@@ -2,7 +2,7 @@
 import { describe, expect, test } from "bun:test";
 import { bucketStarts, parsePeriod } from "../../src/analytics/period";
 import { localDate, localMidnight, offsetAt, offsetSegments, startOfLocalDay, validTimeZone } from "../../src/analytics/timezone";
-import { HttpError } from "../../src/ingest/errors";
+import { AppError } from "../../src/http/errors";
 
 const H = 3_600_000;
 const D = 24 * H;
@@ -91,9 +91,9 @@ describe("periods", () => {
       } catch (e) {
         err = e;
       }
-      expect(err).toBeInstanceOf(HttpError);
-      expect((err as HttpError).status).toBe(400);
-      expect((err as HttpError).message).toContain(message);
+      expect(err).toBeInstanceOf(AppError);
+      expect((err as AppError).status).toBe(400);
+      expect((err as AppError).message).toContain(message);
     }
   });
 

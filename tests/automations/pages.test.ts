@@ -7,6 +7,7 @@ import type { TestFunnel, TestServer } from "../helpers/server";
 import { client, signedInOwner, type Browserish } from "../web/client";
 import { Receiver, eventually } from "./receiver";
 import { createTestFunnel, startHookServer, track } from "./setup";
+import { grantFunnels } from "../../src/web/auth/funnel-access";
 
 setDefaultTimeout(20_000);
 
@@ -180,7 +181,7 @@ describe("automation pages", () => {
   test("viewers see the rules but cannot change them; CSRF is required", async () => {
     const funnel = createTestFunnel(server);
     const { id } = await createViaForm(funnel);
-    await createUser(server.ctx.store.db, { email: "viewer@example.com", password: "viewer password 1", role: "viewer" });
+    grantFunnels(server.ctx.store.db, (await createUser(server.ctx.store.db, { email: "viewer@example.com", password: "viewer password 1", role: "viewer" })).id, [funnel.id], Date.now());
     const v = client(server);
     await v.post("/login", { email: "viewer@example.com", password: "viewer password 1" });
     const page = await v.load(`${base(funnel)}/${id}`);

@@ -4,6 +4,7 @@
 // the "right now" card moves; a stream needs a signed-in user and a real funnel.
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import type { Browser, Page } from "playwright-core";
+import { grantFunnels } from "../../src/web/auth/funnel-access";
 import { createUser } from "../../src/web/auth/users";
 import { browserTestsEnabled, launchBrowser, newDesktopContext } from "../helpers/browser";
 import { createTestFunnel, eventId, sendEvents, startTestServer, waitForEvents, type TestFunnel, type TestServer } from "../helpers/server";
@@ -89,5 +90,42 @@ describeBrowser("live view over SSE", () => {
     expect(missing.status).toBe(404);
     const bad = await fetch(`${server.url}/funnels/${funnel.id}/live/stream?after=abc`, { headers: { cookie } });
     expect(bad.status).toBe(400);
+  });
+
+  test("a viewer of another funnel gets 403 from this funnel's stream; their own stream is live", async () => {
+    const other = createTestFunnel(server, { name: "Other shop" });
+    const viewer = await createUser(server.ctx.store.db, { email: "viewer@example.com", password: "a long enough passphrase", role: "viewer" });
+    grantFunnels(server.ctx.store.db, viewer.id, [other.id], Date.now());
+    const first = { id: eventId(), type: "page_view", anonymousId: "cleo", sessionId: "s-cleo", url: `${SHOP}/` };
+    expect((await sendEvents(server, { funnelId: other.id, key: other.publicKey, events: [first] }, { origin: SHOP })).status).toBe(202);
+    await waitForEvents(server, other.id, other.secretKey, (es) => es.length >= 1);
+    const context = await newDesktopContext(browser);
+    const tab = await context.newPage();
+    try {
+      await tab.goto(`${server.url}/login`);
+      await tab.fill("#email", "viewer@example.com");
+      await tab.fill("#password", "a long enough passphrase");
+      await tab.click("button[type=submit]");
+      await tab.waitForURL("**/funnels");
+      // Their own funnel's dashboard streams.
+      await tab.goto(`${server.url}/funnels/${other.id}?range=today`);
+      await tab.waitForFunction(() => document.getElementById("live-status")?.textContent === "Live", null, { timeout: 15_000 });
+      // The stream of a funnel they were not given: 403, and an EventSource on it never opens.
+      const outcome = await tab.evaluate(async (url) => {
+        const status = (await fetch(url, { headers: { accept: "text/event-stream" } })).status;
+        const opened = await new Promise<string>((resolve) => {
+          const es = new EventSource(url);
+          es.onopen = () => (es.close(), resolve("open"));
+          es.onerror = () => (es.close(), resolve(es.readyState === EventSource.CLOSED ? "closed" : "error"));
+        });
+        return { status, opened };
+      }, `${server.url}/funnels/${funnel.id}/live/stream`);
+      expect(outcome).toEqual({ status: 403, opened: "closed" });
+      const page403 = await tab.goto(`${server.url}/funnels/${funnel.id}`);
+      expect(page403?.status()).toBe(403);
+      expect(await tab.textContent("main")).toContain("You do not have access to this funnel");
+    } finally {
+      await context.close();
+    }
   });
 });

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { createUser } from "../../src/web/auth/users";
 import { createTestFunnel, startTestServer, type TestFunnel, type TestServer } from "../helpers/server";
 import { client, signedInOwner, type Browserish } from "../web/client";
+import { grantFunnels } from "../../src/web/auth/funnel-access";
 
 let server: TestServer;
 let owner: Browserish;
@@ -91,7 +92,7 @@ describe("Experiments tab", () => {
   });
 
   test("viewers read results but cannot start or stop experiments", async () => {
-    await createUser(server.ctx.store.db, { email: "viewer@example.com", password: "viewer password 1", role: "viewer" });
+    grantFunnels(server.ctx.store.db, (await createUser(server.ctx.store.db, { email: "viewer@example.com", password: "viewer password 1", role: "viewer" })).id, [funnel.id], Date.now());
     const v = client(server);
     await v.post("/login", { email: "viewer@example.com", password: "viewer password 1" });
     const page = await v.load(base());

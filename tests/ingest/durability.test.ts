@@ -2,6 +2,7 @@
 import { expect, test } from "bun:test";
 import { createTestFunnel, DESKTOP_CHROME, eventId, startTestServer, tempDir, waitForEvents } from "../helpers/server";
 import { runCli, spawnServe } from "../helpers/process";
+import { decodeEventId } from "../../src/store/sqlite/event-id";
 
 test("a restart keeps everything", async () => {
   const dataDir = tempDir();
@@ -58,7 +59,7 @@ test("kill -9 in the middle of a load loses no acknowledged event", async () => 
   try {
     after.running.worker!.drain();
     const stored = new Set(
-      (after.ctx.store.sqlite.query("SELECT id FROM events WHERE funnel_id = ?").all(f.id) as { id: string }[]).map((r) => r.id),
+      (after.ctx.store.sqlite.query("SELECT id FROM events WHERE funnel_id = ?").all(f.id) as { id: string | Uint8Array }[]).map((r) => decodeEventId(r.id)),
     );
     const lost = acked.filter((id) => !stored.has(id));
     expect(acked.length).toBeGreaterThanOrEqual(3000);

@@ -88,6 +88,23 @@ test("a tab that does not read is told to reload and dropped: its unsent bytes s
   hub.stop();
 });
 
+test("a stream whose access is taken away ends at the next heartbeat; others keep going", async () => {
+  const hub = new LiveHub(server.ctx.store.sqlite, { now: () => Date.now(), coalesceMs: 1, heartbeatMs: 20 });
+  let allowed = true;
+  const revoked = hub.open(funnel.id, [], "UTC", null, {}, false, () => allowed);
+  const other = hub.open(funnel.id, [], "UTC", null, {}, false, () => true);
+  const reader = other.body!.getReader();
+  await readUntil(reader, (t) => t.includes(": heartbeat"));
+  expect(hub.size).toBe(2);
+  allowed = false;
+  const deadline = Date.now() + 10_000;
+  while (hub.size > 1 && Date.now() < deadline) await Bun.sleep(10);
+  expect(hub.size).toBe(1);
+  expect(await revoked.text()).not.toContain("event: reload");
+  expect(await readUntil(reader, (t) => t.includes(": heartbeat"))).toContain(": heartbeat");
+  hub.stop();
+});
+
 test("with no stream open the processing listener does nothing", () => {
   let emitted = 0;
   const funnels = new Set<string>();

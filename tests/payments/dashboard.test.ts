@@ -5,6 +5,7 @@ import { createUser } from "../../src/web/auth/users";
 import { createTestFunnel, startTestServer, type TestFunnel, type TestServer } from "../helpers/server";
 import { client, signedInOwner, type Browserish } from "../web/client";
 import { order, record, refund, visit } from "./payment-helpers";
+import { grantFunnels } from "../../src/web/auth/funnel-access";
 
 let server: TestServer;
 let funnel: TestFunnel;
@@ -65,7 +66,7 @@ describe("revenue panel", () => {
     expect(html).toContain('class="revenue-net">€5.00<');
     expect(html).toContain('data-currency="USD"');
 
-    await createUser(server.ctx.store.db, { email: "viewer@example.com", password: "a viewer passphrase", role: "viewer" });
+    grantFunnels(server.ctx.store.db, (await createUser(server.ctx.store.db, { email: "viewer@example.com", password: "a viewer passphrase", role: "viewer" })).id, [funnel.id], Date.now());
     const viewer = client(server);
     await viewer.load("/login");
     await viewer.post("/login", { _csrf: viewer.csrf, email: "viewer@example.com", password: "a viewer passphrase" });

@@ -4,6 +4,7 @@ import { createUser } from "../../src/web/auth/users";
 import { createTestFunnel, startTestServer, type TestServer } from "../helpers/server";
 import { client, signedInOwner, type Browserish } from "../web/client";
 import { post, stripeEvent, stripeSignature } from "./webhook-helpers";
+import { grantFunnels } from "../../src/web/auth/funnel-access";
 
 setDefaultTimeout(20_000);
 
@@ -84,7 +85,7 @@ test("bad input is explained; viewers see the section but cannot connect; CSRF i
   expect(await bad.text()).toContain("starts with whsec_");
   expect((await owner.post(`/funnels/${funnel.id}/settings/payments`, { _csrf: "wrong", provider: "paddle", secret: "pdl_x" }, HTMX)).status).toBe(403);
 
-  await createUser(server.ctx.store.db, { email: "viewer@example.com", password: "viewer password 1", role: "viewer" });
+  grantFunnels(server.ctx.store.db, (await createUser(server.ctx.store.db, { email: "viewer@example.com", password: "viewer password 1", role: "viewer" })).id, [funnel.id], Date.now());
   const v = client(server);
   await v.post("/login", { email: "viewer@example.com", password: "viewer password 1" });
   await v.load(`/funnels/${funnel.id}/settings`);

@@ -8,6 +8,7 @@ import { runCli } from "../helpers/process";
 import { createTestFunnel, startTestServer, type TestFunnel, type TestServer } from "../helpers/server";
 import { startTestSmtp, type TestSmtp } from "../helpers/smtp";
 import { client, signedInOwner, type Browserish } from "../web/client";
+import { grantFunnels } from "../../src/web/auth/funnel-access";
 
 let server: TestServer;
 let smtp: TestSmtp;
@@ -66,7 +67,7 @@ test("settings: email off is said, an owner sets recipients, a viewer cannot", a
   const base = `/funnels/${funnel.id}/settings/reports`;
   const panel = await (await owner.get(base)).text();
   expect(panel).toContain("Email is off: start the server with");
-  await createUser(server.ctx.store.db, { email: "viewer@example.com", password: "viewer password 1", role: "viewer" });
+  grantFunnels(server.ctx.store.db, (await createUser(server.ctx.store.db, { email: "viewer@example.com", password: "viewer password 1", role: "viewer" })).id, [funnel.id], Date.now());
   const saved = await owner.post(base, { _csrf: owner.csrf, weekly: ["owner@example.com"], weekly_extra: "Cleo@Example.com\n", monthly_extra: "" }, { "hx-request": "true" });
   expect(saved.status).toBe(200);
   expect(await saved.text()).toContain("Recipients saved.");

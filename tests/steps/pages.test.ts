@@ -4,6 +4,7 @@ import { getSteps } from "../../src/funnels/steps-definition";
 import { createUser } from "../../src/web/auth/users";
 import { client, signedInOwner, type Browserish } from "../web/client";
 import { createTestFunnel, DESKTOP_CHROME, eventId, sendEvents, startTestServer, waitForEvents, type TestFunnel, type TestServer } from "../helpers/server";
+import { grantFunnels } from "../../src/web/auth/funnel-access";
 
 setDefaultTimeout(30_000);
 
@@ -119,7 +120,7 @@ describe("editing", () => {
   });
 
   test("a viewer sees the steps but cannot save", async () => {
-    await createUser(server.ctx.store.db, { email: "viewer@example.com", password: "viewer password 1", role: "viewer" });
+    grantFunnels(server.ctx.store.db, (await createUser(server.ctx.store.db, { email: "viewer@example.com", password: "viewer password 1", role: "viewer" })).id, [funnel.id], Date.now());
     const v = client(server);
     expect((await v.post("/login", { email: "viewer@example.com", password: "viewer password 1" })).status).toBe(303);
     await v.load("/funnels");

@@ -48,7 +48,7 @@ test("create, list, reset-password, with clear errors", async () => {
   expect(r.code).toBe(0);
 
   r = await aurea(["user", "list", "--json"]);
-  expect(JSON.parse(r.out)).toEqual([{ id: 1, email: "ana@example.com", role: "viewer" }]);
+  expect(JSON.parse(r.out)).toEqual([{ id: 1, email: "ana@example.com", role: "viewer", funnels: [] }]);
 
   const store = openStore(dataDir);
   try {
@@ -60,3 +60,43 @@ test("create, list, reset-password, with clear errors", async () => {
     store.close();
   }
 }, 30_000);
+
+test("a viewer's funnels: create --funnels, grant, revoke (which also ends that funnel's digests), list", async () => {
+  const ids: string[] = [];
+  for (const name of ["One", "Two"]) {
+    const r = await aurea(["funnel", "create", "--name", name, "--url", "https://shop.example", "--json"]);
+    expect(r.code).toBe(0);
+    ids.push(JSON.parse(r.out).id);
+  }
+  let r = await aurea(["user", "create", "--email", "cleo@example.com", "--role", "viewer", "--funnels", `${ids[0]},fn_nope`, "--password-stdin"], "viewer password 1\n");
+  expect(r.code).toBe(2);
+  expect(r.err).toContain("there is no funnel fn_nope");
+  r = await aurea(["user", "create", "--email", "cleo@example.com", "--role", "viewer", "--funnels", ids[0], "--password-stdin"], "viewer password 1\n");
+  expect(r.code).toBe(0);
+  expect(r.out).toContain(`cleo@example.com (viewer) created, seeing ${ids[0]}`);
+  r = await aurea(["user", "create", "--email", "owner2@example.com", "--funnels", ids[0], "--password-stdin"], "owner password 1\n");
+  expect(r.code).toBe(2);
+  expect(r.err).toContain("--funnels is for viewers");
+
+  r = await aurea(["user", "grant", "--email", "cleo@example.com", "--funnels", "all", "--json"]);
+  expect(r.code).toBe(0);
+  expect(JSON.parse(r.out)).toEqual({ email: "cleo@example.com", funnels: [...ids].sort() });
+
+  r = await aurea(["report", "schedule", "--funnel", ids[1], "--weekly", "--to", "cleo@example.com"]);
+  expect(r.code).toBe(0);
+  r = await aurea(["user", "revoke", "--email", "cleo@example.com", "--funnels", ids[1]]);
+  expect(r.code).toBe(0);
+  expect(r.out).toContain(`no longer sees ${ids[1]}`);
+  const store = openStore(dataDir);
+  try {
+    expect(store.sqlite.query("SELECT count(*) AS n FROM report_subscriptions WHERE email = 'cleo@example.com'").get()).toEqual({ n: 0 });
+  } finally {
+    store.close();
+  }
+
+  r = await aurea(["user", "list"]);
+  expect(r.out).toContain(`cleo@example.com  viewer  ${ids[0]}`);
+  r = await aurea(["user", "grant", "--email", "ana@example.com"]);
+  expect(r.code).toBe(2);
+  expect(r.err).toContain("--funnels ID,ID");
+}, 60_000);

@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, test, setDefaultTimeout } from
 import { createUser } from "../../src/web/auth/users";
 import { createTestFunnel, eventId, sendEvents, startTestServer, waitForEvents, type TestServer } from "../helpers/server";
 import { client, signedInOwner, type Browserish } from "./client";
+import { grantFunnels } from "../../src/web/auth/funnel-access";
 
 setDefaultTimeout(30_000);
 
@@ -232,7 +233,7 @@ describe("settings", () => {
 describe("viewers read only", () => {
   test("a viewer sees pages but cannot register, change, rotate or delete", async () => {
     const f = createTestFunnel(server, { name: "Shop" });
-    await createUser(server.ctx.store.db, { email: "viewer@example.com", password: "viewer password 1", role: "viewer" });
+    grantFunnels(server.ctx.store.db, (await createUser(server.ctx.store.db, { email: "viewer@example.com", password: "viewer password 1", role: "viewer" })).id, [f.id], Date.now());
     const v = client(server);
     await v.post("/login", { email: "viewer@example.com", password: "viewer password 1" });
     const settings = await v.load(`/funnels/${f.id}/settings`);

@@ -6,6 +6,7 @@ import { getTimeZone } from "../../src/funnels/time-zone";
 import { createUser } from "../../src/web/auth/users";
 import { createTestFunnel, startTestServer, type TestFunnel, type TestServer } from "../helpers/server";
 import { client, signedInOwner, type Browserish } from "./client";
+import { grantFunnels } from "../../src/web/auth/funnel-access";
 
 let server: TestServer;
 let funnel: TestFunnel;
@@ -18,7 +19,7 @@ beforeAll(async () => {
   server = await startTestServer();
   funnel = createTestFunnel(server);
   owner = await signedInOwner(server);
-  await createUser(server.ctx.store.db, { email: "viewer@example.com", password: "viewer password 1", role: "viewer" });
+  grantFunnels(server.ctx.store.db, (await createUser(server.ctx.store.db, { email: "viewer@example.com", password: "viewer password 1", role: "viewer" })).id, [funnel.id], Date.now());
   viewer = client(server);
   expect((await viewer.post("/login", { email: "viewer@example.com", password: "viewer password 1" })).status).toBe(303);
   await viewer.load("/funnels");

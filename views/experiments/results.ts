@@ -3,6 +3,7 @@
 // exposed visitor, lift, chance to beat the control, expected loss and p-value; the
 // sample size the MDE needs with a warning against stopping early; the breakdowns by
 // device and channel; and (for owners) stopping with a winner or without.
+import { experimentOutcome, outcomeSentence } from "../../src/experiments/outcome";
 import type { BreakdownRow, ExperimentResults, VariantResult } from "../../src/experiments/results";
 import { card, csrfField, formatCount, localTime, notice, table } from "../components";
 import { html, type SafeHtml } from "../html";
@@ -113,8 +114,10 @@ export function resultsBody(view: ResultsView): SafeHtml {
     ? html`<p>This test is set to find a lift of ${pct(r.minimumDetectableEffect, 0)} or more. For that it needs about <strong>${formatCount(r.sampleSizePerVariant)} exposed visitors per variant</strong>
         (5% false alarms, 80% power); the smallest variant has ${formatCount(least)}.</p>`
     : html`<p>This test is set to find a lift of ${pct(r.minimumDetectableEffect, 0)} or more; the visitors it needs can be estimated once the control has conversions.</p>`;
+  const outcome = experimentOutcome(r);
   return html`<p><a href="${experimentsBase(view.funnelId)}">← All experiments</a></p>
     ${srm}
+    ${outcome ? notice(html`<strong>Result.</strong> <span data-outcome>${outcomeSentence(outcome)}</span>`, outcome.state === "ready" && outcome.best?.significant ? "good" : "info") : ""}
     ${card({
       title: html`Experiment <code>${r.key}</code>`,
       body: html`<p>${state}. Judged on ${view.metricWords}. Counting visitors from their first exposure, ${localTime(r.from)} to ${localTime(r.to)}.</p>

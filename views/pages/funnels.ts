@@ -41,7 +41,9 @@ export function funnelsPage(opts: { user: LayoutUser; csrfToken: string; funnels
     : "";
   const body = opts.funnels.length
     ? html`<div class="grid">${opts.funnels.map(funnelCard)}</div>`
-    : emptyState(
+    : !opts.canEdit
+      ? emptyState("No funnels shared with you yet", html`<p>Your account can view funnels an owner gives you access to. Ask an owner to add you to a funnel in Settings → Users.</p>`)
+      : emptyState(
         "No funnels yet",
         html`<p>Register the site or app you want to measure. You will get a script tag to paste into its pages, and keys for server-side conversions.</p>`,
         register || undefined,

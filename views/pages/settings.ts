@@ -108,6 +108,9 @@ export function settingsPage(opts: { user: LayoutUser; csrfToken: string; funnel
       <section id="time-zone" class="card" aria-label="Time zone" hx-get="/funnels/${id}/settings/time-zone" hx-trigger="load" hx-swap="innerHTML">
         <div class="card-body muted"><a href="/funnels/${id}/settings/time-zone">Time zone</a></div>
       </section>
+      <section id="data-size" class="card" aria-label="Data size" hx-get="/funnels/${id}/settings/data-size" hx-trigger="load" hx-swap="innerHTML">
+        <div class="card-body muted"><a href="/funnels/${id}/settings/data-size">Data size</a></div>
+      </section>
       <section id="steps-settings" class="card" aria-label="Funnel steps" hx-get="/funnels/${id}/steps/editor" hx-trigger="load" hx-swap="innerHTML">
         <div class="card-body muted">Loading the steps editor…</div>
       </section>

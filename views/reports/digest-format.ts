@@ -64,3 +64,15 @@ export const lostShare = (rate: number) => formatPercent(rate, 0);
 export const sourceLabel = (v: string) => v || "(no visit)";
 export const pageLabel = (v: string) => v || "(none)";
 export { formatCount };
+
+/** Bar heights 0-1 of the visitors-per-day chart (the busiest day is 1). */
+export function dayShares(d: DigestData): { date: string; visitors: number; share: number }[] {
+  const max = Math.max(0, ...d.visitorsPerDay.map((p) => p.visitors));
+  return d.visitorsPerDay.map((p) => ({ ...p, share: max ? p.visitors / max : 0 }));
+}
+
+/** The same chart in text: one block character per day, "▁" to "█". */
+export function sparkline(d: DigestData): string {
+  const blocks = "▁▂▃▄▅▆▇█";
+  return dayShares(d).map((p) => blocks[Math.round(p.share * (blocks.length - 1))]).join("");
+}

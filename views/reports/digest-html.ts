@@ -1,8 +1,9 @@
 // The digest's HTML part: one table-based column, inline styles only, no images, so
 // it reads the same in Gmail, Outlook and Apple Mail and on a phone.
 import { html, type SafeHtml } from "../html";
+import { outcomeSentence } from "../../src/experiments/outcome";
 import type { DigestData } from "../../src/reports/digest-data";
-import { formatCount, formatMoney, lostShare, metricLines, otherCurrenciesLine, pageLabel, periodTitle, sourceLabel } from "./digest-format";
+import { formatCount, formatMoney, lostShare, metricLines, otherCurrenciesLine, pageLabel, periodTitle, sourceLabel, dayShares } from "./digest-format";
 
 const FONT = "font-family:-apple-system,BlinkMacSystemFont,'Segoe UI',Roboto,Helvetica,Arial,sans-serif";
 const TREND = { up: "#117a3d", down: "#b42318", flat: "#5f6b7a" };
@@ -19,6 +20,19 @@ function table(head: string[], rows: (string | SafeHtml)[][], empty: string): Sa
 <tr>${head.map((h, i) => html`<th style="${HEAD}${i ? ";text-align:right" : ""}">${h}</th>`)}</tr>
 ${rows.map((r) => html`<tr>${r.map((c, i) => html`<td style="${CELL}${i ? ";text-align:right;white-space:nowrap" : ";word-break:break-all"}">${c}</td>`)}</tr>`)}
 </table>`;
+}
+
+const CHART_HEIGHT = 56;
+
+/** Visitors per day as table cells with coloured blocks: no image, no SVG, so mail clients show it. */
+function dayChart(d: DigestData): SafeHtml {
+  const days = dayShares(d);
+  if (days.length < 2) return html``;
+  return html`<tr><td style="padding:4px 24px 0 24px"><div style="font-size:12px;color:#5f6b7a;margin-bottom:4px">Visitors per day</div>
+<table role="presentation" width="100%" cellpadding="0" cellspacing="0" data-chart="visitors"><tr>${days.map(
+    (p) => html`<td valign="bottom" height="${CHART_HEIGHT}" style="padding:0 1px;vertical-align:bottom;height:${CHART_HEIGHT}px" title="${p.date}: ${formatCount(p.visitors)} visitors" data-day="${p.date}" data-visitors="${p.visitors}"><div style="height:${Math.max(1, Math.round(p.share * CHART_HEIGHT))}px;line-height:1px;font-size:1px;background:#1d4ed8;border-radius:2px 2px 0 0">&nbsp;</div></td>`,
+  )}</tr></table>
+<div style="font-size:11px;color:#5f6b7a">${days[0].date} <span style="float:right">${days.at(-1)!.date}</span></div></td></tr>`;
 }
 
 export function digestHtml(d: DigestData, unsubscribeUrl: string | null): string {
@@ -49,6 +63,7 @@ export function digestHtml(d: DigestData, unsubscribeUrl: string | null): string
 <tr><td style="padding:8px 12px"><table role="presentation" width="100%" cellpadding="0" cellspacing="0"><tr>${cards.slice(0, 2)}</tr><tr>${cards.slice(2)}</tr></table>${
     otherCurrenciesLine(d) ? html`<div style="padding:0 12px;font-size:12px;color:#5f6b7a">${otherCurrenciesLine(d)}</div>` : ""
   }</td></tr>
+${dayChart(d)}
 ${section("Where the funnel leaks", drops)}
 ${section(
   "Top sources by verified revenue",
@@ -58,6 +73,12 @@ ${section(
   "Top landing pages",
   table(["Page", "Visits", "Verified net"], d.landingPages.map((p) => [pageLabel(p.value), formatCount(p.visits), formatMoney(p.verifiedNet, d.currency)]), "No visits in this period."),
 )}
+${d.experiments.length
+  ? section(
+      "Experiments with a result",
+      html`${d.experiments.map((e) => html`<p style="margin:0 0 8px 0;font-size:14px;color:#101828"><strong>${e.key}</strong>: ${outcomeSentence(e)}</p>`)}`,
+    )
+  : ""}
 <tr><td style="padding:20px 24px">${
     d.dashboardUrl
       ? html`<a href="${d.dashboardUrl}" style="display:inline-block;background:#1d4ed8;color:#ffffff;text-decoration:none;padding:10px 16px;border-radius:6px;font-size:14px">Open the dashboard for this period</a>`

@@ -15,6 +15,7 @@ import type { DrillStatus } from "../funnel-report";
 import type { Range } from "../range";
 import { revenueReport, type RevenueArgs } from "../revenue-report";
 import { stepsReport, stepVisitors } from "../steps-report";
+import { funnelDataSize } from "../../store/sqlite/data-size";
 import type { ReadContext, Registry } from "./context";
 
 interface ReportArgs {
@@ -69,6 +70,9 @@ export const READS = {
 
   // An experiment's results (dashboard and API); an unknown key is a 404 from the reader thread.
   "experiments.results": (rc: ReadContext, a: { funnelId: string; key: string; now: number }) => experimentResults(rc.db, rc.events.journeys, a),
+
+  // Settings → Data size: the funnel's share of the file and its projection.
+  "settings.dataSize": (rc: ReadContext, a: { funnelId: string; now: number }) => funnelDataSize(rc.sqlite, a.funnelId, a.now),
 
   // The read API (/api/v1).
   "api.stats": (rc: ReadContext, a: { funnelId: string; range: Range }) => rc.dashboard.stats(a),

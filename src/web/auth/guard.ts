@@ -19,6 +19,8 @@
 // - POST/PUT/PATCH/DELETE: the X-CSRF-Token header or the `_csrf` form field
 //   must match the session's token, else 403; and viewers get 403 (viewers read
 //   only). Pass { allowViewerWrites: true } for the rare viewer-allowed write;
+// - a /funnels/:id/… path a viewer was not granted (funnel-access.ts) → 403, on
+//   every method: owners see every funnel, viewers only theirs;
 // - every response gets the security headers (CSP, nosniff, …) and
 //   Cache-Control: no-store.
 // requireOwner(ctx) is the same but refuses viewers on every method (pages that
@@ -34,6 +36,7 @@ import { errorPage } from "../../../views/pages/error";
 import { readCookie, SESSION_COOKIE } from "./cookies";
 import { PRIVATE_PAGE_HEADERS } from "./security-headers";
 import { findSession, type ActiveSession } from "./sessions";
+import { canSeeFunnel, funnelIdOfPath } from "./funnel-access";
 import { countUsers, type DashboardUser } from "./users";
 
 export type { DashboardUser } from "./users";
@@ -98,6 +101,7 @@ export function forbidden(request: Request, user: DashboardUser | null, csrfToke
 }
 
 export const CSRF_MESSAGE = "The form's security token did not match your session. Reload the page and try again.";
+export const FUNNEL_MESSAGE = "You do not have access to this funnel. Ask an owner to give you access to it.";
 export const VIEWER_MESSAGE = "Your account can view this dashboard but not change it. Ask an owner.";
 
 export function requireUser(ctx: AppContext, opts: GuardOptions = {}) {
@@ -111,6 +115,9 @@ export function requireUser(ctx: AppContext, opts: GuardOptions = {}) {
     .onBeforeHandle({ as: "scoped" }, ({ user, csrfToken, request, body }) => {
       if (!user) return signInRedirect(ctx, request);
       if (opts.ownerOnly && !isOwner(user)) return forbidden(request, user, csrfToken, VIEWER_MESSAGE);
+      // Per-funnel access, in this one place for every /funnels/:id/… page, panel, export and stream.
+      const funnelId = funnelIdOfPath(new URL(request.url).pathname);
+      if (funnelId !== null && !canSeeFunnel(ctx.store.db, user, funnelId)) return forbidden(request, user, csrfToken, FUNNEL_MESSAGE);
       if (SAFE_METHODS.has(request.method)) return;
       if (!csrfMatches(csrfToken, csrfFromRequest(request, body))) return forbidden(request, user, csrfToken, CSRF_MESSAGE);
       if (!opts.allowViewerWrites && !isOwner(user)) return forbidden(request, user, csrfToken, VIEWER_MESSAGE);

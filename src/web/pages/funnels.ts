@@ -12,6 +12,7 @@ import { errorPage } from "../../../views/pages/error";
 import { funnelMenu, funnelsPage } from "../../../views/pages/funnels";
 import { installCheckInner, installPanel, registerForm, type RegisterFormValues } from "../../../views/pages/register";
 import { publicOrigin } from "../auth/cookies";
+import { onlyVisible } from "../auth/funnel-access";
 import { forbidden, isHtmx, isOwner, requireUser, VIEWER_MESSAGE } from "../auth/guard";
 import { formField, formLines, formList } from "../form";
 
@@ -57,7 +58,7 @@ export function funnelPages(ctx: AppContext) {
         if (!(e instanceof ReadTimeoutError)) throw e;
         return htmlResponse(errorPage({ status: e.status, title: "This page took too long", message: e.message, user, csrfToken }), e.status);
       }
-      const funnels = listFunnels(db).map((f) => ({
+      const funnels = onlyVisible(db, user, listFunnels(db)).map((f) => ({
         id: f.id,
         name: f.name,
         url: f.url,
@@ -98,7 +99,7 @@ export function funnelPages(ctx: AppContext) {
       });
       return reply(panel, 201);
     })
-    .get("/funnels/menu", ({ query }) => htmlResponse(funnelMenu(listFunnels(db), query.current)))
+    .get("/funnels/menu", ({ query, user }) => htmlResponse(funnelMenu(onlyVisible(db, user, listFunnels(db)), query.current)))
     .get("/funnels/:id/install-check", ({ params, query }) => {
       const funnel = getFunnel(db, params.id);
       if (!funnel) return htmlResponse(html`Funnel not found.`, 404);

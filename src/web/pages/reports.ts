@@ -12,7 +12,7 @@ import { funnelTimeZone } from "../../reports/zone";
 import { htmlResponse } from "../../../views/html";
 import { reportsPanel } from "../../../views/reports/settings";
 import { unsubscribeConfirm, unsubscribeDone, unsubscribeRefused } from "../../../views/reports/unsubscribe";
-import { listUsers } from "../auth/users";
+import { funnelAudience } from "../auth/funnel-access";
 import { isOwner, requireUser, type DashboardUser } from "../auth/guard";
 import { PRIVATE_PAGE_HEADERS } from "../auth/security-headers";
 import { formLines, formList } from "../form";
@@ -54,7 +54,7 @@ export function reportSettingsPages(ctx: AppContext) {
       smtp: ctx.config.mail ? `${ctx.config.mail.shown} as ${ctx.config.mail.from}` : null,
       publicUrl: ctx.config.publicUrl ?? null,
       zone: funnelTimeZone(db, funnel.id),
-      users: listUsers(db).map((u) => ({ email: u.email, role: u.role })),
+      users: funnelAudience(db, funnel.id),
       subscribers,
       sends: recentSends(sqlite, funnel.id),
       ...extra,

@@ -64,7 +64,7 @@ export function contactJourney(sqlite: Database, funnelId: string, contactId: nu
   const visitors = "SELECT anonymous_id FROM contact_visitors WHERE funnel_id = ? AND contact_id = ?";
   const sessions = sqlite
     .query<Parameters<typeof toSessionView>[0], [string, string, number]>(
-      `SELECT * FROM sessions INDEXED BY sessions_funnel_anon_last WHERE funnel_id = ? AND anonymous_id IN (${visitors}) ORDER BY started_at, id`,
+      `SELECT * FROM sessions INDEXED BY sessions_funnel_anon_started WHERE funnel_id = ? AND anonymous_id IN (${visitors}) ORDER BY started_at, id`,
     )
     .all(funnelId, funnelId, contactId)
     .map(toSessionView);

@@ -1,4 +1,5 @@
 // Events newest first, as the read API and the live timeline show them.
+import { decodeEventId } from "../event-id";
 import type { Database } from "bun:sqlite";
 import { fromMinorUnits } from "../../../pipeline/money";
 import { formatCursor, type Cursor } from "../../../analytics/cursor";
@@ -9,7 +10,7 @@ export const EVENT_VIEW_COLUMNS = `row_id, id, type, name, ts, anonymous_id, ses
   referrer_host, utm_source, utm_medium, utm_campaign, utm_term, utm_content, click_id, flags`;
 
 export interface EventRowRaw {
-  row_id: number; id: string; type: string; name: string; ts: number; anonymous_id: string; session_id: string;
+  row_id: number; id: string | Uint8Array; type: string; name: string; ts: number; anonymous_id: string; session_id: string;
   contact_id: number | null; user_id: string | null; url: string | null; path: string | null; title: string | null;
   props: string | null; revenue_minor: number | null; currency: string | null; verified: number;
   browser: string | null; browser_version: string | null; os: string | null; device: string | null;
@@ -20,7 +21,7 @@ export interface EventRowRaw {
 
 export function toEventView(r: EventRowRaw): EventView {
   return {
-    id: r.id, type: r.type, name: r.name, ts: r.ts, anonymousId: r.anonymous_id, sessionId: r.session_id,
+    id: decodeEventId(r.id), type: r.type, name: r.name, ts: r.ts, anonymousId: r.anonymous_id, sessionId: r.session_id,
     contactId: r.contact_id, userId: r.user_id, url: r.url, path: r.path, title: r.title,
     props: r.props ? (JSON.parse(r.props) as Record<string, unknown>) : null,
     revenue: r.revenue_minor !== null && r.currency ? { amount: fromMinorUnits(r.revenue_minor, r.currency), currency: r.currency } : null,

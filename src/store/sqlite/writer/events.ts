@@ -1,5 +1,6 @@
 import type { Database } from "bun:sqlite";
 import type { StoredEvent } from "../../../pipeline/stored-event";
+import { encodeEventId } from "../event-id";
 
 const COLUMNS = [
   "funnel_id", "id", "type", "name", "ts", "received_at", "anonymous_id", "session_id", "user_id", "contact_id",
@@ -21,7 +22,7 @@ export class EventRows {
   /** The new row id, or null when the event was already there. */
   write(e: Omit<StoredEvent, "rowId">): number | null {
     const r = this.insert.run(
-      e.funnelId, e.id, e.type, e.name, e.ts, e.receivedAt, e.anonymousId, e.sessionId, e.userId, e.contactId,
+      e.funnelId, encodeEventId(e.id), e.type, e.name, e.ts, e.receivedAt, e.anonymousId, e.sessionId, e.userId, e.contactId,
       e.url, e.path, e.title, e.referrer, e.referrerHost, e.screenW, e.screenH, e.language, e.timezone,
       e.props ? JSON.stringify(e.props) : null, e.revenueMinor, e.currency, e.verified ? 1 : 0, e.browser,
       e.browserVersion, e.os, e.device, e.country, e.region, e.city, e.channel, e.utmSource, e.utmMedium,

@@ -3,6 +3,7 @@
 // carries revenue_minor: the best-verified, else the first. A better one arriving later
 // takes over, and the one it supersedes has its revenue taken out of its visit's and
 // contact's totals and rollups. Every report then counts revenue_minor as before.
+import { decodeEventId } from "../event-id";
 import type { Database } from "bun:sqlite";
 import { visitDirtier } from "../rollups/listener";
 import { rankOf } from "../../order-ids";
@@ -54,12 +55,12 @@ export class OrderBook {
 
   /** The conversion whose revenue counts for this order now, if any. */
   counting(funnelId: string, orderId: string): CountingConversion | null {
-    return this.countingRow.get(funnelId, orderId);
+    return withTextId(this.countingRow.get(funnelId, orderId));
   }
 
   /** The conversion an order's refunds belong with: the counting one, else any. */
   conversionOf(funnelId: string, orderId: string): CountingConversion | null {
-    return this.anyRow.get(funnelId, orderId);
+    return withTextId(this.anyRow.get(funnelId, orderId));
   }
 
   /**
@@ -86,4 +87,9 @@ export class OrderBook {
   refunded(funnelId: string, orderId: string, currency: string): number {
     return this.refundedSoFar.get(funnelId, orderId, currency)!.minor;
   }
+}
+
+/** The row with its event id as the client sent it (ids of UUID form are stored as 16 bytes). */
+function withTextId(row: CountingConversion | null): CountingConversion | null {
+  return row && { ...row, id: decodeEventId(row.id) };
 }

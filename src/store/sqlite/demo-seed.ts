@@ -1,11 +1,13 @@
-// Writes demo visits straight into events, sessions, contacts and contact_visitors:
-// prepared statements, one transaction per ~20k events. Far faster than the ingest
-// path, and the rows look exactly like the ones the pipeline writes.
-import { analyzeNow } from "../store/sqlite/statistics";
+// Demo seeding for the SQLite store (src/demo/generate.ts makes the visits): writes them
+// straight into events, sessions, contacts and contact_visitors with prepared statements,
+// one transaction per ~20k events. Far faster than the ingest path, and the rows look
+// exactly like the ones the pipeline writes.
+import { analyzeNow } from "./statistics";
+import { encodeEventId } from "./event-id";
 import type { Database } from "bun:sqlite";
-import { Rollups } from "../store/sqlite/rollups/refresh";
-import { isEngaging } from "../store/session-rules";
-import { DemoGenerator, type DemoVisit, type GenerateOptions } from "./generate";
+import { Rollups } from "./rollups/refresh";
+import { isEngaging } from "../session-rules";
+import { DemoGenerator, type DemoVisit, type GenerateOptions } from "../../demo/generate";
 
 export interface SeedResult {
   funnelId: string;
@@ -134,7 +136,7 @@ function seedWith(sqlite: Database, funnelId: string, opts: GenerateOptions, sta
     const { device: d, place: p } = v;
     for (const e of visit.events) {
       insertEvent.run(
-        funnelId, e.id, e.type, e.name, e.ts, e.ts + 150, anon, visit.sessionId, e.userId, contactId,
+        funnelId, encodeEventId(e.id), e.type, e.name, e.ts, e.ts + 150, anon, visit.sessionId, e.userId, contactId,
         e.url, e.path, e.title, e.referrer, e.referrerHost, d.screen[0], d.screen[1], p.language, p.timezone, e.props,
         e.revenueMinor, e.currency, e.verified ? 1 : 0, d.browser, d.version, d.os, d.device, p.country, p.region, p.city,
         visit.channel, visit.utm.source, visit.utm.medium, visit.utm.campaign, visit.utm.term, visit.utm.content, visit.clickId,

@@ -1,0 +1,1 @@
+DROP INDEX `sessions_funnel_anon_last`;
