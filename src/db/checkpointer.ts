@@ -18,7 +18,7 @@ export class Checkpointer {
   private stopped: Promise<void> | null = null;
 
   constructor(paths: string[], log: (line: string) => void) {
-    this.thread = new Worker(threadEntryUrl("db/checkpoint-entry.ts"));
+    this.thread = new Worker(threadEntryUrl("db/checkpoint-entry.ts"), { smol: true });
     this.thread.addEventListener("message", (e: MessageEvent<CheckpointMessage>) => {
       if (e.data.type !== "checkpointed") return;
       const { errors } = e.data;

@@ -83,7 +83,7 @@ export class ThreadReads<R extends Registry = ReadRegistry> implements Reads<R> 
   }
 
   private spawn(): Promise<void> {
-    const t: ReaderThread = { worker: new Worker(this.opts.entryUrl ?? threadEntryUrl("analytics/reads/thread-entry.ts")), ready: false, job: null, timer: null };
+    const t: ReaderThread = { worker: new Worker(this.opts.entryUrl ?? threadEntryUrl("analytics/reads/thread-entry.ts"), { smol: true }), ready: false, job: null, timer: null };
     this.threads.push(t);
     return new Promise((resolve) => {
       t.worker.addEventListener("message", (e: MessageEvent<FromReader>) => {
