@@ -4,7 +4,7 @@
 // in the middle resumes where its last committed chunk left it.
 import { Database } from "bun:sqlite";
 import { afterAll, expect, test } from "bun:test";
-import { cpSync, readdirSync, rmSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { openStore } from "../../src/db/open";
 import { startTestServer, tempDir } from "../helpers/server";
@@ -24,6 +24,10 @@ function copyOfFixture(): string {
 
 test("the previous release's database is upgraded at start, backed up first, and reads the same", async () => {
   const dir = copyOfFixture();
+  // An earlier start killed while copying its backup left this behind (no manifest).
+  const unfinished = join(dir, "backups", "aurea-20261101T000000Z-before-0011_funnel_members");
+  mkdirSync(unfinished, { recursive: true });
+  cpSync(join(FIXTURE, "queue.db"), join(unfinished, "queue.db"));
   const before = new Database(join(dir, "aurea.db"), { readonly: true });
   expect(before.query("PRAGMA auto_vacuum").get()).toEqual({ auto_vacuum: 0 });
   before.close();
@@ -47,7 +51,8 @@ test("the previous release's database is upgraded at start, backed up first, and
   } finally {
     await server.stop();
   }
-  // One backup, of the data as the old release left it.
+  // One backup, of the data as the old release left it; the unfinished one is gone.
+  expect(existsSync(unfinished)).toBe(false);
   const backups = readdirSync(join(dir, "backups"));
   expect(backups.length).toBe(1);
   const saved = new Database(join(dir, "backups", backups[0], "aurea.db"), { readonly: true });
