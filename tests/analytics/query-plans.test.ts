@@ -113,11 +113,8 @@ const contactId = () => (store.sqlite.query("SELECT id FROM contacts WHERE funne
 const NEWEST_FIRST = new Set(["api.events", "api.sessions", "api.contacts", "dashboard.live", "dashboard.overview"]);
 /** Reads that look at a funnel's whole history by design. */
 const WHOLE_HISTORY = new Set(["steps.suggest", "settings.dataSize"]);
-/**
- * Known and not yet fixed: the "Right now" card's sources (src/store/sqlite/dashboard/live-now.ts)
- * select visits by last_at, which no index leads with, so it walks the funnel's visits.
- */
-const KNOWN = [/FROM sessions s WHERE s\.funnel_id = \? AND s\.last_at >= \?/];
+/** Known and not yet fixed: none. */
+const KNOWN: RegExp[] = [];
 
 /**
  * Plan lines that read all of events or sessions: a SCAN, or a SEARCH bounded by the

@@ -23,12 +23,17 @@ export function liveNow(sqlite: Database, funnelId: string, now: number, since =
        GROUP BY path ORDER BY visitors DESC, path LIMIT 5`,
     )
     .all(funnelId, from);
+  // The visits with an event in the window, found through the same bounded index and then
+  // by their key: no index leads with sessions.last_at, and walking every visit of the
+  // funnel took seconds at 10M events (docs/performance.md, "Scale").
   const sources = sqlite
-    .query<{ source: string; visitors: number }, [string, number]>(
+    .query<{ source: string; visitors: number }, [string, number, string]>(
       `SELECT coalesce(nullif(s.channel, ''), 'Direct') AS source, count(DISTINCT s.anonymous_id) AS visitors
-       FROM sessions s WHERE s.funnel_id = ? AND s.last_at >= ? GROUP BY source ORDER BY visitors DESC, source LIMIT 5`,
+       FROM (SELECT DISTINCT session_id FROM events INDEXED BY events_funnel_ts WHERE funnel_id = ? AND ts >= ?) w
+       JOIN sessions s ON s.funnel_id = ? AND s.id = w.session_id
+       GROUP BY source ORDER BY visitors DESC, source LIMIT 5`,
     )
-    .all(funnelId, from);
+    .all(funnelId, from, funnelId);
   const sales = sqlite
     .query<{ ts: number; name: string; minor: number; currency: string; verified: number }, [string, number]>(
       `SELECT ts, name, revenue_minor AS minor, currency, verified FROM events
