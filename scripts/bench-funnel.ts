@@ -11,9 +11,8 @@ import { openStore, type Store } from "../src/db/open";
 import { DEMO_ORIGIN } from "../src/demo/generate";
 import { seedDemo } from "../src/store/sqlite/demo-seed";
 import { createFunnel } from "../src/funnels/store";
-import { parseSteps } from "../src/funnels/steps-definition";
 import { tempDir } from "../tests/helpers/server";
-import { machineLine, percentile } from "./bench-lib";
+import { FIVE_STEPS, machineLine, percentile } from "./bench-lib";
 
 const DAY = 86_400_000;
 const args = process.argv.slice(2);
@@ -29,17 +28,6 @@ function generate(store: Store, events: number, now: number): string {
   return funnel.id;
 }
 
-const FIVE_STEPS = parseSteps({
-  window: "7d",
-  steps: [
-    { name: "Landing", page: "/" },
-    { name: "Pricing", page: "/pricing*" },
-    { name: "Checkout page", page: "/checkout" },
-    { name: "Checkout started", event: "checkout_initiated" },
-    { name: "Purchase", event: "purchase" },
-  ],
-});
-if (!FIVE_STEPS.ok) throw new Error(JSON.stringify(FIVE_STEPS.errors));
 
 const dataArg = flag("data");
 const dir = dataArg ?? tempDir("aurea-bench-funnel-");
@@ -79,7 +67,7 @@ try {
     const ms = (x: number) => x.toFixed(0).padStart(5);
     console.log(`${label.padEnd(44)} median ${ms(percentile(times, 50))} ms  min ${ms(Math.min(...times))} ms  (cpu median ${ms(percentile(cpu, 50))} ms, ${runs} runs)`);
   };
-  const def = FIVE_STEPS.value;
+  const def = FIVE_STEPS;
   const base = { from, to, now: to };
   const sample = stepsReport(store.events.journeys, funnelId, def, base);
   console.log(`steps: ${sample.steps.map((s) => `${s.name} ${s.visitors.toLocaleString("en-US")}`).join(" → ")}`);

@@ -1,6 +1,7 @@
 // Shared by the scripts/bench-* figures: the machine line, percentiles and realistic ingest batches.
 import { readFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
+import { parseSteps } from "../src/funnels/steps-definition";
 
 export function machineLine(): string {
   const cpu = cpus();
@@ -111,3 +112,17 @@ export function sampleRss(pid: number, ms = 100): { stop(): { peak: number; hwm:
 }
 
 export const mib = (v: number) => `${v.toFixed(0)} MiB`;
+
+/** The 5-step report the funnel benches time: landing to purchase on the demo traffic. */
+const fiveSteps = parseSteps({
+  window: "7d",
+  steps: [
+    { name: "Landing", page: "/" },
+    { name: "Pricing", page: "/pricing*" },
+    { name: "Checkout page", page: "/checkout" },
+    { name: "Checkout started", event: "checkout_initiated" },
+    { name: "Purchase", event: "purchase" },
+  ],
+});
+if (!fiveSteps.ok) throw new Error(JSON.stringify(fiveSteps.errors));
+export const FIVE_STEPS = fiveSteps.value;

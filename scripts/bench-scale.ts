@@ -16,13 +16,13 @@ import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseFlags } from "../src/config";
 import { openStore } from "../src/db/open";
-import { parseSteps, saveSteps } from "../src/funnels/steps-definition";
+import { saveSteps } from "../src/funnels/steps-definition";
 import { createFunnel, listFunnels, rotateKeys } from "../src/funnels/store";
 import { createSession } from "../src/web/auth/sessions";
 import { createUser, findUserByEmail } from "../src/web/auth/users";
 import { spawnServe, type Spawned } from "../tests/helpers/process";
 import { HttpLoad } from "./bench-http-client";
-import { BENCH_ORIGIN, machineLine, mib, readRss, sampleRss, spikeEvents } from "./bench-lib";
+import { BENCH_ORIGIN, FIVE_STEPS, machineLine, mib, readRss, sampleRss, spikeEvents } from "./bench-lib";
 
 const flags = parseFlags(process.argv.slice(2), {
   events: { type: "number" }, days: { type: "number" }, runs: { type: "number" }, restarts: { type: "number" },
@@ -38,17 +38,6 @@ const dataDir = (flags.data as string | undefined) ?? join(work, "data");
 const root = join(import.meta.dir, "..");
 const load = () => `load average ${loadavg().map((l) => l.toFixed(2)).join(" ")}`;
 
-const FIVE_STEPS = parseSteps({
-  window: "7d",
-  steps: [
-    { name: "Landing", page: "/" },
-    { name: "Pricing", page: "/pricing*" },
-    { name: "Checkout page", page: "/checkout" },
-    { name: "Checkout started", event: "checkout_initiated" },
-    { name: "Purchase", event: "purchase" },
-  ],
-});
-if (!FIVE_STEPS.ok) throw new Error(JSON.stringify(FIVE_STEPS.errors));
 
 async function seed(bin: string): Promise<void> {
   const t0 = performance.now();
@@ -68,8 +57,7 @@ async function prepare(): Promise<{ funnelId: string; cookie: string; burst: { i
   try {
     const funnelId = store.sqlite.query<{ id: string }, []>("SELECT id FROM funnels WHERE name = 'Demo funnel' LIMIT 1").get()?.id;
     if (!funnelId) throw new Error(`${dataDir}: no events; seed it first`);
-    if (!FIVE_STEPS.ok) throw new Error("unreachable");
-    saveSteps(store.db, funnelId, FIVE_STEPS.value);
+    saveSteps(store.db, funnelId, FIVE_STEPS);
     const email = "bench@example.com";
     const user = findUserByEmail(store.db, email) ?? (await createUser(store.db, { email, password: "bench password 123", role: "owner" }));
     const { token } = createSession(store.db, user.id, Date.now());
