@@ -2,28 +2,15 @@
 // Step triggers (step_reached, abandoned) depend on the visitor's history and are
 // decided in steps.ts; contact_created by the pipeline. Both still use conditionsHold.
 import { globToRegExp, parseGlob } from "../funnels/glob";
+import type { EventView, SourceFields } from "../store/dashboard-views";
 import type { Condition, Trigger } from "./rule-schema";
 
-/** The fields of an event the rules look at (a subset of the API's EventView). */
-export interface MatchEvent {
-  type: string;
-  name: string;
-  path: string | null;
-  props: Record<string, unknown> | null;
-  revenue: { amount: number; currency: string } | null;
-  verified: boolean;
-  channel: string | null;
-  referrerHost: string | null;
-  utm_source: string | null;
-  utm_medium: string | null;
-  utm_campaign: string | null;
-  utm_term: string | null;
-  utm_content: string | null;
-  country: string | null;
-  device: string | null;
-  browser: string | null;
-  os: string | null;
-}
+/** The fields of an event the rules look at. */
+export type MatchEvent = Pick<
+  EventView,
+  "type" | "name" | "path" | "props" | "revenue" | "verified" | "country" | "device" | "browser" | "os" |
+  Exclude<keyof SourceFields, "clickId">
+>;
 
 const globCache = new Map<string, RegExp>();
 

@@ -8,7 +8,19 @@ import type { Revenue, Tally } from "../analytics/tally";
 
 // Events, visits and people.
 
-export interface EventView {
+/** Where a visit came from, as the API names it (campaign tags in their URL spelling). */
+export interface SourceFields {
+  channel: string | null;
+  referrerHost: string | null;
+  utm_source: string | null;
+  utm_medium: string | null;
+  utm_campaign: string | null;
+  utm_term: string | null;
+  utm_content: string | null;
+  clickId: string | null;
+}
+
+export interface EventView extends SourceFields {
   id: string;
   type: string;
   name: string;
@@ -30,19 +42,11 @@ export interface EventView {
   country: string | null;
   region: string | null;
   city: string | null;
-  channel: string | null;
   referrer: string | null;
-  referrerHost: string | null;
-  utm_source: string | null;
-  utm_medium: string | null;
-  utm_campaign: string | null;
-  utm_term: string | null;
-  utm_content: string | null;
-  clickId: string | null;
   flags: string[];
 }
 
-export interface SessionView {
+export interface SessionView extends SourceFields {
   id: string;
   anonymousId: string;
   contactId: number | null;
@@ -54,14 +58,6 @@ export interface SessionView {
   pageviews: number;
   events: number;
   bounce: boolean;
-  channel: string | null;
-  referrerHost: string | null;
-  utm_source: string | null;
-  utm_medium: string | null;
-  utm_campaign: string | null;
-  utm_term: string | null;
-  utm_content: string | null;
-  clickId: string | null;
   browser: string | null;
   os: string | null;
   device: string | null;
@@ -84,19 +80,7 @@ export interface SessionPage {
   next: string | null;
 }
 
-export interface ContactView {
-  id: number;
-  email: string | null;
-  userId: string | null;
-  name: string | null;
-  traits: Record<string, unknown>;
-  firstSeen: number;
-  lastSeen: number;
-  firstChannel: string | null;
-  firstSource: string | null;
-  sessions: number;
-  conversions: number;
-  revenue: Record<string, number>;
+export interface ContactView extends ContactRow {
   anonymousIds: string[];
 }
 

@@ -6,7 +6,7 @@ import type { Filter } from "../analytics/filters";
 import type { VisitorJourney } from "../analytics/funnel-progress";
 import type { NearMiss } from "../analytics/steps-near-miss";
 import type { Step, StepsDefinition } from "../funnels/steps-definition";
-import type { EventView, OrderRow } from "./dashboard-views";
+import type { EventView, OrderRow, SourceFields } from "./dashboard-views";
 
 export const BREAKDOWN_DIMENSIONS = [
   "channel", "referrer", "utm_source", "utm_medium", "utm_campaign", "device", "browser", "country", "landing_page",
@@ -98,18 +98,10 @@ export interface LaterEvent {
   props: string | null;
 }
 
-export interface SessionInfo {
+export interface SessionInfo extends SourceFields {
   id: string;
   startedAt: number;
   entryPath: string | null;
-  channel: string | null;
-  referrerHost: string | null;
-  utm_source: string | null;
-  utm_medium: string | null;
-  utm_campaign: string | null;
-  utm_term: string | null;
-  utm_content: string | null;
-  clickId: string | null;
   country: string | null;
   device: string | null;
   browser: string | null;
