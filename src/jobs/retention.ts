@@ -6,6 +6,7 @@
 import type { Database } from "bun:sqlite";
 import type { AppContext } from "../context";
 import { reclaimFreePages } from "../db/space";
+import { mb } from "../db/layout/steps";
 import type { EventRetention, RetentionResult } from "../store/event-retention";
 import { sqliteEventStore } from "../store/sqlite/event-store";
 
@@ -49,5 +50,6 @@ export async function retentionPass(ctx: AppContext, signal: AbortSignal): Promi
   const r = await runRetention(ctx.store.sqlite, ctx.now(), { stopped }, ctx.store.events.retention);
   if (r.events || r.sessions) ctx.log(`retention: deleted ${r.events} events and ${r.sessions} sessions past their funnel's retention`);
   const freed = await reclaimFreePages(ctx.store.sqlite, { stopped });
-  if (freed) ctx.log(`retention: gave ${(freed / 1e6).toFixed(1)} MB back to the filesystem`);
+  // A few pages come free on any start (a fresh file's migrations): not worth a line.
+  if (freed >= 1e5) ctx.log(`retention: gave ${mb(freed)} back to the filesystem`);
 }
