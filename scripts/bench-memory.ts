@@ -1,0 +1,123 @@
+// Where the server's memory goes, request by request (issue 11's memory targets):
+// starts the built executable on a seeded data dir, waits idle, then requests each
+// dashboard page of bench-scale one at a time (--repeat times) and prints the process's
+// RSS after each (VmRSS and its anonymous / file parts from /proc/PID/status, and the
+// peak seen while it ran), then a closed-loop ingest burst, then idle again. With
+// several executables (--bin a --bin b) each runs the same way, one after another,
+// on its own copy of the data dir (the burst adds events). Never asserts.
+//
+//   bun scripts/bench-memory.ts --data DIR [--bin ./aurea ...] [--repeat 3] [--burst 10]
+import { $ } from "bun";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { loadavg, tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { spawnServe, type Spawned } from "../tests/helpers/process";
+import type { HeapReport } from "../src/ops/heap-report";
+import { machineLine, mib, percentile, readRss, sampleRss } from "./bench-lib";
+import { burst, prepareScale, SCALE_TARGETS } from "./bench-scale-lib";
+
+const { values: flags } = parseArgs({
+  args: process.argv.slice(2),
+  options: { data: { type: "string" }, bin: { type: "string", multiple: true }, repeat: { type: "string" }, burst: { type: "string" }, extra: { type: "string" } },
+});
+if (!flags.data || !existsSync(join(flags.data, "aurea.db"))) throw new Error("--data DIR: a data dir seeded by `aurea seed-demo --create` (copied, never changed)");
+const REPEAT = Number(flags.repeat ?? 3);
+const BURST = Number(flags.burst ?? 10);
+const root = join(import.meta.dir, "..");
+const work = mkdtempSync(join(tmpdir(), "aurea-bench-memory-"));
+const load = () => `load average ${loadavg().map((l) => l.toFixed(2)).join(" ")}`;
+
+const fmt = (r: { rss: number; anon: number; file: number }) => `${mib(r.rss).padStart(8)} ${mib(r.anon).padStart(8)} ${mib(r.file).padStart(8)}`;
+
+/** Each thread's JS heap in use / its peak, reserved, and external (MiB), from the server's AUREA_HEAP_REPORT files. */
+function threads(heapDir: string): string {
+  const out: string[] = [];
+  for (const t of ["http", "reader", "processing"]) {
+    try {
+      const h = JSON.parse(readFileSync(join(heapDir, `${t}.json`), "utf8")) as HeapReport;
+      const m = (v: number) => (v / 2 ** 20).toFixed(0);
+      out.push(`${t} ${m(h.used)}/${m(h.peakUsed)} (${m(h.total)}, +${m(h.external)})`);
+    } catch {
+      // no report from that thread (yet)
+    }
+  }
+  return "  " + out.join("  ");
+}
+
+/** Resident MiB of the database files' mappings (SQLite's mmap), the executable, and the rest. */
+function residentByMapping(pid: number): string {
+  const sums = new Map<string, number>();
+  let name = "";
+  for (const line of readFileSync(`/proc/${pid}/smaps`, "utf8").split("\n")) {
+    const head = line.match(/^[0-9a-f]+-[0-9a-f]+ \S+ \S+ \S+ \S+\s*(.*)$/);
+    if (head) {
+      const path = head[1];
+      name = path.endsWith("aurea.db") ? "aurea.db (mmap)" : path.endsWith("queue.db") ? "queue.db" : path.includes("-shm") ? "WAL index (shm)" : path.startsWith("/") ? "executable and libraries" : path === "" ? "anonymous" : path;
+      continue;
+    }
+    const rss = line.match(/^Rss:\s+(\d+) kB/);
+    if (rss) sums.set(name, (sums.get(name) ?? 0) + Number(rss[1]) / 1024);
+  }
+  return [...sums].filter(([, v]) => v >= 1).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v.toFixed(0)}`).join(", ");
+}
+
+async function runOne(bin: string, label: string): Promise<void> {
+  const dataDir = join(work, `data-${label}`);
+  rmSync(dataDir, { recursive: true, force: true });
+  cpSync(flags.data!, dataDir, { recursive: true });
+  const { funnelId, cookie, burst: burstFunnel } = await prepareScale(dataDir);
+  const heapDir = join(work, `heap-${label}`);
+  mkdirSync(heapDir);
+  process.env.AUREA_HEAP_REPORT = heapDir;
+  const [path, env] = bin.split("::");
+  for (const kv of env?.split(",") ?? []) process.env[kv.split("=")[0]] = kv.split("=")[1];
+  const server: Spawned = await spawnServe(dataDir, flags.extra ? flags.extra.split(" ") : [], path);
+  for (const kv of env?.split(",") ?? []) delete process.env[kv.split("=")[0]];
+  const pid = server.proc.pid;
+  try {
+    console.log(`\n== ${label}: ${bin}   (${load()})`);
+    console.log(`${"after".padEnd(34)} ${"RSS".padStart(8)} ${"anon".padStart(8)} ${"file".padStart(8)}   ${"peak".padStart(8)} ${"median".padStart(8)}`);
+    await Bun.sleep(2000);
+    console.log(`${"idle, 2 s after start".padEnd(34)} ${fmt(readRss(pid))}${threads(heapDir)}`);
+    for (const t of SCALE_TARGETS) {
+      const s = sampleRss(pid, 20);
+      const ms: number[] = [];
+      for (let i = 0; i < REPEAT; i++) {
+        const t0 = performance.now();
+        const res = await fetch(`${server.url}/funnels/${funnelId}${t.path}`, { headers: { cookie, ...(t.htmx ? { "hx-request": "true" } : {}) } });
+        await res.arrayBuffer();
+        ms.push(performance.now() - t0);
+        if (res.status !== 200) console.log(`  ${t.name}: answered ${res.status}`);
+      }
+      const r = s.stop();
+      await Bun.sleep(300); // the probe's next sample
+      console.log(`${t.name.padEnd(34)} ${fmt(readRss(pid))}   ${mib(r.peak).padStart(8)} ${`${percentile(ms, 50).toFixed(0)} ms`.padStart(8)}${threads(heapDir)}`);
+    }
+    if (BURST > 0) {
+      const s = sampleRss(pid, 20);
+      const accepted = await burst(server.url, burstFunnel.id, burstFunnel.secretKey, BURST);
+      const r = s.stop();
+      await Bun.sleep(300);
+      console.log(`${`burst ${BURST} s (${(accepted / 1000).toFixed(0)}k events)`.padEnd(34)} ${fmt(readRss(pid))}   ${mib(r.peak).padStart(8)} (anon ${mib(r.peakAnon)})${threads(heapDir)}`);
+    }
+    await Bun.sleep(10_000);
+    console.log(`${"10 s later".padEnd(34)} ${fmt(readRss(pid))}${threads(heapDir)}`);
+    const roll = readFileSync(`/proc/${pid}/smaps_rollup`, "utf8").split("\n").filter((l) => /^(Rss|Pss_Anon|Pss_File|Private_Dirty|Shared_Clean|Private_Clean|Anonymous)/.test(l));
+    console.log(`resident by mapping: ${residentByMapping(pid)}`);
+    console.log("smaps_rollup: " + roll.map((l) => l.replace(/\s+/g, " ")).join("; "));
+  } finally {
+    server.proc.kill("SIGTERM");
+    await server.proc.exited;
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+try {
+  console.log(`bench-memory: ${machineLine()}, ${load()} (shared machine)`);
+  const bins = flags.bin ?? [(await $`bun scripts/build.ts ${join(work, "aurea")}`.cwd(root).quiet(), join(work, "aurea"))];
+  for (const [i, bin] of bins.entries()) await runOne(bin, `${i}`);
+  console.log(`\n${load()}`);
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}
