@@ -103,7 +103,8 @@ export function createApp(ctx: AppContext, committer: GroupCommitter, processing
 }
 
 export async function startServer(config: ServeConfig, options: StartOptions = {}): Promise<RunningServer> {
-  const geo = await openGeo(config.geoipPath);
+  // With a processing thread, that thread does the lookups: this one only names the database.
+  const geo = await openGeo(config.geoipPath, { lazy: config.processingThread });
   const store = openStore(config.dataDir);
   const now = options.now ?? Date.now;
   const log = options.log ?? ((line: string) => console.log(line));
@@ -119,6 +120,9 @@ export async function startServer(config: ServeConfig, options: StartOptions = {
           entryUrl: options.readerEntryUrl,
         })
       : new InlineReads(store.sqlite);
+  // Reads and processing have connections of their own: this one serves logins,
+  // settings and the live push, which need a small page cache, not 64 MiB.
+  if (config.readerThreads > 0 && config.processingThread) store.sqlite.exec("PRAGMA cache_size = -8192");
   const ctx: AppContext = { store, config, geo, now, log, ops, reads, eventListeners: [], stopping: false };
   ops.damage = checkDataFiles(store, config.dataDir, now());
   for (const line of ops.damage) log(`damaged data: ${line}. ${restoreAdvice(config.dataDir)}`);
