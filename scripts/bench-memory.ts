@@ -2,13 +2,15 @@
 // starts the built executable on a seeded data dir, waits idle, then requests each
 // dashboard page of bench-scale one at a time (--repeat times) and prints the process's
 // RSS after each (VmRSS and its anonymous / file parts from /proc/PID/status, and the
-// peak seen while it ran), then a closed-loop ingest burst, then idle again. With
+// peak seen while it ran), the CPU time the server spent on it, and each thread's JS
+// heap (AUREA_HEAP_REPORT), then a closed-loop ingest burst, then idle again. With
 // several executables (--bin a --bin b) each runs the same way, one after another,
-// on its own copy of the data dir (the burst adds events). Never asserts.
+// on its own copy of the data dir (the burst adds events); `--bin path::K=V,K=V`
+// starts that one with those environment variables. Never asserts.
 //
 //   bun scripts/bench-memory.ts --data DIR [--bin ./aurea ...] [--repeat 3] [--burst 10]
 import { $ } from "bun";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -45,6 +47,22 @@ function threads(heapDir: string): string {
   return "  " + out.join("  ");
 }
 
+/**
+ * CPU time the server's threads ran, in ms (schedstat, nanoseconds): a request's cost
+ * that a busy machine changes far less than its wall time.
+ */
+function cpuMs(pid: number): number {
+  let ns = 0;
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      ns += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, "utf8").split(" ")[0]);
+    } catch {
+      // a thread that ended between listing and reading
+    }
+  }
+  return ns / 1e6;
+}
+
 /** Resident MiB of the database files' mappings (SQLite's mmap), the executable, and the rest. */
 function residentByMapping(pid: number): string {
   const sums = new Map<string, number>();
@@ -77,12 +95,14 @@ async function runOne(bin: string, label: string): Promise<void> {
   const pid = server.proc.pid;
   try {
     console.log(`\n== ${label}: ${bin}   (${load()})`);
-    console.log(`${"after".padEnd(34)} ${"RSS".padStart(8)} ${"anon".padStart(8)} ${"file".padStart(8)}   ${"peak".padStart(8)} ${"median".padStart(8)}`);
+    console.log(`${"after".padEnd(34)} ${"RSS".padStart(8)} ${"anon".padStart(8)} ${"file".padStart(8)}   ${"peak".padStart(8)} ${"median".padStart(8)} ${"CPU".padStart(8)}   threads: JS heap used/peak (reserved, +external), MiB`);
     await Bun.sleep(2000);
     console.log(`${"idle, 2 s after start".padEnd(34)} ${fmt(readRss(pid))}${threads(heapDir)}`);
+    let totalCpu = 0;
     for (const t of SCALE_TARGETS) {
       const s = sampleRss(pid, 20);
       const ms: number[] = [];
+      const cpu0 = cpuMs(pid);
       for (let i = 0; i < REPEAT; i++) {
         const t0 = performance.now();
         const res = await fetch(`${server.url}/funnels/${funnelId}${t.path}`, { headers: { cookie, ...(t.htmx ? { "hx-request": "true" } : {}) } });
@@ -91,9 +111,12 @@ async function runOne(bin: string, label: string): Promise<void> {
         if (res.status !== 200) console.log(`  ${t.name}: answered ${res.status}`);
       }
       const r = s.stop();
-      await Bun.sleep(300); // the probe's next sample
-      console.log(`${t.name.padEnd(34)} ${fmt(readRss(pid))}   ${mib(r.peak).padStart(8)} ${`${percentile(ms, 50).toFixed(0)} ms`.padStart(8)}${threads(heapDir)}`);
+      const cpu = (cpuMs(pid) - cpu0) / REPEAT;
+      totalCpu += cpu;
+      await Bun.sleep(300); // the heap reports' next sample
+      console.log(`${t.name.padEnd(34)} ${fmt(readRss(pid))}   ${mib(r.peak).padStart(8)} ${`${percentile(ms, 50).toFixed(0)} ms`.padStart(8)} ${`${cpu.toFixed(0)} ms`.padStart(8)}${threads(heapDir)}`);
     }
+    console.log(`${"the pages above, CPU per round".padEnd(34)} ${`${totalCpu.toFixed(0)} ms`.padStart(44)}`);
     if (BURST > 0) {
       const s = sampleRss(pid, 20);
       const accepted = await burst(server.url, burstFunnel.id, burstFunnel.secretKey, BURST);
