@@ -80,7 +80,17 @@ function residentByMapping(pid: number): string {
   return [...sums].filter(([, v]) => v >= 1).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v.toFixed(0)}`).join(", ");
 }
 
-async function runOne(bin: string, label: string): Promise<void> {
+interface Summary {
+  bin: string;
+  idle: number;
+  pagesPeak: number;
+  cpu: number;
+  burstPeak: number;
+  burstEvents: number;
+  later: number;
+}
+
+async function runOne(bin: string, label: string): Promise<Summary> {
   const dataDir = join(work, `data-${label}`);
   rmSync(dataDir, { recursive: true, force: true });
   cpSync(flags.data!, dataDir, { recursive: true });
@@ -93,10 +103,12 @@ async function runOne(bin: string, label: string): Promise<void> {
   const server: Spawned = await spawnServe(dataDir, flags.extra ? flags.extra.split(" ") : [], path);
   for (const kv of env?.split(",") ?? []) delete process.env[kv.split("=")[0]];
   const pid = server.proc.pid;
+  const sum: Summary = { bin, idle: 0, pagesPeak: 0, cpu: 0, burstPeak: 0, burstEvents: 0, later: 0 };
   try {
     console.log(`\n== ${label}: ${bin}   (${load()})`);
     console.log(`${"after".padEnd(34)} ${"RSS".padStart(8)} ${"anon".padStart(8)} ${"file".padStart(8)}   ${"peak".padStart(8)} ${"median".padStart(8)} ${"CPU".padStart(8)}   threads: JS heap used/peak (reserved, +external), MiB`);
     await Bun.sleep(2000);
+    sum.idle = readRss(pid).rss;
     console.log(`${"idle, 2 s after start".padEnd(34)} ${fmt(readRss(pid))}${threads(heapDir)}`);
     let totalCpu = 0;
     for (const t of SCALE_TARGETS) {
@@ -113,18 +125,23 @@ async function runOne(bin: string, label: string): Promise<void> {
       const r = s.stop();
       const cpu = (cpuMs(pid) - cpu0) / REPEAT;
       totalCpu += cpu;
+      sum.pagesPeak = Math.max(sum.pagesPeak, r.peak);
       await Bun.sleep(300); // the heap reports' next sample
       console.log(`${t.name.padEnd(34)} ${fmt(readRss(pid))}   ${mib(r.peak).padStart(8)} ${`${percentile(ms, 50).toFixed(0)} ms`.padStart(8)} ${`${cpu.toFixed(0)} ms`.padStart(8)}${threads(heapDir)}`);
     }
+    sum.cpu = totalCpu;
     console.log(`${"the pages above, CPU per round".padEnd(34)} ${`${totalCpu.toFixed(0)} ms`.padStart(44)}`);
     if (BURST > 0) {
       const s = sampleRss(pid, 20);
       const accepted = await burst(server.url, burstFunnel.id, burstFunnel.secretKey, BURST);
       const r = s.stop();
+      sum.burstPeak = r.peak;
+      sum.burstEvents = accepted;
       await Bun.sleep(300);
       console.log(`${`burst ${BURST} s (${(accepted / 1000).toFixed(0)}k events)`.padEnd(34)} ${fmt(readRss(pid))}   ${mib(r.peak).padStart(8)} (anon ${mib(r.peakAnon)})${threads(heapDir)}`);
     }
     await Bun.sleep(10_000);
+    sum.later = readRss(pid).rss;
     console.log(`${"10 s later".padEnd(34)} ${fmt(readRss(pid))}${threads(heapDir)}`);
     const roll = readFileSync(`/proc/${pid}/smaps_rollup`, "utf8").split("\n").filter((l) => /^(Rss|Pss_Anon|Pss_File|Private_Dirty|Shared_Clean|Private_Clean|Anonymous)/.test(l));
     console.log(`resident by mapping: ${residentByMapping(pid)}`);
@@ -134,12 +151,19 @@ async function runOne(bin: string, label: string): Promise<void> {
     await server.proc.exited;
     rmSync(dataDir, { recursive: true, force: true });
   }
+  return sum;
 }
 
 try {
   console.log(`bench-memory: ${machineLine()}, ${load()} (shared machine)`);
   const bins = flags.bin ?? [(await $`bun scripts/build.ts ${join(work, "aurea")}`.cwd(root).quiet(), join(work, "aurea"))];
-  for (const [i, bin] of bins.entries()) await runOne(bin, `${i}`);
+  const sums: Summary[] = [];
+  for (const [i, bin] of bins.entries()) sums.push(await runOne(bin, `${i}`));
+  console.log(`\n${"server RSS (MiB)".padEnd(24)} ${"idle".padStart(6)} ${"pages".padStart(6)} ${"burst".padStart(6)} ${"later".padStart(6)}   CPU per round of pages, events in the burst`);
+  for (const m of sums) {
+    const n = (v: number) => v.toFixed(0).padStart(6);
+    console.log(`${m.bin.slice(-24).padEnd(24)} ${n(m.idle)} ${n(m.pagesPeak)} ${n(m.burstPeak)} ${n(m.later)}   ${m.cpu.toFixed(0)} ms, ${m.burstEvents.toLocaleString("en-US")}`);
+  }
   console.log(`\n${load()}`);
 } finally {
   rmSync(work, { recursive: true, force: true });
