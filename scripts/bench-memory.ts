@@ -49,17 +49,20 @@ function threads(heapDir: string): string {
 
 /**
  * CPU time the server's threads ran, in ms (schedstat, nanoseconds): a request's cost
- * that a busy machine changes far less than its wall time.
+ * that a busy machine changes far less than its wall time. A thread that ended (a reader
+ * thread replaced after the query budget) keeps the last figure read for it.
  */
+const seenCpu = new Map<string, number>();
 function cpuMs(pid: number): number {
-  let ns = 0;
   for (const tid of readdirSync(`/proc/${pid}/task`)) {
     try {
-      ns += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, "utf8").split(" ")[0]);
+      seenCpu.set(`${pid}/${tid}`, Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, "utf8").split(" ")[0]));
     } catch {
       // a thread that ended between listing and reading
     }
   }
+  let ns = 0;
+  for (const [key, v] of seenCpu) if (key.startsWith(`${pid}/`)) ns += v;
   return ns / 1e6;
 }
 
