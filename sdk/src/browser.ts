@@ -7,33 +7,28 @@ import { createCore } from "./core";
 import type { Hook } from "./hook";
 import { scriptOptions } from "./script-options";
 import type { Aurea } from "./types";
-
-type Stub = Partial<Aurea> & { q?: [keyof Aurea, ArrayLike<unknown>][] };
+import { load } from "./util";
 
 // Set by scripts/build-sdk.ts: the capture chunk's content hash.
 declare const CAPTURE_VERSION: string;
 
 (() => {
   try {
-    const w = window as unknown as { aurea?: Stub };
-    if (w.aurea?.flush && !w.aurea.q) return;
-    const el = (document.currentScript || document.querySelector("script[data-funnel-id]")) as HTMLScriptElement | null;
-    if (!el) return;
-    const o = scriptOptions((n) => el.getAttribute(n), el.src || location.href);
-    const aurea = createCore(o, (a, capture) => {
-      const x = a as Hook;
+    const w = window as unknown as { aurea?: Aurea & { q?: [keyof Aurea, Iterable<never>][] } };
+    const stub = w.aurea;
+    if (stub?.flush && !stub.q) return;
+    // No tag found: getAttribute throws, and nothing runs.
+    const el = (document.currentScript || document.querySelector("script[data-funnel-id]")) as HTMLScriptElement;
+    const aurea = (w.aurea = createCore(scriptOptions((n) => el.getAttribute(n), el.src || location.href), (x: Hook, capture, o) => {
       x.o = capture;
       x.u = location.href;
       x.b = [];
-      for (const t of ["click", "submit"]) addEventListener(t, (e) => x.b && x.b.push(e), true);
-      const s = document.createElement("script");
-      s.src = o.apiUrl.replace(/\/+$/, "") + "/sdk-capture.js?v=" + CAPTURE_VERSION;
-      s.onerror = () => (x.b = 0);
-      document.head.append(s);
+      const keep = (e: Event) => x.b && x.b.push(e);
+      addEventListener("click", keep, true);
+      addEventListener("submit", keep, true);
+      load(o.apiUrl + "/sdk-capture.js?v=" + CAPTURE_VERSION).onerror = () => (x.b = 0);
       return () => (x.u = location.href);
-    });
-    const q = w.aurea?.q || [];
-    w.aurea = aurea;
-    for (const [m, args] of q) (aurea[m] as (...a: unknown[]) => unknown)?.(...Array.from(args));
+    }));
+    for (const [m, args] of stub?.q || []) (aurea[m] as (...a: unknown[]) => unknown)?.(...args);
   } catch {}
 })();

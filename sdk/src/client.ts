@@ -22,9 +22,10 @@ const PER_REQUEST = 50;
 // sendBeacon and keepalive fetch each cap a body at 64 KB.
 const PER_BEACON = 20;
 
+/** o.apiUrl without a trailing slash. */
 export function createClient(o: AureaOptions, onPage: () => void): Omit<Aurea, "variant"> {
   const store = createStore(!o.cookieless);
-  const endpoint = o.apiUrl.replace(/\/+$/, "") + "/api/track/events";
+  const endpoint = o.apiUrl + "/api/track/events";
   const queueKey = "aurea_q_" + o.funnelId;
   const max = o.batchSize || 10;
   const wait = o.flushInterval ?? 2000;
@@ -41,13 +42,14 @@ export function createClient(o: AureaOptions, onPage: () => void): Omit<Aurea, "
   // Read on every use: other tabs of the same site share the visitor and session.
   const identity = () => store.get<Identity>("aurea") || { a: uuid() };
   const keep = (id: Identity) => store.set("aurea", id);
-  const save = () => store.set(queueKey, queue.length ? queue : undefined);
+  const save = () => store.set(queueKey, queue[0] ? queue : undefined);
   const later = (ms: number) => {
     clearTimeout(timer);
     timer = setTimeout(send, ms);
   };
   const body = (events: TrackEvent[]) =>
     JSON.stringify({ funnelId: o.funnelId, key: o.key, sentAt: Date.now(), events } satisfies TrackBatch);
+  const url = (u: string) => clip(cleanUrl(u, o.keepParams), 2048);
 
   function emit(type: TrackEvent["type"], name?: string, props?: Props | null, extra?: Partial<TrackEvent>, landing?: Attribution | null) {
     const id = identity();
@@ -58,9 +60,9 @@ export function createClient(o: AureaOptions, onPage: () => void): Omit<Aurea, "
       type,
       name: name && clip(name, 200),
       ts: Date.now(),
-      url: clip(cleanUrl(location.href, o.keepParams), 2048),
+      url: url(location.href),
       title: clip(document.title),
-      referrer: clip(cleanUrl(pageRef, o.keepParams), 2048),
+      referrer: url(pageRef),
       screen: { w: screen.width, h: screen.height },
       language: navigator.language,
       timezone,
@@ -73,26 +75,24 @@ export function createClient(o: AureaOptions, onPage: () => void): Omit<Aurea, "
     queue = bounded(queue.concat(ev));
     log(ev);
     if (!failing && !inflight && queue.length >= max) send();
-    else if (!timer) later(wait);
+    else timer || later(wait);
   }
 
   async function send(): Promise<void> {
     timer = clearTimeout(timer)!; // undefined: no timer pending
-    if (inflight || !queue.length) return inflight;
+    if (inflight || !queue[0]) return inflight;
     const batch = queue.slice(0, PER_REQUEST);
-    return (inflight = post(endpoint, body(batch)).then((r) => {
+    return (inflight = post(endpoint, body(batch)).then(([retry, detail]) => {
       inflight = undefined;
-      if (r.retry) {
-        failing = true;
-        const delay = retryDelay(attempt++, r.retryAfter);
+      if ((failing = retry)) {
+        const delay = retryDelay(attempt++, detail);
         log("retry in", delay);
         later(delay);
       } else {
-        failing = false;
         attempt = 0;
         queue = queue.filter((e) => !batch.includes(e));
-        if (r.message) log("server:", r.message);
-        if (queue.length) later(queue.length >= max ? 0 : wait);
+        if (detail) log("server:", detail);
+        if (queue[0]) later(queue.length >= max ? 0 : wait);
       }
       save();
     }));
@@ -101,7 +101,7 @@ export function createClient(o: AureaOptions, onPage: () => void): Omit<Aurea, "
   // The page may never run again: beacon everything; keep it stored only if the API was failing.
   // pagehide and visibilitychange both come on close: the same queue goes once.
   let left: TrackEvent[] | undefined;
-  function leave() {
+  const leave = safe(() => {
     if (left == queue) return;
     left = queue;
     for (let i = 0; i < queue.length; i += PER_BEACON) {
@@ -113,18 +113,16 @@ export function createClient(o: AureaOptions, onPage: () => void): Omit<Aurea, "
     }
     if (!failing) queue = [];
     save();
-  }
+  });
 
-  const bye = safe(leave);
-  addEventListener("pagehide", bye);
-  document.addEventListener("visibilitychange", () => document.hidden && bye());
+  addEventListener("pagehide", leave);
+  document.addEventListener("visibilitychange", () => document.hidden && leave());
   addEventListener("online", () => failing && send());
-  if (queue.length) later(0);
+  if (queue[0]) later(0);
 
   return {
     track: (name, props) => name && emit("track", name, props),
-    conversion(name, options = {}) {
-      const { revenue, currency, orderId, ...props } = options;
+    conversion(name, { revenue, currency, orderId, ...props } = {}) {
       if (orderId != null) props.order_id = orderId;
       if (name) emit("conversion", name, props, typeof revenue == "number" ? { revenue: { amount: revenue, currency: currency || "USD" } } : {});
     },
