@@ -15,7 +15,7 @@ import { contentVersion } from "../src/web/sdk-version";
 // The script tag's core: just above what it is, so the bytes won stay won (the
 // founders' hard cap is 3,800 B; new things go into code loaded later).
 export const GZIP_BUDGET = 3800;
-export const CAPTURE_GZIP_BUDGET = 1200;
+export const CAPTURE_GZIP_BUDGET = 1800;
 export const CHUNK_GZIP_BUDGET = 2000;
 export const SECTIONS_GZIP_BUDGET = 500;
 

@@ -1,7 +1,7 @@
 // What every way of running the SDK in a page shares: consent, options, the client,
-// the first page view and the experiments loader. `attach` adds the captures: the ES
-// module installs them at once (autocapture.ts), the script tag loads them in a chunk
-// (browser.ts); it returns what to run on every page view.
+// the first page view and the experiments loader. `attach` adds the sender and the
+// captures: the ES module installs them at once (sender.ts, autocapture.ts), the script
+// tag loads them in a chunk (browser.ts); it returns what to run on every page view.
 //
 // Split tests, kept tiny here: the funnel's experiments script
 // (/api/sdk/:funnelId/experiments.js, cacheable for a minute) is loaded on every page.
@@ -14,11 +14,12 @@
 import { createClient } from "./client";
 import { CAPTURES, debug, load, log, safe } from "./util";
 import type { Aurea, AureaOptions, CaptureOptions } from "./types";
+import type { Pipe } from "./pipe";
 
 const METHODS = "track conversion identify page reset flush checkoutReference".split(" ") as (keyof Aurea)[];
 
-/** o: the options with apiUrl normalised (no trailing slash). */
-export type Attach = (aurea: Aurea, capture: CaptureOptions, o: AureaOptions) => () => void;
+/** o: the options with apiUrl normalised (no trailing slash); pipe: where the sender is to be attached. */
+export type Attach = (aurea: Aurea, capture: CaptureOptions, o: AureaOptions, pipe: Pipe) => () => void;
 
 export function createCore(options: AureaOptions, attach: Attach): Aurea {
   // Until (and unless) the client is running, every method does nothing: checkoutReference
@@ -40,7 +41,7 @@ export function createCore(options: AureaOptions, attach: Attach): Aurea {
       let onPage: () => void;
       const client = createClient(o, () => onPage());
       for (const m of METHODS) api[m] = safe(client[m as keyof typeof client] as (...a: unknown[]) => unknown);
-      onPage = attach(aurea, capture, o);
+      onPage = attach(aurea, capture, o, client.p);
       // Read by the section-view code in the funnel's script (sdk/src/sections.ts).
       api.s = capture.sections;
       if (capture.pageviews) aurea.page();

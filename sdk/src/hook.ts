@@ -4,6 +4,7 @@
 // chunk. The chunk and the core may come from different releases for up to an hour
 // (the core is cached that long), so these names only ever gain members.
 import type { ExperimentsConfig } from "./experiments/assign";
+import type { Pipe } from "./pipe";
 import type { Aurea, CaptureOptions } from "./types";
 
 export interface Hook extends Aurea {
@@ -15,6 +16,8 @@ export interface Hook extends Aurea {
   u?: string;
   /** Clicks and submits seen before the capture chunk ran; 0 once it ran or failed. */
   b?: Event[] | 0;
+  /** The recorded events' queue, for the chunk's sender. */
+  p?: Pipe;
   /** The funnel's experiments, set by its script for the experiments chunk. */
   c?: ExperimentsConfig;
 }

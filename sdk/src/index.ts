@@ -1,12 +1,13 @@
 // The SDK as an ES module for bundlers: `createAurea({ funnelId, key, apiUrl })`.
 // Safe to import during server-side rendering: without a window it does nothing.
-// Unlike the script tag, it installs the captures at once (no chunk to load).
+// Unlike the script tag, it starts the sender and the captures at once (no chunk to load).
 import { autocapture } from "./autocapture";
 import { createCore } from "./core";
+import { startSender } from "./sender";
 import type { Aurea, AureaOptions } from "./types";
 
 export type * from "./types";
 
 export function createAurea(options: AureaOptions): Aurea {
-  return createCore(options, (aurea, capture) => autocapture(aurea, capture));
+  return createCore(options, (aurea, capture, _o, pipe) => (startSender(pipe), autocapture(aurea, capture)));
 }
