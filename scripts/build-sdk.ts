@@ -7,7 +7,11 @@
 //   on funnels with experiments;
 // - sdk-sections.js (sdk/src/sections.ts): the section views, inside every funnel's script.
 // Prints raw, gzip and brotli sizes and exits 1 when a gzipped file is over its budget.
-import { mkdirSync, writeFileSync } from "node:fs";
+// `--base <commit>` also builds that commit's SDK (git archive into a temp dir, its own
+// build script) and prints its sizes first: before → after in one run.
+import { $ } from "bun";
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { brotliCompressSync, constants, gzipSync } from "node:zlib";
 import { contentVersion } from "../src/web/sdk-version";
@@ -61,7 +65,25 @@ export function bundleSections(): Promise<SdkBuild> {
   return bundle("sdk/src/sections.ts");
 }
 
+/** The size lines another commit's build script prints, for the same files. */
+async function baseSizes(commit: string): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), "aurea-sdk-base-"));
+  try {
+    await $`git -C ${root} archive ${commit} | tar -x -C ${dir}`.quiet();
+    symlinkSync(join(root, "node_modules"), join(dir, "node_modules"));
+    const out = await $`bun ${join(dir, "scripts/build-sdk.ts")}`.nothrow().quiet();
+    return out.stdout.toString() + out.stderr.toString();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 if (import.meta.main) {
+  const base = process.argv.indexOf("--base");
+  if (base > 0) {
+    const commit = process.argv[base + 1];
+    console.log(`before: ${commit}\n${(await baseSizes(commit)).trimEnd()}\nafter: this tree`);
+  }
   const outDir = join(root, "sdk/dist");
   mkdirSync(outDir, { recursive: true });
   let over = false;
