@@ -16,12 +16,14 @@ import { join } from "node:path";
 import { brotliCompressSync, constants, gzipSync } from "node:zlib";
 import { contentVersion } from "../src/web/sdk-version";
 
-// The script tag's core: just above what it is, so the bytes won stay won (the
-// founders' hard cap is 3,800 B; new things go into code loaded later).
-export const GZIP_BUDGET = 3800;
-export const CAPTURE_GZIP_BUDGET = 1800;
-export const CHUNK_GZIP_BUDGET = 2000;
-export const SECTIONS_GZIP_BUDGET = 500;
+// Each just above what the file is, so the bytes won stay won: the script tag's core was
+// 3,729 B against the founders' hard cap of 3,800 B and is 2,625 B since the sender and
+// the captures moved into the capture chunk (issue 11). New things go into code loaded
+// later; raising a budget is a decision, made here with the reason.
+export const GZIP_BUDGET = 2650;
+export const CAPTURE_GZIP_BUDGET = 1780;
+export const CHUNK_GZIP_BUDGET = 1150;
+export const SECTIONS_GZIP_BUDGET = 400;
 
 const root = join(import.meta.dir, "..");
 

@@ -33,10 +33,11 @@ export function safe<A extends unknown[], R>(fn: (...args: A) => R): (...args: A
  * (crypto.randomUUID only in secure contexts).
  */
 export function uuid(): string {
+  const t = Date.now().toString(16).padStart(12, "0");
   // 0 and 1 become 4 random bits, 8 becomes the variant 10xx; the 7 (version) stays.
-  return (Date.now().toString(16).padStart(12, "0") + "-7000-8000-100000000000")
-    .replace(/^.{8}/, "$&-")
-    .replace(/[018]/g, (c, i) => (i < 13 ? c : (+c ^ (crypto.getRandomValues(new Uint8Array(1))[0] & (15 >> (+c / 4)))).toString(16)));
+  return `${t.slice(0, 8)}-${t.slice(8)}` + "-7000-8000-100000000000".replace(/[018]/g, (c) =>
+    (+c ^ (crypto.getRandomValues(new Uint8Array(1))[0] & (15 >> (+c / 4)))).toString(16),
+  );
 }
 
 /** Cut to what the server accepts: no NUL, no lone surrogate (even one made by the cut). */
