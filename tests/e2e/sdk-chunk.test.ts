@@ -62,6 +62,8 @@ describeBrowser("script tag SDK: the capture chunk", () => {
     release();
     await page.waitForLoadState("load");
     expect(await page.evaluate(() => (window as any)._aureaX.b)).toBe(0);
+    // The chunk records the navigation it missed right after it runs.
+    await page.waitForFunction(() => (window as any)._aureaX.u.endsWith("/next"));
     await page.click("#late");
 
     const all = await waitForEvents(
