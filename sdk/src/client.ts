@@ -32,7 +32,7 @@ export function createClient(o: AureaOptions, onPage: () => void): Client {
   const p: Pipe = {
     q: stored,
     // Events left by an earlier page were unsent because sending failed.
-    f: stored.length > 0,
+    f: !!stored[0],
     url: o.apiUrl + "/api/track/events",
     max: o.batchSize || 10,
     wait: o.flushInterval ?? 2000,
