@@ -2,11 +2,11 @@
 // including what they did before they said who they were.
 import type { Database } from "bun:sqlite";
 import { revenueMapToMajor } from "../../../pipeline/money";
-import { eventViewColumns, type EventRowRaw, toEventView } from "./event-list";
+import { eventViewJoinedColumns, eventViewJoins, type EventRowRaw, toEventView } from "./event-list";
 import type { ContactDetail, ContactRow, Journey } from "../../dashboard-views";
 import type { Scope } from "../../../analytics/filters";
 import { keyed, type Param, sessionWhere } from "./scope-sql";
-import { decodedIdSql, type SessionRaw, sessionViewColumns, toSessionView } from "./session-list";
+import { decodedIdSql, type SessionRaw, sessionViewColumns, sessionViewJoins, toSessionView } from "./session-list";
 import { decodePublicId } from "../layout";
 
 interface Raw {
@@ -68,7 +68,7 @@ export function getContact(sqlite: Database, funnelId: string, funnel: number | 
 export function contactJourney(sqlite: Database, funnel: number | null, contactId: number, limit = 2000): Journey {
   const sessions = sqlite
     .query<SessionRaw, [number | null, number]>(
-      `SELECT ${sessionViewColumns("s")} FROM sessions s INDEXED BY sessions_funnel_visitor WHERE s.funnel = ? AND s.visitor IN (${VISITORS_OF})
+      `SELECT ${sessionViewColumns("s")} FROM sessions s INDEXED BY sessions_funnel_visitor ${sessionViewJoins("s")} WHERE s.funnel = ? AND s.visitor IN (${VISITORS_OF})
        ORDER BY s.started_at, ${decodedIdSql("s.public_id")}`,
     )
     .all(funnel, contactId)
@@ -76,8 +76,8 @@ export function contactJourney(sqlite: Database, funnel: number | null, contactI
   // A visitor's events are those of their visits (events has no visitor index).
   const events = sqlite
     .query<EventRowRaw, [number | null, number, number]>(
-      `SELECT ${eventViewColumns("e")} FROM sessions s INDEXED BY sessions_funnel_visitor
-         CROSS JOIN events e INDEXED BY events_funnel_session ON e.funnel = s.funnel AND e.session = s.key
+      `SELECT ${eventViewJoinedColumns("e")} FROM sessions s INDEXED BY sessions_funnel_visitor
+         CROSS JOIN events e INDEXED BY events_funnel_session ON e.funnel = s.funnel AND e.session = s.key ${eventViewJoins("e")}
        WHERE s.funnel = ? AND s.visitor IN (${VISITORS_OF}) ORDER BY e.ts, e.row_id LIMIT ?`,
     )
     .all(funnel, contactId, limit + 1)
