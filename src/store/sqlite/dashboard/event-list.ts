@@ -5,7 +5,7 @@ import type { Database } from "bun:sqlite";
 import { fromMinorUnits } from "../../../pipeline/money";
 import { formatCursor, type Cursor } from "../../../analytics/cursor";
 import type { EventView } from "../../dashboard-views";
-import { decodePublicId, funnelKey, PROPS_SQL } from "../layout";
+import { decodePublicId, funnelKey, NO_VISIT, PROPS_SQL } from "../layout";
 
 /** The columns of an event's view, over the events row `e` (its table name or alias). */
 export function eventViewColumns(e: string): string {
@@ -16,7 +16,9 @@ export function eventViewColumns(e: string): string {
     `(SELECT type FROM kinds WHERE id = ${e}.kind) AS type`, `(SELECT name FROM kinds WHERE id = ${e}.kind) AS name`,
     `${e}.ts AS ts`, `${e}.session AS session_key`,
     `(SELECT public_id FROM visitors WHERE key = ${e}.visitor) AS anonymous_id`,
-    `(SELECT public_id FROM sessions WHERE key = ${e}.session) AS session_id`,
+    // A payment that found no visit has its visitor's id as its visit id.
+    `CASE WHEN ${e}.session = ${NO_VISIT} THEN (SELECT public_id FROM visitors WHERE key = ${e}.visitor)
+      ELSE (SELECT public_id FROM sessions WHERE key = ${e}.session) END AS session_id`,
     `${e}.contact_id AS contact_id`, `${e}.user_id AS user_id`, str("url"), str("path"), str("title"), `${PROPS_SQL(e)} AS props`,
     `${e}.revenue_minor AS revenue_minor`, `${e}.currency AS currency`, `${e}.verified AS verified`,
     ...dict("clients", "client", ["browser", "browser_version", "os", "device"]),
@@ -34,7 +36,9 @@ export function eventViewColumns(e: string): string {
 export function eventViewJoinedColumns(e: string): string {
   return [
     `${e}.row_id AS row_id`, `${e}.id AS id`, `${e}_k.type AS type`, `${e}_k.name AS name`, `${e}.ts AS ts`, `${e}.session AS session_key`,
-    `${e}_v.public_id AS anonymous_id`, `${e}_s.public_id AS session_id`, `${e}.contact_id AS contact_id`, `${e}.user_id AS user_id`,
+    `${e}_v.public_id AS anonymous_id`,
+    // A payment that found no visit has its visitor's id as its visit id.
+    `CASE WHEN ${e}.session = ${NO_VISIT} THEN ${e}_v.public_id ELSE ${e}_s.public_id END AS session_id`, `${e}.contact_id AS contact_id`, `${e}.user_id AS user_id`,
     `${e}_u.value AS url`, `${e}_p.value AS path`, `${e}_t.value AS title`, `${PROPS_SQL(e)} AS props`,
     `${e}.revenue_minor AS revenue_minor`, `${e}.currency AS currency`, `${e}.verified AS verified`,
     ...["browser", "browser_version", "os", "device"].map((c) => `${e}_c.${c} AS ${c}`),

@@ -4,8 +4,8 @@ import { eventViewJoinedColumns, eventViewJoins, type EventRowRaw, toEventView }
 import type { EventView, SessionPage, SessionRow } from "../../dashboard-views";
 import type { Scope } from "../../../analytics/filters";
 import { keyed, type Param, sessionWhere } from "./scope-sql";
-import { decodedIdSql, type SessionRaw, sessionViewColumns, sessionViewJoins, toSessionView } from "./session-list";
-import { encodePublicId } from "../layout";
+import { type SessionRaw, sessionViewColumns, sessionViewJoins, toSessionView } from "./session-list";
+import { decodePublicIdSql, encodePublicId } from "../layout";
 
 type Raw = SessionRaw & { email: string | null; cname: string | null };
 /** A row of the page with the visit's key, for reads that follow (its events). */
@@ -21,8 +21,8 @@ const SELECT = `SELECT ${sessionViewColumns("s")}, c.email AS email, c.name AS c
 export function browseSessionRows(sqlite: Database, scope: Scope, limit: number, before: { startedAt: number; id: string } | null): { rows: KeyedSessionRow[]; next: string | null } {
   const where = sessionWhere(keyed(sqlite, scope));
   // "started_at <= ?" first, so the (funnel, started_at) index bounds the scan.
-  const keyset = before ? ` AND s.started_at <= ? AND (s.started_at < ? OR ${decodedIdSql("s.public_id")} < ?)` : "";
-  const order = `started_at DESC, ${decodedIdSql("s.public_id")} DESC`;
+  const keyset = before ? ` AND s.started_at <= ? AND (s.started_at < ? OR ${decodePublicIdSql("s.public_id")} < ?)` : "";
+  const order = `started_at DESC, ${decodePublicIdSql("s.public_id")} DESC`;
   // The page's visits are picked first; their columns (dictionary lookups) are read for those only.
   const raw = sqlite
     .query<Raw, Param[]>(

@@ -4,15 +4,7 @@ import type { Database } from "bun:sqlite";
 import { revenueMapToMajor } from "../../../pipeline/money";
 import { formatCursor, type Cursor } from "../../../analytics/cursor";
 import type { SessionView } from "../../dashboard-views";
-import { decodePublicId, funnelKey } from "../layout";
-
-/**
- * A stored public id as the text it was sent (see decodePublicId): lists order visits
- * with the same start by their public id, exactly as when ids were stored as text.
- */
-export const decodedIdSql = (col: string): string =>
-  `CASE WHEN typeof(${col}) = 'blob' THEN lower(substr(hex(${col}), 1, 8) || '-' || substr(hex(${col}), 9, 4) || '-' ||
-    substr(hex(${col}), 13, 4) || '-' || substr(hex(${col}), 17, 4) || '-' || substr(hex(${col}), 21)) ELSE ${col} END`;
+import { decodePublicId, decodePublicIdSql, funnelKey } from "../layout";
 
 /** The columns of a visit's view, over the sessions row `s` joined with its dictionaries (sessionViewJoins). */
 export function sessionViewColumns(s: string): string {
@@ -60,11 +52,11 @@ export function toSessionView(r: SessionRaw): SessionView {
 export function listSessions(sqlite: Database, funnelId: string, limit: number, before: Cursor | null): { sessions: SessionView[]; next: string | null } {
   const key = funnelKey(sqlite, funnelId);
   const cols = sessionViewColumns("s");
-  const order = `ORDER BY s.started_at DESC, ${decodedIdSql("s.public_id")} DESC LIMIT ${limit}`;
+  const order = `ORDER BY s.started_at DESC, ${decodePublicIdSql("s.public_id")} DESC LIMIT ${limit}`;
   const rows = before
     ? sqlite
         .query<SessionRaw, [number | null, number, number, string]>(
-          `SELECT ${cols} FROM sessions s ${sessionViewJoins("s")} WHERE s.funnel = ? AND (s.started_at < ? OR (s.started_at = ? AND ${decodedIdSql("s.public_id")} < ?)) ${order}`,
+          `SELECT ${cols} FROM sessions s ${sessionViewJoins("s")} WHERE s.funnel = ? AND (s.started_at < ? OR (s.started_at = ? AND ${decodePublicIdSql("s.public_id")} < ?)) ${order}`,
         )
         .all(key, before.ts, before.ts, String(before.tie))
     : sqlite.query<SessionRaw, [number | null]>(`SELECT ${cols} FROM sessions s ${sessionViewJoins("s")} WHERE s.funnel = ? ${order}`).all(key);
