@@ -36,22 +36,22 @@ export function liveEvents(sqlite: Database, funnelId: string, filters: Filter[]
   }
   type Row = EventRowRaw & { email: string | null; cname: string | null };
   // The rows are picked from the indexes first; their columns (dictionary lookups) are
-  // read for the `limit` rows shown only.
-  const shown = (picked: string, order: string) =>
+  // read for the `limit` rows shown only, and put back in order here.
+  const shown = (picked: string) =>
     `SELECT ${eventViewJoinedColumns("e")}, c.email AS email, c.name AS cname FROM (${picked}) w CROSS JOIN events e ON e.row_id = w.row_id
-     ${eventViewJoins("e")} LEFT JOIN contacts c ON c.id = e.contact_id ORDER BY ${order}`;
+     ${eventViewJoins("e")} LEFT JOIN contacts c ON c.id = e.contact_id`;
   let rows: Row[];
   if (after === null) {
     rows = sqlite
-      .query<Row, Param[]>(
-        shown(`SELECT e.row_id FROM events e WHERE ${parts.join(" AND ")} ORDER BY e.ts DESC, e.row_id DESC LIMIT ?`, "e.ts DESC, e.row_id DESC"),
-      )
-      .all(...params, limit);
+      .query<Row, Param[]>(shown(`SELECT e.row_id FROM events e WHERE ${parts.join(" AND ")} ORDER BY e.ts DESC, e.row_id DESC LIMIT ?`))
+      .all(...params, limit)
+      .sort((a, b) => b.ts - a.ts || b.row_id - a.row_id);
   } else {
     rows = sqlite
       // "+e.funnel": walk the new row ids, not the funnel's whole (funnel, ts) index.
-      .query<Row, Param[]>(shown(`SELECT e.row_id FROM events e WHERE e.row_id > ? AND +${parts.join(" AND ")} ORDER BY e.row_id DESC LIMIT ?`, "e.row_id DESC"))
-      .all(after, ...params, limit);
+      .query<Row, Param[]>(shown(`SELECT e.row_id FROM events e WHERE e.row_id > ? AND +${parts.join(" AND ")} ORDER BY e.row_id DESC LIMIT ?`))
+      .all(after, ...params, limit)
+      .sort((a, b) => b.row_id - a.row_id);
   }
   const latest = sqlite.query<{ id: number | null }, []>("SELECT max(row_id) AS id FROM events").get()!.id ?? 0;
   return {
