@@ -8,7 +8,7 @@
 import type { Database } from "bun:sqlite";
 import type { OrderRow } from "../../dashboard-views";
 import type { ExposedVisitor, LaterEvent, ResultsWindow } from "../../journey-reader";
-import { decodePublicId, funnelKey, PROPS_SQL } from "../layout";
+import { decodePublicId, funnelKey, NO_VISIT, PROPS_SQL } from "../layout";
 
 type PublicId = string | Uint8Array;
 type Params = Record<string, string | number | null>;
@@ -22,10 +22,20 @@ const EXPOSED = `x AS (
   GROUP BY visitor
 )`;
 
-/** The exposed visitors' events (alias e) at or after their first exposure, through their visits. */
-const LATER = `x JOIN visitors v ON v.key = x.visitor
-  JOIN sessions s INDEXED BY sessions_funnel_visitor ON s.funnel = $funnel AND s.visitor = x.visitor AND s.started_at <= $to
-  JOIN events e INDEXED BY events_funnel_session ON e.funnel = $funnel AND e.session = s.key AND e.ts >= x.first AND e.ts <= $to`;
+/**
+ * The exposed visitors' events at or after their first exposure: through their visits,
+ * and those with no visit (NO_VISIT, payments that found none) by the session index.
+ */
+const LATER = `later AS (
+  SELECT x.visitor AS vkey, e.kind, e.path, e.props, e.revenue_minor, e.currency, e.verified, e.order_id
+  FROM x JOIN sessions s INDEXED BY sessions_funnel_visitor ON s.funnel = $funnel AND s.visitor = x.visitor AND s.started_at <= $to
+    JOIN events e INDEXED BY events_funnel_session ON e.funnel = $funnel AND e.session = s.key AND e.ts >= x.first AND e.ts <= $to
+  WHERE e.visitor = x.visitor
+  UNION ALL
+  SELECT x.visitor, e.kind, e.path, e.props, e.revenue_minor, e.currency, e.verified, e.order_id
+  FROM events e INDEXED BY events_funnel_session JOIN x ON x.visitor = e.visitor AND e.ts >= x.first
+  WHERE e.funnel = $funnel AND e.session = ${NO_VISIT} AND e.ts <= $to
+)`;
 
 const params = (sqlite: Database, w: ResultsWindow): Params => ({ funnel: funnelKey(sqlite, w.funnelId), key: w.key, from: w.from, to: w.to });
 
@@ -59,11 +69,10 @@ export function eventsAfterExposure(sqlite: Database, w: ResultsWindow): LaterEv
   const decode = decoder();
   return sqlite
     .query<Omit<LaterEvent, "visitor"> & { vkey: number; id: PublicId }, Params>(
-      `WITH ${EXPOSED}
-       SELECT x.visitor AS vkey, v.public_id AS id, k.type, k.name, p.value AS path, ${PROPS_SQL("e")} AS props
-       FROM ${LATER}
-       JOIN kinds k ON k.id = e.kind LEFT JOIN strings p ON p.id = e.path
-       WHERE e.visitor = x.visitor AND k.type IN ('page_view', 'track', 'conversion') AND NOT (k.type = 'track' AND k.name = '$exposure')`,
+      `WITH ${EXPOSED}, ${LATER}
+       SELECT e.vkey, v.public_id AS id, k.type, k.name, p.value AS path, ${PROPS_SQL("e")} AS props
+       FROM later e JOIN visitors v ON v.key = e.vkey JOIN kinds k ON k.id = e.kind LEFT JOIN strings p ON p.id = e.path
+       WHERE k.type IN ('page_view', 'track', 'conversion') AND NOT (k.type = 'track' AND k.name = '$exposure')`,
     )
     .all(params(sqlite, w))
     .map(({ vkey, id, type, name, path, props }) => ({ visitor: decode(vkey, id), type, name, path, props }));
@@ -74,15 +83,14 @@ export function ordersAfterExposure(sqlite: Database, w: ResultsWindow): OrderRo
   const decode = decoder();
   return sqlite
     .query<Omit<OrderRow, "value"> & { vkey: number; id: PublicId }, Params>(
-      `WITH ${EXPOSED}
-       SELECT e.currency, coalesce(e.verified, 0) AS verified, e.revenue_minor AS gross, x.visitor AS vkey, v.public_id AS id,
+      `WITH ${EXPOSED}, ${LATER}
+       SELECT e.currency, coalesce(e.verified, 0) AS verified, e.revenue_minor AS gross, e.vkey, v.public_id AS id,
          CASE WHEN e.order_id IS NULL THEN 0 ELSE coalesce((
            SELECT -sum(r.revenue_minor) FROM events r INDEXED BY events_funnel_order
-           WHERE r.funnel = e.funnel AND r.order_id = e.order_id AND r.kind IN (SELECT id FROM kinds WHERE type = 'refund') AND r.currency = e.currency
+           WHERE r.funnel = $funnel AND r.order_id = e.order_id AND r.kind IN (SELECT id FROM kinds WHERE type = 'refund') AND r.currency = e.currency
          ), 0) END AS refunded
-       FROM ${LATER}
-       WHERE e.visitor = x.visitor AND e.kind IN (SELECT id FROM kinds WHERE type = 'conversion')
-         AND e.revenue_minor IS NOT NULL AND e.currency IS NOT NULL`,
+       FROM later e JOIN visitors v ON v.key = e.vkey
+       WHERE e.kind IN (SELECT id FROM kinds WHERE type = 'conversion') AND e.revenue_minor IS NOT NULL AND e.currency IS NOT NULL`,
     )
     .all(params(sqlite, w))
     .map(({ currency, verified, gross, refunded, vkey, id }) => ({ currency, verified, gross, value: decode(vkey, id), refunded }));

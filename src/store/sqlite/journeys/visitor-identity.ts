@@ -4,7 +4,7 @@
 // through their visits (sessions by visitor, then events by session).
 import type { Database } from "bun:sqlite";
 import type { VisitorIdentity } from "../../journey-reader";
-import { decodePublicId, encodePublicId, funnelKey } from "../layout";
+import { decodePublicId, encodePublicId, funnelKey, NO_VISIT } from "../layout";
 
 export function parseVisitorKey(key: string): { contactId: number } | { anonymousId: string } {
   if (key.startsWith("c") && /^c\d+$/.test(key)) return { contactId: Number(key.slice(1)) };
@@ -24,31 +24,46 @@ interface EventRow {
 
 /** The latest of the chosen events (alias e), with the text of its kind, path, visit and visitor. */
 const latest = (events: string) => `
-  SELECT k.type, k.name, p.value AS path, e.ts, s.public_id AS session_id, v.public_id AS anonymous_id
-  FROM (${events} ORDER BY e.ts DESC, e.row_id DESC LIMIT 1) e
-  JOIN kinds k ON k.id = e.kind JOIN sessions s ON s.key = e.session JOIN visitors v ON v.key = e.visitor
-  LEFT JOIN strings p ON p.id = e.path`;
+  SELECT k.type, k.name, p.value AS path, e.ts, coalesce(s.public_id, v.public_id) AS session_id, v.public_id AS anonymous_id
+  FROM (${events} ORDER BY ts DESC, row_id DESC LIMIT 1) e
+  JOIN kinds k ON k.id = e.kind JOIN visitors v ON v.key = e.visitor
+  LEFT JOIN sessions s ON s.key = e.session LEFT JOIN strings p ON p.id = e.path`;
+
+const COLS = "e.kind, e.path, e.ts, e.row_id, e.session, e.visitor";
+
+/** The events of the visits of the visitors `who` selects (?1 is the funnel key). */
+const throughVisits = (who: string) => `SELECT ${COLS} FROM sessions vs INDEXED BY sessions_funnel_visitor
+  JOIN events e INDEXED BY events_funnel_session ON e.funnel = ?1 AND e.session = vs.key
+  WHERE vs.funnel = ?1 AND vs.visitor IN (${who}) AND e.visitor = vs.visitor`;
+
+/**
+ * Events with no visit (NO_VISIT: a payment that found none, whose visitor is the
+ * order's own): read only for visitors without visits, by a pass over the funnel's
+ * events with no visit.
+ */
+const withoutVisit = (who: string) => `SELECT ${COLS} FROM events e INDEXED BY events_funnel_session
+  WHERE e.funnel = ?1 AND e.session = ${NO_VISIT} AND e.visitor IN (${who})`;
+
+/** The visitors key of an anonymous id in the funnel (?1 the funnel key, ?2 the encoded id). */
+const ANON = "SELECT key FROM visitors WHERE funnel = ?1 AND public_id = ?2";
+/** The visitors a contact used (?2 the contact id). */
+const OF_CONTACT = "SELECT visitor FROM contact_visitors WHERE contact_id = ?2";
 
 export function visitorIdentities(sqlite: Database, funnelId: string, keys: string[]): VisitorIdentity[] {
   const key = funnelKey(sqlite, funnelId);
-  const byAnon = sqlite.query<EventRow, [number | null, number | null, PublicId]>(
-    latest(`SELECT e.kind, e.path, e.ts, e.row_id, e.session, e.visitor FROM visitors x
-      JOIN sessions vs INDEXED BY sessions_funnel_visitor ON vs.funnel = x.funnel AND vs.visitor = x.key
-      JOIN events e INDEXED BY events_funnel_session ON e.funnel = x.funnel AND e.session = vs.key
-      WHERE x.funnel = ? AND e.visitor = x.key AND x.key = (SELECT key FROM visitors WHERE funnel = ? AND public_id = ?)`),
-  );
-  const byContact = sqlite.query<EventRow, [number | null, number]>(
-    latest(`SELECT e.kind, e.path, e.ts, e.row_id, e.session, e.visitor FROM contact_visitors x
-      JOIN sessions vs INDEXED BY sessions_funnel_visitor ON vs.funnel = ?1 AND vs.visitor = x.visitor
-      JOIN events e INDEXED BY events_funnel_session ON e.funnel = ?1 AND e.session = vs.key
-      WHERE x.contact_id = ?2 AND e.visitor = x.visitor`),
-  );
+  const byAnon = sqlite.query<EventRow, [number | null, PublicId]>(latest(throughVisits(ANON)));
+  const byAnonNoVisit = sqlite.query<EventRow, [number | null, PublicId]>(latest(withoutVisit(ANON)));
+  const byContact = sqlite.query<EventRow, [number | null, number]>(latest(throughVisits(OF_CONTACT)));
+  const byContactNoVisit = sqlite.query<EventRow, [number | null, number]>(latest(withoutVisit(OF_CONTACT)));
   const contact = sqlite.query<{ email: string | null; name: string | null }, [number, string]>(
     "SELECT email, name FROM contacts WHERE id = ? AND funnel_id = ?",
   );
   return keys.map((visitor) => {
     const k = parseVisitorKey(visitor);
-    const row = "contactId" in k ? byContact.get(key, k.contactId) : byAnon.get(key, key, encodePublicId(k.anonymousId));
+    const row =
+      "contactId" in k
+        ? (byContact.get(key, k.contactId) ?? byContactNoVisit.get(key, k.contactId))
+        : (byAnon.get(key, encodePublicId(k.anonymousId)) ?? byAnonNoVisit.get(key, encodePublicId(k.anonymousId)));
     const c = "contactId" in k ? contact.get(k.contactId, funnelId) : null;
     const anonymousId = row ? decodePublicId(row.anonymous_id) : null;
     return {

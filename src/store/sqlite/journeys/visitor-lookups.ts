@@ -6,7 +6,7 @@ import type { Database, Statement } from "bun:sqlite";
 import type { EventView } from "../../dashboard-views";
 import { EVENT_VIEW_COLUMNS, toEventView, type EventRowRaw } from "../dashboard/event-list";
 import { VISITOR_EVENTS_CAP, type ContactInfo, type SessionInfo, type TimelineEvent, type VisitorLookups } from "../../journey-reader";
-import { encodePublicId, funnelKey, PROPS_SQL } from "../layout";
+import { encodePublicId, funnelKey, NO_VISIT, PROPS_SQL } from "../layout";
 
 type PublicId = string | Uint8Array;
 type Key = number | null;
@@ -44,13 +44,19 @@ export class SqliteVisitorLookups implements VisitorLookups {
     this.visitorContact = sqlite.prepare(`SELECT contact_id AS contactId FROM contact_visitors WHERE visitor = ${VISITOR}`);
     // The most recent events in the range (newest first, capped), found through the
     // visitor's visits: (funnel, visitor, started_at), then (funnel, session, ts, …).
-    // Visits that started after the range cannot hold events in it.
+    // Visits that started after the range cannot hold events in it. Events with no
+    // visit (NO_VISIT, payments that found none) are read from the range by (funnel, session, ts).
+    const cols = "e.row_id, e.kind, e.path, e.props, e.ts";
     this.visitorEvents = sqlite.prepare(
-      `SELECT e.row_id AS rowId, k.type, k.name, p.value AS path, ${PROPS_SQL("e")} AS props, e.ts
-       FROM (SELECT e.row_id, e.kind, e.path, e.props, e.ts FROM sessions s INDEXED BY sessions_funnel_visitor
-             JOIN events e INDEXED BY events_funnel_session ON e.funnel = ?1 AND e.session = s.key AND e.ts >= ?3 AND e.ts <= ?4
-             WHERE s.funnel = ?1 AND s.visitor = ${VISITOR} AND s.started_at <= ?4 AND e.visitor = s.visitor
-             ORDER BY e.ts DESC, e.row_id DESC LIMIT ${VISITOR_EVENTS_CAP}) e
+      `WITH me(key) AS (SELECT key FROM visitors WHERE funnel = ?1 AND public_id = ?2)
+       SELECT e.row_id AS rowId, k.type, k.name, p.value AS path, ${PROPS_SQL("e")} AS props, e.ts
+       FROM (SELECT ${cols} FROM me JOIN sessions s INDEXED BY sessions_funnel_visitor ON s.funnel = ?1 AND s.visitor = me.key AND s.started_at <= ?4
+               JOIN events e INDEXED BY events_funnel_session ON e.funnel = ?1 AND e.session = s.key AND e.ts >= ?3 AND e.ts <= ?4
+             WHERE e.visitor = me.key
+             UNION ALL
+             SELECT ${cols} FROM events e INDEXED BY events_funnel_session
+             WHERE e.funnel = ?1 AND e.session = ${NO_VISIT} AND e.ts >= ?3 AND e.ts <= ?4 AND e.visitor = (SELECT key FROM me)
+             ORDER BY ts DESC, row_id DESC LIMIT ${VISITOR_EVENTS_CAP}) e
        JOIN kinds k ON k.id = e.kind LEFT JOIN strings p ON p.id = e.path
        ORDER BY e.ts DESC, e.row_id DESC`,
     );

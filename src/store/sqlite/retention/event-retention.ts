@@ -29,7 +29,6 @@ export class SqliteEventRetention implements EventRetention {
   private deleteEvents;
   private deleteSessions;
   private forget;
-  private forgetKey;
 
   constructor(
     private sqlite: Database,
@@ -44,7 +43,6 @@ export class SqliteEventRetention implements EventRetention {
          WHERE funnel = ?1 AND started_at < ?2 AND last_at < ?2 LIMIT ?3)`,
     );
     this.forget = FORGET.map((sql) => sqlite.prepare<unknown, [number | null, string]>(sql));
-    this.forgetKey = sqlite.prepare<unknown, [string]>("DELETE FROM funnel_keys WHERE funnel_id = ?");
   }
 
   async deleteBefore(funnelId: string, cutoff: number, opts: ChunkOptions = {}): Promise<RetentionResult> {
@@ -67,11 +65,13 @@ export class SqliteEventRetention implements EventRetention {
     return total;
   }
 
-  /** The rollups (the journey copy among them) go before the funnel's key, which they may look up. */
+  /**
+   * The funnel's key row stays (a few bytes): the writer caches keys, and a key freed
+   * here could be given to a new funnel while a cache still maps the old one to it.
+   */
   forgetFunnel(funnelId: string): void {
     const key = funnelKey(this.sqlite, funnelId); // null: `funnel = NULL` matches nothing
     for (const d of this.forget) d.run(key, funnelId);
     this.rollups.forgetFunnel(funnelId);
-    this.forgetKey.run(funnelId);
   }
 }
