@@ -4,6 +4,7 @@ import { rmSync } from "node:fs";
 import { openStore, type Store } from "../../src/db/open";
 import { createFunnel } from "../../src/funnels/store";
 import { runRetention } from "../../src/jobs/retention";
+import { compactRows } from "../helpers/compact-rows";
 import { tempDir } from "../helpers/server";
 
 const DAY = 86_400_000;
@@ -21,21 +22,21 @@ afterEach(() => {
 });
 
 function seed(funnelId: string, ages: number[]) {
-  const ev = store.sqlite.prepare(
-    "INSERT INTO events (funnel_id, id, type, name, ts, received_at, anonymous_id, session_id) VALUES (?, ?, 'page_view', 'page_view', ?, ?, 'a', ?)",
-  );
-  const ses = store.sqlite.prepare("INSERT INTO sessions (funnel_id, id, anonymous_id, started_at, last_at) VALUES (?, ?, 'a', ?, ?)");
+  const rows = compactRows(store.sqlite);
   store.sqlite.transaction(() => {
     ages.forEach((ageDays, i) => {
       const ts = NOW - ageDays * DAY;
-      ev.run(funnelId, `${funnelId}-e${i}`, ts, ts, `s${i}`);
-      ses.run(funnelId, `s${i}`, ts - 60_000, ts);
+      rows.session(funnelId, `s${i}`, "a", ts - 60_000, ts);
+      rows.event({ funnelId, id: `${funnelId}-e${i}`, type: "page_view", name: "page_view", ts, anonymousId: "a", sessionId: `s${i}` });
     });
   })();
 }
 
+/** Rows of the funnel: the rollups keep its public id, events and sessions its key. */
 const count = (table: string, funnelId: string) =>
-  (store.sqlite.query(`SELECT count(*) AS n FROM ${table} WHERE funnel_id = ?`).get(funnelId) as { n: number }).n;
+  table.startsWith("rollup_")
+    ? (store.sqlite.query(`SELECT count(*) AS n FROM ${table} WHERE funnel_id = ?`).get(funnelId) as { n: number }).n
+    : (store.sqlite.query(`SELECT count(*) AS n FROM ${table} WHERE funnel = (SELECT key FROM funnel_keys WHERE funnel_id = ?)`).get(funnelId) as { n: number }).n;
 
 test("deletes what is older than retention_days, chunk by chunk", async () => {
   const a = createFunnel(store.db, { name: "A", url: "https://a.example" }).funnel;
