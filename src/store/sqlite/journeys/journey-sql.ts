@@ -5,7 +5,7 @@
 // `where` props are left to TypeScript (load-journeys.ts). Whole past days are read
 // from their copies (rollup-sql.ts); the query here reads events (today, or all of
 // the range when the copies cannot be brought up to date).
-import type { SQLQueryBindings } from "bun:sqlite";
+import type { Database, SQLQueryBindings } from "bun:sqlite";
 import { ANY_CONVERSION, PASSIVE_EVENT_NAMES, stepSqlFilter, type Step } from "../../../funnels/steps-definition";
 import { EVENT_TYPE_LIST } from "../dashboard/scope-sql";
 import type { BreakdownDimension, JourneyQuery } from "../../journey-reader";
@@ -20,8 +20,10 @@ export interface SqlPredicate {
 
 /** The query with its filters turned into SQL. */
 export interface SqlJourneyQuery extends JourneyQuery {
-  /** Selects the ids of the visits a journey may start in (the dashboard filters); all when absent. */
+  /** Selects the keys of the visits a journey may start in (the dashboard filters); all when absent. */
   entryVisits?: SqlPredicate;
+  /** The kind ids of conditions on kinds, read from this connection. */
+  kinds: Kinds;
 }
 
 /** What one query reads: event times [from, to), from journey_events (rollup) or events. */
@@ -76,60 +78,86 @@ const q = (n: number) => Array.from({ length: n }, () => "?").join(", ");
 const or = (ps: SqlPredicate[]): SqlPredicate =>
   ps.length ? { sql: ps.map((p) => `(${p.sql})`).join(" OR "), params: ps.flatMap((p) => p.params) } : { sql: "0", params: [] };
 
-/** `kind IN (…)`: the kinds (type + name) whose row meets `where`, one sub-select evaluated once. */
-const kindIn = (where: string, params: SQLQueryBindings[] = []): SqlPredicate => ({ sql: `kind IN (SELECT id FROM kinds WHERE ${where})`, params });
+/**
+ * The ids of the kinds (type + name) whose row meets a condition, read before the
+ * query (the table is small): the planner then knows the list, and a lookup for a kind
+ * the database never saw is left out instead of searched for.
+ */
+export type Kinds = (where: string, params?: SQLQueryBindings[]) => number[];
+
+export function kindsOf(sqlite: Database): Kinds {
+  const seen = new Map<string, number[]>();
+  return (where, params = []) => {
+    const k = `${where}\u0000${JSON.stringify(params)}`;
+    let ids = seen.get(k);
+    if (!ids) {
+      ids = sqlite.query<{ id: number }, SQLQueryBindings[]>(`SELECT id FROM kinds WHERE ${where} ORDER BY id`).all(...params).map((r) => r.id);
+      seen.set(k, ids);
+    }
+    return ids;
+  };
+}
+
+/** `kind IN (…)` with the ids as integer literals; null when there are none. */
+function kindIn(kinds: Kinds, where: string, params: SQLQueryBindings[] = []): SqlPredicate | null {
+  const ids = kinds(where, params);
+  return ids.length ? { sql: `kind IN (${ids.join(", ")})`, params: [] } : null;
+}
+const FALSE: SqlPredicate = { sql: "0", params: [] };
 
 /** `path IN (…)`: the strings ids of the given paths, or of those matching a glob. */
 const pathIn = (values: string[]): SqlPredicate => ({ sql: `path IN (SELECT id FROM strings WHERE value IN (${q(values.length)}))`, params: values });
 const pathGlob = (glob: string): SqlPredicate => ({ sql: "path IN (SELECT id FROM strings WHERE value GLOB ?)", params: [glob] });
 
-const and = (...ps: SqlPredicate[]): SqlPredicate => ({ sql: ps.map((p) => p.sql).join(" AND "), params: ps.flatMap((p) => p.params) });
+/** The conjunction; null when a part is (a kind list that is empty). */
+const and = (...ps: (SqlPredicate | null)[]): SqlPredicate | null =>
+  ps.some((p) => p === null) ? null : { sql: ps.map((p) => p!.sql).join(" AND "), params: ps.flatMap((p) => p!.params) };
 
-export const CONVERSION: SqlPredicate = kindIn("type = 'conversion'");
-const PAGE_VIEW: SqlPredicate = kindIn("type = 'page_view'");
+export const conversions = (kinds: Kinds): SqlPredicate => kindIn(kinds, "type = 'conversion'") ?? FALSE;
+const pageViews = (kinds: Kinds) => kindIn(kinds, "type = 'page_view'");
 
 /** Page views, conversions and custom events other than the passive auto-captures. */
-export const BREAKING: SqlPredicate = kindIn(
-  `type IN ('page_view', 'conversion') OR (type = 'track' AND name NOT IN (${q(PASSIVE_EVENT_NAMES.length)}))`,
-  [...PASSIVE_EVENT_NAMES],
-);
+export const breaking = (kinds: Kinds): SqlPredicate =>
+  kindIn(kinds, `type IN ('page_view', 'conversion') OR (type = 'track' AND name NOT IN (${q(PASSIVE_EVENT_NAMES.length)}))`, [...PASSIVE_EVENT_NAMES]) ?? FALSE;
 
 /** Whether an events row is a hit for the step (its `where` aside). */
-function stepMatch(step: Step): SqlPredicate {
+function stepMatch(step: Step, kinds: Kinds): SqlPredicate {
   const f = stepSqlFilter(step);
-  if (f.kind === "conversion") return CONVERSION;
-  if (f.kind === "event") return f.literal === undefined ? kindIn("name GLOB ?", [f.glob]) : kindIn("name = ?", [f.literal]);
-  if (f.kind === "page" && f.literals) return and(PAGE_VIEW, pathIn(f.literals));
-  if (f.kind === "page" && f.globs.length) return and(PAGE_VIEW, or(f.globs.map(pathGlob)));
-  return { sql: "0", params: [] };
+  if (f.kind === "conversion") return conversions(kinds);
+  if (f.kind === "event") return (f.literal === undefined ? kindIn(kinds, "name GLOB ?", [f.glob]) : kindIn(kinds, "name = ?", [f.literal])) ?? FALSE;
+  if (f.kind === "page" && f.literals) return and(pageViews(kinds), pathIn(f.literals)) ?? FALSE;
+  if (f.kind === "page" && f.globs.length) return and(pageViews(kinds), or(f.globs.map(pathGlob))) ?? FALSE;
+  return FALSE;
 }
 
 /**
  * Conditions that find the step's possible hits in [from, to) by an index: the
  * covering (funnel, kind, path, ts, session) one of events, or the
- * (funnel, day, kind, path, ts) key of journey_events. Kinds and paths are dictionary
- * ids, looked up by one sub-select each. In events, `+ts` keeps SQLite from a
+ * (funnel, day, kind, path, ts) key of journey_events. Kinds are id lists, paths
+ * dictionary ids looked up by a sub-select. In events, `+ts` keeps SQLite from a
  * skip-scan over paths, which ANALYZE makes look cheap and is not; in the rollup,
  * events other than page views have path 0, so ts can be searched, and a page view
  * without a path has path 0 and has_path 0.
  */
-export function stepLookups(step: Step, from: number, to: number, rollup: boolean): SqlPredicate[] {
+export function stepLookups(step: Step, from: number, to: number, rollup: boolean, kinds: Kinds): SqlPredicate[] {
   const f = stepSqlFilter(step);
   const ts = { sql: rollup ? "ts >= ? AND ts < ?" : "+ts >= ? AND +ts < ?", params: [from, to] };
   const range = { sql: "ts >= ? AND ts < ?", params: [from, to] };
   const noPath = { sql: "path = 0", params: [] };
-  if (f.kind === "conversion") return [rollup ? and(CONVERSION, noPath, ts) : and(CONVERSION, ts)];
+  const found = (...ps: (SqlPredicate | null)[]) => ps.filter((p): p is SqlPredicate => p !== null);
+  const conversion = kindIn(kinds, "type = 'conversion'");
+  if (f.kind === "conversion") return found(rollup ? and(conversion, noPath, ts) : and(conversion, ts));
   if (f.kind === "event") {
     const name = f.literal === undefined ? { sql: "name GLOB ?", params: [f.glob] } : { sql: "name = ?", params: [f.literal] };
-    if (!rollup) return [and(kindIn(`type IN (${EVENT_TYPE_LIST}) AND ${name.sql}`, name.params), ts)];
-    return [
-      and(kindIn(`type IN (${EVENT_TYPE_LIST}) AND type <> 'page_view' AND ${name.sql}`, name.params), noPath, ts),
-      and(kindIn(`type = 'page_view' AND ${name.sql}`, name.params), ts),
-    ];
+    if (!rollup) return found(and(kindIn(kinds, `type IN (${EVENT_TYPE_LIST}) AND ${name.sql}`, name.params), ts));
+    return found(
+      and(kindIn(kinds, `type IN (${EVENT_TYPE_LIST}) AND type <> 'page_view' AND ${name.sql}`, name.params), noPath, ts),
+      and(kindIn(kinds, `type = 'page_view' AND ${name.sql}`, name.params), ts),
+    );
   }
-  const pageView = rollup ? and(PAGE_VIEW, { sql: "has_path = 1", params: [] }) : PAGE_VIEW;
-  if (f.kind === "page" && f.literals) return [and(pageView, pathIn(f.literals), range)];
-  if (f.kind === "page") return f.globs.map((g) => and(pageView, pathGlob(g), range));
+  const pageView = rollup ? and(pageViews(kinds), { sql: "has_path = 1", params: [] }) : pageViews(kinds);
+  if (f.kind === "page" && f.literals) return found(and(pageView, pathIn(f.literals), range));
+  if (f.kind === "page") return found(...f.globs.map((g) => and(pageView, pathGlob(g), range)));
   return [];
 }
 
@@ -168,7 +196,10 @@ export function dimensionSql(key: number, query: SqlJourneyQuery, at: (expr: str
 export function eventsJourneySql(key: number, query: SqlJourneyQuery, part: JourneyPart): SqlPredicate {
   const { def, entryVisits } = query;
   const c = journeyColumns(query);
-  const matches = def.steps.map(stepMatch);
+  const { kinds } = query;
+  const matches = def.steps.map((s) => stepMatch(s, kinds));
+  const CONVERSION = conversions(kinds);
+  const BREAKING = breaking(kinds);
   const inEntryVisit = entryVisits ? " AND session IN entry_visits" : "";
   const cols: SqlPredicate[] = [
     { sql: "coalesce(contact_id, -visitor), ts, row_id", params: [] },
@@ -196,10 +227,11 @@ export function eventsJourneySql(key: number, query: SqlJourneyQuery, part: Jour
     const entryFrom = Math.max(part.from, query.from);
     const entryTo = Math.min(part.to, query.to);
     const lookups = [
-      ...(entryFrom < entryTo ? stepLookups(def.steps[0], entryFrom, entryTo, false) : []).map((p) => ({ sql: p.sql + inEntryVisit, params: p.params })),
-      ...def.steps.slice(1).flatMap((s) => stepLookups(s, part.from, part.to, false)),
-      stepLookups({ name: "", event: ANY_CONVERSION }, part.from, part.to, false)[0],
+      ...(entryFrom < entryTo ? stepLookups(def.steps[0], entryFrom, entryTo, false, kinds) : []).map((p) => ({ sql: p.sql + inEntryVisit, params: p.params })),
+      ...def.steps.slice(1).flatMap((s) => stepLookups(s, part.from, part.to, false, kinds)),
+      ...stepLookups({ name: "", event: ANY_CONVERSION }, part.from, part.to, false, kinds),
     ];
+    if (!lookups.length) lookups.push(FALSE);
     body = {
       sql: `FROM events AS e WHERE rowid IN (\n  ${lookups.map((p) => `SELECT rowid FROM ${IDX} WHERE funnel = ? AND ${p.sql}`).join("\n  UNION ALL ")}\n)`,
       params: lookups.flatMap((p) => [key, ...p.params]),

@@ -15,7 +15,7 @@ import { propsMatch, type Step } from "../../../funnels/steps-definition";
 import type { JourneyQuery } from "../../journey-reader";
 import type { Rollup } from "../../rollup-registry";
 import { JourneyCopies } from "../rollups/journey-copies";
-import { eventsJourneySql, journeyColumns, type JourneyColumns, type JourneyPart, type SqlJourneyQuery, type SqlPredicate } from "./journey-sql";
+import { eventsJourneySql, journeyColumns, kindsOf, type JourneyColumns, type JourneyPart, type SqlJourneyQuery, type SqlPredicate } from "./journey-sql";
 import { sessionWhere } from "../dashboard/scope-sql";
 import { decodePublicId, funnelKey } from "../layout";
 import { rollupJourneySql } from "./rollup-sql";
@@ -34,18 +34,19 @@ export function entryVisitsFor(funnelId: string, key: number, filters: Filter[],
 
 type Cell = string | number | null;
 
-/** The public ids of visitors keys, decoded; one statement for all of them. */
+/**
+ * The public ids of visitors keys, decoded: one statement for all of them, the keys in
+ * order so the primary-key seeks go forward through the table.
+ */
 function publicIds(sqlite: Database, keys: number[]): Map<number, string> {
   const out = new Map<number, string>();
   if (!keys.length) return out;
   const rows = sqlite
-    .query<{ key: number; id: string | Uint8Array }, [string]>("SELECT key, public_id AS id FROM visitors WHERE key IN (SELECT value FROM json_each(?))")
-    .all(JSON.stringify(keys));
-  for (const r of rows) out.set(r.key, decodePublicId(r.id));
+    .query<[number, string | Uint8Array], [string]>("SELECT v.key, v.public_id FROM json_each(?) j CROSS JOIN visitors v ON v.key = j.value")
+    .values(JSON.stringify(keys.sort((a, b) => a - b)));
+  for (const [key, id] of rows as [number, string | Uint8Array][]) out.set(key, decodePublicId(id));
   return out;
 }
-
-const ownCopies = new WeakMap<Database, Rollup>();
 
 /**
  * Whole UTC days before today (or `rollupBefore`) are read from the journey copies,
@@ -78,7 +79,7 @@ export function loadJourneys(sqlite: Database, funnelId: string, query: JourneyQ
   }
   const key = funnelKey(sqlite, funnelId);
   if (key === null) return []; // the funnel has recorded nothing
-  const q: SqlJourneyQuery = { ...query, entryVisits: entryVisitsFor(funnelId, key, query.filters ?? [], query.from, query.to) };
+  const q: SqlJourneyQuery = { ...query, entryVisits: entryVisitsFor(funnelId, key, query.filters ?? [], query.from, query.to), kinds: kindsOf(sqlite) };
   const c = journeyColumns(q);
   const byVisitor = new Map<number, Cell[][]>();
   for (const part of journeyParts(copies, funnelId, q)) {

@@ -6,7 +6,7 @@
 import type { SQLQueryBindings } from "bun:sqlite";
 import { ANY_CONVERSION, PASSIVE_EVENT_NAMES } from "../../../funnels/steps-definition";
 import {
-  CONVERSION, dimensionSql, journeyColumns, stepLookups, withClause,
+  conversions, dimensionSql, journeyColumns, stepLookups, withClause,
   type JourneyPart, type SqlJourneyQuery, type SqlPredicate,
 } from "./journey-sql";
 import { DAY_MS } from "../../../analytics/timezone";
@@ -21,8 +21,9 @@ const fromEvent = (expr: string) => `(SELECT ${expr} FROM events e WHERE e.row_i
  * between hits must be seen), step 1 over the whole part (a repeat keeps a chain).
  */
 export function rollupJourneySql(key: number, query: SqlJourneyQuery, part: JourneyPart): SqlPredicate {
-  const { def } = query;
+  const { def, kinds } = query;
   const c = journeyColumns(query);
+  const CONVERSION = conversions(kinds);
   const strict = def.order === "strict";
   const scope = { sql: "funnel = ? AND day IN (SELECT value FROM json_each(?))", params: [key, JSON.stringify(daysOf(part))] };
   const arms: SqlPredicate[] = [];
@@ -51,20 +52,24 @@ export function rollupJourneySql(key: number, query: SqlJourneyQuery, part: Jour
   const entryTo = strict ? part.to : Math.min(part.to, query.to);
   def.steps.forEach((s, i) => {
     const [from, to] = i === 0 ? [entryFrom, entryTo] : [part.from, part.to];
-    if (from < to) for (const l of stepLookups(s, from, to, true)) arm(l, 1 << i, { revenue: s.page === undefined, props: !!s.where, entry: i === 0 });
+    if (from < to) for (const l of stepLookups(s, from, to, true, kinds)) arm(l, 1 << i, { revenue: s.page === undefined, props: !!s.where, entry: i === 0 });
   });
   if (strict) {
     // Events other than page views have path 0 in the copy: their ts can be searched.
     const ts = { sql: "ts >= ? AND ts < ?", params: [part.from, part.to] };
-    arm({ sql: `kind IN (SELECT id FROM kinds WHERE type = 'page_view') AND ${ts.sql}`, params: ts.params }, 0, { revenue: false, brk: true });
-    arm({ sql: `${CONVERSION.sql} AND path = 0 AND ${ts.sql}`, params: [...CONVERSION.params, ...ts.params] }, 0, { revenue: true, brk: true });
-    arm({
-      sql: `kind IN (SELECT id FROM kinds WHERE type = 'track' AND name NOT IN (${PASSIVE_EVENT_NAMES.map(() => "?").join(", ")})) AND path = 0 AND ${ts.sql}`,
-      params: [...PASSIVE_EVENT_NAMES, ...ts.params],
-    }, 0, { revenue: false, brk: true });
+    const kindIn = (where: string, params: string[] = []) => {
+      const ids = kinds(where, params);
+      return ids.length ? `kind IN (${ids.join(", ")})` : null;
+    };
+    const pageViews = kindIn("type = 'page_view'");
+    const tracks = kindIn(`type = 'track' AND name NOT IN (${PASSIVE_EVENT_NAMES.map(() => "?").join(", ")})`, [...PASSIVE_EVENT_NAMES]);
+    if (pageViews) arm({ sql: `${pageViews} AND ${ts.sql}`, params: ts.params }, 0, { revenue: false, brk: true });
+    if (CONVERSION.sql !== "0") arm({ sql: `${CONVERSION.sql} AND path = 0 AND ${ts.sql}`, params: ts.params }, 0, { revenue: true, brk: true });
+    if (tracks) arm({ sql: `${tracks} AND path = 0 AND ${ts.sql}`, params: ts.params }, 0, { revenue: false, brk: true });
   } else {
-    for (const l of stepLookups({ name: "", event: ANY_CONVERSION }, part.from, part.to, true)) arm(l, 0, { revenue: true });
+    for (const l of stepLookups({ name: "", event: ANY_CONVERSION }, part.from, part.to, true, kinds)) arm(l, 0, { revenue: true });
   }
+  if (!arms.length) arm({ sql: "0", params: [] }, 0, { revenue: false });
   const select = arms.map((a) => a.sql).join("\nUNION ALL ");
   const w = withClause(query);
   return { sql: w.sql + select, params: [...w.params, ...arms.flatMap((a) => a.params)] as SQLQueryBindings[] };
