@@ -48,6 +48,8 @@ function publicIds(sqlite: Database, keys: number[]): Map<number, string> {
   return out;
 }
 
+const ownCopies = new WeakMap<Database, Rollup>();
+
 /**
  * Whole UTC days before today (or `rollupBefore`) are read from the journey copies,
  * brought up to date first; the rest, today's, from events by time. Without write
