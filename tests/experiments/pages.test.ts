@@ -3,7 +3,7 @@
 // at the top, and stopping with a winner.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { createUser } from "../../src/web/auth/users";
-import { compactRows } from "../helpers/compact-rows";
+import { insertEvent } from "../helpers/layout-rows";
 import { createTestFunnel, startTestServer, type TestFunnel, type TestServer } from "../helpers/server";
 import { client, signedInOwner, type Browserish } from "../web/client";
 import { grantFunnels } from "../../src/web/auth/funnel-access";
@@ -16,14 +16,14 @@ const form = (over: Record<string, string> = {}) => ({ _csrf: owner.csrf, key: "
 
 /** Exposures written straight into the event tables: `n` visitors of `variant`, every `every`-th signing up after. */
 function expose(key: string, variant: string, n: number, every: number, device: string) {
-  const rows = compactRows(server.ctx.store.sqlite);
+  const sqlite = server.ctx.store.sqlite;
   const now = Date.now();
-  server.ctx.store.sqlite.transaction(() => {
+  sqlite.transaction(() => {
     for (let i = 0; i < n; i++) {
       const visitor = crypto.randomUUID();
-      const at = { funnelId: funnel.id, anonymousId: visitor, sessionId: visitor, device, channel: "direct" };
-      rows.event({ ...at, id: crypto.randomUUID(), type: "track", name: "$exposure", ts: now, props: { experiment: key, variant } });
-      if (i % every === 0) rows.event({ ...at, id: crypto.randomUUID(), type: "conversion", name: "signup", ts: now + 1 });
+      const at = { funnel_id: funnel.id, anonymous_id: visitor, session_id: visitor, device, channel: "direct" };
+      insertEvent(sqlite, { ...at, id: crypto.randomUUID(), type: "track", name: "$exposure", ts: now, props: JSON.stringify({ experiment: key, variant }) });
+      if (i % every === 0) insertEvent(sqlite, { ...at, id: crypto.randomUUID(), type: "conversion", name: "signup", ts: now + 1 });
     }
   })();
 }

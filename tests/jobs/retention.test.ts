@@ -4,7 +4,7 @@ import { rmSync } from "node:fs";
 import { openStore, type Store } from "../../src/db/open";
 import { createFunnel } from "../../src/funnels/store";
 import { runRetention } from "../../src/jobs/retention";
-import { compactRows } from "../helpers/compact-rows";
+import { insertEvent, insertSession } from "../helpers/layout-rows";
 import { tempDir } from "../helpers/server";
 
 const DAY = 86_400_000;
@@ -22,12 +22,11 @@ afterEach(() => {
 });
 
 function seed(funnelId: string, ages: number[]) {
-  const rows = compactRows(store.sqlite);
   store.sqlite.transaction(() => {
     ages.forEach((ageDays, i) => {
       const ts = NOW - ageDays * DAY;
-      rows.session(funnelId, `s${i}`, "a", ts - 60_000, ts);
-      rows.event({ funnelId, id: `${funnelId}-e${i}`, type: "page_view", name: "page_view", ts, anonymousId: "a", sessionId: `s${i}` });
+      insertSession(store.sqlite, { funnel_id: funnelId, id: `s${i}`, anonymous_id: "a", started_at: ts - 60_000, last_at: ts });
+      insertEvent(store.sqlite, { funnel_id: funnelId, id: `${funnelId}-e${i}`, type: "page_view", name: "page_view", ts, anonymous_id: "a", session_id: `s${i}` });
     });
   })();
 }

@@ -6,7 +6,7 @@ import { stepsReport } from "../../src/analytics/steps-report";
 import { fromMinorUnits } from "../../src/pipeline/money";
 import { def, MIN } from "./journey-helpers";
 import { refReport, refSteps, type RefEvent } from "./reference";
-import { compactRows } from "../helpers/compact-rows";
+import { insertEvent } from "../helpers/layout-rows";
 import { tempDir } from "../helpers/server";
 
 const dir = tempDir("aurea-steps-prop-");
@@ -40,7 +40,6 @@ const PATHS = ["/", "/", "/pricing", "/pricing/", "/pricing/team", "/about", "/b
 const TRACKS = ["checkout_initiated", "checkout_started", "scroll_depth", "section_view", "form_submit", "video"];
 const CHANNELS = ["direct", "organic", "paid", null];
 
-const compact = compactRows(store.sqlite);
 
 function history(seed: number, funnelId: string): RefEvent[] {
   const r = rng(seed);
@@ -75,9 +74,9 @@ function history(seed: number, funnelId: string): RefEvent[] {
   store.sqlite.transaction(() => rows.forEach((e, i) => {
     const anon = anonOf[i];
     const contactId = contactOf.get(anon) ?? null;
-    const rowId = compact.event({
-      funnelId, id: `${seed}-${i}`, type: e.type, name: e.name, ts: e.ts, anonymousId: anon, sessionId: `s-${anon}`, contactId,
-      path: e.path, props: e.props, revenueMinor: e.revenueMinor, currency: e.currency, channel: e.channel,
+    const rowId = insertEvent(store.sqlite, {
+      funnel_id: funnelId, id: `${seed}-${i}`, type: e.type, name: e.name, ts: e.ts, anonymous_id: anon, session_id: `s-${anon}`, contact_id: contactId,
+      path: e.path, props: e.props ? JSON.stringify(e.props) : null, revenue_minor: e.revenueMinor, currency: e.currency, channel: e.channel,
     });
     out.push({ ...e, rowId, visitor: contactId !== null ? `c${contactId}` : `a${anon}` });
   }))();

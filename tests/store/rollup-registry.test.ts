@@ -8,8 +8,8 @@ import { openStore, type Store } from "../../src/db/open";
 import * as rollupSchema from "../../src/db/schema-rollups";
 import { createFunnel } from "../../src/funnels/store";
 import { parseSteps } from "../../src/funnels/steps-definition";
-import { compactRows } from "../helpers/compact-rows";
 import { tempDir } from "../helpers/server";
+import { insertEvent, insertSession } from "../helpers/layout-rows";
 
 const DAY = 86_400_000;
 const NOW = Date.UTC(2026, 5, 1, 12);
@@ -30,15 +30,14 @@ afterEach(() => {
 /** Ten days of one visit a day (a page view and a conversion), then every rollup built. */
 function seeded(name: string): string {
   const funnelId = createFunnel(store.db, { name, url: `https://${name}.example` }).funnel.id;
-  const compact = compactRows(store.sqlite);
-  const visit = store.sqlite.prepare("UPDATE sessions SET pageviews = 1, events = 2, conversions = 1, converted = 1 WHERE key = ?");
+  const ev = (id: string, type: string, name: string, path: string | null, ts: number, session: string, revenue: number | null, currency: string | null) =>
+    insertEvent(store.sqlite, { funnel_id: funnelId, id, type, name, path, ts, anonymous_id: "a", session_id: session, revenue_minor: revenue, currency });
   store.sqlite.transaction(() => {
     for (let d = 1; d <= 10; d++) {
       const ts = NOW - d * DAY;
-      const at = { funnelId, anonymousId: "a", sessionId: `s${d}` };
-      visit.run(compact.session(funnelId, `s${d}`, "a", ts, ts + 1000));
-      compact.event({ ...at, id: `${funnelId}-p${d}`, type: "page_view", name: "page_view", path: "/", ts });
-      compact.event({ ...at, id: `${funnelId}-c${d}`, type: "conversion", name: "purchase", ts: ts + 1000, revenueMinor: 1200, currency: "USD" });
+      insertSession(store.sqlite, { funnel_id: funnelId, id: `s${d}`, anonymous_id: "a", started_at: ts, last_at: ts + 1000, pageviews: 1, events: 2, conversions: 1, converted: 1 });
+      ev(`${funnelId}-p${d}`, "page_view", "page_view", "/", ts, `s${d}`, null, null);
+      ev(`${funnelId}-c${d}`, "conversion", "purchase", null, ts + 1000, `s${d}`, 1200, "USD");
     }
   })();
   const def = parseSteps({ window: "1d", steps: [{ name: "Home", page: "/" }, { name: "Buy", event: "purchase" }] });
@@ -49,10 +48,9 @@ function seeded(name: string): string {
   return funnelId;
 }
 
-/** Rows of the funnel: by its public id where the table holds it, else by its key. */
+/** Rows of a funnel in a table: by its public id, or its key in the compact layout's tables. */
 const rows = (table: string, funnelId: string) => {
-  const byId = store.sqlite.query(`SELECT 1 FROM pragma_table_info('${table}') WHERE name = 'funnel_id'`).get();
-  const where = byId ? "funnel_id = ?" : "funnel = (SELECT key FROM funnel_keys WHERE funnel_id = ?)";
+  const where = ["events", "sessions", "visitors", "journey_events"].includes(table) ? "funnel = (SELECT key FROM funnel_keys WHERE funnel_id = ?)" : "funnel_id = ?";
   return (store.sqlite.query(`SELECT count(*) AS n FROM ${table} WHERE ${where}`).get(funnelId) as { n: number }).n;
 };
 
