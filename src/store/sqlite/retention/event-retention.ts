@@ -14,15 +14,15 @@ import { funnelKey } from "../layout";
 
 const CHUNK = 2000;
 
-/** A deleted funnel's rows, in the order deletion empties them (?1 its key, ?2 its public id). */
-const FORGET = [
+/** A deleted funnel's rows, in the order deletion empties them: by its key, or by its public id. */
+const FORGET: [sql: string, by: "key" | "id"][] = [
   // Links of its visitors, and of its contacts (the same ones, unless a row is stray).
-  "DELETE FROM contact_visitors WHERE visitor IN (SELECT key FROM visitors WHERE funnel = ?1)",
-  "DELETE FROM contact_visitors WHERE contact_id IN (SELECT id FROM contacts WHERE funnel_id = ?2)",
-  "DELETE FROM contacts WHERE funnel_id = ?2",
-  "DELETE FROM sessions WHERE funnel = ?1",
-  "DELETE FROM events WHERE funnel = ?1",
-  "DELETE FROM visitors WHERE funnel = ?1",
+  ["DELETE FROM contact_visitors WHERE visitor IN (SELECT key FROM visitors WHERE funnel = ?)", "key"],
+  ["DELETE FROM contact_visitors WHERE contact_id IN (SELECT id FROM contacts WHERE funnel_id = ?)", "id"],
+  ["DELETE FROM contacts WHERE funnel_id = ?", "id"],
+  ["DELETE FROM sessions WHERE funnel = ?", "key"],
+  ["DELETE FROM events WHERE funnel = ?", "key"],
+  ["DELETE FROM visitors WHERE funnel = ?", "key"],
 ];
 
 export class SqliteEventRetention implements EventRetention {
@@ -42,7 +42,7 @@ export class SqliteEventRetention implements EventRetention {
       `DELETE FROM sessions WHERE key IN (SELECT key FROM sessions
          WHERE funnel = ?1 AND started_at < ?2 AND last_at < ?2 LIMIT ?3)`,
     );
-    this.forget = FORGET.map((sql) => sqlite.prepare<unknown, [number | null, string]>(sql));
+    this.forget = FORGET.map(([sql, by]) => ({ stmt: sqlite.prepare<unknown, [number | string | null]>(sql), by }));
   }
 
   async deleteBefore(funnelId: string, cutoff: number, opts: ChunkOptions = {}): Promise<RetentionResult> {
@@ -71,7 +71,7 @@ export class SqliteEventRetention implements EventRetention {
    */
   forgetFunnel(funnelId: string): void {
     const key = funnelKey(this.sqlite, funnelId); // null: `funnel = NULL` matches nothing
-    for (const d of this.forget) d.run(key, funnelId);
+    for (const { stmt, by } of this.forget) stmt.run(by === "key" ? key : funnelId);
     this.rollups.forgetFunnel(funnelId);
   }
 }
