@@ -12,6 +12,7 @@ import { nearMisses, type Existing } from "../../../analytics/steps-near-miss";
 import { DAY_MS, HOUR_MS } from "../../../analytics/timezone";
 import { CHECK_DAYS, type StepCheck } from "../../journey-reader";
 import { funnelKey, PROPS_SQL } from "../layout";
+import { kindsOf, type Kinds } from "./journey-sql";
 
 /** Matching events read per step: past it, the count is a lower bound ("at least"). */
 export const MAX_EVENTS_READ = 2000;
@@ -32,6 +33,7 @@ export class StepsChecker {
   private readonly to: number;
   /** The funnel's key; null (matches nothing) when it recorded nothing. */
   private readonly key: number | null;
+  private readonly kinds: Kinds;
 
   constructor(
     private sqlite: Database,
@@ -41,6 +43,7 @@ export class StepsChecker {
     this.from = now - CHECK_DAYS * DAY_MS;
     this.to = now + HOUR_MS;
     this.key = funnelKey(sqlite, funnelId);
+    this.kinds = kindsOf(sqlite);
   }
 
   check(steps: Step[]): StepCheck[] {
@@ -101,15 +104,23 @@ export class StepsChecker {
             .join("; "),
       };
     };
-    if (f.kind === "conversion") return [run(found("kind IN (SELECT id FROM kinds WHERE type = 'conversion')"))];
+    const kindIn = (where: string, ...params: string[]) => {
+      const ids = this.kinds(where, params);
+      return ids.length ? `kind IN (${ids.join(", ")})` : null;
+    };
     if (f.kind === "none") return [];
+    if (f.kind === "conversion") {
+      const conversions = kindIn("type = 'conversion'");
+      return conversions ? [run(found(conversions))] : [];
+    }
     if (f.kind === "event") {
       const types = EVENT_TYPES.map(() => "?").join(", ");
-      const name = f.literal !== undefined ? "name = ?" : "name GLOB ?";
-      return [run(found(`kind IN (SELECT id FROM kinds WHERE type IN (${types}) AND ${name})`), ...EVENT_TYPES, f.literal ?? f.glob)];
+      const named = kindIn(`type IN (${types}) AND ${f.literal !== undefined ? "name = ?" : "name GLOB ?"}`, ...EVENT_TYPES, f.literal ?? f.glob);
+      return named ? [run(found(named))] : [];
     }
     // Page views: nearly always named page_view; the SDK or a sender may name them otherwise.
-    const pageViews = "kind IN (SELECT id FROM kinds WHERE type = 'page_view')";
+    const pageViews = kindIn("type = 'page_view'");
+    if (!pageViews) return [];
     if (f.literals) return [run(found(`${pageViews} AND path IN (SELECT id FROM strings WHERE value IN (${f.literals.map(() => "?").join(", ")}))`), ...f.literals)];
     return f.globs.map((glob) => run(found(`${pageViews} AND path IN (SELECT id FROM strings WHERE value GLOB ?)`), glob));
   }
