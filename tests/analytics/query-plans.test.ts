@@ -129,15 +129,23 @@ const KNOWN: RegExp[] = [];
  * from a covering index, and the reads above.
  */
 function fullScans(sqlite: Database, r: Recorded): string[] {
-  const plan = sqlite.query(`EXPLAIN QUERY PLAN ${r.sql}`).all(...(r.params as never[])) as { detail: string }[];
+  const plan = sqlite.query(`EXPLAIN QUERY PLAN ${r.sql}`).all(...(r.params as never[])) as { id: number; parent: number; detail: string }[];
   const aliases = new Map<string, string>([["events", "events"], ["sessions", "sessions"]]);
   for (const m of r.sql.matchAll(/\b(events|sessions)\s+(?:AS\s+)?(?!WHERE|JOIN|LEFT|ON|INDEXED|GROUP|ORDER|USING)(\w+)/gi)) aliases.set(m[2], m[1]);
   const sorted = plan.some((p) => p.detail.startsWith("USE TEMP B-TREE FOR ORDER BY"));
+  // A sub-select may take the name of a table alias inside it ("(… FROM events e …) e"):
+  // scanning the sub-select's rows (outside its own CO-ROUTINE/MATERIALIZE lines) reads no table.
+  const derived = new Map(plan.flatMap((p) => (/^(CO-ROUTINE|MATERIALIZE) (\w+)$/.exec(p.detail) ? [[p.detail.split(" ")[1], p.id] as const] : [])));
+  const parentOf = new Map(plan.map((p) => [p.id, p.parent]));
+  const inside = (id: number, ancestor: number) => {
+    for (let at = parentOf.get(id); at !== undefined && at !== 0; at = parentOf.get(at)) if (at === ancestor) return true;
+    return false;
+  };
   return plan
-    .map((p) => p.detail)
-    .filter((d) => {
+    .filter((p) => {
+      const d = p.detail;
       const scan = d.match(/^SCAN (\w+)/);
-      if (scan) return aliases.has(scan[1]);
+      if (scan) return aliases.has(scan[1]) && !(derived.has(scan[1]) && !inside(p.id, derived.get(scan[1])!));
       const search = d.match(/^SEARCH (\w+) USING (COVERING )?INDEX \w+ \(funnel=\?\)$/);
       if (!search || !aliases.has(search[1])) return false;
       if (/\bINDEXED BY\b/i.test(r.sql) || WHOLE_HISTORY.has(r.read) || KNOWN.some((k) => k.test(r.sql))) return false;
@@ -145,7 +153,8 @@ function fullScans(sqlite: Database, r: Recorded): string[] {
       // The walk may be a sub-select picking the rows whose columns are then read.
       if (NEWEST_FIRST.has(r.read) && /ORDER BY [\w.]+ DESC\b.*LIMIT (\?|\d+)\s*(\)|$)/is.test(r.sql) && !sorted) return false;
       return true;
-    });
+    })
+    .map((p) => p.detail);
 }
 
 const SCOPES: [string, Record<string, string>][] = [
