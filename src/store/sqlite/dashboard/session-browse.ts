@@ -19,16 +19,16 @@ const SELECT = `SELECT ${sessionViewColumns("s")}, c.email AS email, c.name AS c
 
 /** The page's visits with their keys (the keys never leave the store). */
 export function browseSessionRows(sqlite: Database, scope: Scope, limit: number, before: { startedAt: number; id: string } | null): { rows: KeyedSessionRow[]; next: string | null } {
-  const where = sessionWhere(keyed(sqlite, scope));
-  // "started_at <= ?" first, so the (funnel, started_at) index bounds the scan.
-  const keyset = before ? ` AND s.started_at <= ? AND (s.started_at < ? OR ${decodePublicIdSql("s.public_id")} < ?)` : "";
+  // The walk down (funnel, started_at) starts at the cursor's start time.
+  const where = sessionWhere(keyed(sqlite, scope), before ? before.startedAt + 1 : undefined);
+  const keyset = before ? ` AND (s.started_at < ? OR ${decodePublicIdSql("s.public_id")} < ?)` : "";
   const order = `started_at DESC, ${decodePublicIdSql("s.public_id")} DESC`;
   // The page's visits are picked first; their columns (dictionary lookups) are read for those only.
   const raw = sqlite
     .query<Raw, Param[]>(
       `${SELECT} WHERE s.key IN (SELECT s.key FROM sessions s WHERE ${where.sql}${keyset} ORDER BY s.${order} LIMIT ?) ORDER BY s.${order}`,
     )
-    .all(...where.params, ...(before ? [before.startedAt, before.startedAt, before.id] : []), limit);
+    .all(...where.params, ...(before ? [before.startedAt, before.id] : []), limit);
   const rows = raw.map(toRow);
   const last = rows.at(-1);
   return { rows, next: rows.length === limit && last ? `${last.startedAt}.${last.id}` : null };
