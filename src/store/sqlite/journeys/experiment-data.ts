@@ -70,8 +70,8 @@ export function eventsAfterExposure(sqlite: Database, w: ResultsWindow): LaterEv
   return sqlite
     .query<Omit<LaterEvent, "visitor"> & { vkey: number; id: PublicId }, Params>(
       `WITH ${EXPOSED}, ${LATER}
-       SELECT e.vkey, v.public_id AS id, k.type, k.name, p.value AS path, ${PROPS_SQL("e")} AS props
-       FROM later e JOIN visitors v ON v.key = e.vkey JOIN kinds k ON k.id = e.kind LEFT JOIN strings p ON p.id = e.path
+       SELECT l.vkey, v.public_id AS id, k.type, k.name, p.value AS path, ${PROPS_SQL("l")} AS props
+       FROM later l JOIN visitors v ON v.key = l.vkey JOIN kinds k ON k.id = l.kind LEFT JOIN strings p ON p.id = l.path
        WHERE k.type IN ('page_view', 'track', 'conversion') AND NOT (k.type = 'track' AND k.name = '$exposure')`,
     )
     .all(params(sqlite, w))
@@ -84,13 +84,13 @@ export function ordersAfterExposure(sqlite: Database, w: ResultsWindow): OrderRo
   return sqlite
     .query<Omit<OrderRow, "value"> & { vkey: number; id: PublicId }, Params>(
       `WITH ${EXPOSED}, ${LATER}
-       SELECT e.currency, coalesce(e.verified, 0) AS verified, e.revenue_minor AS gross, e.vkey, v.public_id AS id,
-         CASE WHEN e.order_id IS NULL THEN 0 ELSE coalesce((
+       SELECT l.currency, coalesce(l.verified, 0) AS verified, l.revenue_minor AS gross, l.vkey, v.public_id AS id,
+         CASE WHEN l.order_id IS NULL THEN 0 ELSE coalesce((
            SELECT -sum(r.revenue_minor) FROM events r INDEXED BY events_funnel_order
-           WHERE r.funnel = $funnel AND r.order_id = e.order_id AND r.kind IN (SELECT id FROM kinds WHERE type = 'refund') AND r.currency = e.currency
+           WHERE r.funnel = $funnel AND r.order_id = l.order_id AND r.kind IN (SELECT id FROM kinds WHERE type = 'refund') AND r.currency = l.currency
          ), 0) END AS refunded
-       FROM later e JOIN visitors v ON v.key = e.vkey
-       WHERE e.kind IN (SELECT id FROM kinds WHERE type = 'conversion') AND e.revenue_minor IS NOT NULL AND e.currency IS NOT NULL`,
+       FROM later l JOIN visitors v ON v.key = l.vkey
+       WHERE l.kind IN (SELECT id FROM kinds WHERE type = 'conversion') AND l.revenue_minor IS NOT NULL AND l.currency IS NOT NULL`,
     )
     .all(params(sqlite, w))
     .map(({ currency, verified, gross, refunded, vkey, id }) => ({ currency, verified, gross, value: decode(vkey, id), refunded }));

@@ -4,15 +4,15 @@
 // (funnel, kind, path, ts) index (kinds and paths resolved to dictionary ids first);
 // near misses come from index seeks over the distinct paths and names. The match
 // itself is the report's own (targetMatcher), on the dictionaries' text.
-import type { Database } from "bun:sqlite";
+import type { Database, SQLQueryBindings } from "bun:sqlite";
 import { ANY_CONVERSION, propsMatch, stepSqlFilter, targetMatcher, type Step } from "../../../funnels/steps-definition";
 import { EVENT_TYPES } from "../../../ingest/payload";
 import { distinctEventNames } from "../dashboard/event-names";
 import { nearMisses, type Existing } from "../../../analytics/steps-near-miss";
 import { DAY_MS, HOUR_MS } from "../../../analytics/timezone";
 import { CHECK_DAYS, type StepCheck } from "../../journey-reader";
-import { funnelKey, PROPS_SQL } from "../layout";
-import { kindsOf, type Kinds } from "./journey-sql";
+import { funnelKey } from "../layout";
+import { CellReads, type CandidateRow, type Cell } from "./steps-check-reads";
 
 /** Matching events read per step: past it, the count is a lower bound ("at least"). */
 export const MAX_EVENTS_READ = 2000;
@@ -33,7 +33,9 @@ export class StepsChecker {
   private readonly to: number;
   /** The funnel's key; null (matches nothing) when it recorded nothing. */
   private readonly key: number | null;
-  private readonly kinds: Kinds;
+  private readonly reads: CellReads;
+  private kindTexts = new Map<number, { type: string; name: string }>();
+  private pathTexts = new Map<number, string>();
 
   constructor(
     private sqlite: Database,
@@ -43,7 +45,7 @@ export class StepsChecker {
     this.from = now - CHECK_DAYS * DAY_MS;
     this.to = now + HOUR_MS;
     this.key = funnelKey(sqlite, funnelId);
-    this.kinds = kindsOf(sqlite);
+    this.reads = new CellReads(sqlite, this.key);
   }
 
   check(steps: Step[]): StepCheck[] {
@@ -82,47 +84,56 @@ export class StepsChecker {
   }
 
   /**
-   * Candidate rows in SQL (index range on kind, path), read first, then their kind and
-   * path turned into text for the exact match.
+   * Candidate rows, each of the step's lookups (a page step's globs are one each) read
+   * cell by cell in the previous index's order (steps-check-reads.ts), then their kind
+   * and path turned into text for the exact match.
    */
   private queries(step: Step): { all(): Row[]; plan(): string }[] {
     const f = stepSqlFilter(step);
-    const found = (where: string) =>
-      `SELECT c.visitor, k.type, k.name, p.value AS path, ${step.where ? PROPS_SQL("c") : "NULL"} AS props
-       FROM (SELECT visitor, kind, path${step.where ? ", props" : ""} FROM events INDEXED BY events_funnel_kind
-             WHERE funnel = ? AND ${where} AND ts >= ? AND ts < ? LIMIT ?) c
-       JOIN kinds k ON k.id = c.kind LEFT JOIN strings p ON p.id = c.path`;
-    const run = (sql: string, ...params: string[]) => {
-      const all = [this.key, ...params, this.from, this.to, MAX_EVENTS_READ];
-      return {
-        all: () => this.sqlite.query<Row, (string | number | null)[]>(sql).all(...all),
-        plan: () =>
-          this.sqlite
-            .query<{ detail: string }, (string | number | null)[]>(`EXPLAIN QUERY PLAN ${sql}`)
-            .all(...all)
-            .map((r) => r.detail)
-            .join("; "),
-      };
-    };
-    const kindIn = (where: string, ...params: string[]) => {
-      const ids = this.kinds(where, params);
-      return ids.length ? `kind IN (${ids.join(", ")})` : null;
-    };
+    const withProps = !!step.where;
+    const text = (rows: CandidateRow[]): Row[] =>
+      rows.map((r) => {
+        const k = this.kindText(r.kind);
+        return { visitor: r.visitor, type: k.type, name: k.name, path: r.path === null ? null : this.pathText(r.path), props: r.props };
+      });
+    const query = (cells: Cell[]) => ({
+      all: () => text(this.reads.read(cells, this.from, this.to, MAX_EVENTS_READ, withProps)),
+      plan: () => {
+        const { sql, params } = this.reads.cellSql(cells[0], withProps);
+        return this.sqlite
+          .query<{ detail: string }, SQLQueryBindings[]>(`EXPLAIN QUERY PLAN ${sql}`)
+          .all(...params, this.from, this.to, MAX_EVENTS_READ)
+          .map((r) => r.detail)
+          .join("; ");
+      },
+    });
+    const some = (cells: Cell[]) => (cells.length ? [query(cells)] : []);
+    const types = EVENT_TYPES.map(() => "?").join(", ");
     if (f.kind === "none") return [];
-    if (f.kind === "conversion") {
-      const conversions = kindIn("type = 'conversion'");
-      return conversions ? [run(found(conversions))] : [];
-    }
+    if (f.kind === "conversion") return some(this.reads.kinds("type = 'conversion'").flatMap((k) => this.reads.cellsOfKind(k)));
     if (f.kind === "event") {
-      const types = EVENT_TYPES.map(() => "?").join(", ");
-      const named = kindIn(`type IN (${types}) AND ${f.literal !== undefined ? "name = ?" : "name GLOB ?"}`, ...EVENT_TYPES, f.literal ?? f.glob);
-      return named ? [run(found(named))] : [];
+      const named = this.reads.kinds(`type IN (${types}) AND ${f.literal !== undefined ? "name = ?" : "name GLOB ?"}`, [...EVENT_TYPES, f.literal ?? f.glob]);
+      return some(named.flatMap((k) => this.reads.cellsOfKind(k)));
     }
     // Page views: nearly always named page_view; the SDK or a sender may name them otherwise.
-    const pageViews = kindIn("type = 'page_view'");
-    if (!pageViews) return [];
-    if (f.literals) return [run(found(`${pageViews} AND path IN (SELECT id FROM strings WHERE value IN (${f.literals.map(() => "?").join(", ")}))`), ...f.literals)];
-    return f.globs.map((glob) => run(found(`${pageViews} AND path IN (SELECT id FROM strings WHERE value GLOB ?)`), glob));
+    const pageViews = this.reads.kinds("type = 'page_view'");
+    if (f.literals) {
+      const paths = this.reads.literalPaths(f.literals);
+      return some(pageViews.flatMap((kind) => paths.map((path) => ({ kind, path }))));
+    }
+    return f.globs.flatMap((glob) => some(pageViews.flatMap((k) => this.reads.cellsOfKind(k, glob))));
+  }
+
+  private kindText(id: number): { type: string; name: string } {
+    let k = this.kindTexts.get(id);
+    if (!k) this.kindTexts.set(id, (k = this.sqlite.query<{ type: string; name: string }, [number]>("SELECT type, name FROM kinds WHERE id = ?").get(id)!));
+    return k;
+  }
+
+  private pathText(id: number): string {
+    let v = this.pathTexts.get(id);
+    if (v === undefined) this.pathTexts.set(id, (v = this.sqlite.query<{ value: string }, [number]>("SELECT value FROM strings WHERE id = ?").get(id)!.value));
+    return v;
   }
 
   /** The distinct paths of page views (one index seek each, per page-view kind) and event names. */

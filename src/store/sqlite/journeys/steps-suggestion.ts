@@ -18,7 +18,7 @@ export function suggestSteps(sqlite: Database, funnelId: string): SuggestedSteps
   const conversion = sqlite
     .query<{ name: string }, [number | null]>(
       `SELECT k.name FROM (SELECT kind FROM events WHERE funnel = ? AND kind IN (SELECT id FROM kinds WHERE type = 'conversion')
-         ORDER BY ts, row_id LIMIT 1) e JOIN kinds k ON k.id = e.kind`,
+         ORDER BY ts, row_id LIMIT 1) first JOIN kinds k ON k.id = first.kind`,
     )
     .get(key)?.name;
   const last: Step = conversion ? { name: titleCase(conversion), event: conversion } : { name: "Any conversion", event: "$conversion" };

@@ -22,12 +22,12 @@ interface EventRow {
   anonymous_id: PublicId;
 }
 
-/** The latest of the chosen events (alias e), with the text of its kind, path, visit and visitor. */
+/** The latest of the chosen events, with the text of its kind, path, visit and visitor. */
 const latest = (events: string) => `
-  SELECT k.type, k.name, p.value AS path, e.ts, coalesce(s.public_id, v.public_id) AS session_id, v.public_id AS anonymous_id
-  FROM (${events} ORDER BY ts DESC, row_id DESC LIMIT 1) e
-  JOIN kinds k ON k.id = e.kind JOIN visitors v ON v.key = e.visitor
-  LEFT JOIN sessions s ON s.key = e.session LEFT JOIN strings p ON p.id = e.path`;
+  SELECT k.type, k.name, p.value AS path, last.ts, coalesce(s.public_id, v.public_id) AS session_id, v.public_id AS anonymous_id
+  FROM (${events} ORDER BY ts DESC, row_id DESC LIMIT 1) last
+  JOIN kinds k ON k.id = last.kind JOIN visitors v ON v.key = last.visitor
+  LEFT JOIN sessions s ON s.key = last.session LEFT JOIN strings p ON p.id = last.path`;
 
 const COLS = "e.kind, e.path, e.ts, e.row_id, e.session, e.visitor";
 

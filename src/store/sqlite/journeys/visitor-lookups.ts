@@ -49,16 +49,16 @@ export class SqliteVisitorLookups implements VisitorLookups {
     const cols = "e.row_id, e.kind, e.path, e.props, e.ts";
     this.visitorEvents = sqlite.prepare(
       `WITH me(key) AS (SELECT key FROM visitors WHERE funnel = ?1 AND public_id = ?2)
-       SELECT e.row_id AS rowId, k.type, k.name, p.value AS path, ${PROPS_SQL("e")} AS props, e.ts
+       SELECT t.row_id AS rowId, k.type, k.name, p.value AS path, ${PROPS_SQL("t")} AS props, t.ts
        FROM (SELECT ${cols} FROM me JOIN sessions s INDEXED BY sessions_funnel_visitor ON s.funnel = ?1 AND s.visitor = me.key AND s.started_at <= ?4
                JOIN events e INDEXED BY events_funnel_session ON e.funnel = ?1 AND e.session = s.key AND e.ts >= ?3 AND e.ts <= ?4
              WHERE e.visitor = me.key
              UNION ALL
              SELECT ${cols} FROM events e INDEXED BY events_funnel_session
              WHERE e.funnel = ?1 AND e.session = ${NO_VISIT} AND e.ts >= ?3 AND e.ts <= ?4 AND e.visitor = (SELECT key FROM me)
-             ORDER BY ts DESC, row_id DESC LIMIT ${VISITOR_EVENTS_CAP}) e
-       JOIN kinds k ON k.id = e.kind LEFT JOIN strings p ON p.id = e.path
-       ORDER BY e.ts DESC, e.row_id DESC`,
+             ORDER BY ts DESC, row_id DESC LIMIT ${VISITOR_EVENTS_CAP}) t
+       JOIN kinds k ON k.id = t.kind LEFT JOIN strings p ON p.id = t.path
+       ORDER BY t.ts DESC, t.row_id DESC`,
     );
   }
 
