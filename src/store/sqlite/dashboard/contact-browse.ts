@@ -2,12 +2,12 @@
 // including what they did before they said who they were.
 import type { Database } from "bun:sqlite";
 import { revenueMapToMajor } from "../../../pipeline/money";
-import { eventViewColumns, type EventRowRaw, toEventView } from "./event-list";
+import { eventViewJoinedColumns, eventViewJoins, type EventRowRaw, toEventView } from "./event-list";
 import type { ContactDetail, ContactRow, Journey } from "../../dashboard-views";
 import type { Scope } from "../../../analytics/filters";
 import { keyed, type Param, sessionWhere } from "./scope-sql";
-import { decodedIdSql, type SessionRaw, sessionViewColumns, toSessionView } from "./session-list";
-import { decodePublicId } from "../layout";
+import { type SessionRaw, sessionViewColumns, sessionViewJoins, toSessionView } from "./session-list";
+import { decodePublicId, decodePublicIdSql, NO_VISIT } from "../layout";
 
 interface Raw {
   id: number; email: string | null; name: string | null; user_id: string | null; traits: string; first_seen: number; last_seen: number;
@@ -68,19 +68,24 @@ export function getContact(sqlite: Database, funnelId: string, funnel: number | 
 export function contactJourney(sqlite: Database, funnel: number | null, contactId: number, limit = 2000): Journey {
   const sessions = sqlite
     .query<SessionRaw, [number | null, number]>(
-      `SELECT ${sessionViewColumns("s")} FROM sessions s INDEXED BY sessions_funnel_visitor WHERE s.funnel = ? AND s.visitor IN (${VISITORS_OF})
-       ORDER BY s.started_at, ${decodedIdSql("s.public_id")}`,
+      `SELECT ${sessionViewColumns("s")} FROM sessions s INDEXED BY sessions_funnel_visitor ${sessionViewJoins("s")} WHERE s.funnel = ? AND s.visitor IN (${VISITORS_OF})
+       ORDER BY s.started_at, ${decodePublicIdSql("s.public_id")}`,
     )
     .all(funnel, contactId)
     .map(toSessionView);
-  // A visitor's events are those of their visits (events has no visitor index).
+  // A visitor's events are those of their visits (events has no visitor index), and
+  // the payments of theirs that found no visit (session NO_VISIT, a handful per funnel).
   const events = sqlite
-    .query<EventRowRaw, [number | null, number, number]>(
-      `SELECT ${eventViewColumns("e")} FROM sessions s INDEXED BY sessions_funnel_visitor
-         CROSS JOIN events e INDEXED BY events_funnel_session ON e.funnel = s.funnel AND e.session = s.key
-       WHERE s.funnel = ? AND s.visitor IN (${VISITORS_OF}) ORDER BY e.ts, e.row_id LIMIT ?`,
+    .query<EventRowRaw, [number | null, number, number | null, number, number]>(
+      `SELECT ${eventViewJoinedColumns("e")} FROM (
+         SELECT e.row_id FROM sessions s INDEXED BY sessions_funnel_visitor
+           CROSS JOIN events e INDEXED BY events_funnel_session ON e.funnel = s.funnel AND e.session = s.key
+         WHERE s.funnel = ? AND s.visitor IN (${VISITORS_OF})
+         UNION ALL
+         SELECT e.row_id FROM events e INDEXED BY events_funnel_session WHERE e.funnel = ? AND e.session = ${NO_VISIT} AND e.visitor IN (${VISITORS_OF})
+       ) w CROSS JOIN events e ON e.row_id = w.row_id ${eventViewJoins("e")} ORDER BY e.ts, e.row_id LIMIT ?`,
     )
-    .all(funnel, contactId, limit + 1)
+    .all(funnel, contactId, funnel, contactId, limit + 1)
     .map(toEventView);
   return { sessions, events: events.slice(0, limit), truncated: events.length > limit };
 }

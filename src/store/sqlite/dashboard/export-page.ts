@@ -7,7 +7,7 @@ import type { Scope } from "../../../analytics/filters";
 import { localTimeFormatter } from "../../../analytics/local-time";
 import { DAY_MS } from "../../../analytics/timezone";
 import { browseContacts } from "./contact-browse";
-import { eventViewColumns, type EventRowRaw, toEventView } from "./event-list";
+import { eventViewJoinedColumns, eventViewJoins, type EventRowRaw, toEventView } from "./event-list";
 import { browseSessionRows, type KeyedSessionRow } from "./session-browse";
 import { keyed } from "./scope-sql";
 
@@ -38,7 +38,8 @@ function eventsOf(sqlite: Database, funnel: number | null, sessions: KeyedSessio
   const rows = sqlite
     .query<EventRowRaw, (number | null)[]>(
       // One index lookup per visit; ordered below (an ORDER BY ts would pull in the (funnel, ts) index).
-      `SELECT ${eventViewColumns("e")} FROM events e INDEXED BY events_funnel_session WHERE e.funnel = ? AND e.session IN (${keys.map(() => "?").join(", ")})`,
+      `SELECT ${eventViewJoinedColumns("e")} FROM events e INDEXED BY events_funnel_session ${eventViewJoins("e")}
+       WHERE e.funnel = ? AND e.session IN (${keys.map(() => "?").join(", ")})`,
     )
     .all(funnel, ...keys);
   const order = new Map(keys.map((k, i) => [k, i]));

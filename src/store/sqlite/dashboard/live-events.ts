@@ -2,7 +2,7 @@
 // The cursor is a row id (rows are numbered as they are written), so late events with
 // old timestamps still show up as "new".
 import type { Database } from "bun:sqlite";
-import { eventViewColumns, type EventRowRaw, toEventView } from "./event-list";
+import { eventViewJoinedColumns, eventViewJoins, type EventRowRaw, toEventView } from "./event-list";
 import type { LiveResult } from "../../dashboard-views";
 import type { Filter } from "../../../analytics/filters";
 import { type Param, sessionWhere } from "./scope-sql";
@@ -18,7 +18,6 @@ export interface LiveOptions {
 
 /** Filtered timelines look at visits of the last week. */
 const LIVE_WINDOW_MS = 7 * DAY_MS;
-const COLUMNS = eventViewColumns("e");
 
 export function liveEvents(sqlite: Database, funnelId: string, filters: Filter[], after: number | null, now: number, opts: LiveOptions = {}): LiveResult {
   const limit = opts.limit ?? 30;
@@ -36,17 +35,23 @@ export function liveEvents(sqlite: Database, funnelId: string, filters: Filter[]
     params.push(...where.params);
   }
   type Row = EventRowRaw & { email: string | null; cname: string | null };
-  const select = `SELECT ${COLUMNS}, c.email AS email, c.name AS cname FROM events e LEFT JOIN contacts c ON c.id = e.contact_id`;
+  // The rows are picked from the indexes first; their columns (dictionary lookups) are
+  // read for the `limit` rows shown only, and put back in order here.
+  const shown = (picked: string) =>
+    `SELECT ${eventViewJoinedColumns("e")}, c.email AS email, c.name AS cname FROM (${picked}) w CROSS JOIN events e ON e.row_id = w.row_id
+     ${eventViewJoins("e")} LEFT JOIN contacts c ON c.id = e.contact_id`;
   let rows: Row[];
   if (after === null) {
     rows = sqlite
-      .query<Row, Param[]>(`${select} WHERE ${parts.join(" AND ")} ORDER BY e.ts DESC, e.row_id DESC LIMIT ?`)
-      .all(...params, limit);
+      .query<Row, Param[]>(shown(`SELECT e.row_id FROM events e WHERE ${parts.join(" AND ")} ORDER BY e.ts DESC, e.row_id DESC LIMIT ?`))
+      .all(...params, limit)
+      .sort((a, b) => b.ts - a.ts || b.row_id - a.row_id);
   } else {
     rows = sqlite
       // "+e.funnel": walk the new row ids, not the funnel's whole (funnel, ts) index.
-      .query<Row, Param[]>(`${select} WHERE e.row_id > ? AND +${parts.join(" AND ")} ORDER BY e.row_id DESC LIMIT ?`)
-      .all(after, ...params, limit);
+      .query<Row, Param[]>(shown(`SELECT e.row_id FROM events e WHERE e.row_id > ? AND +${parts.join(" AND ")} ORDER BY e.row_id DESC LIMIT ?`))
+      .all(after, ...params, limit)
+      .sort((a, b) => b.row_id - a.row_id);
   }
   const latest = sqlite.query<{ id: number | null }, []>("SELECT max(row_id) AS id FROM events").get()!.id ?? 0;
   return {

@@ -41,11 +41,13 @@ export function keyed(sqlite: Database, scope: Scope | KeyedScope): KeyedScope {
 
 /**
  * `s.funnel = ? AND s.started_at >= ? AND s.started_at < ? AND …` for sessions
- * (alias s) that started in the scope's range and match its filters.
+ * (alias s) that started in the scope's range and match its filters. `startedBefore`
+ * narrows the visits' range only (a keyset page), as the one upper bound the
+ * (funnel, started_at) index gets: given two, SQLite may bound the walk by the wrong one.
  */
-export function sessionWhere(scope: KeyedScope): SqlPart {
+export function sessionWhere(scope: KeyedScope, startedBefore = scope.to): SqlPart {
   const parts = ["s.funnel = ?", "s.started_at >= ?", "s.started_at < ?"];
-  const params: Param[] = [scope.key, scope.from, scope.to];
+  const params: Param[] = [scope.key, scope.from, Math.min(scope.to, startedBefore)];
   for (const f of scope.filters) {
     const dim = DIMENSIONS[f.key];
     if (dim.kind === "session") {

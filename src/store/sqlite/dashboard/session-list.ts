@@ -4,28 +4,28 @@ import type { Database } from "bun:sqlite";
 import { revenueMapToMajor } from "../../../pipeline/money";
 import { formatCursor, type Cursor } from "../../../analytics/cursor";
 import type { SessionView } from "../../dashboard-views";
-import { decodePublicId, funnelKey } from "../layout";
+import { decodePublicId, decodePublicIdSql, funnelKey } from "../layout";
 
-/**
- * A stored public id as the text it was sent (see decodePublicId): lists order visits
- * with the same start by their public id, exactly as when ids were stored as text.
- */
-export const decodedIdSql = (col: string): string =>
-  `CASE WHEN typeof(${col}) = 'blob' THEN lower(substr(hex(${col}), 1, 8) || '-' || substr(hex(${col}), 9, 4) || '-' ||
-    substr(hex(${col}), 13, 4) || '-' || substr(hex(${col}), 17, 4) || '-' || substr(hex(${col}), 21)) ELSE ${col} END`;
-
-/** The columns of a visit's view, over the sessions row `s` (its table name or alias). */
+/** The columns of a visit's view, over the sessions row `s` joined with its dictionaries (sessionViewJoins). */
 export function sessionViewColumns(s: string): string {
-  const dict = (table: string, id: string, cols: string[]) => cols.map((c) => `(SELECT ${c} FROM ${table} WHERE id = ${s}.${id}) AS ${c}`);
   return [
-    `${s}.key AS key`, `${s}.public_id AS id`, `(SELECT public_id FROM visitors WHERE key = ${s}.visitor) AS anonymous_id`,
+    `${s}.key AS key`, `${s}.public_id AS id`, `${s}_v.public_id AS anonymous_id`,
     `${s}.contact_id AS contact_id`, `${s}.started_at AS started_at`, `${s}.last_at AS last_at`, `${s}.duration_ms AS duration_ms`,
-    `(SELECT value FROM strings WHERE id = ${s}.entry_path) AS entry_path`, `(SELECT value FROM strings WHERE id = ${s}.exit_path) AS exit_path`,
-    `${s}.pageviews AS pageviews`, `${s}.events AS events`, `${s}.bounce AS bounce`,
-    ...dict("sources", "source", ["channel", "referrer_host", "utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content"]),
-    `${s}.click_id AS click_id`, ...dict("clients", "client", ["browser", "os", "device"]), ...dict("places", "place", ["country", "region", "city"]),
+    `${s}_en.value AS entry_path`, `${s}_ex.value AS exit_path`, `${s}.pageviews AS pageviews`, `${s}.events AS events`, `${s}.bounce AS bounce`,
+    ...["channel", "referrer_host", "utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content"].map((c) => `${s}_so.${c} AS ${c}`),
+    `${s}.click_id AS click_id`, ...["browser", "os", "device"].map((c) => `${s}_c.${c} AS ${c}`),
+    ...["country", "region", "city"].map((c) => `${s}_pl.${c} AS ${c}`),
     `${s}.converted AS converted`, `${s}.conversions AS conversions`, `${s}.revenue AS revenue`,
   ].join(", ");
+}
+
+/** The dictionaries sessionViewColumns reads, joined to `s` by primary key (after `FROM sessions s`). */
+export function sessionViewJoins(s: string): string {
+  const join = (table: string, alias: string, key: string, col: string) => `LEFT JOIN ${table} ${s}_${alias} ON ${s}_${alias}.${key} = ${s}.${col}`;
+  return [
+    join("visitors", "v", "key", "visitor"), join("strings", "en", "id", "entry_path"), join("strings", "ex", "id", "exit_path"),
+    join("sources", "so", "id", "source"), join("clients", "c", "id", "client"), join("places", "pl", "id", "place"),
+  ].join(" ");
 }
 
 export interface SessionRaw {
@@ -51,15 +51,15 @@ export function toSessionView(r: SessionRaw): SessionView {
 
 export function listSessions(sqlite: Database, funnelId: string, limit: number, before: Cursor | null): { sessions: SessionView[]; next: string | null } {
   const key = funnelKey(sqlite, funnelId);
-  const cols = sessionViewColumns("sessions");
-  const order = `ORDER BY started_at DESC, ${decodedIdSql("public_id")} DESC LIMIT ${limit}`;
+  const cols = sessionViewColumns("s");
+  const order = `ORDER BY s.started_at DESC, ${decodePublicIdSql("s.public_id")} DESC LIMIT ${limit}`;
   const rows = before
     ? sqlite
         .query<SessionRaw, [number | null, number, number, string]>(
-          `SELECT ${cols} FROM sessions WHERE funnel = ? AND (started_at < ? OR (started_at = ? AND ${decodedIdSql("public_id")} < ?)) ${order}`,
+          `SELECT ${cols} FROM sessions s ${sessionViewJoins("s")} WHERE s.funnel = ? AND (s.started_at < ? OR (s.started_at = ? AND ${decodePublicIdSql("s.public_id")} < ?)) ${order}`,
         )
         .all(key, before.ts, before.ts, String(before.tie))
-    : sqlite.query<SessionRaw, [number | null]>(`SELECT ${cols} FROM sessions WHERE funnel = ? ${order}`).all(key);
+    : sqlite.query<SessionRaw, [number | null]>(`SELECT ${cols} FROM sessions s ${sessionViewJoins("s")} WHERE s.funnel = ? ${order}`).all(key);
   const views = rows.map(toSessionView);
   const last = views.at(-1);
   return { sessions: views, next: rows.length === limit && last ? formatCursor(last.startedAt, last.id) : null };
