@@ -15,14 +15,9 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseFlags } from "../src/config";
-import { openStore } from "../src/db/open";
-import { saveSteps } from "../src/funnels/steps-definition";
-import { createFunnel, listFunnels, rotateKeys } from "../src/funnels/store";
-import { createSession } from "../src/web/auth/sessions";
-import { createUser, findUserByEmail } from "../src/web/auth/users";
 import { spawnServe, type Spawned } from "../tests/helpers/process";
-import { HttpLoad } from "./bench-http-client";
-import { BENCH_ORIGIN, FIVE_STEPS, machineLine, mib, readRss, sampleRss, spikeEvents } from "./bench-lib";
+import { machineLine, mib, readRss, sampleRss } from "./bench-lib";
+import { burst, prepareScale, SCALE_TARGETS as TARGETS } from "./bench-scale-lib";
 
 const flags = parseFlags(process.argv.slice(2), {
   events: { type: "number" }, days: { type: "number" }, runs: { type: "number" }, restarts: { type: "number" },
@@ -46,52 +41,6 @@ async function seed(bin: string): Promise<void> {
   const s = (performance.now() - t0) / 1000;
   console.log(`seeded ${r.events.toLocaleString("en-US")} events, ${r.sessions.toLocaleString("en-US")} visits over ${DAYS} days in ${s.toFixed(0)} s (${Math.round(r.events / s).toLocaleString("en-US")} events/s)`);
 }
-
-/**
- * The demo funnel (`seed-demo --create`'s "Demo funnel"), a 5-step definition on it, a signed-in owner, and a
- * second funnel with a secret key for the burst (so a rerun on the same data dir
- * measures the same demo data).
- */
-async function prepare(): Promise<{ funnelId: string; cookie: string; burst: { id: string; secretKey: string } }> {
-  const store = openStore(dataDir);
-  try {
-    const funnelId = store.sqlite.query<{ id: string }, []>("SELECT id FROM funnels WHERE name = 'Demo funnel' LIMIT 1").get()?.id;
-    if (!funnelId) throw new Error(`${dataDir}: no events; seed it first`);
-    saveSteps(store.db, funnelId, FIVE_STEPS);
-    const email = "bench@example.com";
-    const user = findUserByEmail(store.db, email) ?? (await createUser(store.db, { email, password: "bench password 123", role: "owner" }));
-    const { token } = createSession(store.db, user.id, Date.now());
-    const burstId = listFunnels(store.db).find((f) => f.name === "Bench burst")?.id ?? createFunnel(store.db, { name: "Bench burst", url: BENCH_ORIGIN }).funnel.id;
-    return { funnelId, cookie: `aurea_session=${token}`, burst: { id: burstId, secretKey: rotateKeys(store.db, burstId)!.secretKey } };
-  } finally {
-    store.close();
-  }
-}
-
-interface Target {
-  name: string;
-  path: string;
-  htmx: boolean;
-  /** The issue's bound in ms; null: printed for context only. */
-  target: number | null;
-}
-
-const isoDay = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
-const PANELS = ["sources", "pages", "locations", "devices", "events"];
-const TARGETS: Target[] = [
-  { name: "overview page (30 days)", path: "?range=30d", htmx: false, target: 200 },
-  ...PANELS.map((p) => ({ name: `panel ${p}`, path: `/panels/${p}?range=30d`, htmx: true, target: 100 })),
-  { name: "panel chart", path: "/panels/chart?range=30d&metric=visitors", htmx: true, target: 100 },
-  { name: "page, source=facebook", path: "?range=30d&source=facebook", htmx: false, target: 500 },
-  { name: "page, page=/pricing", path: "?range=30d&page=%2Fpricing", htmx: false, target: 500 },
-  { name: "page, device=mobile", path: "?range=30d&device=mobile", htmx: false, target: 500 },
-  { name: "panel pages, source=facebook", path: "/panels/pages?range=30d&source=facebook", htmx: true, target: null },
-  { name: "5-step funnel report (30 days)", path: "/steps?range=30d", htmx: false, target: 500 },
-  { name: "sessions list", path: "/sessions?range=30d", htmx: false, target: 100 },
-  { name: "contacts list", path: "/contacts?range=30d", htmx: false, target: 100 },
-  { name: "event-property drill-down", path: "/panels/event-props?range=30d&name=purchase", htmx: true, target: 300 },
-  { name: "overview page (last 365 days)", path: `?range=custom&from=${isoDay(-364)}&to=${isoDay(0)}`, htmx: false, target: null },
-];
 
 /** Answers other than 200 by request path (a read past the query budget answers 503). */
 const failed = new Map<string, number[]>();
@@ -121,31 +70,12 @@ async function stop(server: Spawned): Promise<void> {
   await server.proc.exited;
 }
 
-/** Closed loop, 64 connections, `seconds` of 10-event batches with the secret key (bench-drain's spike). */
-async function burst(url: string, funnelId: string, secretKey: string, seconds: number): Promise<number> {
-  const http = new HttpLoad(url);
-  const headers = { "content-type": "application/json", authorization: `Bearer ${secretKey}` };
-  let n = 0;
-  let accepted = 0;
-  const end = performance.now() + seconds * 1000;
-  await Promise.all(
-    Array.from({ length: 64 }, async () => {
-      while (performance.now() < end) {
-        const a = await http.send(HttpLoad.post("/api/track/events", headers, JSON.stringify({ funnelId, events: spikeEvents(n++) })));
-        if (a.status === 202) accepted += 10;
-      }
-    }),
-  );
-  http.close();
-  return accepted;
-}
-
 try {
   console.log(`bench-scale: ${machineLine()}, ${load()} (shared machine)`);
   const bin = (flags.bin as string | undefined) ?? (await $`bun scripts/build.ts ${join(work, "aurea")}`.cwd(root).quiet(), join(work, "aurea"));
   if (!existsSync(join(dataDir, "aurea.db"))) await seed(bin);
   else console.log(`data: ${dataDir} (seeded before)`);
-  const { funnelId, cookie, burst: burstFunnel } = await prepare();
+  const { funnelId, cookie, burst: burstFunnel } = await prepareScale(dataDir);
   const base = (s: Spawned) => `${s.url}/funnels/${funnelId}`;
 
   // First page after a restart: a fresh process, its reader thread's first read.

@@ -1,5 +1,7 @@
 // Wires the running server: database, enrichment, ingest, processing and routes.
 import { Elysia } from "elysia";
+import { reportHeap } from "./ops/heap-report";
+import { IdleCollector } from "./ops/idle-collect";
 import type { ServeConfig } from "./config";
 import type { AppContext } from "./context";
 import { Checkpointer } from "./db/checkpointer";
@@ -72,13 +74,14 @@ export interface StartOptions {
   readerEntryUrl?: string;
 }
 
-export function createApp(ctx: AppContext, committer: GroupCommitter, processing: Processing, live: LiveHub) {
+export function createApp(ctx: AppContext, committer: GroupCommitter, processing: Processing, live: LiveHub, idle?: IdleCollector) {
   const routes = {
     ...ingestRoutes(ctx, { committer, pendingBatches: () => processing.pending }),
     ...paymentRoutes(ctx, { record: (funnelId, facts) => recordPayments({ committer, now: ctx.now }, funnelId, facts) }),
   };
   return new Elysia({ serve: { routes } })
     .onRequest(refuseLargeBodies)
+    .onRequest(() => idle?.active())
     .use(opsHooks(ctx))
     .use(opsRoutes(ctx, { committer, processing }))
     .use(apiRoutes(ctx))
@@ -100,7 +103,8 @@ export function createApp(ctx: AppContext, committer: GroupCommitter, processing
 }
 
 export async function startServer(config: ServeConfig, options: StartOptions = {}): Promise<RunningServer> {
-  const geo = await openGeo(config.geoipPath);
+  // With a processing thread, that thread does the lookups: this one only names the database.
+  const geo = await openGeo(config.geoipPath, { lazy: config.processingThread });
   const store = openStore(config.dataDir);
   const now = options.now ?? Date.now;
   const log = options.log ?? ((line: string) => console.log(line));
@@ -116,6 +120,9 @@ export async function startServer(config: ServeConfig, options: StartOptions = {
           entryUrl: options.readerEntryUrl,
         })
       : new InlineReads(store.sqlite);
+  // Reads and processing have connections of their own: this one serves logins,
+  // settings and the live push, which need a small page cache, not 64 MiB.
+  if (config.readerThreads > 0 && config.processingThread) store.sqlite.exec("PRAGMA cache_size = -8192");
   const ctx: AppContext = { store, config, geo, now, log, ops, reads, eventListeners: [], stopping: false };
   ops.damage = checkDataFiles(store, config.dataDir, now());
   for (const line of ops.damage) log(`damaged data: ${line}. ${restoreAdvice(config.dataDir)}`);
@@ -138,8 +145,14 @@ export async function startServer(config: ServeConfig, options: StartOptions = {
     processing = new InlineProcessing(ctx);
   }
   processing.onLive = (ids) => live.notify(ids);
-  committer.onCommitted = (n) => processing!.notify(n);
-  const app = createApp(ctx, committer, processing, live);
+  reportHeap("http");
+  // The HTTP thread's heap after a burst of requests or a large page (./ops/idle-collect.ts).
+  const idle = new IdleCollector();
+  committer.onCommitted = (n) => {
+    idle.active();
+    processing!.notify(n);
+  };
+  const app = createApp(ctx, committer, processing, live, idle);
   app.listen({ port: config.port, hostname: config.host, maxRequestBodySize: Number.MAX_SAFE_INTEGER });
   const server = app.server!;
   const automations = startAutomations(ctx);
@@ -174,6 +187,7 @@ export async function startServer(config: ServeConfig, options: StartOptions = {
         ctx.stopping = true;
         live.stop(); // open streams would hold the graceful stop below forever
         await server.stop(false);
+        idle.stop();
         committer.flushNow();
         await tasks.stop();
         await reads.stop();

@@ -29,6 +29,15 @@ export interface Store {
 export const DATABASE_FILE = "aurea.db";
 
 /**
+ * No memory-mapped reads: pages come through SQLite's page cache (cache_size, bounded
+ * per connection) and the kernel's file cache, which is not the process's memory. A
+ * 256 MiB map on each connection put 145–150 MiB of the database's pages in the
+ * server's RSS after a few dashboard pages at 1M events; reading them instead cost
+ * about 4 % more CPU over the dashboard pages (docs/performance.md, "Memory").
+ */
+const MMAP_SIZE = 0;
+
+/**
  * Runs fn with synchronous=NORMAL: its commit is not fsynced
  * on its own. Only for writes that can be redone from something already durable
  * (the worker's output of queued batches, which stay queued until a later FULL
@@ -57,7 +66,7 @@ export function openReaderConnection(path: string, opts: { autocheckpoint: boole
   sqlite.exec("PRAGMA foreign_keys = ON");
   sqlite.exec("PRAGMA temp_store = MEMORY");
   sqlite.exec("PRAGMA cache_size = -65536");
-  sqlite.exec("PRAGMA mmap_size = 268435456");
+  sqlite.exec(`PRAGMA mmap_size = ${MMAP_SIZE}`);
   if (!opts.autocheckpoint) sqlite.exec("PRAGMA wal_autocheckpoint = 0");
   return sqlite;
 }
@@ -92,7 +101,7 @@ function openChecked(dataDir: string, path: string): Store {
   sqlite.exec("PRAGMA foreign_keys = ON");
   sqlite.exec("PRAGMA temp_store = MEMORY");
   sqlite.exec("PRAGMA cache_size = -65536");
-  sqlite.exec("PRAGMA mmap_size = 268435456");
+  sqlite.exec(`PRAGMA mmap_size = ${MMAP_SIZE}`);
   sqlite.exec(`PRAGMA journal_size_limit = ${WAL_BOUND_BYTES}`);
   // Without a checkpoint thread (tests, inline processing): checkpoint less often, so
   // index pages written many times are copied into the database once, but well

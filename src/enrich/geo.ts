@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { BlockList, isIP } from "node:net";
 import { Reader } from "maxmind";
 // A file import makes `bun build --compile` embed the database; at run time
@@ -108,33 +109,52 @@ async function readDatabase(path: string): Promise<Buffer> {
   return buffer;
 }
 
+function makeReader(buffer: Buffer, file: string): Reader<Record<string, unknown>> {
+  try {
+    return new Reader<Record<string, unknown>>(buffer, { cache: new Lru<string | number, unknown>(5_000) });
+  } catch (err) {
+    throw new Error(`GeoIP database ${file} is not a valid MaxMind DB file: ${(err as Error).message}`);
+  }
+}
+
 /**
  * Opens a MaxMind-format (.mmdb) database: the given file (e.g. a
  * GeoLite2-City.mmdb kept fresh by geoipupdate; read once, not watched), or
  * with null the embedded DB-IP country database. Lookups never throw.
+ *
+ * lazy: the file is checked now, but kept in memory only from the first lookup
+ * (the HTTP thread of a server whose processing thread does the lookups: 8 MiB
+ * for the embedded database, more for a city database, never used there).
  */
-export async function openGeo(path: string | null): Promise<GeoLookup> {
+export async function openGeo(path: string | null, opts: { lazy?: boolean } = {}): Promise<GeoLookup> {
   const file = path ?? DEFAULT_DB_PATH;
-  const buffer = await readDatabase(file);
-  let reader: Reader<Record<string, unknown>> | null;
-  try {
-    reader = new Reader<Record<string, unknown>>(buffer, { cache: new Lru<string | number, unknown>(5_000) });
-  } catch (err) {
-    throw new Error(`GeoIP database ${file} is not a valid MaxMind DB file: ${(err as Error).message}`);
-  }
+  let reader: Reader<Record<string, unknown>> | null = makeReader(await readDatabase(file), file);
   const source = path === null ? EMBEDDED_SOURCE : `${path} (${reader.metadata.databaseType})`;
   const results = new Lru<string, GeoInfo>(10_000);
+  let closed = false;
+  if (opts.lazy) reader = null;
+  const open = () => {
+    if (reader === null && !closed) {
+      try {
+        reader = makeReader(readFileSync(file), file);
+      } catch {
+        closed = true; // gone or changed since the check: no locations, as for private addresses
+      }
+    }
+    return reader;
+  };
 
   return {
     source,
     lookup(raw) {
       const ip = publicIp(raw);
-      if (ip === null || reader === null) return NO_GEO;
+      const db = ip === null ? null : open();
+      if (ip === null || db === null) return NO_GEO;
       const hit = results.get(ip);
       if (hit) return hit;
       let info: GeoInfo;
       try {
-        info = Object.freeze(normaliseGeoRecord(reader.get(ip)));
+        info = Object.freeze(normaliseGeoRecord(db.get(ip)));
       } catch {
         info = NO_GEO;
       }
@@ -142,6 +162,7 @@ export async function openGeo(path: string | null): Promise<GeoLookup> {
       return info;
     },
     close() {
+      closed = true;
       reader = null;
     },
   };

@@ -6,6 +6,8 @@ import { InlineReads } from "../analytics/reads/run";
 import { openStore } from "../db/open";
 import { openGeo } from "../enrich/geo";
 import { automationRuntime } from "../automations/runtime";
+import { reportHeap } from "../ops/heap-report";
+import { IdleCollector } from "../ops/idle-collect";
 import { createOps } from "../ops/ops";
 import { installEventListeners } from "./listeners";
 import type { ThreadMessage } from "./processing";
@@ -27,6 +29,9 @@ let worker: IngestWorker | null = null;
 // Funnels with live dashboards open on the HTTP thread; empty keeps the listener idle.
 const watched = new Set<string>();
 const send = (m: ThreadMessage) => postMessage(m);
+// A run's batches and enrichment are garbage once committed: given back when the queue is quiet.
+const idle = new IdleCollector();
+reportHeap("processing");
 
 self.onmessage = async (e: MessageEvent<Incoming>) => {
   const m = e.data;
@@ -65,6 +70,7 @@ self.onmessage = async (e: MessageEvent<Incoming>) => {
       },
     });
     worker.onProcessed = (count) => {
+      idle.active();
       send({ type: "processed", count });
       if (jobsDue) send({ type: "jobs" });
       jobsDue = false;
@@ -79,6 +85,7 @@ self.onmessage = async (e: MessageEvent<Incoming>) => {
     watched.clear();
     for (const id of m.funnels) watched.add(id);
   } else if (m.type === "notify") {
+    idle.active();
     worker?.notify(m.count);
   } else if (m.type === "stop") {
     try {

@@ -223,3 +223,39 @@ describe("embedded DB-IP country database", () => {
     expect(GEO_ATTRIBUTION).toEqual({ text: "IP Geolocation by DB-IP", href: "https://db-ip.com" });
   });
 });
+
+describe("openGeo lazy (the HTTP thread of a server with a processing thread)", () => {
+  test("checks the file at once: a bad file still fails the start", async () => {
+    await expect(openGeo(join(dir, "nope.mmdb"), { lazy: true })).rejects.toThrow(/not found/);
+    const junk = join(dir, "junk-lazy.mmdb");
+    writeFileSync(junk, "this is not a database");
+    await expect(openGeo(junk, { lazy: true })).rejects.toThrow(/not a valid MaxMind DB/);
+  });
+
+  test("names the database and answers as an eager one, reading the file at the first lookup", async () => {
+    const path = join(dir, "lazy-copy.mmdb");
+    writeFileSync(path, await Bun.file(cityPath).bytes());
+    const lazy = await openGeo(path, { lazy: true });
+    expect(lazy.source).toBe(`${path} (GeoIP2-City)`);
+    // Replaced after the check: the first lookup reads what is there now.
+    writeFileSync(path, writeMmdb([{ network: "81.2.69.0/24", record: { country_code: "FR" } }], { databaseType: "GeoIP2-City" }));
+    expect(lazy.lookup("81.2.69.160")).toEqual({ country: "FR", region: null, city: null });
+    expect(lazy.lookup("10.1.2.3")).toEqual(NONE);
+    lazy.close();
+    expect(lazy.lookup("81.2.69.160")).toEqual(NONE);
+  });
+
+  test("a file gone before the first lookup gives no locations, and does not throw", async () => {
+    const path = join(dir, "lazy-gone.mmdb");
+    writeFileSync(path, await Bun.file(cityPath).bytes());
+    const lazy = await openGeo(path, { lazy: true });
+    rmSync(path);
+    expect(lazy.lookup("81.2.69.160")).toEqual(NONE);
+  });
+
+  test("the embedded database", async () => {
+    const lazy = await openGeo(null, { lazy: true });
+    expect(lazy.lookup("8.8.8.8")).toEqual({ country: "US", region: null, city: null });
+    lazy.close();
+  });
+});

@@ -1,5 +1,7 @@
 // The reader thread's side: opens its own connection, then answers "run" messages
 // one at a time from a registry. Entry modules (./thread-entry.ts) pass the registry.
+import { reportHeap } from "../../ops/heap-report";
+import { IdleCollector } from "../../ops/idle-collect";
 import { openReaderConnection } from "../../db/open";
 import { Statistics } from "../../store/sqlite/statistics";
 import { readContext, type Registry } from "./context";
@@ -16,8 +18,11 @@ export type FromReader =
   | { type: "closed" };
 
 export function serveReads(registry: Registry): void {
+  reportHeap("reader");
   let state: { close(): void; run(name: string, args: unknown): unknown } | null = null;
   const send = (m: FromReader) => postMessage(m);
+  // A report's rows and its result are garbage once sent: given back when the thread is quiet.
+  const idle = new IdleCollector();
 
   self.onmessage = (e: MessageEvent<ToReader>) => {
     const m = e.data;
@@ -28,6 +33,7 @@ export function serveReads(registry: Registry): void {
       state = { close: () => sqlite.close(), run: (name, args) => executeRead(registry, rc, stats, name, args) };
       send({ type: "ready" });
     } else if (m.type === "run") {
+      idle.active();
       try {
         if (!state) throw new Error("the reader thread has no connection yet");
         // postMessage throws here (DataCloneError) if a read returns something that cannot cross threads.
@@ -38,6 +44,7 @@ export function serveReads(registry: Registry): void {
     } else if (m.type === "close") {
       state?.close();
       state = null;
+      idle.stop();
       send({ type: "closed" });
     }
   };

@@ -1,0 +1,71 @@
+import { describe, expect, test } from "bun:test";
+import { IdleCollector } from "../../src/ops/idle-collect";
+
+const MiB = 2 ** 20;
+
+describe("IdleCollector's rule", () => {
+  function fake() {
+    const state = { heap: 10 * MiB, collected: 0 };
+    const c = new IdleCollector({
+      idleMs: 3_600_000, // ticks are driven by hand
+      growthBytes: 4 * MiB,
+      heapUsed: () => state.heap,
+      collect: () => {
+        state.collected++;
+        state.heap = 11 * MiB; // what was still in use
+      },
+    });
+    return { c, state };
+  }
+
+  test("collects once a whole period passed without work and the heap grew", () => {
+    const { c, state } = fake();
+    state.heap = 60 * MiB;
+    c.tick();
+    expect(state.collected).toBe(1);
+    expect(c.collections).toBe(1);
+    // Measured again from what the collection left: no growth since, no collection.
+    c.tick();
+    expect(state.collected).toBe(1);
+    c.stop();
+  });
+
+  test("never while work comes in: a period with work only restarts the wait", () => {
+    const { c, state } = fake();
+    state.heap = 60 * MiB;
+    c.active();
+    c.tick();
+    expect(state.collected).toBe(0);
+    c.active();
+    c.tick();
+    expect(state.collected).toBe(0);
+    c.tick(); // a quiet period
+    expect(state.collected).toBe(1);
+    c.stop();
+  });
+
+  test("not for growth under the threshold", () => {
+    const { c, state } = fake();
+    state.heap = 13 * MiB;
+    c.tick();
+    expect(state.collected).toBe(0);
+    state.heap = 15 * MiB;
+    c.tick();
+    expect(state.collected).toBe(1);
+    c.stop();
+  });
+});
+
+test("on a real heap: the garbage of finished work is given back once the thread is quiet", async () => {
+  const c = new IdleCollector({ idleMs: 50, growthBytes: 8 * MiB });
+  let rows: unknown[] | null = Array.from({ length: 400_000 }, (_, i) => [`visitor-${i}`, i]);
+  c.active();
+  const grown = process.memoryUsage().heapUsed;
+  expect(rows.length).toBe(400_000);
+  rows = null; // the work is done; its rows are garbage
+  const deadline = Date.now() + 30_000;
+  while (c.collections === 0 && Date.now() < deadline) await Bun.sleep(20);
+  c.stop();
+  expect(c.collections).toBeGreaterThanOrEqual(1);
+  expect(process.memoryUsage().heapUsed).toBeLessThan(grown - 8 * MiB);
+});

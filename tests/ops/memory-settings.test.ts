@@ -1,0 +1,36 @@
+// What keeps the server's memory bounded, as settings a server actually runs with:
+// no memory-mapped database pages, and a small page cache on the HTTP thread's
+// connection when reads and processing have connections of their own.
+import { afterEach, expect, test } from "bun:test";
+import { join } from "node:path";
+import { DATABASE_FILE, openReaderConnection } from "../../src/db/open";
+import { startTestServer, type TestServer } from "../helpers/server";
+
+let server: TestServer | null = null;
+afterEach(async () => {
+  await server?.stop();
+  server = null;
+});
+
+const pragma = (s: TestServer, name: string) => (s.ctx.store.sqlite.query(`PRAGMA ${name}`).get() as Record<string, number>)[name];
+
+test("with reader and processing threads: no mmap, an 8 MiB page cache on the HTTP thread, and locations still found", async () => {
+  server = await startTestServer({ processingThread: true, readerThreads: 1 });
+  expect(pragma(server, "mmap_size")).toBe(0);
+  expect(pragma(server, "cache_size")).toBe(-8192);
+  // The HTTP thread's database is read at its first lookup.
+  expect(server.ctx.geo.lookup("8.8.8.8").country).toBe("US");
+  const reader = openReaderConnection(join(server.dataDir, DATABASE_FILE), { autocheckpoint: false });
+  try {
+    expect(reader.query("PRAGMA mmap_size").get()).toEqual({ mmap_size: 0 });
+    expect(reader.query("PRAGMA cache_size").get()).toEqual({ cache_size: -65536 });
+  } finally {
+    reader.close();
+  }
+});
+
+test("processing on the HTTP thread: its connection writes the events and keeps the large cache", async () => {
+  server = await startTestServer({ processingThread: false, readerThreads: 1 });
+  expect(pragma(server, "mmap_size")).toBe(0);
+  expect(pragma(server, "cache_size")).toBe(-65536);
+});
