@@ -14,6 +14,7 @@ import m11 from "../../drizzle/0011_funnel_members.sql" with { type: "text" };
 import m12 from "../../drizzle/0012_storage_layout.sql" with { type: "text" };
 import m13 from "../../drizzle/0013_rollups_without_rowid.sql" with { type: "text" };
 import m14 from "../../drizzle/0014_sessions_one_visitor_index.sql" with { type: "text" };
+import m15 from "../../drizzle/0015_compact_layout.sql" with { type: "text" };
 
 export interface EmbeddedMigration {
   tag: string;
@@ -37,4 +38,5 @@ export const migrations: EmbeddedMigration[] = [
   { tag: "0012_storage_layout", when: 1796206711787, sql: m12 },
   { tag: "0013_rollups_without_rowid", when: 1796206712848, sql: m13 },
   { tag: "0014_sessions_one_visitor_index", when: 1796207041237, sql: m14 },
+  { tag: "0015_compact_layout", when: 1796215368202, sql: m15 },
 ];

@@ -65,27 +65,29 @@ export const rollupBuilt = sqliteTable("rollup_built", {
 
 /**
  * The funnel report's copy of whole past UTC days of events, narrowed to what journeys
- * need and ordered by day, then type, name, path (src/store/sqlite/rollups/journeys-rollup.ts).
+ * need and ordered by funnel key, day, kind, path (src/store/sqlite/rollups/journeys-rollup.ts).
  * The migration makes it WITHOUT ROWID and adds triggers on events that keep it exact.
  */
 export const journeyEvents = sqliteTable(
   "journey_events",
   {
-    funnelId: text("funnel_id").notNull(),
+    /** funnel_keys.key */
+    funnel: integer("funnel").notNull(),
     day: integer("day").notNull(),
-    type: text("type").notNull(),
-    name: text("name").notNull(),
-    /** A page view's path ("" when it has none, see hasPath); "" for other events. */
-    path: text("path").notNull(),
+    /** kinds.id */
+    kind: integer("kind").notNull(),
+    /** strings.id of a page view's path; 0 when it has none (see hasPath) and for other events. */
+    path: integer("path").notNull(),
     ts: integer("ts").notNull(),
     rowId: integer("row_id").notNull(),
     hasPath: integer("has_path").notNull(),
+    /** visitors.key */
+    visitor: integer("visitor").notNull(),
     contactId: integer("contact_id"),
-    anonymousId: text("anonymous_id").notNull(),
     revenueMinor: integer("revenue_minor"),
     currency: text("currency"),
   },
-  (t) => [primaryKey({ columns: [t.funnelId, t.day, t.type, t.name, t.path, t.ts, t.rowId] })],
+  (t) => [primaryKey({ columns: [t.funnel, t.day, t.kind, t.path, t.ts, t.rowId] })],
 );
 
 /** Days in journey_events, with the events count and highest row id they were built from. */

@@ -1,7 +1,6 @@
 // The whole database, one table per noun. Times are UTC milliseconds; money is
 // integer minor units plus an ISO 4217 currency. drizzle-kit generates the
 // migrations in drizzle/ from this file (`bun run db:generate`).
-import { sql } from "drizzle-orm";
 import {
   index,
   integer,
@@ -43,113 +42,9 @@ export const funnels = sqliteTable("funnels", {
 
 // The ingest queue (ingest_batches) lives in a database file of its own: src/db/queue-db.ts.
 
-export const events = sqliteTable(
-  "events",
-  {
-    rowId: integer("row_id").primaryKey({ autoIncrement: true }),
-    funnelId: text("funnel_id").notNull(),
-    /** The client's event UUID; unique per funnel so retries are harmless. */
-    id: text("id").notNull(),
-    type: text("type").notNull(),
-    name: text("name").notNull(),
-    ts: integer("ts").notNull(),
-    receivedAt: integer("received_at").notNull(),
-    anonymousId: text("anonymous_id").notNull(),
-    sessionId: text("session_id").notNull(),
-    userId: text("user_id"),
-    contactId: integer("contact_id"),
-    url: text("url"),
-    path: text("path"),
-    title: text("title"),
-    referrer: text("referrer"),
-    referrerHost: text("referrer_host"),
-    screenW: integer("screen_w"),
-    screenH: integer("screen_h"),
-    language: text("language"),
-    timezone: text("timezone"),
-    /** JSON object of flat props. */
-    props: text("props"),
-    revenueMinor: integer("revenue_minor"),
-    currency: text("currency"),
-    verified: integer("verified", { mode: "boolean" }).notNull().default(false),
-    browser: text("browser"),
-    browserVersion: text("browser_version"),
-    os: text("os"),
-    device: text("device"),
-    country: text("country"),
-    region: text("region"),
-    city: text("city"),
-    channel: text("channel"),
-    utmSource: text("utm_source"),
-    utmMedium: text("utm_medium"),
-    utmCampaign: text("utm_campaign"),
-    utmTerm: text("utm_term"),
-    utmContent: text("utm_content"),
-    clickId: text("click_id"),
-    /** Comma-separated flags, e.g. "clock_clamped". */
-    flags: text("flags"),
-    /**
-     * The order a conversion or refund is about (a provider's order id, or props.order_id
-     * of a reported conversion): one order's revenue is counted once (src/store/sqlite/writer/orders.ts).
-     */
-    orderId: text("order_id"),
-  },
-  (t) => [
-    uniqueIndex("events_funnel_event_id").on(t.funnelId, t.id),
-    index("events_funnel_ts").on(t.funnelId, t.ts),
-    // Covering for the dashboard: a visit's pages and events without reading event rows.
-    index("events_funnel_session").on(t.funnelId, t.sessionId, t.ts, t.type, t.name, t.path),
-    index("events_funnel_anon").on(t.funnelId, t.anonymousId, t.ts),
-    // Dashboard filters "viewed page P" / "did event E", conversions for revenue and the
-    // event property drill-down: covering, so finding matching visits reads no event rows.
-    index("events_funnel_type_name").on(t.funnelId, t.type, t.name, t.path, t.ts, t.sessionId),
-    index("events_funnel_order").on(t.funnelId, t.orderId).where(sql`order_id IS NOT NULL`),
-  ],
-);
-
-export const sessions = sqliteTable(
-  "sessions",
-  {
-    funnelId: text("funnel_id").notNull(),
-    id: text("id").notNull(),
-    anonymousId: text("anonymous_id").notNull(),
-    contactId: integer("contact_id"),
-    startedAt: integer("started_at").notNull(),
-    lastAt: integer("last_at").notNull(),
-    entryPath: text("entry_path"),
-    exitPath: text("exit_path"),
-    pageviews: integer("pageviews").notNull().default(0),
-    events: integer("events").notNull().default(0),
-    durationMs: integer("duration_ms").notNull().default(0),
-    /** One page view and nothing else that counts as engagement. */
-    bounce: integer("bounce", { mode: "boolean" }).notNull().default(true),
-    channel: text("channel"),
-    referrerHost: text("referrer_host"),
-    utmSource: text("utm_source"),
-    utmMedium: text("utm_medium"),
-    utmCampaign: text("utm_campaign"),
-    utmTerm: text("utm_term"),
-    utmContent: text("utm_content"),
-    clickId: text("click_id"),
-    browser: text("browser"),
-    os: text("os"),
-    device: text("device"),
-    country: text("country"),
-    region: text("region"),
-    city: text("city"),
-    converted: integer("converted", { mode: "boolean" }).notNull().default(false),
-    conversions: integer("conversions").notNull().default(0),
-    /** JSON object {CURRENCY: minor units}. */
-    revenue: text("revenue").notNull().default("{}"),
-  },
-  (t) => [
-    primaryKey({ columns: [t.funnelId, t.id] }),
-    index("sessions_funnel_started").on(t.funnelId, t.startedAt),
-    // Distinct visitors over a range without a temporary b-tree (src/store/sqlite/dashboard/visitors.ts);
-    // also a visitor's visits (continuing one, a contact's): the (…, last_at) twin is gone (docs/storage.md).
-    index("sessions_funnel_anon_started").on(t.funnelId, t.anonymousId, t.startedAt),
-  ],
-);
+// The event plane (events, visits, visitors, the dictionaries, contacts' visitors) in the
+// compact layout: ./schema-events.ts. Contacts stay here: they are a control-plane noun too.
+export * from "./schema-events";
 
 export const contacts = sqliteTable(
   "contacts",
@@ -173,21 +68,6 @@ export const contacts = sqliteTable(
     uniqueIndex("contacts_funnel_email").on(t.funnelId, t.email),
     uniqueIndex("contacts_funnel_user").on(t.funnelId, t.userId),
     index("contacts_funnel_last").on(t.funnelId, t.lastSeen),
-  ],
-);
-
-/** Which anonymous ids a contact has used, so their pre-identify journey is theirs. */
-export const contactVisitors = sqliteTable(
-  "contact_visitors",
-  {
-    funnelId: text("funnel_id").notNull(),
-    anonymousId: text("anonymous_id").notNull(),
-    contactId: integer("contact_id").notNull(),
-    linkedAt: integer("linked_at").notNull(),
-  },
-  (t) => [
-    primaryKey({ columns: [t.funnelId, t.anonymousId] }),
-    index("contact_visitors_contact").on(t.contactId),
   ],
 );
 
