@@ -3,15 +3,12 @@
 // dictionaries (funnel keys, strings, kinds, clients, places, sources, visitors), then
 // copies its rows with every value looked up as the integer id the writer would have
 // used. All of a range's statements run in one transaction, with the step's cursor.
+import { SHORT_PROPS_BYTES } from "../../store/sqlite/layout/dictionaries";
+import { encodePublicIdSql } from "../../store/sqlite/layout/public-id";
+import { NO_VISIT } from "../../store/sqlite/layout/sql";
 
-/** A lowercase UUID text as its 16 bytes, anything else as it is: src/store/sqlite/event-id.ts in SQL. */
-export function encodedId(col: string): string {
-  const uuid = `${"[0-9a-f]".repeat(8)}-${"[0-9a-f]".repeat(4)}-${"[0-9a-f]".repeat(4)}-${"[0-9a-f]".repeat(4)}-${"[0-9a-f]".repeat(12)}`;
-  return `CASE WHEN typeof(${col}) = 'text' AND length(${col}) = 36 AND ${col} GLOB '${uuid}' THEN unhex(replace(${col}, '-', '')) ELSE ${col} END`;
-}
-
-/** Props of at most this many bytes go to the strings dictionary (the writer's rule); longer ones stay inline. */
-export const PROPS_IN_STRINGS_BYTES = 64;
+/** A public id as the writer stores it: a text lowercase UUID as its 16 bytes (ids already 16 bytes stay). */
+export const encodedId = (col: string) => `CASE WHEN typeof(${col}) = 'text' THEN ${encodePublicIdSql(col)} ELSE ${col} END`;
 
 const CLIENT = ["browser", "browser_version", "os", "device", "screen_w", "screen_h", "language", "timezone"];
 const PLACE = ["country", "region", "city"];
@@ -24,12 +21,10 @@ type Combination = keyof typeof COMBINATIONS;
 const same = (dict: Combination, d: string, r: string, cols: readonly string[] = COMBINATIONS[dict]) =>
   cols.map((c) => `${d}.${c} IS ${r}.${c}`).join(" AND ");
 
-/** The id of row r's combination; NULL when every column is NULL (nothing known). */
+/** The id of row r's combination (the writer gives every row one, all-NULL combinations included). */
 export function combinationId(dict: Combination, r: string, cols: readonly string[] = COMBINATIONS[dict]): string {
-  const all = COMBINATIONS[dict];
   const pick = (c: string) => (cols.includes(c) ? `${r}.${c}` : "NULL");
-  const none = cols.map((c) => `${r}.${c} IS NULL`).join(" AND ");
-  return `CASE WHEN ${none} THEN NULL ELSE (SELECT d.id FROM ${dict} d WHERE ${all.map((c) => `d.${c} IS ${pick(c)}`).join(" AND ")} LIMIT 1) END`;
+  return `(SELECT d.id FROM ${dict} d WHERE ${COMBINATIONS[dict].map((c) => `d.${c} IS ${pick(c)}`).join(" AND ")} LIMIT 1)`;
 }
 
 /** Adds the combinations of a range's rows that the dictionary lacks (cols: the ones the table has; the others are NULL). */
@@ -38,12 +33,11 @@ export function addCombinations(dict: Combination, from: string, where: string, 
   const picked = all.map((c) => (cols.includes(c) ? `r.${c}` : `NULL AS ${c}`));
   return `INSERT INTO ${dict} (${all.join(", ")})
     SELECT DISTINCT ${picked.join(", ")} FROM ${from} r
-    WHERE ${where} AND NOT (${cols.map((c) => `r.${c} IS NULL`).join(" AND ")})
-      AND NOT EXISTS (SELECT 1 FROM ${dict} d WHERE ${all.map((c) => (cols.includes(c) ? `d.${c} IS r.${c}` : `d.${c} IS NULL`)).join(" AND ")})`;
+    WHERE ${where} AND NOT EXISTS (SELECT 1 FROM ${dict} d WHERE ${all.map((c) => (cols.includes(c) ? `d.${c} IS r.${c}` : `d.${c} IS NULL`)).join(" AND ")})`;
 }
 
 const stringId = (expr: string) => `(SELECT id FROM strings WHERE value = ${expr})`;
-const propsFitString = (col: string) => `length(CAST(${col} AS BLOB)) <= ${PROPS_IN_STRINGS_BYTES}`;
+const propsFitString = (col: string) => `length(CAST(${col} AS BLOB)) <= ${SHORT_PROPS_BYTES}`;
 const inRange = (alias: string, id: string) => `${alias}.${id} > ?1 AND ${alias}.${id} <= ?2`;
 
 const addFunnelKeys = (table: string, id: string) =>
@@ -71,18 +65,9 @@ export const SESSION_RANGE: string[] = [
 ];
 
 /**
- * A legacy event whose visit is gone (retention deletes visits by their last activity and
- * events by their time, so a late event can outlive its visit) still needs a session key:
- * its visit comes back with what the event says and no counts.
+ * legacy_events → events, row ids kept. An event without a sessions row (a payment that
+ * found no visit: its session id is its visitor id, nv:provider:order) gets NO_VISIT.
  */
-const ORPHAN_SESSIONS = `INSERT INTO sessions (funnel, public_id, visitor, contact_id, started_at, last_at, pageviews, events, duration_ms, bounce, converted, conversions)
-  SELECT f.key, ${encodedId("r.session_id")}, (SELECT v.key FROM visitors v WHERE v.funnel = f.key AND v.public_id = ${encodedId("r.anonymous_id")}),
-    max(r.contact_id), min(r.ts), max(r.ts), 0, 0, 0, 0, 0, 0
-  FROM legacy_events r JOIN funnel_keys f ON f.funnel_id = r.funnel_id
-  WHERE ${inRange("r", "row_id")} AND NOT EXISTS (SELECT 1 FROM sessions s WHERE s.funnel = f.key AND s.public_id = ${encodedId("r.session_id")})
-  GROUP BY f.key, ${encodedId("r.session_id")}`;
-
-/** legacy_events → events, row ids kept. */
 export const EVENT_RANGE: string[] = [
   addFunnelKeys("legacy_events", "row_id"),
   addVisitors("legacy_events", "row_id"),
@@ -92,12 +77,11 @@ export const EVENT_RANGE: string[] = [
   addCombinations("clients", "legacy_events", inRange("r", "row_id")),
   addCombinations("places", "legacy_events", inRange("r", "row_id")),
   addCombinations("sources", "legacy_events", inRange("r", "row_id")),
-  ORPHAN_SESSIONS,
   `INSERT INTO events (row_id, funnel, id, kind, ts, visitor, session, path, url, title, referrer, client, place, source, props,
       contact_id, user_id, revenue_minor, currency, verified, click_id, flags, order_id)
     SELECT r.row_id, f.key, ${encodedId("r.id")}, (SELECT k.id FROM kinds k WHERE k.type = r.type AND k.name = r.name), r.ts,
       (SELECT v.key FROM visitors v WHERE v.funnel = f.key AND v.public_id = ${encodedId("r.anonymous_id")}),
-      (SELECT s.key FROM sessions s WHERE s.funnel = f.key AND s.public_id = ${encodedId("r.session_id")}),
+      coalesce((SELECT s.key FROM sessions s WHERE s.funnel = f.key AND s.public_id = ${encodedId("r.session_id")}), ${NO_VISIT}),
       ${stringId("r.path")}, ${stringId("r.url")}, ${stringId("r.title")}, ${stringId("r.referrer")},
       ${combinationId("clients", "r")}, ${combinationId("places", "r")}, ${combinationId("sources", "r")},
       CASE WHEN ${propsFitString("r.props")} THEN ${stringId("r.props")} ELSE r.props END,
