@@ -104,7 +104,8 @@ function measure(dir: string, label = ""): Layout {
   }
 }
 
-const fmt = (bytes: number, events: number) => (events ? (bytes / events).toFixed(1) : "-");
+/** NaN: the object is not in that layout. */
+const fmt = (bytes: number, events: number) => (events && !Number.isNaN(bytes) ? (bytes / events).toFixed(1) : "-");
 const mb = (bytes: number) => (bytes / 1e6).toFixed(1);
 
 function print(layouts: Layout[]): void {
@@ -117,18 +118,21 @@ function print(layouts: Layout[]): void {
   console.log(`\n${"object".padEnd(44)}${head}`);
   const row = (label: string, pick: (l: Layout) => number) =>
     console.log(label.padEnd(55) + layouts.map((l) => fmt(pick(l), l.events).padStart(10)).join(""));
-  const sumOf = (table: string) => (l: Layout) => l.objects.filter((o) => o.table === table).reduce((s, o) => s + o.bytes, 0);
+  const sumOf = (table: string) => (l: Layout) => {
+    const of = l.objects.filter((o) => o.table === table);
+    return of.length ? of.reduce((s, o) => s + o.bytes, 0) : NaN;
+  };
   // Under 1 byte per event in every layout: one line for all of them.
-  const small = order.filter((t) => layouts.every((l) => sumOf(t)(l) < l.events));
+  const small = order.filter((t) => layouts.every((l) => !(sumOf(t)(l) >= l.events)));
   for (const table of order) {
     const sum = sumOf(table);
     if (small.includes(table)) continue;
     row(`${table} (all)`, sum);
-    row(`  table`, (l) => l.objects.filter((o) => o.table === table && !o.index).reduce((s, o) => s + o.bytes, 0));
+    row(`  table`, (l) => (Number.isNaN(sum(l)) ? NaN : l.objects.filter((o) => o.table === table && !o.index).reduce((s, o) => s + o.bytes, 0)));
     const names = [...new Set(layouts.flatMap((l) => l.objects.filter((o) => o.table === table && o.index).map((o) => o.name)))];
-    for (const name of names) row(`  ${name}`, (l) => l.objects.find((o) => o.name === name)?.bytes ?? 0);
+    for (const name of names) row(`  ${name}`, (l) => l.objects.find((o) => o.name === name)?.bytes ?? NaN);
   }
-  row(`${small.length} other tables (under 1 B/event each)`, (l) => small.reduce((s, t) => s + sumOf(t)(l), 0));
+  row(`${small.length} other tables (under 1 B/event each)`, (l) => small.reduce((s, t) => s + (sumOf(t)(l) || 0), 0));
   row("free pages", (l) => l.freeBytes);
   row("TOTAL (aurea.db file)", (l) => l.fileBytes);
   // The issue's yardstick: a busy funnel's year.
