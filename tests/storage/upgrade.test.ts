@@ -120,11 +120,15 @@ test("a conversion killed (SIGKILL) in the middle of any phase resumes after its
   // Ranges of 300 rows, one journey day each: the 3rd lands in the visits, 10 more in
   // the events, 14 more in the journey copy (33 in all, phase ends counted).
   const phases: string[] = [];
-  for (const n of [3, 10, 14]) {
+  for (const [i, n] of [3, 10, 14].entries()) {
     const run = child(n);
     expect({ signal: run.signalCode, stderr: run.stderr.toString() }).toEqual({ signal: "SIGKILL", stderr: "" });
     phases.push(state().phase);
     expect(state().doneAt).toBeNull();
+    // Progress as it goes (printed here whatever the file's size), and the runs after the first say they resume.
+    const out = run.stdout.toString();
+    expect(out).toMatch(/compact-layout \d+% \([\d,]+ of [\d,]+\)/);
+    expect(out.includes("(resuming)")).toBe(i > 0);
   }
   expect(phases).toEqual(["sessions", "events", "journey"]);
   db.close();
