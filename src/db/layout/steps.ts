@@ -7,7 +7,7 @@
 import type { Database } from "bun:sqlite";
 import { statfsSync } from "node:fs";
 import { dirname } from "node:path";
-import { fileUse } from "../space";
+import { fileUse, usedBytes } from "../space";
 import { compactLayoutStep, LEGACY_TABLES } from "./compact-layout";
 
 export interface StepContext {
@@ -35,16 +35,17 @@ export interface LayoutStep {
   run(sqlite: Database, ctx: StepContext): boolean;
 }
 
-/** VACUUM writes a new copy of the file (a temporary file, then the WAL): leave room for both. */
+/** VACUUM writes a new copy of what the file holds (a temporary file, then the WAL): leave room for both. */
 const VACUUM_ROOM = 2.2;
 
 /** One VACUUM, unless the disk lacks room for it (then it stays pending). */
 function vacuum(sqlite: Database, ctx: StepContext): boolean {
   const use = fileUse(sqlite);
   const bytes = use.pages * use.pageSize;
+  const need = usedBytes(use) * VACUUM_ROOM;
   const free = freeDisk(sqlite);
-  if (free !== null && free < bytes * VACUUM_ROOM) {
-    ctx.log(`aurea: storage layout: not enough free disk for the VACUUM (${mb(free)} free, ${mb(bytes * VACUUM_ROOM)} needed); the old layout keeps working, retried at the next start`);
+  if (free !== null && free < need) {
+    ctx.log(`aurea: storage layout: not enough free disk for the VACUUM (${mb(free)} free, ${mb(need)} needed); the file stays as it is, retried at the next start`);
     return false;
   }
   sqlite.exec("PRAGMA auto_vacuum = INCREMENTAL");
