@@ -23,6 +23,7 @@ import { createFunnel } from "../src/funnels/store";
 import { JobRunner } from "../src/jobs/runner";
 import type { StoredEvent } from "../src/pipeline/stored-event";
 import { EventRows } from "../src/store/sqlite/writer/events";
+import { Dictionaries, ensureFunnelKey, NO_VISIT } from "../src/store/sqlite/layout";
 import { machineLine, percentile } from "./bench-lib";
 
 const args = process.argv.slice(2);
@@ -71,7 +72,9 @@ async function listenerScenario(label: string, setup: (ctx: AppContext, funnelId
   const steps = parseSteps({ window: "1d", steps: [{ name: "Landing", page: "/" }, { name: "Checkout", page: "/checkout" }, { name: "Paid", event: "purchase" }] });
   if (steps.ok) saveSteps(ctx.store.db, funnel.id, steps.value);
   await setup(ctx, funnel.id);
-  const writer = new EventRows(ctx.store.sqlite);
+  const dict = new Dictionaries(ctx.store.sqlite);
+  const writer = new EventRows(ctx.store.sqlite, dict);
+  const fk = ensureFunnelKey(ctx.store.sqlite, funnel.id);
   const listener = automationListener(ctx);
   const t0 = Date.now() - EVENTS * 10;
   const started = performance.now();
@@ -81,7 +84,7 @@ async function listenerScenario(label: string, setup: (ctx: AppContext, funnelId
       const written: StoredEvent[] = [];
       for (let i = b; i < Math.min(EVENTS, b + BATCH); i++) {
         const e = event(funnel.id, i, t0);
-        const rowId = writer.write(e)!;
+        const rowId = writer.write(e, { funnel: fk, visitor: dict.visitor(fk, e.anonymousId), session: NO_VISIT })!;
         written.push({ ...e, rowId });
       }
       if (withListener) {

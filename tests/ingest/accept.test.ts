@@ -1,6 +1,7 @@
 // The accept path through a real server: what is answered, and what is kept.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { createTestFunnel, eventId, sendEvents, startTestServer, waitForEvents, type TestFunnel, type TestServer } from "../helpers/server";
+import { WIDE_EVENTS_SQL } from "../../src/store/sqlite/layout";
 
 let server: TestServer;
 let funnel: TestFunnel;
@@ -162,7 +163,7 @@ describe("POST /api/track/events", () => {
     server.running.worker!.drain();
     const row = server.ctx.store.sqlite.query("SELECT bots_dropped AS n FROM funnels WHERE id = ?").get(funnel.id) as { n: number };
     expect(row.n).toBeGreaterThanOrEqual(1);
-    const ids = server.ctx.store.sqlite.query("SELECT count(*) AS n FROM events WHERE id = ?").get(ev.id) as { n: number };
+    const ids = server.ctx.store.sqlite.query(`SELECT count(*) AS n FROM (${WIDE_EVENTS_SQL}) WHERE id = ?`).get(ev.id) as { n: number };
     expect(ids.n).toBe(0);
   });
 });

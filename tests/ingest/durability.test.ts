@@ -2,7 +2,8 @@
 import { expect, test } from "bun:test";
 import { createTestFunnel, DESKTOP_CHROME, eventId, startTestServer, tempDir, waitForEvents } from "../helpers/server";
 import { runCli, spawnServe } from "../helpers/process";
-import { decodeEventId } from "../../src/store/sqlite/event-id";
+import { WIDE_EVENTS_SQL } from "../../src/store/sqlite/layout";
+import { countEvents } from "../helpers/layout-rows";
 
 test("a restart keeps everything", async () => {
   const dataDir = tempDir();
@@ -59,7 +60,7 @@ test("kill -9 in the middle of a load loses no acknowledged event", async () => 
   try {
     after.running.worker!.drain();
     const stored = new Set(
-      (after.ctx.store.sqlite.query("SELECT id FROM events WHERE funnel_id = ?").all(f.id) as { id: string | Uint8Array }[]).map((r) => decodeEventId(r.id)),
+      (after.ctx.store.sqlite.query(`${WIDE_EVENTS_SQL} WHERE fk.funnel_id = ?`).all(f.id) as { id: string }[]).map((r) => r.id),
     );
     const lost = acked.filter((id) => !stored.has(id));
     expect(acked.length).toBeGreaterThanOrEqual(3000);
@@ -85,7 +86,7 @@ test("SIGTERM finishes the work in hand and exits 0", async () => {
   expect(child.output()).toContain("stopped cleanly");
   const after = await startTestServer({ dataDir, keepData: true });
   try {
-    const n = after.ctx.store.sqlite.query("SELECT count(*) AS n FROM events WHERE funnel_id = ?").get(created.id) as { n: number };
+    const n = { n: countEvents(after.ctx.store.sqlite, created.id) };
     expect(n.n).toBe(50);
   } finally {
     await after.stop();

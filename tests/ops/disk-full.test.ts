@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runCli, spawnServe } from "../helpers/process";
 import { eventId } from "../helpers/server";
-import { decodeEventId } from "../../src/store/sqlite/event-id";
+import { WIDE_EVENTS_SQL } from "../../src/store/sqlite/layout";
 
 const SIZE_MB = 48;
 const mountPoint = mkdtempSync(join(tmpdir(), "aurea-tmpfs-"));
@@ -144,7 +144,7 @@ test.skipIf(skipReason !== null)(`a full disk (tmpfs of ${SIZE_MB} MB): 503 stor
 
   const db = new Database(join(dataDir, "aurea.db"), { readonly: true });
   try {
-    const stored = new Set((db.query("SELECT id FROM events WHERE funnel_id = ?").all(f.id) as { id: string | Uint8Array }[]).map((r) => decodeEventId(r.id)));
+    const stored = new Set((db.query(`${WIDE_EVENTS_SQL} WHERE fk.funnel_id = ?`).all(f.id) as { id: string }[]).map((r) => r.id));
     const lost = acked.filter((id) => !stored.has(id));
     expect(acked.length).toBeGreaterThan(600);
     expect(lost).toEqual([]);

@@ -5,6 +5,7 @@ import type { PaymentFact } from "../../src/payments/payment";
 import { recordPayments } from "../../src/payments/record";
 import { encodeReference } from "../../src/payments/reference";
 import { sendEvents, type TestFunnel, type TestServer } from "../helpers/server";
+import { WIDE_EVENTS_SQL, WIDE_SESSIONS_SQL } from "../../src/store/sqlite/layout";
 
 export function order(over: Partial<PaymentFact> = {}): PaymentFact {
   return {
@@ -41,7 +42,7 @@ export async function visit(server: TestServer, funnel: TestFunnel, url: string,
 export function eventsOf(sqlite: Database, funnelId: string, orderId: string) {
   return sqlite
     .query<{ id: string; type: string; revenue_minor: number | null; currency: string; verified: number; session_id: string; anonymous_id: string; contact_id: number | null; flags: string | null; props: string | null; ts: number }, [string, string]>(
-      "SELECT id, type, revenue_minor, currency, verified, session_id, anonymous_id, contact_id, flags, props, ts FROM events WHERE funnel_id = ? AND order_id = ? ORDER BY row_id",
+      `SELECT id, type, revenue_minor, currency, verified, session_id, anonymous_id, contact_id, flags, props, ts FROM (${WIDE_EVENTS_SQL}) WHERE funnel_id = ? AND order_id = ? ORDER BY row_id`,
     )
     .all(funnelId, orderId);
 }
@@ -49,7 +50,7 @@ export function eventsOf(sqlite: Database, funnelId: string, orderId: string) {
 export function sessionOf(sqlite: Database, funnelId: string, id: string) {
   return sqlite
     .query<{ conversions: number; converted: number; revenue: string; contact_id: number | null; last_at: number }, [string, string]>(
-      "SELECT conversions, converted, revenue, contact_id, last_at FROM sessions WHERE funnel_id = ? AND id = ?",
+      `SELECT conversions, converted, revenue, contact_id, last_at FROM (${WIDE_SESSIONS_SQL}) WHERE funnel_id = ? AND id = ?`,
     )
     .get(funnelId, id);
 }

@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { createTestFunnel, sendEvents, startTestServer, type TestFunnel, type TestServer } from "../helpers/server";
 import { eventsOf, order, record, refund, sessionOf, visit } from "./payment-helpers";
+import { WIDE_EVENTS_SQL } from "../../src/store/sqlite/layout";
 
 let server: TestServer;
 let funnel: TestFunnel;
@@ -43,7 +44,7 @@ describe("orders", () => {
     expect(e.contact_id).toBe(c.id);
     expect(s.contact_id).toBe(c.id);
     expect(contactRevenue(c.id)).toEqual({ USD: 4900 });
-    const utm = sql().query<{ utm_source: string }, [string]>("SELECT utm_source FROM events WHERE id = ?").get(e.id)!;
+    const utm = sql().query<{ utm_source: string }, [string]>(`SELECT utm_source FROM (${WIDE_EVENTS_SQL}) WHERE id = ?`).get(e.id)!;
     expect(utm.utm_source).toBe("newsletter");
   });
 

@@ -18,6 +18,7 @@ import type { PaymentFact } from "../../src/payments/payment";
 import { PAYMENT_KEY_KIND } from "../../src/payments/record";
 import { installEventListeners } from "../../src/pipeline/listeners";
 import { IngestWorker } from "../../src/pipeline/worker";
+import { WIDE_CONTACT_VISITORS_SQL, WIDE_EVENTS_SQL, WIDE_SESSIONS_SQL } from "../../src/store/sqlite/layout";
 
 const dirs: string[] = [];
 afterAll(() => {
@@ -111,10 +112,10 @@ function snapshot(sqlite: Database) {
   };
   const rows = (sql: string) => sqlite.query(sql).all().map((r) => Object.fromEntries(Object.entries(r as object).map(([k, v]) => [k, name(v)])));
   return {
-    events: rows("SELECT * FROM events ORDER BY row_id"),
-    sessions: rows("SELECT * FROM sessions").sort((a, b) => String(a.id).localeCompare(String(b.id))),
+    events: rows(`${WIDE_EVENTS_SQL} ORDER BY e.row_id`),
+    sessions: rows(WIDE_SESSIONS_SQL).sort((a, b) => String(a.id).localeCompare(String(b.id))),
     contacts: rows("SELECT * FROM contacts ORDER BY id"),
-    contactVisitors: rows("SELECT * FROM contact_visitors ORDER BY funnel_id, anonymous_id"),
+    contactVisitors: rows(`${WIDE_CONTACT_VISITORS_SQL} ORDER BY funnel_id, anonymous_id`),
     funnel: rows("SELECT bots_dropped, first_event_at FROM funnels"),
   };
 }

@@ -9,6 +9,7 @@ import * as rollupSchema from "../../src/db/schema-rollups";
 import { createFunnel } from "../../src/funnels/store";
 import { parseSteps } from "../../src/funnels/steps-definition";
 import { tempDir } from "../helpers/server";
+import { insertEvent, insertSession } from "../helpers/layout-rows";
 
 const DAY = 86_400_000;
 const NOW = Date.UTC(2026, 5, 1, 12);
@@ -29,19 +30,14 @@ afterEach(() => {
 /** Ten days of one visit a day (a page view and a conversion), then every rollup built. */
 function seeded(name: string): string {
   const funnelId = createFunnel(store.db, { name, url: `https://${name}.example` }).funnel.id;
-  const ev = store.sqlite.prepare(
-    `INSERT INTO events (funnel_id, id, type, name, path, ts, received_at, anonymous_id, session_id, revenue_minor, currency)
-     VALUES (?, ?, ?, ?, ?, ?, ?, 'a', ?, ?, ?)`,
-  );
-  const ses = store.sqlite.prepare(
-    "INSERT INTO sessions (funnel_id, id, anonymous_id, started_at, last_at, pageviews, events, conversions, converted) VALUES (?, ?, 'a', ?, ?, 1, 2, 1, 1)",
-  );
+  const ev = (id: string, type: string, name: string, path: string | null, ts: number, session: string, revenue: number | null, currency: string | null) =>
+    insertEvent(store.sqlite, { funnel_id: funnelId, id, type, name, path, ts, anonymous_id: "a", session_id: session, revenue_minor: revenue, currency });
   store.sqlite.transaction(() => {
     for (let d = 1; d <= 10; d++) {
       const ts = NOW - d * DAY;
-      ev.run(funnelId, `${funnelId}-p${d}`, "page_view", "page_view", "/", ts, ts, `s${d}`, null, null);
-      ev.run(funnelId, `${funnelId}-c${d}`, "conversion", "purchase", null, ts + 1000, ts, `s${d}`, 1200, "USD");
-      ses.run(funnelId, `s${d}`, ts, ts + 1000);
+      insertSession(store.sqlite, { funnel_id: funnelId, id: `s${d}`, anonymous_id: "a", started_at: ts, last_at: ts + 1000, pageviews: 1, events: 2, conversions: 1, converted: 1 });
+      ev(`${funnelId}-p${d}`, "page_view", "page_view", "/", ts, `s${d}`, null, null);
+      ev(`${funnelId}-c${d}`, "conversion", "purchase", null, ts + 1000, `s${d}`, 1200, "USD");
     }
   })();
   const def = parseSteps({ window: "1d", steps: [{ name: "Home", page: "/" }, { name: "Buy", event: "purchase" }] });
@@ -52,8 +48,11 @@ function seeded(name: string): string {
   return funnelId;
 }
 
-const rows = (table: string, funnelId: string) =>
-  (store.sqlite.query(`SELECT count(*) AS n FROM ${table} WHERE funnel_id = ?`).get(funnelId) as { n: number }).n;
+/** Rows of a funnel in a table: by its public id, or its key in the compact layout's tables. */
+const rows = (table: string, funnelId: string) => {
+  const where = ["events", "sessions", "journey_events"].includes(table) ? "funnel = (SELECT key FROM funnel_keys WHERE funnel_id = ?)" : "funnel_id = ?";
+  return (store.sqlite.query(`SELECT count(*) AS n FROM ${table} WHERE ${where}`).get(funnelId) as { n: number }).n;
+};
 
 test("the registry names the dashboard rollup and the journey copies", () => {
   expect(store.events.rollups.all.map((r) => r.name)).toEqual(["dashboard hours and revenue", "journey copies"]);
@@ -77,6 +76,6 @@ test("retention deletes every rollup's rows before the cutoff", async () => {
   const before = (sql: string) => (store.sqlite.query(sql).get(funnelId, cutoff) as { n: number }).n;
   expect(before("SELECT count(*) AS n FROM rollup_hours WHERE funnel_id = ? AND hour < ? / 3600000")).toBe(0);
   expect(before("SELECT count(*) AS n FROM rollup_revenue WHERE funnel_id = ? AND hour < ? / 3600000")).toBe(0);
-  expect(before("SELECT count(*) AS n FROM journey_events WHERE funnel_id = ? AND ts < ?")).toBe(0);
+  expect(before("SELECT count(*) AS n FROM journey_events WHERE funnel = (SELECT key FROM funnel_keys WHERE funnel_id = ?) AND ts < ?")).toBe(0);
   expect(rows("journey_events", funnelId)).toBe(10);
 });

@@ -1,10 +1,10 @@
 // Demo seeding for the SQLite store (src/demo/generate.ts makes the visits): writes them
-// straight into events, sessions, contacts and contact_visitors with prepared statements,
-// one transaction per ~20k events. Far faster than the ingest path, and the rows look
-// exactly like the ones the pipeline writes.
+// straight into events, sessions, contacts and contact_visitors (and the dictionaries,
+// ./layout/) with prepared statements, one transaction per ~20k events. Far faster than
+// the ingest path, and the rows look exactly like the ones the pipeline writes.
 import { analyzeNow } from "./statistics";
-import { encodeEventId } from "./event-id";
 import type { Database } from "bun:sqlite";
+import { Dictionaries, encodePublicId, ensureFunnelKey } from "./layout";
 import { Rollups } from "./rollups/refresh";
 import { isEngaging } from "../session-rules";
 import { DemoGenerator, type DemoVisit, type GenerateOptions } from "../../demo/generate";
@@ -29,15 +29,12 @@ interface ContactState {
 }
 
 const EVENT_COLUMNS = [
-  "funnel_id", "id", "type", "name", "ts", "received_at", "anonymous_id", "session_id", "user_id", "contact_id",
-  "url", "path", "title", "referrer", "referrer_host", "screen_w", "screen_h", "language", "timezone", "props",
-  "revenue_minor", "currency", "verified", "browser", "browser_version", "os", "device", "country", "region", "city",
-  "channel", "utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content", "click_id",
+  "funnel", "id", "kind", "ts", "visitor", "session", "path", "url", "title", "referrer", "client", "place", "source",
+  "props", "contact_id", "user_id", "revenue_minor", "currency", "verified", "click_id",
 ];
 const SESSION_COLUMNS = [
-  "funnel_id", "id", "anonymous_id", "contact_id", "started_at", "last_at", "entry_path", "exit_path", "pageviews", "events",
-  "duration_ms", "bounce", "channel", "referrer_host", "utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content",
-  "click_id", "browser", "os", "device", "country", "region", "city", "converted", "conversions", "revenue",
+  "key", "funnel", "public_id", "visitor", "contact_id", "started_at", "last_at", "entry_path", "exit_path", "pageviews", "events",
+  "duration_ms", "bounce", "source", "client", "place", "click_id", "converted", "conversions", "revenue",
 ];
 const placeholders = (n: number) => Array.from({ length: n }, () => "?").join(", ");
 const EVENTS_PER_TRANSACTION = 20_000;
@@ -75,11 +72,17 @@ function seedWith(sqlite: Database, funnelId: string, opts: GenerateOptions, sta
      VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
   );
   const linkVisitor = sqlite.prepare(
-    `INSERT INTO contact_visitors (funnel_id, anonymous_id, contact_id, linked_at) VALUES (?, ?, ?, ?)
-     ON CONFLICT (funnel_id, anonymous_id) DO UPDATE SET contact_id = excluded.contact_id, linked_at = excluded.linked_at`,
+    `INSERT INTO contact_visitors (visitor, contact_id, linked_at) VALUES (?, ?, ?)
+     ON CONFLICT (visitor) DO UPDATE SET contact_id = excluded.contact_id, linked_at = excluded.linked_at`,
   );
-  const backfillEvents = sqlite.prepare("UPDATE events SET contact_id = ? WHERE funnel_id = ? AND anonymous_id = ? AND contact_id IS NULL");
-  const backfillSessions = sqlite.prepare("UPDATE sessions SET contact_id = ? WHERE funnel_id = ? AND anonymous_id = ? AND contact_id IS NULL");
+  const backfillEvents = sqlite.prepare(
+    `UPDATE events SET contact_id = $contact WHERE funnel = $funnel AND visitor = $visitor AND contact_id IS NULL
+      AND session IN (SELECT key FROM sessions WHERE funnel = $funnel AND visitor = $visitor)`,
+  );
+  const backfillSessions = sqlite.prepare("UPDATE sessions SET contact_id = ? WHERE funnel = ? AND visitor = ? AND contact_id IS NULL");
+  const dict = new Dictionaries(sqlite);
+  const funnel = ensureFunnelKey(sqlite, funnelId);
+  let sessionKey = sqlite.query<{ key: number | null }, []>("SELECT max(key) AS key FROM sessions").get()?.key ?? 0;
   const saveContact = sqlite.prepare("UPDATE contacts SET first_seen = ?, last_seen = ?, conversions = ?, revenue = ? WHERE id = ?");
   const markFirstEvent = sqlite.prepare("UPDATE funnels SET first_event_at = min(coalesce(first_event_at, ?), ?) WHERE id = ?");
 
@@ -116,13 +119,14 @@ function seedWith(sqlite: Database, funnelId: string, opts: GenerateOptions, sta
     const anon = v.anonymousId;
     if (!firstTouch.has(anon)) firstTouch.set(anon, { channel: visit.channel, source: visit.utm.source ?? visit.referrerHost });
     seenVisitors.add(anon);
+    const visitor = dict.visitor(funnel, anon);
     let contact: ContactState | null = null;
     if (visit.identify) {
       contact = contactFor(visit);
       if (contactOf.get(anon) !== contact.id) {
-        linkVisitor.run(funnelId, anon, contact.id, visit.events[0].ts);
-        backfillEvents.run(contact.id, funnelId, anon);
-        backfillSessions.run(contact.id, funnelId, anon);
+        linkVisitor.run(visitor, contact.id, visit.events[0].ts);
+        backfillEvents.run({ contact: contact.id, funnel, visitor });
+        backfillSessions.run(contact.id, funnel, visitor);
         contactOf.set(anon, contact.id);
       }
     }
@@ -134,12 +138,21 @@ function seedWith(sqlite: Database, funnelId: string, opts: GenerateOptions, sta
     let entry: string | null = null;
     let exit: string | null = null;
     const { device: d, place: p } = v;
+    const session = ++sessionKey;
+    const client = dict.client({
+      browser: d.browser, browserVersion: d.version, os: d.os, device: d.device, screenW: d.screen[0], screenH: d.screen[1],
+      language: p.language, timezone: p.timezone,
+    });
+    const place = dict.place(p);
+    const u = visit.utm;
+    const sourceOf = (referrerHost: string | null) => dict.source({
+      channel: visit.channel, referrerHost, utmSource: u.source, utmMedium: u.medium, utmCampaign: u.campaign, utmTerm: u.term, utmContent: u.content,
+    });
     for (const e of visit.events) {
       insertEvent.run(
-        funnelId, encodeEventId(e.id), e.type, e.name, e.ts, e.ts + 150, anon, visit.sessionId, e.userId, contactId,
-        e.url, e.path, e.title, e.referrer, e.referrerHost, d.screen[0], d.screen[1], p.language, p.timezone, e.props,
-        e.revenueMinor, e.currency, e.verified ? 1 : 0, d.browser, d.version, d.os, d.device, p.country, p.region, p.city,
-        visit.channel, visit.utm.source, visit.utm.medium, visit.utm.campaign, visit.utm.term, visit.utm.content, visit.clickId,
+        funnel, encodePublicId(e.id), dict.kind(e.type, e.name), e.ts, visitor, session, dict.string(e.path), dict.string(e.url),
+        dict.string(e.title), dict.string(e.referrer), client, place, sourceOf(e.referrerHost), dict.propsJson(e.props), contactId,
+        e.userId, e.revenueMinor, e.currency, e.verified ? 1 : null, visit.clickId,
       );
       if (e.type === "page_view") {
         pageviews++;
@@ -154,10 +167,9 @@ function seedWith(sqlite: Database, funnelId: string, opts: GenerateOptions, sta
     const first = visit.events[0].ts;
     const last = visit.events[visit.events.length - 1].ts;
     insertSession.run(
-      funnelId, visit.sessionId, anon, contactId, first, last, entry, exit, pageviews, visit.events.length,
-      last - first, pageviews <= 1 && !engaged ? 1 : 0, visit.channel, visit.referrerHost, visit.utm.source, visit.utm.medium,
-      visit.utm.campaign, visit.utm.term, visit.utm.content, visit.clickId, d.browser, d.os, d.device, p.country, p.region,
-      p.city, conversions > 0 ? 1 : 0, conversions, JSON.stringify(revenue),
+      session, funnel, encodePublicId(visit.sessionId), visitor, contactId, first, last, dict.string(entry), dict.string(exit),
+      pageviews, visit.events.length, last - first, pageviews <= 1 && !engaged ? 1 : 0, sourceOf(visit.referrerHost), client, place,
+      visit.clickId, conversions > 0 ? 1 : 0, conversions, Object.keys(revenue).length ? JSON.stringify(revenue) : null,
     );
     if (contactId !== null) {
       const c = contact ?? contactsById.get(contactId);

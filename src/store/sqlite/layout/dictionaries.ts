@@ -123,9 +123,16 @@ export class Dictionaries {
 
   /** An event's props as stored: a strings id for short JSON, the JSON inline otherwise. */
   props(props: Record<string, unknown> | null | undefined): number | string | null {
-    if (!props) return null;
-    const json = JSON.stringify(props);
-    return Buffer.byteLength(json) <= SHORT_PROPS_BYTES ? this.strings.id(json, [json]) : json;
+    return props ? this.propsJson(JSON.stringify(props)) : null;
+  }
+
+  /** The same for props already as JSON text. */
+  propsJson(json: string | null): number | string | null {
+    if (json === null) return null;
+    // Bytes ≥ characters: only a string near the limit needs counting.
+    return json.length <= SHORT_PROPS_BYTES && (json.length * 3 <= SHORT_PROPS_BYTES || Buffer.byteLength(json) <= SHORT_PROPS_BYTES)
+      ? this.strings.id(json, [json])
+      : json;
   }
 
   client(c: ClientFields): number {

@@ -8,7 +8,8 @@
 import type { Database } from "bun:sqlite";
 import { SESSION_DIMENSIONS, sessionValue, type SessionColumns } from "../../../analytics/dimensions";
 import { DAY_MS, HOUR_MS } from "../../../analytics/timezone";
-import { revenueFrom, ROLLUP_DIMS, type RollupDim } from "./sql";
+import { funnelKey } from "../layout";
+import { ROLLUP_DIMS, type RollupDim } from "./sql";
 
 /** visits, converted, conversions, pageviews, events, bounces, duration_ms, hits */
 type Acc = [number, number, number, number, number, number, number, number];
@@ -20,31 +21,46 @@ interface Visit {
   values: string[];
 }
 
-const SESSION_COLUMNS = `id, started_at, channel, referrer_host, utm_source, utm_medium, utm_campaign, utm_term, utm_content,
-  browser, os, device, country, region, city, entry_path, exit_path, pageviews, events, conversions, converted, bounce, duration_ms`;
+// A visit's dimension values under the names sessionValue() reads (the previous layout's
+// columns), from the dictionaries the visit points at.
+const SESSION_COLUMNS = `s.key AS sid, s.started_at, src.channel, src.referrer_host, src.utm_source, src.utm_medium, src.utm_campaign,
+  src.utm_term, src.utm_content, c.browser, c.os, c.device, p.country, p.region, p.city,
+  (SELECT value FROM strings WHERE id = s.entry_path) AS entry_path, (SELECT value FROM strings WHERE id = s.exit_path) AS exit_path,
+  s.pageviews, s.events, s.conversions, s.converted, s.bounce, s.duration_ms`;
+const SESSION_FROM = `sessions s LEFT JOIN sources src ON src.id = s.source LEFT JOIN clients c ON c.id = s.client
+  LEFT JOIN places p ON p.id = s.place`;
 
 export class RollupBuilder {
   private sessions;
   private events;
   private revenue;
+  private kinds;
+  private pathOf;
   private insertRow;
   private insertRevenue;
   private deleteRows;
   private deleteRevenue;
 
   constructor(private sqlite: Database) {
-    const range = "s.funnel_id = ? AND s.started_at >= ? AND s.started_at < ?";
-    this.sessions = sqlite.prepare<SessionColumns & { id: string; started_at: number }, [string, number, number]>(
-      `SELECT ${SESSION_COLUMNS} FROM sessions s WHERE ${range}`,
+    const range = "s.funnel = ? AND s.started_at >= ? AND s.started_at < ?";
+    this.sessions = sqlite.prepare<SessionColumns & { sid: number; started_at: number }, [number, number, number]>(
+      `SELECT ${SESSION_COLUMNS} FROM ${SESSION_FROM} WHERE ${range}`,
     );
-    // Reads only the covering (funnel_id, session_id, ts, type, name, path) index.
-    this.events = sqlite.prepare<{ sid: string; type: string; name: string; path: string | null }, [string, number, number]>(
-      `SELECT s.id AS sid, e.type AS type, e.name AS name, e.path AS path
-       FROM sessions s CROSS JOIN events e ON e.funnel_id = s.funnel_id AND e.session_id = s.id WHERE ${range}`,
+    // Reads only the covering (funnel, session, ts, kind, path) index.
+    this.events = sqlite.prepare<{ sid: number; kind: number; path: number | null }, [number, number, number]>(
+      `SELECT s.key AS sid, e.kind AS kind, e.path AS path
+       FROM sessions s CROSS JOIN events e ON e.funnel = s.funnel AND e.session = s.key WHERE ${range}`,
     );
-    this.revenue = sqlite.prepare<{ sid: string; currency: string; verified: number; minor: number }, [string, number, number, number, number]>(
-      `SELECT s.id AS sid, e.currency AS currency, e.verified AS verified, e.revenue_minor AS minor ${revenueFrom("s.started_at >= ? AND s.started_at < ?")}`,
+    // Driven from the conversions in the (funnel, kind, …) index, so only their visits are
+    // looked up; INDEXED BY: left alone, SQLite prefers the (funnel, ts) range and reads every event row.
+    this.revenue = sqlite.prepare<{ sid: number; currency: string; verified: number; minor: number }, [number, number, number, number, number]>(
+      `SELECT s.key AS sid, e.currency AS currency, coalesce(e.verified, 0) AS verified, e.revenue_minor AS minor
+       FROM events e INDEXED BY events_funnel_kind CROSS JOIN sessions s ON s.key = e.session
+       WHERE e.funnel = ? AND e.kind IN (SELECT id FROM kinds WHERE type = 'conversion') AND e.ts >= ? AND e.ts < ?
+         AND e.revenue_minor IS NOT NULL AND e.currency IS NOT NULL AND s.started_at >= ? AND s.started_at < ?`,
     );
+    this.kinds = sqlite.prepare<{ id: number; type: string; name: string }, []>("SELECT id, type, name FROM kinds");
+    this.pathOf = sqlite.prepare<{ value: string }, [number]>("SELECT value FROM strings WHERE id = ?");
     this.insertRow = sqlite.prepare(
       `INSERT INTO rollup_hours (funnel_id, dim, hour, value, visits, converted, conversions, pageviews, events, bounces, duration_ms, hits)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -62,6 +78,8 @@ export class RollupBuilder {
       this.deleteRows.run(funnelId, dim, fromDay * 24, toDay * 24);
       this.deleteRevenue.run(funnelId, dim, fromDay * 24, toDay * 24);
     }
+    const funnel = funnelKey(this.sqlite, funnelId);
+    if (funnel === null) return; // nothing stored for this funnel
     const from = fromDay * DAY_MS;
     const to = toDay * DAY_MS;
     // Keys end with the (untrusted, any-character) value, after fields that hold no NUL.
@@ -72,35 +90,44 @@ export class RollupBuilder {
       if (!cur) acc.set(key, { dim, hour, value, a: [...a] as Acc });
       else for (let i = 0; i < 8; i++) cur.a[i] += a[i];
     };
-    const visits = new Map<string, Visit>();
-    for (const s of this.sessions.iterate(funnelId, from, to)) {
+    const visits = new Map<number, Visit>();
+    for (const s of this.sessions.iterate(funnel, from, to)) {
       const hour = Math.floor(s.started_at / HOUR_MS);
       const day = Math.floor(s.started_at / DAY_MS) * 24;
       const a: Acc = [1, Number(s.converted), Number(s.conversions), Number(s.pageviews), Number(s.events), Number(s.bounce), Number(s.duration_ms), 0];
       const values = SESSION_DIMENSIONS.map((d) => sessionValue(d, s));
       add("all", hour, "", a);
       SESSION_DIMENSIONS.forEach((d, i) => add(d, day, values[i], a));
-      visits.set(s.id, { hour, day, converted: s.converted === 1, values });
+      visits.set(s.sid, { hour, day, converted: s.converted === 1, values });
     }
-    let current = "";
+    const kinds = new Map(this.kinds.all().map((k) => [k.id, k]));
+    const paths = new Map<number, string>();
+    const pathOf = (id: number | null) => {
+      if (id === null) return "";
+      let p = paths.get(id);
+      if (p === undefined) paths.set(id, (p = this.pathOf.get(id)?.value ?? ""));
+      return p;
+    };
+    let current = -1;
     const seen = new Set<string>();
-    for (const e of this.events.iterate(funnelId, from, to)) {
+    for (const e of this.events.iterate(funnel, from, to)) {
       const v = visits.get(e.sid);
       if (!v) continue;
       if (e.sid !== current) {
         current = e.sid;
         seen.clear();
       }
-      const isPage = e.type === "page_view" && e.name === "page_view";
+      const kind = kinds.get(e.kind)!;
+      const isPage = kind.type === "page_view" && kind.name === "page_view";
       const dim = isPage ? "page" : "event";
-      const value = isPage ? (e.path ?? "") : e.name;
+      const value = isPage ? pathOf(e.path) : kind.name;
       const key = `${dim}\u0000${value}`;
       const first = !seen.has(key);
       if (first) seen.add(key);
       add(dim, v.day, value, [first ? 1 : 0, first && v.converted ? 1 : 0, 0, 0, 0, 0, 0, 1]);
     }
     const revenue = new Map<string, { dim: RollupDim; hour: number; value: string; currency: string; verified: number; minor: number }>();
-    for (const r of this.revenue.iterate(funnelId, from, to + DAY_MS, from, to)) {
+    for (const r of this.revenue.iterate(funnel, from, to + DAY_MS, from, to)) {
       const v = visits.get(r.sid);
       if (!v) continue;
       const addRev = (dim: RollupDim, hour: number, value: string) => {

@@ -5,6 +5,7 @@
 import type { Database } from "bun:sqlite";
 import { DAY_MS } from "../../../analytics/timezone";
 import type { ChunkOptions, Rollup } from "../../rollup-registry";
+import { funnelKey } from "../layout";
 import { JourneysRollup } from "./journeys-rollup";
 
 export class JourneyCopies implements Rollup {
@@ -15,12 +16,15 @@ export class JourneyCopies implements Rollup {
   private forgetDays;
   private forget;
 
-  constructor(sqlite: Database) {
+  constructor(private sqlite: Database) {
     this.rollup = new JourneysRollup(sqlite);
-    this.firstDay = sqlite.prepare<{ day: number | null }, [string]>("SELECT min(day) AS day FROM journey_events WHERE funnel_id = ?");
-    this.deleteDay = sqlite.prepare("DELETE FROM journey_events WHERE funnel_id = ? AND day = ? AND ts < ?");
+    this.firstDay = sqlite.prepare<{ day: number | null }, [number]>("SELECT min(day) AS day FROM journey_events WHERE funnel = ?");
+    this.deleteDay = sqlite.prepare("DELETE FROM journey_events WHERE funnel = ? AND day = ? AND ts < ?");
     this.forgetDays = sqlite.prepare("DELETE FROM journey_days WHERE funnel_id = ? AND day <= ?");
-    this.forget = ["journey_events", "journey_days"].map((t) => sqlite.prepare(`DELETE FROM ${t} WHERE funnel_id = ?`));
+    this.forget = [
+      sqlite.prepare("DELETE FROM journey_events WHERE funnel = (SELECT key FROM funnel_keys WHERE funnel_id = ?)"),
+      sqlite.prepare("DELETE FROM journey_days WHERE funnel_id = ?"),
+    ];
   }
 
   markDirty(): void {}
@@ -36,9 +40,11 @@ export class JourneyCopies implements Rollup {
   async deleteBefore(funnelId: string, cutoff: number, opts: ChunkOptions = {}): Promise<void> {
     const stopped = opts.stopped ?? (() => false);
     const lastDay = Math.floor(cutoff / DAY_MS);
-    for (let day = this.firstDay.get(funnelId)?.day ?? lastDay + 1; day <= lastDay; day++) {
+    const funnel = funnelKey(this.sqlite, funnelId);
+    const first = funnel === null ? null : this.firstDay.get(funnel)?.day;
+    for (let day = first ?? lastDay + 1; day <= lastDay; day++) {
       if (stopped()) return;
-      if (this.deleteDay.run(funnelId, day, cutoff).changes) await Bun.sleep(opts.pauseMs ?? 5);
+      if (this.deleteDay.run(funnel, day, cutoff).changes) await Bun.sleep(opts.pauseMs ?? 5);
     }
     // The day the cutoff falls in is rebuilt from what is left before it is read again.
     this.forgetDays.run(funnelId, lastDay);

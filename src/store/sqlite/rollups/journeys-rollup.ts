@@ -1,28 +1,36 @@
 // The funnel report's rollup: whole past UTC days of events copied into journey_events,
-// narrow and ordered by (day, type, name, path, ts), so step hits are read from a few
+// narrow and ordered by (funnel key, day, kind, path, ts), so step hits are read from a few
 // contiguous ranges instead of scattered event rows.
 //
 // Exact, not approximate: before a read, each day's events count and highest row id
 // (from the (funnel_id, ts) index alone) are compared with those the day was built
 // from. Row ids only grow (AUTOINCREMENT), so a new event, even a late one, raises the
 // highest; a deleted one (retention) lowers the count. New events are appended;
-// anything else rebuilds the day. Triggers on events (drizzle/0003_*.sql) copy contact
+// anything else rebuilds the day. Triggers on events (drizzle/0015_*.sql) copy contact
 // ids that identify back-fills and drop the day on any other change to a copied column.
 import type { Database } from "bun:sqlite";
 import { DAY_MS } from "../../../analytics/timezone";
+import { funnelKey } from "../layout";
 
 /** About 25,000 events on the demo data set: a write lock of a few hundred ms at most. */
 const DAYS_PER_TRANSACTION = 2;
+
+/** journey_days keeps the public funnel id; the copy and the events the key. */
+interface FunnelRef {
+  id: string;
+  key: number;
+}
 
 interface DayState {
   events: number;
   maxRowId: number;
 }
 
-const COPY = `INSERT INTO journey_events (funnel_id, day, type, name, path, ts, row_id, has_path, contact_id, anonymous_id, revenue_minor, currency)
-  SELECT funnel_id, ?, type, name, CASE WHEN type = 'page_view' THEN coalesce(path, '') ELSE '' END, ts, row_id, path IS NOT NULL,
-    contact_id, anonymous_id, revenue_minor, currency
-  FROM events WHERE funnel_id = ? AND ts >= ? AND ts < ? AND row_id > ?`;
+// path: a page view's path id, 0 when it has none (has_path says which) and for other events.
+const COPY = `INSERT INTO journey_events (funnel, day, kind, path, ts, row_id, has_path, visitor, contact_id, revenue_minor, currency)
+  SELECT funnel, ?, kind, CASE WHEN kind IN (SELECT id FROM kinds WHERE type = 'page_view') THEN coalesce(path, 0) ELSE 0 END, ts, row_id,
+    path IS NOT NULL, visitor, contact_id, revenue_minor, currency
+  FROM events WHERE funnel = ? AND ts >= ? AND ts < ? AND row_id > ?`;
 
 export class JourneysRollup {
   private live;
@@ -33,18 +41,18 @@ export class JourneysRollup {
   private save;
 
   constructor(private sqlite: Database) {
-    this.live = sqlite.prepare<{ events: number; maxRowId: number | null }, [string, number, number]>(
-      "SELECT count(*) AS events, max(row_id) AS maxRowId FROM events WHERE funnel_id = ? AND ts >= ? AND ts < ?",
+    this.live = sqlite.prepare<{ events: number; maxRowId: number | null }, [number, number, number]>(
+      "SELECT count(*) AS events, max(row_id) AS maxRowId FROM events WHERE funnel = ? AND ts >= ? AND ts < ?",
     );
     this.stored = sqlite.prepare<DayState & { day: number }, [string, number, number]>(
       "SELECT day, events, max_row_id AS maxRowId FROM journey_days WHERE funnel_id = ? AND day >= ? AND day < ?",
     );
     // Two subqueries: each is one index seek, a min and a max together scan the funnel.
-    this.extent = sqlite.prepare<{ first: number | null; last: number | null }, [string, string]>(
-      "SELECT (SELECT min(ts) FROM events WHERE funnel_id = ?) AS first, (SELECT max(ts) FROM events WHERE funnel_id = ?) AS last",
+    this.extent = sqlite.prepare<{ first: number | null; last: number | null }, [number, number]>(
+      "SELECT (SELECT min(ts) FROM events WHERE funnel = ?) AS first, (SELECT max(ts) FROM events WHERE funnel = ?) AS last",
     );
     this.copy = sqlite.prepare(COPY);
-    this.clear = sqlite.prepare("DELETE FROM journey_events WHERE funnel_id = ? AND day = ?");
+    this.clear = sqlite.prepare("DELETE FROM journey_events WHERE funnel = ? AND day = ?");
     this.save = sqlite.prepare(
       `INSERT INTO journey_days (funnel_id, day, events, max_row_id) VALUES (?, ?, ?, ?)
        ON CONFLICT (funnel_id, day) DO UPDATE SET events = excluded.events, max_row_id = excluded.max_row_id`,
@@ -53,54 +61,57 @@ export class JourneysRollup {
 
   /** Makes the days of [from, to) (UTC ms, whole days, from ≥ 0) match events. */
   refresh(funnelId: string, from: number, to: number): void {
-    const { first, last } = this.extent.get(funnelId, funnelId)!;
+    const funnel = funnelKey(this.sqlite, funnelId);
+    if (funnel === null) return;
+    const { first, last } = this.extent.get(funnel, funnel)!;
     if (first === null || last === null) return;
     const fromDay = Math.max(from, first - (first % DAY_MS)) / DAY_MS;
     const toDay = Math.min(to, last - (last % DAY_MS) + DAY_MS) / DAY_MS;
     if (fromDay >= toDay) return;
-    const stale = this.staleDays(funnelId, fromDay, toDay);
+    const f = { id: funnelId, key: funnel };
+    const stale = this.staleDays(f, fromDay, toDay);
     // A few days per write transaction, so ingest never waits long for the lock; each
     // day is checked again inside it, since another connection may have moved on.
     for (let i = 0; i < stale.length; i += DAYS_PER_TRANSACTION) {
       const days = stale.slice(i, i + DAYS_PER_TRANSACTION);
       this.sqlite
         .transaction(() => {
-          for (const day of this.staleDays(funnelId, days[0], days.at(-1)! + 1)) this.fix(funnelId, day);
+          for (const day of this.staleDays(f, days[0], days.at(-1)! + 1)) this.fix(f, day);
         })
         .immediate();
     }
   }
 
-  private staleDays(funnelId: string, fromDay: number, toDay: number): number[] {
-    const built = new Map(this.stored.all(funnelId, fromDay, toDay).map((d) => [d.day, d]));
+  private staleDays(f: FunnelRef, fromDay: number, toDay: number): number[] {
+    const built = new Map(this.stored.all(f.id, fromDay, toDay).map((d) => [d.day, d]));
     const stale: number[] = [];
     for (let day = fromDay; day < toDay; day++) {
-      const live = this.liveState(funnelId, day);
+      const live = this.liveState(f.key, day);
       const b = built.get(day);
       if (b ? b.events !== live.events || b.maxRowId !== live.maxRowId : live.events > 0) stale.push(day);
     }
     return stale;
   }
 
-  private liveState(funnelId: string, day: number): DayState {
-    const r = this.live.get(funnelId, day * DAY_MS, (day + 1) * DAY_MS)!;
+  private liveState(funnel: number, day: number): DayState {
+    const r = this.live.get(funnel, day * DAY_MS, (day + 1) * DAY_MS)!;
     return { events: r.events, maxRowId: r.maxRowId ?? 0 };
   }
 
-  private fix(funnelId: string, day: number): void {
-    const live = this.liveState(funnelId, day);
-    const built = this.stored.get(funnelId, day, day + 1);
+  private fix(f: FunnelRef, day: number): void {
+    const live = this.liveState(f.key, day);
+    const built = this.stored.get(f.id, day, day + 1);
     const start = day * DAY_MS;
     const end = start + DAY_MS;
     let done = false;
     if (built && live.events > built.events) {
-      const added = this.copy.run(day, funnelId, start, end, built.maxRowId).changes;
+      const added = this.copy.run(day, f.key, start, end, built.maxRowId).changes;
       done = built.events + added === live.events;
     }
     if (!done) {
-      this.clear.run(funnelId, day);
-      this.copy.run(day, funnelId, start, end, -1);
+      this.clear.run(f.key, day);
+      this.copy.run(day, f.key, start, end, -1);
     }
-    this.save.run(funnelId, day, live.events, live.maxRowId);
+    this.save.run(f.id, day, live.events, live.maxRowId);
   }
 }

@@ -6,12 +6,16 @@
 import type { Database } from "bun:sqlite";
 import { HOUR_MS } from "../../../analytics/timezone";
 import type { StoredEvent } from "../../../pipeline/stored-event";
+import { encodePublicId } from "../layout";
+
+/** A visit by its public ids: the funnel's key and the encoded visit id, both by index. */
+const BY_PUBLIC = "funnel = (SELECT key FROM funnel_keys WHERE funnel_id = ?) AND public_id = ?";
 
 const MAX_SPAN_HOURS = 72;
 
 export function hourMarker(sqlite: Database): (events: readonly StoredEvent[]) => void {
-  const sessionSpan = sqlite.prepare<{ started_at: number; last_at: number }, [string, string]>(
-    "SELECT started_at, last_at FROM sessions WHERE funnel_id = ? AND id = ?",
+  const sessionSpan = sqlite.prepare<{ started_at: number; last_at: number }, [string, string | Uint8Array]>(
+    `SELECT started_at, last_at FROM sessions WHERE ${BY_PUBLIC}`,
   );
   const mark = sqlite.prepare("INSERT OR IGNORE INTO rollup_dirty_hours (funnel_id, hour) VALUES (?, ?)");
   return (events) => {
@@ -23,7 +27,7 @@ export function hourMarker(sqlite: Database): (events: readonly StoredEvent[]) =
       else if (e.ts < seen.ts) seen.ts = e.ts;
     }
     for (const { funnelId, sessionId, ts } of earliest.values()) {
-      const span = sessionSpan.get(funnelId, sessionId);
+      const span = sessionSpan.get(funnelId, encodePublicId(sessionId));
       if (!span) continue;
       const first = Math.floor(span.started_at / HOUR_MS);
       const last = ts <= span.started_at ? Math.min(Math.floor(span.last_at / HOUR_MS), first + MAX_SPAN_HOURS) : first;
@@ -36,7 +40,7 @@ export function hourMarker(sqlite: Database): (events: readonly StoredEvent[]) =
 export function visitDirtier(sqlite: Database): (funnelId: string, sessionId: string) => void {
   const mark = sqlite.prepare(
     `INSERT OR IGNORE INTO rollup_dirty_hours (funnel_id, hour)
-     SELECT funnel_id, started_at / ${HOUR_MS} FROM sessions WHERE funnel_id = ? AND id = ?`,
+     SELECT ?1, started_at / ${HOUR_MS} FROM sessions WHERE funnel = (SELECT key FROM funnel_keys WHERE funnel_id = ?1) AND public_id = ?2`,
   );
-  return (funnelId, sessionId) => void mark.run(funnelId, sessionId);
+  return (funnelId, sessionId) => void mark.run(funnelId, encodePublicId(sessionId));
 }

@@ -27,7 +27,7 @@ export class Rollups {
       "SELECT DISTINCT hour / 24 AS day FROM rollup_dirty_hours WHERE funnel_id = ? ORDER BY day",
     );
     this.clearDirty = sqlite.prepare("DELETE FROM rollup_dirty_hours WHERE funnel_id = ? AND hour >= ? * 24 AND hour < ? * 24");
-    this.firstSession = sqlite.prepare<{ first: number | null }, [string]>("SELECT min(started_at) AS first FROM sessions WHERE funnel_id = ?");
+    this.firstSession = sqlite.prepare<{ first: number | null }, [string]>("SELECT min(started_at) AS first FROM sessions WHERE funnel = (SELECT key FROM funnel_keys WHERE funnel_id = ?)");
   }
 
   /**

@@ -1,7 +1,10 @@
-// Writes to contacts and contact_visitors: a known person, and the anonymous ids they used.
+// Writes to contacts and contact_visitors: a known person, and the visitors (anonymous
+// ids) they used. contact_visitors holds visitor keys; the funnel is the visitor's.
 import type { Database } from "bun:sqlite";
 import type { QueuedEvent } from "../../../ingest/validate";
 import type { ContactKey } from "../../event-writer";
+import { decodePublicId, type StoredPublicId } from "../layout";
+import type { VisitorRef } from "./sessions";
 
 export class ContactWriter {
   private byEmail;
@@ -15,7 +18,8 @@ export class ContactWriter {
   private firstSession;
   private relinkEvents;
   private adjust;
-  private cache = new Map<string, number | null>();
+  /** Contact of a visitor key, per run. */
+  private cache = new Map<number, number | null>();
 
   constructor(
     sqlite: Database,
@@ -34,14 +38,13 @@ export class ContactWriter {
        WHERE id = $id`,
     );
     this.link = sqlite.prepare(
-      `INSERT INTO contact_visitors (funnel_id, anonymous_id, contact_id, linked_at) VALUES (?, ?, ?, ?)
-       ON CONFLICT (funnel_id, anonymous_id) DO UPDATE SET contact_id = excluded.contact_id, linked_at = excluded.linked_at`,
+      `INSERT INTO contact_visitors (visitor, contact_id, linked_at) VALUES (?, ?, ?)
+       ON CONFLICT (visitor) DO UPDATE SET contact_id = excluded.contact_id, linked_at = excluded.linked_at`,
     );
-    this.contactOfVisitor = sqlite.prepare<{ contact_id: number }, [string, string]>(
-      "SELECT contact_id FROM contact_visitors WHERE funnel_id = ? AND anonymous_id = ?",
-    );
-    this.latestVisitor = sqlite.prepare<{ anonymous_id: string }, [number]>(
-      "SELECT anonymous_id FROM contact_visitors WHERE contact_id = ? ORDER BY linked_at DESC LIMIT 1",
+    this.contactOfVisitor = sqlite.prepare<{ contact_id: number }, [number]>("SELECT contact_id FROM contact_visitors WHERE visitor = ?");
+    this.latestVisitor = sqlite.prepare<{ public_id: StoredPublicId }, [number]>(
+      `SELECT v.public_id FROM contact_visitors cv CROSS JOIN visitors v ON v.key = cv.visitor
+       WHERE cv.contact_id = ? ORDER BY cv.linked_at DESC LIMIT 1`,
     );
     this.addConversion = sqlite.prepare(
       `UPDATE contacts SET conversions = conversions + 1, last_seen = max(last_seen, $ts),
@@ -49,14 +52,19 @@ export class ContactWriter {
           ELSE json_set(revenue, '$.' || $currency, coalesce(json_extract(revenue, '$.' || $currency), 0) + $minor) END
        WHERE id = $id`,
     );
-    this.firstSession = sqlite.prepare<{ channel: string | null; utm_source: string | null; referrer_host: string | null }, [string, string]>(
-      "SELECT channel, utm_source, referrer_host FROM sessions WHERE funnel_id = ? AND anonymous_id = ? ORDER BY started_at LIMIT 1",
+    this.firstSession = sqlite.prepare<{ channel: string | null; utm_source: string | null; referrer_host: string | null }, [number, number]>(
+      `SELECT src.channel, src.utm_source, src.referrer_host FROM sessions s LEFT JOIN sources src ON src.id = s.source
+       WHERE s.funnel = ? AND s.visitor = ? ORDER BY s.started_at LIMIT 1`,
     );
     this.adjust = sqlite.prepare(
       `UPDATE contacts SET revenue = json_set(revenue, '$.' || $currency, coalesce(json_extract(revenue, '$.' || $currency), 0) + $minor)
        WHERE id = $id`,
     );
-    this.relinkEvents = sqlite.prepare("UPDATE events SET contact_id = ? WHERE funnel_id = ? AND anonymous_id = ? AND contact_id IS NULL");
+    // A visitor's events are found through their visits (events has no visitor index).
+    this.relinkEvents = sqlite.prepare(
+      `UPDATE events SET contact_id = $contact WHERE funnel = $funnel AND visitor = $visitor AND contact_id IS NULL
+        AND session IN (SELECT key FROM sessions WHERE funnel = $funnel AND visitor = $visitor)`,
+    );
   }
 
   /** Forget per-run lookups; call at the start of each processing transaction. */
@@ -71,34 +79,35 @@ export class ContactWriter {
     return byUser?.id ?? null;
   }
 
-  /** The contact an anonymous id is linked to, if any (memoised per run). */
-  ofVisitor(funnelId: string, anonymousId: string): number | null {
-    const k = `${funnelId}\u0000${anonymousId}`;
-    if (!this.cache.has(k)) this.cache.set(k, this.contactOfVisitor.get(funnelId, anonymousId)?.contact_id ?? null);
-    return this.cache.get(k) ?? null;
+  /** The contact a visitor is linked to, if any (memoised per run). */
+  ofVisitor(visitor: number): number | null {
+    if (!this.cache.has(visitor)) this.cache.set(visitor, this.contactOfVisitor.get(visitor)?.contact_id ?? null);
+    return this.cache.get(visitor) ?? null;
   }
 
+  /** The public id of the visitor the contact used last. */
   latestVisitorOf(contactId: number): string | null {
-    return this.latestVisitor.get(contactId)?.anonymous_id ?? null;
+    const r = this.latestVisitor.get(contactId);
+    return r ? decodePublicId(r.public_id) : null;
   }
 
   /** Creates or updates the contact and links the visitor; says whether it is new. */
-  upsert(funnelId: string, key: ContactKey, e: QueuedEvent, anonymousId: string): { id: number; created: boolean } {
+  upsert(funnelId: string, key: ContactKey, e: QueuedEvent, v: VisitorRef): { id: number; created: boolean } {
     let id = this.find(funnelId, key);
     let created = false;
     if (id === null) {
       this.beforeSessionsRead();
-      const first = this.firstSession.get(funnelId, anonymousId);
+      const first = this.firstSession.get(v.funnel, v.visitor);
       id = this.insert.get(funnelId, key.email, key.userId, e.ts, e.ts, first?.channel ?? null, first?.utm_source ?? first?.referrer_host ?? null)!.id;
       created = true;
     }
     const traits = e.traits ? JSON.stringify(e.traits) : null;
     const name = typeof e.traits?.name === "string" ? e.traits.name : null;
     this.touch.run({ id, ts: e.ts, email: key.email, userId: key.userId, name, traits });
-    if (this.ofVisitor(funnelId, anonymousId) !== id) {
-      this.link.run(funnelId, anonymousId, id, e.ts);
-      this.cache.set(`${funnelId}\u0000${anonymousId}`, id);
-      this.relinkEvents.run(id, funnelId, anonymousId);
+    if (this.ofVisitor(v.visitor) !== id) {
+      this.link.run(v.visitor, id, e.ts);
+      this.cache.set(v.visitor, id);
+      this.relinkEvents.run({ contact: id, funnel: v.funnel, visitor: v.visitor });
     }
     return { id, created };
   }

@@ -4,11 +4,12 @@
 import type { Database } from "bun:sqlite";
 import type { StoredEvent } from "../../../pipeline/stored-event";
 import type { AppliedRun, EventWriter, ProcessedBatch, ProcessedEvent } from "../../event-writer";
+import { Dictionaries, FunnelKeys } from "../layout";
 import { ContactWriter } from "./contacts";
 import { EventRows } from "./events";
 import { OrderBook } from "./orders";
 import { PaymentWriter } from "./payments";
-import { SessionWriter, type SessionAttribution } from "./sessions";
+import { SessionWriter, type SessionAttribution, type VisitorRef } from "./sessions";
 
 type EventsBatch = Extract<ProcessedBatch, { kind: "events" }>;
 
@@ -18,14 +19,19 @@ export class SqliteEventWriter implements EventWriter {
   private events: EventRows;
   private orders: OrderBook;
   private payments: PaymentWriter;
+  // Ids of funnels, visitors and dictionary values, cached across runs (forgotten on a rollback).
+  private keys: FunnelKeys;
+  private dict: Dictionaries;
 
   constructor(sqlite: Database) {
-    this.sessions = new SessionWriter(sqlite);
+    this.keys = new FunnelKeys(sqlite);
+    this.dict = new Dictionaries(sqlite);
+    this.sessions = new SessionWriter(sqlite, this.dict);
     // A new contact takes its first visit's source: folds still pending may move a visit's start.
     this.contacts = new ContactWriter(sqlite, () => this.sessions.flush());
-    this.events = new EventRows(sqlite);
+    this.events = new EventRows(sqlite, this.dict);
     this.orders = new OrderBook(sqlite, this.sessions, this.contacts);
-    this.payments = new PaymentWriter(this.sessions, this.contacts, this.events, this.orders);
+    this.payments = new PaymentWriter(this.sessions, this.contacts, this.events, this.orders, this.dict);
   }
 
   apply(batches: ProcessedBatch[]): AppliedRun {
@@ -33,7 +39,7 @@ export class SqliteEventWriter implements EventWriter {
     const run: AppliedRun = { written: [], duplicates: 0, newContacts: [] };
     for (const batch of batches) {
       if (batch.kind === "payments") {
-        const r = this.payments.apply(batch.funnelId, batch.receivedAt, batch.facts);
+        const r = this.payments.apply(batch.funnelId, this.keys.ensure(batch.funnelId), batch.receivedAt, batch.facts);
         for (const e of r.written) run.written.push(e);
         for (const c of r.newContacts) run.newContacts.push(c);
       } else {
@@ -48,20 +54,25 @@ export class SqliteEventWriter implements EventWriter {
   rolledBack(): void {
     this.contacts.reset();
     this.sessions.forget();
+    // Ids inserted inside the rolled-back transaction are gone: forget every cached one.
+    this.keys.forget();
+    this.dict.forget();
   }
 
   private applyEvent(batch: EventsBatch, p: ProcessedEvent, run: AppliedRun): void {
     const { event: e, contactKey: key, id, name, orderId } = p;
     let en = p.en;
     const funnelId = batch.funnelId;
+    const funnel = this.keys.ensure(funnelId);
     const anonymousId = this.visitorOf(batch, p);
-    const { id: sessionId, existing } = this.sessions.resolve(funnelId, anonymousId, e.sessionId, e.ts, en.attribution);
-    let contactId = this.contacts.ofVisitor(funnelId, anonymousId);
+    const v: VisitorRef = { funnel, visitor: this.dict.visitor(funnel, anonymousId), anonymousId };
+    const { id: sessionId, key: session, existing } = this.sessions.resolve(v, e.sessionId, e.ts, en.attribution);
+    let contactId = this.contacts.ofVisitor(v.visitor);
     let created = false;
-    if (key) ({ id: contactId, created } = this.contacts.upsert(funnelId, key, e, anonymousId));
+    if (key) ({ id: contactId, created } = this.contacts.upsert(funnelId, key, e, v));
 
     // One order's revenue counts once: a report of an order already counted keeps none.
-    const order = orderId && en.revenueMinor !== null ? this.orders.decide(funnelId, orderId, id, en.verified) : null;
+    const order = orderId && en.revenueMinor !== null ? this.orders.decide(funnel, orderId, id, en.verified) : null;
     if (order && !order.counts) en = { ...en, revenueMinor: null };
     const attribution: SessionAttribution = existing ?? {
       ...en.attribution,
@@ -81,16 +92,16 @@ export class SqliteEventWriter implements EventWriter {
       clickId: attribution.clickId, flags: [...(e.flags ?? []), ...(order && !order.counts ? ["superseded"] : [])].join(",") || null,
       orderId,
     };
-    const rowId = this.events.write(row);
+    const rowId = this.events.write(row, { funnel, visitor: v.visitor, session });
     if (rowId === null) {
       run.duplicates++; // already processed: change nothing
       return;
     }
     if (order?.supersedes) this.orders.supersede(funnelId, order.supersedes);
-    const session = { funnelId, id: sessionId, anonymousId, contactId, ts: e.ts, type: e.type, name, en };
-    if (existing) this.sessions.fold({ ...session, existing });
-    else this.sessions.open(session);
-    if (contactId !== null && key) this.sessions.linkContact(funnelId, anonymousId, contactId);
+    const visit = { v, contactId, ts: e.ts, type: e.type, name, en };
+    if (existing) this.sessions.fold({ ...visit, existing });
+    else this.sessions.open({ ...visit, id: sessionId, key: session, client: this.dict.client(row), place: this.dict.place(row) });
+    if (contactId !== null && key) this.sessions.linkContact(v, contactId);
     if (contactId !== null && e.type === "conversion") this.contacts.conversion(contactId, e.ts, en.currency, en.revenueMinor);
     if (created && contactId !== null) run.newContacts.push({ funnelId, contactId, anonymousId, eventRowId: rowId });
     row.rowId = rowId;
