@@ -44,7 +44,7 @@ export function compactLayoutStep(opts: CompactOptions = {}): LayoutStep {
   const chunk = opts.chunk ?? 50_000;
   return {
     id: "compact-layout",
-    describe: "moving the events, visits and journey copy into the compact layout (integer keys and dictionaries; about 20 s per million events)",
+    describe: "moving the events, visits and journey copy into the compact layout (integer keys and dictionaries; about 40 s per million events)",
     required: true,
     needed: (sqlite) => legacyRows(sqlite),
     run(sqlite, ctx) {
@@ -52,7 +52,7 @@ export function compactLayoutStep(opts: CompactOptions = {}): LayoutStep {
       const grand = Object.values(state.totals).reduce((a, b) => a + b, 0);
       const doneBefore = (phase: Phase) => PHASES.slice(0, PHASES.indexOf(phase)).reduce((n, p) => n + (state.totals[p] ?? 0), 0);
       // A phase's ranges, saved with the phase; then the next phase, with what ends this one.
-      const ranges = (table: string, id: string, statements: string[], rowChunk = chunk) => {
+      const ranges = (table: string, id: string, statements: string[]) => {
         const offset = doneBefore(state.phase);
         const sub: StepContext = {
           state: typeof state.cursor === "number" ? state.cursor : 0,
@@ -64,7 +64,7 @@ export function compactLayoutStep(opts: CompactOptions = {}): LayoutStep {
         copyByRowRanges(sqlite, sub, {
           maxSql: `SELECT max(${id}) AS n FROM ${table}`,
           run: (from, upTo) => prepared.forEach((p) => p.run(from, upTo)),
-          chunk: rowChunk,
+          chunk,
           afterChunk: opts.afterChunk,
         });
       };
