@@ -4,6 +4,7 @@ import { rmSync } from "node:fs";
 import { stepsReport } from "../../src/analytics/steps-report";
 import { openStore } from "../../src/db/open";
 import { getSteps, parseSteps, saveSteps } from "../../src/funnels/steps-definition";
+import { WIDE_CONTACT_VISITORS_SQL, WIDE_EVENTS_SQL, WIDE_SESSIONS_SQL } from "../../src/store/sqlite/layout";
 import { runCli } from "../helpers/process";
 import { tempDir } from "../helpers/server";
 
@@ -21,25 +22,25 @@ test("--create makes a funnel full of varied, realistic traffic", async () => {
   try {
     const q = <T>(sql: string) => store.sqlite.query(sql).all(out.funnelId) as T[];
     const one = (sql: string) => (store.sqlite.query(sql).get(out.funnelId) as { n: number }).n;
-    expect(one("SELECT count(*) AS n FROM events WHERE funnel_id = ?")).toBe(out.events);
-    expect(one("SELECT count(*) AS n FROM sessions WHERE funnel_id = ?")).toBe(out.sessions);
-    expect(one("SELECT count(DISTINCT anonymous_id) AS n FROM sessions WHERE funnel_id = ?")).toBeLessThan(out.sessions); // returning visitors
-    expect(one("SELECT count(DISTINCT channel) AS n FROM sessions WHERE funnel_id = ?")).toBeGreaterThanOrEqual(6);
-    expect(one("SELECT count(DISTINCT utm_campaign) AS n FROM sessions WHERE funnel_id = ?")).toBeGreaterThanOrEqual(3);
-    expect(one("SELECT count(DISTINCT device) AS n FROM sessions WHERE funnel_id = ?")).toBe(3);
-    expect(one("SELECT count(DISTINCT country) AS n FROM sessions WHERE funnel_id = ?")).toBeGreaterThanOrEqual(10);
-    expect(one("SELECT count(DISTINCT entry_path) AS n FROM sessions WHERE funnel_id = ?")).toBeGreaterThanOrEqual(5);
-    const names = q<{ name: string }>("SELECT DISTINCT name FROM events WHERE funnel_id = ?").map((r) => r.name);
+    expect(one(`SELECT count(*) AS n FROM (${WIDE_EVENTS_SQL}) WHERE funnel_id = ?`)).toBe(out.events);
+    expect(one(`SELECT count(*) AS n FROM (${WIDE_SESSIONS_SQL}) WHERE funnel_id = ?`)).toBe(out.sessions);
+    expect(one(`SELECT count(DISTINCT anonymous_id) AS n FROM (${WIDE_SESSIONS_SQL}) WHERE funnel_id = ?`)).toBeLessThan(out.sessions); // returning visitors
+    expect(one(`SELECT count(DISTINCT channel) AS n FROM (${WIDE_SESSIONS_SQL}) WHERE funnel_id = ?`)).toBeGreaterThanOrEqual(6);
+    expect(one(`SELECT count(DISTINCT utm_campaign) AS n FROM (${WIDE_SESSIONS_SQL}) WHERE funnel_id = ?`)).toBeGreaterThanOrEqual(3);
+    expect(one(`SELECT count(DISTINCT device) AS n FROM (${WIDE_SESSIONS_SQL}) WHERE funnel_id = ?`)).toBe(3);
+    expect(one(`SELECT count(DISTINCT country) AS n FROM (${WIDE_SESSIONS_SQL}) WHERE funnel_id = ?`)).toBeGreaterThanOrEqual(10);
+    expect(one(`SELECT count(DISTINCT entry_path) AS n FROM (${WIDE_SESSIONS_SQL}) WHERE funnel_id = ?`)).toBeGreaterThanOrEqual(5);
+    const names = q<{ name: string }>(`SELECT DISTINCT name FROM (${WIDE_EVENTS_SQL}) WHERE funnel_id = ?`).map((r) => r.name);
     for (const n of ["page_view", "checkout_initiated", "purchase", "faq_opened", "identify"]) expect(names).toContain(n);
-    const paths = q<{ path: string }>("SELECT DISTINCT path FROM events WHERE funnel_id = ?").map((r) => r.path);
+    const paths = q<{ path: string }>(`SELECT DISTINCT path FROM (${WIDE_EVENTS_SQL}) WHERE funnel_id = ?`).map((r) => r.path);
     for (const p of ["/", "/pricing", "/checkout", "/thank-you"]) expect(paths).toContain(p);
     expect(paths.some((p) => p.startsWith("/blog/"))).toBe(true);
-    const revenue = q<{ verified: number; n: number }>("SELECT verified, count(*) AS n FROM events WHERE funnel_id = ? AND revenue_minor > 0 GROUP BY verified");
+    const revenue = q<{ verified: number; n: number }>(`SELECT verified, count(*) AS n FROM (${WIDE_EVENTS_SQL}) WHERE funnel_id = ? AND revenue_minor > 0 GROUP BY verified`);
     expect(revenue).toHaveLength(2);
     expect(one("SELECT count(*) AS n FROM contacts WHERE funnel_id = ?")).toBe(out.contacts);
-    expect(one("SELECT count(*) AS n FROM contact_visitors WHERE funnel_id = ?")).toBeGreaterThanOrEqual(out.contacts);
+    expect(one(`SELECT count(*) AS n FROM (${WIDE_CONTACT_VISITORS_SQL}) WHERE funnel_id = ?`)).toBeGreaterThanOrEqual(out.contacts);
     // Identified visitors' earlier events were back-filled with their contact.
-    expect(one("SELECT count(*) AS n FROM events e JOIN contact_visitors v USING (funnel_id, anonymous_id) WHERE e.funnel_id = ? AND e.contact_id IS NULL")).toBe(0);
+    expect(one("SELECT count(*) AS n FROM events e JOIN contact_visitors v ON v.visitor = e.visitor WHERE e.funnel = (SELECT key FROM funnel_keys WHERE funnel_id = ?) AND e.contact_id IS NULL")).toBe(0);
     // A step definition the demo traffic walks through, so the Steps tab has a report.
     expect(out.stepsAdded).toBe(true);
     const def = getSteps(store.db, out.funnelId)!;

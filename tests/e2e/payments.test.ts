@@ -11,6 +11,7 @@ import { createUser } from "../../src/web/auth/users";
 import { browserTestsEnabled, CHROMIUM_PATH, DESKTOP_CHROME_UA, newDesktopContext, serveSite, type Site } from "../helpers/browser";
 import { apiGet, createTestFunnel, startTestServer, waitForEvents, type TestFunnel, type TestServer } from "../helpers/server";
 import { connect, post, stripeEvent, stripeSignature } from "../payments/webhook-helpers";
+import { WIDE_EVENTS_SQL } from "../../src/store/sqlite/layout";
 
 setDefaultTimeout(60_000);
 
@@ -136,7 +137,7 @@ describeBrowser("verified revenue in Chromium", () => {
     const deadline = Date.now() + 20_000;
     while (server.running.processing.pending > 0 && Date.now() < deadline) await Bun.sleep(50);
     expect(await revenue()).toMatchObject({ orders: 1, gross: 4900, refunded: 1500, net: 3400, verifiedNet: 3400 });
-    const purchases = server.ctx.store.sqlite.query("SELECT count(*) AS n FROM events WHERE funnel_id = ? AND order_id = 'pi_e2e' AND type = 'conversion'").get(funnel.id) as { n: number };
+    const purchases = server.ctx.store.sqlite.query(`SELECT count(*) AS n FROM (${WIDE_EVENTS_SQL}) WHERE funnel_id = ? AND order_id = 'pi_e2e' AND type = 'conversion'`).get(funnel.id) as { n: number };
     expect(purchases.n).toBe(1);
   });
 

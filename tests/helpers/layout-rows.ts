@@ -27,6 +27,14 @@ export interface WideSession {
   [column: string]: Value | undefined;
 }
 
+// One set of dictionary statements and caches per connection (rows in tests are not rolled back).
+const dictionaries = new WeakMap<Database, Dictionaries>();
+function dictOf(sqlite: Database): Dictionaries {
+  let d = dictionaries.get(sqlite);
+  if (!d) dictionaries.set(sqlite, (d = new Dictionaries(sqlite)));
+  return d;
+}
+
 const str = (v: Value | undefined) => (v === undefined || v === null ? null : String(v));
 const num = (v: Value | undefined) => (v === undefined || v === null ? null : Number(v));
 
@@ -46,7 +54,7 @@ function ids(sqlite: Database, dict: Dictionaries, r: Record<string, Value | und
 
 /** A visit; returns its key (the existing one when the funnel already has this id). */
 export function insertSession(sqlite: Database, s: WideSession): number {
-  const dict = new Dictionaries(sqlite);
+  const dict = dictOf(sqlite);
   const funnel = ensureFunnelKey(sqlite, s.funnel_id);
   const publicId = encodePublicId(s.id);
   const found = sqlite.query<{ key: number }, [number, string | Uint8Array]>("SELECT key FROM sessions WHERE funnel = ? AND public_id = ?").get(funnel, publicId);
@@ -71,7 +79,7 @@ export function insertSession(sqlite: Database, s: WideSession): number {
  * missing, unless opts.session is false (an event with no visit).
  */
 export function insertEvent(sqlite: Database, e: WideEvent, opts: { session?: boolean } = {}): number {
-  const dict = new Dictionaries(sqlite);
+  const dict = dictOf(sqlite);
   const funnel = ensureFunnelKey(sqlite, e.funnel_id);
   const session = opts.session === false
     ? NO_VISIT
@@ -99,3 +107,13 @@ export function countEvents(sqlite: Database, funnelId: string): number {
     .query<{ n: number }, [string]>("SELECT count(*) AS n FROM events WHERE funnel = (SELECT key FROM funnel_keys WHERE funnel_id = ?)")
     .get(funnelId)!.n;
 }
+
+/** The funnel's key (made when new). */
+export const keyOf = (sqlite: Database, funnelId: string) => ensureFunnelKey(sqlite, funnelId);
+
+/** The strings id of a value (made when new). */
+export const stringId = (sqlite: Database, value: string) => dictOf(sqlite).string(value);
+
+/** A visitor's key in a funnel (made when new). */
+export const visitorKey = (sqlite: Database, funnelId: string, anonymousId: string) =>
+  dictOf(sqlite).visitor(ensureFunnelKey(sqlite, funnelId), anonymousId);

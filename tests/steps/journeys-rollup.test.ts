@@ -11,6 +11,8 @@ import type { StepsDefinition } from "../../src/funnels/steps-definition";
 import { tempDir } from "../helpers/server";
 import { def, HOUR, MIN } from "./journey-helpers";
 import { refReport, type RefEvent } from "./reference";
+import { WIDE_EVENTS_SQL } from "../../src/store/sqlite/layout";
+import { insertEvent, keyOf, stringId, visitorKey } from "../helpers/layout-rows";
 
 const dir = tempDir("aurea-journeys-rollup-");
 const store = openStore(dir);
@@ -31,10 +33,6 @@ const DEFS = [
 const PATHS = ["/", "/", "/pricing", "/pricing/team", "/blog/a", "/about", null];
 const TRACKS = ["signup", "scroll_depth", "video"];
 
-const insert = store.sqlite.prepare(
-  `INSERT INTO events (funnel_id, id, type, name, ts, received_at, anonymous_id, session_id, contact_id, path, props, revenue_minor, currency, channel)
-   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-);
 
 function rng(seed: number) {
   let a = seed >>> 0;
@@ -58,11 +56,11 @@ function addEvents(funnelId: string, seed: number, count: number): void {
       const kind = r.next();
       const [type, name, path] = kind < 0.6 ? ["page_view", "page_view", r.pick(PATHS)] : kind < 0.85 ? ["track", r.pick(TRACKS), null] : ["conversion", "purchase", null];
       const paid = type === "conversion" && r.next() < 0.7;
-      insert.run(
-        funnelId, `${seed}-${i}`, type, name, ts, ts, anon, `s-${anon}`, contact, path,
-        type === "conversion" ? JSON.stringify({ plan: r.pick(["pro", "basic"]) }) : null,
-        paid ? 100 + r.int(1000) : null, paid ? "EUR" : null, r.pick(["direct", "paid", null]),
-      );
+      insertEvent(store.sqlite, {
+        funnel_id: funnelId, id: `${seed}-${i}`, type, name, ts, anonymous_id: anon, session_id: `s-${anon}`, contact_id: contact, path,
+        props: type === "conversion" ? JSON.stringify({ plan: r.pick(["pro", "basic"]) }) : null,
+        revenue_minor: paid ? 100 + r.int(1000) : null, currency: paid ? "EUR" : null, channel: r.pick(["direct", "paid", null]),
+      });
     }
   })();
 }
@@ -70,7 +68,7 @@ function addEvents(funnelId: string, seed: number, count: number): void {
 /** The reference's input, read back from events as they are now. */
 function currentEvents(funnelId: string): RefEvent[] {
   const rows = store.sqlite
-    .query<Record<string, never>, [string]>("SELECT * FROM events WHERE funnel_id = ? ORDER BY row_id")
+    .query<Record<string, never>, [string]>(`${WIDE_EVENTS_SQL} WHERE fk.funnel_id = ? ORDER BY e.row_id`)
     .all(funnelId) as unknown as Record<string, string | number | null>[];
   return rows.map((e) => ({
     rowId: e.row_id as number, visitor: e.contact_id !== null ? `c${e.contact_id}` : `a${e.anonymous_id}`, ts: e.ts as number,
@@ -130,7 +128,7 @@ test("the rollup follows events that change after it was built", () => {
   const to = BASE + 3 * DAY;
   const now = BASE + 10 * DAY;
   for (const d of DEFS) checkAllPaths(funnelId, d, from, to, now, "built");
-  const count = () => (store.sqlite.query("SELECT count(*) AS n FROM journey_events WHERE funnel_id = ?").get(funnelId) as { n: number }).n;
+  const count = () => (store.sqlite.query("SELECT count(*) AS n FROM journey_events WHERE funnel = ?").get(keyOf(store.sqlite, funnelId)) as { n: number }).n;
   expect(count()).toBeGreaterThan(0);
 
   // A late event for a day already rolled up, then more: appended.
@@ -138,16 +136,18 @@ test("the rollup follows events that change after it was built", () => {
   for (const d of DEFS) checkAllPaths(funnelId, d, from, to, now, "late events");
 
   // identify back-fills an anonymous id's events with its contact: the trigger copies it.
-  const backfill = store.sqlite.query("UPDATE events SET contact_id = ? WHERE funnel_id = ? AND anonymous_id = ? AND contact_id IS NULL");
-  expect(backfill.run(7, funnelId, "anon5").changes).toBeGreaterThan(0);
-  expect(backfill.run(7, funnelId, "anon8").changes).toBeGreaterThan(0);
+  const backfill = store.sqlite.query("UPDATE events SET contact_id = ? WHERE visitor = ? AND contact_id IS NULL");
+  expect(backfill.run(7, visitorKey(store.sqlite, funnelId, "anon5")).changes).toBeGreaterThan(0);
+  expect(backfill.run(7, visitorKey(store.sqlite, funnelId, "anon8")).changes).toBeGreaterThan(0);
   for (const d of DEFS) checkAllPaths(funnelId, d, from, to, now, "back-filled contact");
 
   // Retention deletes old events: the days are rebuilt.
-  store.sqlite.query("DELETE FROM events WHERE funnel_id = ? AND ts < ?").run(funnelId, BASE + 20 * HOUR);
+  store.sqlite.query("DELETE FROM events WHERE funnel = ? AND ts < ?").run(keyOf(store.sqlite, funnelId), BASE + 20 * HOUR);
   for (const d of DEFS) checkAllPaths(funnelId, d, from, to, now, "deleted");
 
   // Any other change to a copied column drops the day, which is rebuilt.
-  store.sqlite.query("UPDATE events SET path = '/' WHERE funnel_id = ? AND type = 'page_view' AND path = '/about'").run(funnelId);
+  store.sqlite
+    .query("UPDATE events SET path = ? WHERE funnel = ? AND kind IN (SELECT id FROM kinds WHERE type = 'page_view') AND path = ?")
+    .run(stringId(store.sqlite, "/"), keyOf(store.sqlite, funnelId), stringId(store.sqlite, "/about"));
   for (const d of DEFS) checkAllPaths(funnelId, d, from, to, now, "changed path");
 });

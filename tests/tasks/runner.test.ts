@@ -3,6 +3,7 @@
 // and /metrics.
 import { afterEach, describe, expect, test } from "bun:test";
 import { TaskRunner, type Task, type TaskContext, type Timers } from "../../src/tasks/runner";
+import { countEvents, insertEvent } from "../helpers/layout-rows";
 import { createTestFunnel, startTestServer } from "../helpers/server";
 
 /** Timers on a clock of the test's own: advance() fires what falls due, in order. */
@@ -279,13 +280,10 @@ describe("the server's table", () => {
     const funnel = createTestFunnel(server);
     const old = Date.now() - 40 * 86_400_000;
     sqlite.run("UPDATE funnels SET retention_days = 30 WHERE id = ?", [funnel.id]);
-    sqlite.run(
-      "INSERT INTO events (funnel_id, id, type, name, ts, received_at, anonymous_id, session_id) VALUES (?, 'old', 'page_view', 'page_view', ?, ?, 'a', 's')",
-      [funnel.id, old, old],
-    );
+    insertEvent(sqlite, { funnel_id: funnel.id, id: "old", type: "page_view", name: "page_view", ts: old, anonymous_id: "a", session_id: "s" });
     const runsBefore = retention().runs;
     await server.running.tasks.runNow("retention");
-    expect(sqlite.query("SELECT count(*) AS n FROM events WHERE funnel_id = ?").get(funnel.id)).toEqual({ n: 0 });
+    expect(countEvents(sqlite, funnel.id)).toBe(0);
     expect(server.logs).toContainEqual(expect.stringMatching(/^retention: deleted 1 events/));
     expect(retention().runs).toBe(runsBefore + 1);
   });

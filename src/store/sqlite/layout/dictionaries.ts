@@ -8,34 +8,51 @@
 // clients, places and sources may hold NULLs, which UNIQUE treats as distinct: this
 // writer is the only one inserting, and looks a combination up with IS first.
 import type { Database, Statement } from "bun:sqlite";
-import { Lru } from "../../../enrich/lru";
 import { encodePublicId } from "./public-id";
 
 type Value = string | number | null;
 type Arg = Value | Uint8Array;
 
-/** One dictionary: a cache in front of a SELECT, then an INSERT … RETURNING id. */
+/**
+ * One dictionary: a cache in front of a SELECT, then an INSERT … RETURNING id. The cache
+ * is a Map emptied when full (cheaper per hit than an LRU's re-insertion; a dictionary's
+ * working set is small next to the bound, so a reset costs a few lookups).
+ */
 class Interned<Args extends Arg[]> {
-  private cache: Lru<string, number>;
+  private cache = new Map<string, number>();
+  // The previous combination asked for: events of one visit come one after the other.
+  private last: Args | null = null;
+  private lastId = 0;
 
   constructor(
     private find: Statement<{ id: number }, Args>,
     private insert: Statement<{ id: number }, Args>,
     private size: number,
-  ) {
-    this.cache = new Lru(size);
-  }
+  ) {}
 
   id(key: string, args: Args): number {
     const hit = this.cache.get(key);
     if (hit !== undefined) return hit;
     const id = (this.find.get(...args) ?? this.insert.get(...args)!).id;
+    if (this.cache.size >= this.size) this.cache.clear();
     this.cache.set(key, id);
     return id;
   }
 
+  /** For combinations: the same as the previous call costs a few comparisons, no key. */
+  idOf(args: Args): number {
+    const last = this.last;
+    if (last && last.length === args.length && last.every((v, i) => v === args[i])) return this.lastId;
+    let key = "";
+    for (const v of args) key += v === null ? "\u0001\u0000" : `${v}\u0000`;
+    this.lastId = this.id(key, args);
+    this.last = args;
+    return this.lastId;
+  }
+
   forget(): void {
-    this.cache = new Lru(this.size);
+    this.cache = new Map();
+    this.last = null;
   }
 }
 
@@ -70,7 +87,6 @@ export interface SourceFields {
 export const SHORT_PROPS_BYTES = 64;
 
 const SEP = "\u0000";
-const k = (values: Value[]) => values.map((v) => (v === null ? "\u0001" : String(v))).join(SEP);
 
 function interned(db: Database, table: string, columns: string[], size: number): Interned<Value[]> {
   const where = columns.map((c) => `${c} IS ?`).join(" AND ");
@@ -137,17 +153,17 @@ export class Dictionaries {
 
   client(c: ClientFields): number {
     const args = [c.browser, c.browserVersion, c.os, c.device, c.screenW, c.screenH, c.language, c.timezone];
-    return this.clients.id(k(args), args);
+    return this.clients.idOf(args);
   }
 
   place(p: PlaceFields): number {
     const args = [p.country, p.region, p.city];
-    return this.places.id(k(args), args);
+    return this.places.idOf(args);
   }
 
   source(s: SourceFields): number {
     const args = [s.channel, s.referrerHost, s.utmSource, s.utmMedium, s.utmCampaign, s.utmTerm, s.utmContent];
-    return this.sources.id(k(args), args);
+    return this.sources.idOf(args);
   }
 
   /** A visitor's key in a funnel, from the public (anonymous) id. */
