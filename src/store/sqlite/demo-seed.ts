@@ -82,7 +82,10 @@ function seedWith(sqlite: Database, funnelId: string, opts: GenerateOptions, sta
   const backfillSessions = sqlite.prepare("UPDATE sessions SET contact_id = ? WHERE funnel = ? AND visitor = ? AND contact_id IS NULL");
   const dict = new Dictionaries(sqlite);
   const funnel = ensureFunnelKey(sqlite, funnelId);
-  let sessionKey = sqlite.query<{ key: number | null }, []>("SELECT max(key) AS key FROM sessions").get()?.key ?? 0;
+  // Visit keys are chosen here so events can name their visit; read in each transaction,
+  // since a running server may add visits between them.
+  const maxKey = sqlite.prepare<{ key: number | null }, []>("SELECT max(key) AS key FROM sessions");
+  let sessionKey = 0;
   const saveContact = sqlite.prepare("UPDATE contacts SET first_seen = ?, last_seen = ?, conversions = ?, revenue = ? WHERE id = ?");
   const markFirstEvent = sqlite.prepare("UPDATE funnels SET first_event_at = min(coalesce(first_event_at, ?), ?) WHERE id = ?");
 
@@ -188,21 +191,23 @@ function seedWith(sqlite: Database, funnelId: string, opts: GenerateOptions, sta
   let chunk: DemoVisit[] = [];
   let chunkEvents = 0;
   const flush = sqlite.transaction(() => {
+    sessionKey = maxKey.get()?.key ?? 0;
     for (const visit of chunk) write(visit);
   });
   for (const visit of new DemoGenerator(opts).visits()) {
     chunk.push(visit);
     chunkEvents += visit.events.length;
     if (chunkEvents >= EVENTS_PER_TRANSACTION) {
-      flush();
+      flush.immediate();
       chunk = [];
       chunkEvents = 0;
     }
   }
   sqlite.transaction(() => {
+    sessionKey = maxKey.get()?.key ?? 0;
     for (const visit of chunk) write(visit);
     for (const c of contacts.values()) saveContact.run(c.firstSeen, c.lastSeen, c.conversions, JSON.stringify(c.revenue), c.id);
     if (Number.isFinite(firstTs)) markFirstEvent.run(firstTs, firstTs, funnelId);
-  })();
+  }).immediate();
   return { funnelId, events, sessions, visitors: seenVisitors.size, contacts: contacts.size, ms: Math.round(performance.now() - started) };
 }

@@ -25,7 +25,7 @@ interface Visit {
 // columns), from the dictionaries the visit points at.
 const SESSION_COLUMNS = `s.key AS sid, s.started_at, src.channel, src.referrer_host, src.utm_source, src.utm_medium, src.utm_campaign,
   src.utm_term, src.utm_content, c.browser, c.os, c.device, p.country, p.region, p.city,
-  (SELECT value FROM strings WHERE id = s.entry_path) AS entry_path, (SELECT value FROM strings WHERE id = s.exit_path) AS exit_path,
+  s.entry_path, s.exit_path,
   s.pageviews, s.events, s.conversions, s.converted, s.bounce, s.duration_ms`;
 const SESSION_FROM = `sessions s LEFT JOIN sources src ON src.id = s.source LEFT JOIN clients c ON c.id = s.client
   LEFT JOIN places p ON p.id = s.place`;
@@ -91,7 +91,17 @@ export class RollupBuilder {
       else for (let i = 0; i < 8; i++) cur.a[i] += a[i];
     };
     const visits = new Map<number, Visit>();
+    // Path ids → paths, looked up once each (entry and exit pages, page dimension).
+    const paths = new Map<number, string | null>();
+    const pathOf = (id: number | null) => {
+      if (id === null) return null;
+      let p = paths.get(id);
+      if (p === undefined) paths.set(id, (p = this.pathOf.get(id)?.value ?? null));
+      return p;
+    };
     for (const s of this.sessions.iterate(funnel, from, to)) {
+      s.entry_path = pathOf(s.entry_path as number | null);
+      s.exit_path = pathOf(s.exit_path as number | null);
       const hour = Math.floor(s.started_at / HOUR_MS);
       const day = Math.floor(s.started_at / DAY_MS) * 24;
       const a: Acc = [1, Number(s.converted), Number(s.conversions), Number(s.pageviews), Number(s.events), Number(s.bounce), Number(s.duration_ms), 0];
@@ -101,13 +111,6 @@ export class RollupBuilder {
       visits.set(s.sid, { hour, day, converted: s.converted === 1, values });
     }
     const kinds = new Map(this.kinds.all().map((k) => [k.id, k]));
-    const paths = new Map<number, string>();
-    const pathOf = (id: number | null) => {
-      if (id === null) return "";
-      let p = paths.get(id);
-      if (p === undefined) paths.set(id, (p = this.pathOf.get(id)?.value ?? ""));
-      return p;
-    };
     let current = -1;
     const seen = new Set<string>();
     for (const e of this.events.iterate(funnel, from, to)) {
@@ -120,7 +123,7 @@ export class RollupBuilder {
       const kind = kinds.get(e.kind)!;
       const isPage = kind.type === "page_view" && kind.name === "page_view";
       const dim = isPage ? "page" : "event";
-      const value = isPage ? pathOf(e.path) : kind.name;
+      const value = isPage ? (pathOf(e.path) ?? "") : kind.name;
       const key = `${dim}\u0000${value}`;
       const first = !seen.has(key);
       if (first) seen.add(key);

@@ -36,6 +36,7 @@ export class SqliteEventWriter implements EventWriter {
 
   apply(batches: ProcessedBatch[]): AppliedRun {
     this.contacts.reset();
+    this.sessions.newRun();
     const run: AppliedRun = { written: [], duplicates: 0, newContacts: [] };
     for (const batch of batches) {
       if (batch.kind === "payments") {

@@ -71,7 +71,11 @@ export class SessionWriter {
   private recentByVisitor = new Lru<string, SessionRow>(50_000);
   private recentById = new Lru<string, SessionRow>(50_000);
   private pending = new Map<number, SessionDelta>();
-  /** The highest key handed out; keys of new visits are chosen here, so an event row can name its visit before the visit is written. */
+  /**
+   * The highest key handed out; keys of new visits are chosen here, so an event row can
+   * name its visit before the visit is written. Read again in every run (one index
+   * seek): between runs another writer (aurea seed-demo) may have added visits.
+   */
   private lastKey: number | null = null;
 
   constructor(
@@ -163,6 +167,11 @@ export class SessionWriter {
     let latest: StoredRow | null = null;
     for (const row of this.visitorSessions.iterate(v.funnel, v.visitor)) if (!latest || row.lastAt > latest.lastAt) latest = row;
     return toRow(latest);
+  }
+
+  /** Call at the start of each processing transaction. */
+  newRun(): void {
+    this.lastKey = null;
   }
 
   forget(): void {
