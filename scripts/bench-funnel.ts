@@ -46,10 +46,11 @@ try {
   }
   if (!funnelId) throw new Error("--funnel ID is required with --data");
   // The last 30 days of the data set (its latest event stands for "now").
-  const latest = (store.sqlite.query("SELECT max(ts) AS t FROM events WHERE funnel_id = ?").get(funnelId) as { t: number }).t;
+  const key = "(SELECT key FROM funnel_keys WHERE funnel_id = ?)";
+  const latest = (store.sqlite.query(`SELECT max(ts) AS t FROM events WHERE funnel = ${key}`).get(funnelId) as { t: number }).t;
   const to = latest + 1;
   const from = to - 30 * DAY;
-  const inRange = (store.sqlite.query("SELECT count(*) AS n FROM events WHERE funnel_id = ? AND ts >= ? AND ts < ?").get(funnelId, from, to + 7 * DAY) as { n: number }).n;
+  const inRange = (store.sqlite.query(`SELECT count(*) AS n FROM events WHERE funnel = ${key} AND ts >= ? AND ts < ?`).get(funnelId, from, to + 7 * DAY) as { n: number }).n;
   console.log(`report range: 30 days (${inRange.toLocaleString("en-US")} events read with the 7-day window)`);
 
   const measure = (label: string, run: () => unknown, runs = 7) => {

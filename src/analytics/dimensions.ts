@@ -3,16 +3,29 @@
 
 export type DimensionKind = "session" | "page" | "event";
 
+/** The dictionary a visit's dimension lives in: sessions.<ref> holds its id (compact layout, docs/storage.md). */
+export type DimensionDictionary = "sources" | "clients" | "places" | "strings";
+
 export interface Dimension {
   key: DimensionKey;
   label: string;
   kind: DimensionKind;
-  /** Session dimensions: the sessions column a filter compares with (alias s). */
-  column: string;
   /**
-   * The grouped value as SQL over `s` (sessions) or `e` (events), "" for none; our
-   * own constant text. Regions and cities carry their country (and region) before
-   * a \x1f separator so "Portland, US" and "Portland, … " stay apart.
+   * The value's column: for session dimensions in the dictionary row (and, under the
+   * same name, in a visit's row as the rollup builder reads it, see sessionValue); for
+   * page and event dimensions the event's path or name.
+   */
+  column: string;
+  /** Session dimensions: the sessions column holding the dictionary id, and the dictionary. */
+  ref: "source" | "client" | "place" | "entry_path" | "exit_path" | null;
+  dictionary: DimensionDictionary | null;
+  /** The dictionary's column the value is (for strings: "value"). */
+  dictionaryColumn: string;
+  /**
+   * Session dimensions: the grouped value as SQL over the dictionary row `d` (NULL
+   * when the visit has no id), "" for none; our own constant text. Regions and cities
+   * carry their country (and region) before a \x1f separator so "Portland, US" and
+   * "Portland, … " stay apart.
    */
   valueSql: string;
 }
@@ -23,34 +36,37 @@ export const DIMENSION_KEYS = [
 ] as const;
 export type DimensionKey = (typeof DIMENSION_KEYS)[number];
 
-const session = (key: DimensionKey, label: string, column: string): Dimension => ({
-  key, label, kind: "session", column, valueSql: `coalesce(s.${column}, '')`,
-});
+const DICTIONARY_OF = { source: "sources", client: "clients", place: "places", entry_path: "strings", exit_path: "strings" } as const;
+
+const session = (key: DimensionKey, label: string, column: string, ref: keyof typeof DICTIONARY_OF, valueSql?: string): Dimension => {
+  const dictionaryColumn = DICTIONARY_OF[ref] === "strings" ? "value" : column;
+  return {
+    key, label, kind: "session", column, ref, dictionary: DICTIONARY_OF[ref], dictionaryColumn,
+    valueSql: valueSql ?? `coalesce(d.${dictionaryColumn}, '')`,
+  };
+};
 
 export const DIMENSIONS: Record<DimensionKey, Dimension> = {
-  channel: session("channel", "Channel", "channel"),
-  referrer: session("referrer", "Referrer", "referrer_host"),
-  source: session("source", "UTM source", "utm_source"),
-  medium: session("medium", "UTM medium", "utm_medium"),
-  campaign: session("campaign", "UTM campaign", "utm_campaign"),
-  term: session("term", "UTM term", "utm_term"),
-  content: session("content", "UTM content", "utm_content"),
-  browser: session("browser", "Browser", "browser"),
-  os: session("os", "Operating system", "os"),
-  device: session("device", "Device", "device"),
-  country: session("country", "Country", "country"),
-  region: {
-    key: "region", label: "Region", kind: "session", column: "region",
-    valueSql: "CASE WHEN s.region IS NULL THEN '' ELSE coalesce(s.country, '') || char(31) || s.region END",
-  },
-  city: {
-    key: "city", label: "City", kind: "session", column: "city",
-    valueSql: "CASE WHEN s.city IS NULL THEN '' ELSE coalesce(s.country, '') || char(31) || coalesce(s.region, '') || char(31) || s.city END",
-  },
-  entry: session("entry", "Entry page", "entry_path"),
-  exit: session("exit", "Exit page", "exit_path"),
-  page: { key: "page", label: "Page", kind: "page", column: "path", valueSql: "coalesce(e.path, '')" },
-  event: { key: "event", label: "Event", kind: "event", column: "name", valueSql: "e.name" },
+  channel: session("channel", "Channel", "channel", "source"),
+  referrer: session("referrer", "Referrer", "referrer_host", "source"),
+  source: session("source", "UTM source", "utm_source", "source"),
+  medium: session("medium", "UTM medium", "utm_medium", "source"),
+  campaign: session("campaign", "UTM campaign", "utm_campaign", "source"),
+  term: session("term", "UTM term", "utm_term", "source"),
+  content: session("content", "UTM content", "utm_content", "source"),
+  browser: session("browser", "Browser", "browser", "client"),
+  os: session("os", "Operating system", "os", "client"),
+  device: session("device", "Device", "device", "client"),
+  country: session("country", "Country", "country", "place"),
+  region: session("region", "Region", "region", "place", "CASE WHEN d.region IS NULL THEN '' ELSE coalesce(d.country, '') || char(31) || d.region END"),
+  city: session(
+    "city", "City", "city", "place",
+    "CASE WHEN d.city IS NULL THEN '' ELSE coalesce(d.country, '') || char(31) || coalesce(d.region, '') || char(31) || d.city END",
+  ),
+  entry: session("entry", "Entry page", "entry_path", "entry_path"),
+  exit: session("exit", "Exit page", "exit_path", "exit_path"),
+  page: { key: "page", label: "Page", kind: "page", column: "path", ref: null, dictionary: null, dictionaryColumn: "value", valueSql: "coalesce(d.value, '')" },
+  event: { key: "event", label: "Event", kind: "event", column: "name", ref: null, dictionary: null, dictionaryColumn: "name", valueSql: "d.name" },
 };
 
 export const SESSION_DIMENSIONS = DIMENSION_KEYS.filter((k) => DIMENSIONS[k].kind === "session");

@@ -17,11 +17,12 @@ describe("filters", () => {
 
   test("values are bound parameters; the SQL holds only our column names", () => {
     const hostile = "x' OR 1=1 --";
-    const w = sessionWhere({ funnelId: "fn_1", from: 1, to: 2, filters: [{ key: "source", value: hostile }, { key: "page", value: hostile }, { key: "referrer", value: "" }] });
+    const w = sessionWhere({ funnelId: "fn_1", key: 7, from: 1, to: 2, filters: [{ key: "source", value: hostile }, { key: "page", value: hostile }, { key: "referrer", value: "" }] });
     expect(w.sql).not.toContain(hostile);
-    expect(w.sql).toContain("s.utm_source = ?");
-    expect(w.sql).toContain("s.referrer_host IS NULL");
-    expect(w.params).toEqual(["fn_1", 1, 2, hostile, "fn_1", hostile, 1, 2 + 86_400_000]);
+    expect(w.sql).toContain("s.source IN (SELECT id FROM sources WHERE utm_source = ?)");
+    expect(w.sql).toContain("(s.source IS NULL OR s.source IN (SELECT id FROM sources WHERE referrer_host IS NULL))");
+    expect(w.sql).toContain("path = (SELECT id FROM strings WHERE value = ?)");
+    expect(w.params).toEqual([7, 1, 2, hostile, 7, hostile, 1, 2 + 86_400_000]);
   });
 
   test("overlong values are refused with the key named", () => {

@@ -7,6 +7,7 @@ import { openStore } from "../../src/db/open";
 import { createFunnel } from "../../src/funnels/store";
 import { seedDemo } from "../../src/store/sqlite/demo-seed";
 import { liveNow, NOW_WINDOW_MS } from "../../src/store/sqlite/dashboard/live-now";
+import { WIDE_SESSIONS_SQL } from "../../src/store/sqlite/layout/wide";
 import { tempDir } from "../helpers/server";
 
 const dir = tempDir("aurea-live-now-");
@@ -22,7 +23,7 @@ test("sources of the visitors right now match the visits whose last event is in 
   seedDemo(store.sqlite, funnelId, { events: 20_000, days: 1, now: NOW, seed: 11 });
   const reference = store.sqlite.query<{ source: string; visitors: number }, [string, number]>(
     `SELECT coalesce(nullif(channel, ''), 'Direct') AS source, count(DISTINCT anonymous_id) AS visitors
-     FROM sessions WHERE funnel_id = ? AND last_at >= ? GROUP BY source ORDER BY visitors DESC, source LIMIT 5`,
+     FROM (${WIDE_SESSIONS_SQL}) WHERE funnel_id = ? AND last_at >= ? GROUP BY source ORDER BY visitors DESC, source LIMIT 5`,
   );
   let seen = 0;
   for (const hoursAgo of [0, 1, 3, 7, 12, 20]) {

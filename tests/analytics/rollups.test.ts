@@ -104,9 +104,10 @@ test("a day marked dirty is rebuilt before it is read", () => {
   const before = breakdown(reader, scope, "channel", 100);
   // Move some visits of a closed day to another channel behind the rollups' back, then mark the day.
   const day = Math.floor((NOW - 3 * 86_400_000) / 86_400_000);
+  const source = store.sqlite.query<{ id: number }, []>("INSERT INTO sources (channel) VALUES ('Rollup test') RETURNING id").get()!.id;
   const changed = store.sqlite
-    .query("UPDATE sessions SET channel = 'Rollup test' WHERE funnel_id = ? AND started_at >= ? AND started_at < ?")
-    .run(funnelId, day * 86_400_000, (day + 1) * 86_400_000).changes;
+    .query("UPDATE sessions SET source = ? WHERE funnel = (SELECT key FROM funnel_keys WHERE funnel_id = ?) AND started_at >= ? AND started_at < ?")
+    .run(source, funnelId, day * 86_400_000, (day + 1) * 86_400_000).changes;
   expect(changed).toBeGreaterThan(0);
   store.sqlite.query("INSERT OR IGNORE INTO rollup_dirty_hours (funnel_id, hour) VALUES (?, ?)").run(funnelId, day * 24 + 5);
   const after = breakdown(reader, scope, "channel", 100);

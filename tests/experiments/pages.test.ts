@@ -3,6 +3,7 @@
 // at the top, and stopping with a winner.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { createUser } from "../../src/web/auth/users";
+import { insertEvent } from "../helpers/layout-rows";
 import { createTestFunnel, startTestServer, type TestFunnel, type TestServer } from "../helpers/server";
 import { client, signedInOwner, type Browserish } from "../web/client";
 import { grantFunnels } from "../../src/web/auth/funnel-access";
@@ -13,18 +14,16 @@ let funnel: TestFunnel;
 const base = () => `/funnels/${funnel.id}/experiments`;
 const form = (over: Record<string, string> = {}) => ({ _csrf: owner.csrf, key: "headline", variants: "a:50,b:50", metric: "conversion:signup", secondary: "", splitUrls: "", mde: "10%", ...over });
 
-/** Exposures written straight into the events table: `n` visitors of `variant`, every `every`-th signing up after. */
+/** Exposures written straight into the event tables: `n` visitors of `variant`, every `every`-th signing up after. */
 function expose(key: string, variant: string, n: number, every: number, device: string) {
-  const insert = server.ctx.store.sqlite.query(
-    `INSERT INTO events (funnel_id, id, type, name, ts, received_at, anonymous_id, session_id, props, device, channel)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'direct')`,
-  );
+  const sqlite = server.ctx.store.sqlite;
   const now = Date.now();
-  server.ctx.store.sqlite.transaction(() => {
+  sqlite.transaction(() => {
     for (let i = 0; i < n; i++) {
       const visitor = crypto.randomUUID();
-      insert.run(funnel.id, crypto.randomUUID(), "track", "$exposure", now, now, visitor, visitor, JSON.stringify({ experiment: key, variant }), device);
-      if (i % every === 0) insert.run(funnel.id, crypto.randomUUID(), "conversion", "signup", now + 1, now + 1, visitor, visitor, null, device);
+      const at = { funnel_id: funnel.id, anonymous_id: visitor, session_id: visitor, device, channel: "direct" };
+      insertEvent(sqlite, { ...at, id: crypto.randomUUID(), type: "track", name: "$exposure", ts: now, props: JSON.stringify({ experiment: key, variant }) });
+      if (i % every === 0) insertEvent(sqlite, { ...at, id: crypto.randomUUID(), type: "conversion", name: "signup", ts: now + 1 });
     }
   })();
 }

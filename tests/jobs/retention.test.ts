@@ -4,6 +4,7 @@ import { rmSync } from "node:fs";
 import { openStore, type Store } from "../../src/db/open";
 import { createFunnel } from "../../src/funnels/store";
 import { runRetention } from "../../src/jobs/retention";
+import { insertEvent, insertSession } from "../helpers/layout-rows";
 import { tempDir } from "../helpers/server";
 
 const DAY = 86_400_000;
@@ -21,21 +22,20 @@ afterEach(() => {
 });
 
 function seed(funnelId: string, ages: number[]) {
-  const ev = store.sqlite.prepare(
-    "INSERT INTO events (funnel_id, id, type, name, ts, received_at, anonymous_id, session_id) VALUES (?, ?, 'page_view', 'page_view', ?, ?, 'a', ?)",
-  );
-  const ses = store.sqlite.prepare("INSERT INTO sessions (funnel_id, id, anonymous_id, started_at, last_at) VALUES (?, ?, 'a', ?, ?)");
   store.sqlite.transaction(() => {
     ages.forEach((ageDays, i) => {
       const ts = NOW - ageDays * DAY;
-      ev.run(funnelId, `${funnelId}-e${i}`, ts, ts, `s${i}`);
-      ses.run(funnelId, `s${i}`, ts - 60_000, ts);
+      insertSession(store.sqlite, { funnel_id: funnelId, id: `s${i}`, anonymous_id: "a", started_at: ts - 60_000, last_at: ts });
+      insertEvent(store.sqlite, { funnel_id: funnelId, id: `${funnelId}-e${i}`, type: "page_view", name: "page_view", ts, anonymous_id: "a", session_id: `s${i}` });
     });
   })();
 }
 
+/** Rows of the funnel: the rollups keep its public id, events and sessions its key. */
 const count = (table: string, funnelId: string) =>
-  (store.sqlite.query(`SELECT count(*) AS n FROM ${table} WHERE funnel_id = ?`).get(funnelId) as { n: number }).n;
+  table.startsWith("rollup_")
+    ? (store.sqlite.query(`SELECT count(*) AS n FROM ${table} WHERE funnel_id = ?`).get(funnelId) as { n: number }).n
+    : (store.sqlite.query(`SELECT count(*) AS n FROM ${table} WHERE funnel = (SELECT key FROM funnel_keys WHERE funnel_id = ?)`).get(funnelId) as { n: number }).n;
 
 test("deletes what is older than retention_days, chunk by chunk", async () => {
   const a = createFunnel(store.db, { name: "A", url: "https://a.example" }).funnel;

@@ -6,6 +6,7 @@ import { stepsReport } from "../../src/analytics/steps-report";
 import { fromMinorUnits } from "../../src/pipeline/money";
 import { def, MIN } from "./journey-helpers";
 import { refReport, refSteps, type RefEvent } from "./reference";
+import { insertEvent } from "../helpers/layout-rows";
 import { tempDir } from "../helpers/server";
 
 const dir = tempDir("aurea-steps-prop-");
@@ -39,10 +40,6 @@ const PATHS = ["/", "/", "/pricing", "/pricing/", "/pricing/team", "/about", "/b
 const TRACKS = ["checkout_initiated", "checkout_started", "scroll_depth", "section_view", "form_submit", "video"];
 const CHANNELS = ["direct", "organic", "paid", null];
 
-const insert = store.sqlite.prepare(
-  `INSERT INTO events (funnel_id, id, type, name, ts, received_at, anonymous_id, session_id, contact_id, path, props, revenue_minor, currency, channel)
-   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING row_id`,
-);
 
 function history(seed: number, funnelId: string): RefEvent[] {
   const r = rng(seed);
@@ -77,11 +74,11 @@ function history(seed: number, funnelId: string): RefEvent[] {
   store.sqlite.transaction(() => rows.forEach((e, i) => {
     const anon = anonOf[i];
     const contactId = contactOf.get(anon) ?? null;
-    const rowId = insert.get(
-      funnelId, `${seed}-${i}`, e.type, e.name, e.ts, e.ts, anon, `s-${anon}`, contactId, e.path,
-      e.props ? JSON.stringify(e.props) : null, e.revenueMinor, e.currency, e.channel,
-    ) as { row_id: number };
-    out.push({ ...e, rowId: rowId.row_id, visitor: contactId !== null ? `c${contactId}` : `a${anon}` });
+    const rowId = insertEvent(store.sqlite, {
+      funnel_id: funnelId, id: `${seed}-${i}`, type: e.type, name: e.name, ts: e.ts, anonymous_id: anon, session_id: `s-${anon}`, contact_id: contactId,
+      path: e.path, props: e.props ? JSON.stringify(e.props) : null, revenue_minor: e.revenueMinor, currency: e.currency, channel: e.channel,
+    });
+    out.push({ ...e, rowId, visitor: contactId !== null ? `c${contactId}` : `a${anon}` });
   }))();
   return out;
 }

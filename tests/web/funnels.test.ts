@@ -218,14 +218,19 @@ describe("settings", () => {
     expect(res.status).toBe(204);
     expect(res.headers.get("hx-redirect")).toBe("/funnels");
     expect((server.ctx.store.queue.query("SELECT count(*) AS n FROM ingest_batches WHERE funnel_id = ?").get(f.id) as { n: number }).n).toBe(0);
-    const tables = ["events", "sessions", "contacts", "contact_visitors", "automations", "deliveries", "rollup_revenue", "rollup_dirty_hours", "rollup_hours"];
+    const tables = ["contacts", "automations", "deliveries", "rollup_revenue", "rollup_dirty_hours", "rollup_hours"];
     for (const table of tables) {
       expect(count(table, `funnel_id = '${f.id}'`)).toBe(0);
     }
+    // The event plane's own tables hold the funnel's key; the visitor links, a visitor key.
+    const keyOf = (id: string) => `(SELECT key FROM funnel_keys WHERE funnel_id = '${id}')`;
+    for (const table of ["events", "sessions", "visitors"]) expect(count(table, `funnel = ${keyOf(f.id)}`)).toBe(0);
+    expect(count("contact_visitors")).toBe(count("contact_visitors", `visitor IN (SELECT key FROM visitors WHERE funnel = ${keyOf(keep.id)})`));
+    expect(count("contact_visitors")).toBe(1);
     expect(count("automation_firings")).toBe(0);
     expect(count("delivery_attempts")).toBe(0);
     expect(count("funnels", `id = '${f.id}'`)).toBe(0);
-    expect(count("events", `funnel_id = '${keep.id}'`)).toBe(2);
+    expect(count("events", `funnel = ${keyOf(keep.id)}`)).toBe(2);
     expect(count("contacts", `funnel_id = '${keep.id}'`)).toBe(1);
   });
 });

@@ -33,24 +33,25 @@ export interface FunnelDataSize {
 export function funnelDataSize(sqlite: Database, funnelId: string, now: number): FunnelDataSize | null {
   const funnel = sqlite.query<{ retention_days: number | null }, [string]>("SELECT retention_days FROM funnels WHERE id = ?").get(funnelId);
   if (!funnel) return null;
-  // One count per funnel, each from the (funnel_id, ts) index: the database's total.
-  const countOf = sqlite.query<{ n: number }, [string]>("SELECT count(*) AS n FROM events WHERE funnel_id = ?");
-  const ids = sqlite.query<{ id: string }, []>("SELECT id FROM funnels").all();
+  // One count per funnel, each from the (funnel, ts) index: the database's total.
+  const countOf = sqlite.query<{ n: number }, [number]>("SELECT count(*) AS n FROM events WHERE funnel = ?");
+  const keys = sqlite.query<{ key: number; id: string }, []>("SELECT k.key AS key, k.funnel_id AS id FROM funnel_keys k JOIN funnels f ON f.id = k.funnel_id").all();
   let total = 0;
   let events = 0;
-  for (const { id } of ids) {
-    const n = countOf.get(id)!.n;
+  let funnelKey: number | null = null;
+  for (const { key, id } of keys) {
+    const n = countOf.get(key)!.n;
     total += n;
-    if (id === funnelId) events = n;
+    if (id === funnelId) [events, funnelKey] = [n, key];
   }
   const use = fileUse(sqlite);
   const used = usedBytes(use);
   const bytesPerEvent = total ? used / total : 0;
-  const first = sqlite.query<{ ts: number | null }, [string]>("SELECT min(ts) AS ts FROM events WHERE funnel_id = ?").get(funnelId)?.ts ?? null;
+  const first = sqlite.query<{ ts: number | null }, [number | null]>("SELECT min(ts) AS ts FROM events WHERE funnel = ?").get(funnelKey)?.ts ?? null;
   const since = Math.max(now - RATE_DAYS * DAY_MS, first ?? now);
   const recent = sqlite
-    .query<{ n: number }, [string, number, number]>("SELECT count(*) AS n FROM events WHERE funnel_id = ? AND ts >= ? AND ts < ?")
-    .get(funnelId, since, now)!.n;
+    .query<{ n: number }, [number | null, number, number]>("SELECT count(*) AS n FROM events WHERE funnel = ? AND ts >= ? AND ts < ?")
+    .get(funnelKey, since, now)!.n;
   // At least one day, so a funnel a few minutes old is not projected from minutes.
   const eventsPerDay = recent / Math.max(1, (now - since) / DAY_MS);
   const projectedDays = funnel.retention_days ?? YEAR_DAYS;

@@ -4,13 +4,15 @@
 import { DIMENSIONS, type DimensionKey } from "../../../analytics/dimensions";
 import type { Scope } from "../../../analytics/filters";
 import { liveGroups, liveRevenue } from "./live-queries";
+import { keyed } from "./scope-sql";
 import { mergeRevenue, sums } from "./overview";
 import { freshRollups, type AnalyticsReader } from "./reader";
 import { rollupGroups, rollupRevenue, splitRange } from "../rollups/read";
 import { addTally, type Revenue, type Tally } from "../../../analytics/tally";
 import type { Breakdown, BreakdownRow } from "../../dashboard-views";
 
-export function breakdown(reader: AnalyticsReader, scope: Scope, dim: DimensionKey, limit: number): Breakdown {
+export function breakdown(reader: AnalyticsReader, unkeyed: Scope, dim: DimensionKey, limit: number): Breakdown {
+  const scope = keyed(reader.sqlite, unkeyed);
   const kind = DIMENSIONS[dim].kind;
   if (scope.filters.length) {
     const live = liveGroups(reader.sqlite, scope, dim, limit);

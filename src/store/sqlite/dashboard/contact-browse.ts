@@ -2,24 +2,27 @@
 // including what they did before they said who they were.
 import type { Database } from "bun:sqlite";
 import { revenueMapToMajor } from "../../../pipeline/money";
-import { EVENT_VIEW_COLUMNS, type EventRowRaw, toEventView } from "./event-list";
-import type { ContactDetail, ContactRow, EventView, Journey, SessionView } from "../../dashboard-views";
+import { eventViewJoinedColumns, eventViewJoins, type EventRowRaw, toEventView } from "./event-list";
+import type { ContactDetail, ContactRow, Journey } from "../../dashboard-views";
 import type { Scope } from "../../../analytics/filters";
-import { sessionWhere } from "./scope-sql";
-import { toSessionView } from "./session-list";
+import { keyed, type Param, sessionWhere } from "./scope-sql";
+import { type SessionRaw, sessionViewColumns, sessionViewJoins, toSessionView } from "./session-list";
+import { decodePublicId, decodePublicIdSql, NO_VISIT } from "../layout";
 
 interface Raw {
   id: number; email: string | null; name: string | null; user_id: string | null; traits: string; first_seen: number; last_seen: number;
   first_channel: string | null; first_source: string | null; conversions: number; revenue: string; sessions: number;
 }
 
-// A contact's visits are those of every visitor id linked to them (contact_visitors),
-// found through the (funnel_id, anonymous_id, …) session index.
+// A contact's visits are those of every visitor linked to them (contact_visitors),
+// found through the (funnel, visitor, started_at) session index. Bind the funnel key first.
 const SELECT = `SELECT c.id, c.email, c.name, c.user_id, c.traits, c.first_seen, c.last_seen, c.first_channel, c.first_source,
   c.conversions, c.revenue,
-  (SELECT count(*) FROM sessions x WHERE x.funnel_id = c.funnel_id
-    AND x.anonymous_id IN (SELECT v.anonymous_id FROM contact_visitors v WHERE v.contact_id = c.id)) AS sessions
+  (SELECT count(*) FROM sessions x WHERE x.funnel = ? AND x.visitor IN (SELECT v.visitor FROM contact_visitors v WHERE v.contact_id = c.id)) AS sessions
   FROM contacts c`;
+
+/** The visitor keys linked to a contact. */
+const VISITORS_OF = "SELECT visitor FROM contact_visitors WHERE contact_id = ?";
 
 function toRow(r: Raw): ContactRow {
   let traits: Record<string, unknown> = {};
@@ -36,44 +39,53 @@ function toRow(r: Raw): ContactRow {
 }
 
 /** Contacts with a visit in the scope, most recently seen first. */
-export function browseContacts(sqlite: Database, scope: Scope, limit: number, before: { lastSeen: number; id: number } | null): { contacts: ContactRow[]; next: string | null } {
+export function browseContacts(sqlite: Database, unkeyed: Scope, limit: number, before: { lastSeen: number; id: number } | null): { contacts: ContactRow[]; next: string | null } {
+  const scope = keyed(sqlite, unkeyed);
   const where = sessionWhere(scope);
   const keyset = before ? " AND c.last_seen <= ? AND (c.last_seen < ? OR c.id < ?)" : "";
   const rows = sqlite
-    .query<Raw, (string | number)[]>(
+    .query<Raw, Param[]>(
       `${SELECT} WHERE c.funnel_id = ? AND c.id IN (SELECT s.contact_id FROM sessions s WHERE ${where.sql} AND s.contact_id IS NOT NULL)${keyset}
        ORDER BY c.last_seen DESC, c.id DESC LIMIT ?`,
     )
-    .all(scope.funnelId, ...where.params, ...(before ? [before.lastSeen, before.lastSeen, before.id] : []), limit);
+    .all(scope.key, scope.funnelId, ...where.params, ...(before ? [before.lastSeen, before.lastSeen, before.id] : []), limit);
   const last = rows.at(-1);
   return { contacts: rows.map(toRow), next: rows.length === limit && last ? `${last.last_seen}.${last.id}` : null };
 }
 
-export function getContact(sqlite: Database, funnelId: string, contactId: number): ContactDetail | null {
-  const r = sqlite.query<Raw, [string, number]>(`${SELECT} WHERE c.funnel_id = ? AND c.id = ?`).get(funnelId, contactId);
+export function getContact(sqlite: Database, funnelId: string, funnel: number | null, contactId: number): ContactDetail | null {
+  const r = sqlite.query<Raw, [number | null, string, number]>(`${SELECT} WHERE c.funnel_id = ? AND c.id = ?`).get(funnel, funnelId, contactId);
   if (!r) return null;
   const links = sqlite
-    .query<{ anonymous_id: string; linked_at: number }, [string, number]>(
-      "SELECT anonymous_id, linked_at FROM contact_visitors WHERE funnel_id = ? AND contact_id = ? ORDER BY linked_at",
+    .query<{ public_id: string | Uint8Array; linked_at: number }, [number, number | null]>(
+      `SELECT v.public_id AS public_id, cv.linked_at AS linked_at FROM contact_visitors cv CROSS JOIN visitors v ON v.key = cv.visitor
+       WHERE cv.contact_id = ? AND v.funnel = ? ORDER BY cv.linked_at`,
     )
-    .all(funnelId, contactId);
-  return { ...toRow(r), visitorIds: links.map((l) => l.anonymous_id), identifiedAt: links[0]?.linked_at ?? null };
+    .all(contactId, funnel);
+  return { ...toRow(r), visitorIds: links.map((l) => decodePublicId(l.public_id)), identifiedAt: links[0]?.linked_at ?? null };
 }
 
-export function contactJourney(sqlite: Database, funnelId: string, contactId: number, limit = 2000): Journey {
-  const visitors = "SELECT anonymous_id FROM contact_visitors WHERE funnel_id = ? AND contact_id = ?";
+export function contactJourney(sqlite: Database, funnel: number | null, contactId: number, limit = 2000): Journey {
   const sessions = sqlite
-    .query<Parameters<typeof toSessionView>[0], [string, string, number]>(
-      `SELECT * FROM sessions INDEXED BY sessions_funnel_anon_started WHERE funnel_id = ? AND anonymous_id IN (${visitors}) ORDER BY started_at, id`,
+    .query<SessionRaw, [number | null, number]>(
+      `SELECT ${sessionViewColumns("s")} FROM sessions s INDEXED BY sessions_funnel_visitor ${sessionViewJoins("s")} WHERE s.funnel = ? AND s.visitor IN (${VISITORS_OF})
+       ORDER BY s.started_at, ${decodePublicIdSql("s.public_id")}`,
     )
-    .all(funnelId, funnelId, contactId)
+    .all(funnel, contactId)
     .map(toSessionView);
+  // A visitor's events are those of their visits (events has no visitor index), and
+  // the payments of theirs that found no visit (session NO_VISIT, a handful per funnel).
   const events = sqlite
-    .query<EventRowRaw, [string, string, number, number]>(
-      // INDEXED BY: ORDER BY ts would otherwise tempt SQLite into walking the funnel's whole (funnel_id, ts) index.
-      `SELECT ${EVENT_VIEW_COLUMNS} FROM events INDEXED BY events_funnel_anon WHERE funnel_id = ? AND anonymous_id IN (${visitors}) ORDER BY ts, row_id LIMIT ?`,
+    .query<EventRowRaw, [number | null, number, number | null, number, number]>(
+      `SELECT ${eventViewJoinedColumns("e")} FROM (
+         SELECT e.row_id FROM sessions s INDEXED BY sessions_funnel_visitor
+           CROSS JOIN events e INDEXED BY events_funnel_session ON e.funnel = s.funnel AND e.session = s.key
+         WHERE s.funnel = ? AND s.visitor IN (${VISITORS_OF})
+         UNION ALL
+         SELECT e.row_id FROM events e INDEXED BY events_funnel_session WHERE e.funnel = ? AND e.session = ${NO_VISIT} AND e.visitor IN (${VISITORS_OF})
+       ) w CROSS JOIN events e ON e.row_id = w.row_id ${eventViewJoins("e")} ORDER BY e.ts, e.row_id LIMIT ?`,
     )
-    .all(funnelId, funnelId, contactId, limit + 1)
+    .all(funnel, contactId, funnel, contactId, limit + 1)
     .map(toEventView);
   return { sessions, events: events.slice(0, limit), truncated: events.length > limit };
 }

@@ -26,6 +26,7 @@ import { browseSessions, getSession, sessionEvents } from "./session-browse";
 import { listSessions } from "./session-list";
 import { funnelStats } from "./stats";
 import { timeseries } from "./timeseries";
+import { funnelKey } from "../layout";
 
 /** What digests, alerts and `aurea report` read through: the dashboard reader, the funnel report's journeys, the connection (control-plane settings) and a clock. */
 export interface ClockedReader {
@@ -61,13 +62,17 @@ export function sqliteDashboardReader(sqlite: Database, rollups?: Rollup): Dashb
 
     browseSessions: (q) => browseSessions(sqlite, q.scope, q.limit, q.before),
     session: (q) => {
-      const session = getSession(sqlite, q.funnelId, q.sessionId);
-      return session && { session, events: sessionEvents(sqlite, q.funnelId, q.sessionId), orders: ordersOf(sqlite, q.funnelId, { sessionId: q.sessionId }) };
+      const funnel = funnelKey(sqlite, q.funnelId);
+      const found = getSession(sqlite, funnel, q.sessionId);
+      if (!found) return null;
+      const { key, ...session } = found;
+      return { session, events: sessionEvents(sqlite, funnel, key), orders: ordersOf(sqlite, funnel, { session: key }) };
     },
     browseContacts: (q) => browseContacts(sqlite, q.scope, q.limit, q.before),
     contact: (q) => {
-      const contact = getContact(sqlite, q.funnelId, q.contactId);
-      return contact && { contact, journey: contactJourney(sqlite, q.funnelId, q.contactId), orders: ordersOf(sqlite, q.funnelId, { contactId: q.contactId }) };
+      const funnel = funnelKey(sqlite, q.funnelId);
+      const contact = getContact(sqlite, q.funnelId, funnel, q.contactId);
+      return contact && { contact, journey: contactJourney(sqlite, funnel, q.contactId), orders: ordersOf(sqlite, funnel, { contactId: q.contactId }) };
     },
     exportPage: (q) => exportPage(sqlite, q.kind, q.scope, q.tz, q.before),
 

@@ -1,6 +1,7 @@
 // Whether a funnel's visits carry regions or cities (a city-level GeoIP database is in
 // use): only then do the Locations panel's Regions and Cities tabs make sense.
 import { freshRollups, type AnalyticsReader } from "./reader";
+import { funnelKey } from "../layout";
 
 export function hasGeoDetail(reader: AnalyticsReader, funnelId: string): boolean {
   const horizon = freshRollups(reader, funnelId);
@@ -10,9 +11,10 @@ export function hasGeoDetail(reader: AnalyticsReader, funnelId: string): boolean
   if (rolled) return true;
   return (
     reader.sqlite
-      .query<{ n: number }, [string, number]>(
-        "SELECT count(*) AS n FROM (SELECT 1 FROM sessions WHERE funnel_id = ? AND started_at >= ? AND region IS NOT NULL LIMIT 1)",
+      .query<{ n: number }, [number | null, number]>(
+        `SELECT count(*) AS n FROM (SELECT 1 FROM sessions WHERE funnel = ? AND started_at >= ?
+           AND place IN (SELECT id FROM places WHERE region IS NOT NULL) LIMIT 1)`,
       )
-      .get(funnelId, horizon)!.n > 0
+      .get(funnelKey(reader.sqlite, funnelId), horizon)!.n > 0
   );
 }

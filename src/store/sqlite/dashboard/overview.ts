@@ -1,5 +1,6 @@
 // The stats cards: totals of a scope and of the previous period of the same length.
 import type { Scope } from "../../../analytics/filters";
+import { keyed } from "./scope-sql";
 import { liveTotals } from "./live-queries";
 import { freshRollups, type AnalyticsReader } from "./reader";
 import { rollupTotals, splitRange } from "../rollups/read";
@@ -15,9 +16,10 @@ export function overview(
   historyStart: number | null,
   knownVisitors: number | null = null,
 ): Overview {
+  const ks = keyed(reader.sqlite, scope);
   return {
-    current: totals(reader, scope, historyStart, knownVisitors),
-    previous: totals(reader, { ...scope, ...previous }, historyStart),
+    current: totals(reader, ks, historyStart, knownVisitors),
+    previous: totals(reader, { ...ks, ...previous }, historyStart),
   };
 }
 
@@ -26,13 +28,15 @@ export function mergeRevenue(into: Revenue, more: Revenue): Revenue {
   return into;
 }
 
-export function totals(reader: AnalyticsReader, scope: Scope, historyStart: number | null, knownVisitors: number | null = null): Totals {
+export function totals(reader: AnalyticsReader, unkeyed: Scope, historyStart: number | null, knownVisitors: number | null = null): Totals {
+  const scope = keyed(reader.sqlite, unkeyed);
   if (scope.filters.length) return liveTotals(reader.sqlite, scope);
   return { visitors: knownVisitors ?? countVisitors(reader.sqlite, scope, historyStart), ...sums(reader, scope) };
 }
 
 /** Everything but distinct visitors (which cannot come from rollups): whole hours from rollups, the rest live. */
-export function sums(reader: AnalyticsReader, scope: Scope): { tally: Tally; revenue: Revenue } {
+export function sums(reader: AnalyticsReader, unkeyed: Scope): { tally: Tally; revenue: Revenue } {
+  const scope = keyed(reader.sqlite, unkeyed);
   if (scope.filters.length) {
     const { tally, revenue } = liveTotals(reader.sqlite, scope);
     return { tally, revenue };

@@ -6,39 +6,41 @@
 import type { Database } from "bun:sqlite";
 import type { RevenueBreakdown } from "../../../analytics/revenue-report";
 import type { OrderQuery, OrderRow } from "../../dashboard-views";
+import { funnelKey, PROPS_SQL } from "../layout";
+import { kindsOfType } from "./scope-sql";
 
-/** The sessions column each breakdown reads: a whitelist, never input. */
-const BREAKDOWN_COLUMNS: Record<RevenueBreakdown, string> = {
-  channel: "channel",
-  utm_source: "utm_source",
-  utm_campaign: "utm_campaign",
-  landing_page: "entry_path",
+/** Where each breakdown's value is: the sessions column holding its id, the dictionary and its column (a whitelist, never input). */
+const BREAKDOWNS: Record<RevenueBreakdown, { ref: string; table: string; column: string }> = {
+  channel: { ref: "source", table: "sources", column: "channel" },
+  utm_source: { ref: "source", table: "sources", column: "utm_source" },
+  utm_campaign: { ref: "source", table: "sources", column: "utm_campaign" },
+  landing_page: { ref: "entry_path", table: "strings", column: "value" },
 };
 
-const IS_TEST = "json_extract(e.props, '$.test') IS NOT NULL";
-
 export function revenueOrders(sqlite: Database, q: OrderQuery): OrderRow[] {
-  const column = BREAKDOWN_COLUMNS[q.breakdown];
+  const b = BREAKDOWNS[q.breakdown];
+  const props = PROPS_SQL("e");
+  const isTest = `json_extract(${props}, '$.test') IS NOT NULL`;
   const credited =
     q.model === "last_touch"
-      ? "o.session_id"
-      : "(SELECT f.id FROM sessions f WHERE f.funnel_id = o.funnel_id AND f.anonymous_id = o.anonymous_id ORDER BY f.started_at LIMIT 1)";
+      ? "o.session"
+      : "(SELECT f.key FROM sessions f INDEXED BY sessions_funnel_visitor WHERE f.funnel = o.funnel AND f.visitor = o.visitor ORDER BY f.started_at LIMIT 1)";
   return sqlite
-    .query<OrderRow, Record<string, string | number>>(
+    .query<OrderRow, Record<string, string | number | null>>(
       `WITH o AS (
-         SELECT e.funnel_id, e.order_id, e.session_id, e.anonymous_id, e.currency, e.verified,
-           coalesce(e.revenue_minor, CASE WHEN $includeTest AND ${IS_TEST} THEN json_extract(e.props, '$.amount_minor') END) AS gross
-         FROM events e INDEXED BY events_funnel_type_name
-         WHERE e.funnel_id = $funnel AND e.type = 'conversion' AND e.ts >= $from AND e.ts < $to AND e.currency IS NOT NULL
+         SELECT e.funnel, e.order_id, e.session, e.visitor, e.currency, coalesce(e.verified, 0) AS verified,
+           coalesce(e.revenue_minor, CASE WHEN $includeTest AND ${isTest} THEN json_extract(${props}, '$.amount_minor') END) AS gross
+         FROM events e INDEXED BY events_funnel_kind
+         WHERE e.funnel = $funnel AND e.kind IN ${kindsOfType("conversion")} AND e.ts >= $from AND e.ts < $to AND e.currency IS NOT NULL
        )
        SELECT o.currency, o.verified, o.gross,
          CASE WHEN o.order_id IS NULL THEN 0 ELSE coalesce((
            SELECT -sum(r.revenue_minor) FROM events r INDEXED BY events_funnel_order
-           WHERE r.funnel_id = o.funnel_id AND r.order_id = o.order_id AND r.type = 'refund' AND r.currency = o.currency
+           WHERE r.funnel = o.funnel AND r.order_id = o.order_id AND r.kind IN ${kindsOfType("refund")} AND r.currency = o.currency
          ), 0) END AS refunded,
-         CASE WHEN s.id IS NULL THEN NULL ELSE coalesce(s.${column}, '') END AS value
-       FROM o LEFT JOIN sessions s ON s.funnel_id = o.funnel_id AND s.id = ${credited}
+         CASE WHEN s.key IS NULL THEN NULL ELSE coalesce((SELECT d.${b.column} FROM ${b.table} d WHERE d.id = s.${b.ref}), '') END AS value
+       FROM o LEFT JOIN sessions s ON s.key = ${credited}
        WHERE o.gross IS NOT NULL`,
     )
-    .all({ funnel: q.funnelId, from: q.from, to: q.to, includeTest: q.includeTest ? 1 : 0 });
+    .all({ funnel: funnelKey(sqlite, q.funnelId), from: q.from, to: q.to, includeTest: q.includeTest ? 1 : 0 });
 }

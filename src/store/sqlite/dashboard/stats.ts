@@ -3,29 +3,32 @@ import type { Database } from "bun:sqlite";
 import { revenueMapToMajor } from "../../../pipeline/money";
 import type { Range } from "../../../analytics/range";
 import type { Stats } from "../../dashboard-views";
+import { funnelKey } from "../layout";
+import { kindsOfType } from "./scope-sql";
 
 export function funnelStats(sqlite: Database, funnelId: string, range: Range): Stats {
+  const funnel = funnelKey(sqlite, funnelId);
   const ev = sqlite
-    .query<{ visitors: number; pageviews: number; events: number; conversions: number }, [string, number, number]>(
-      `SELECT count(DISTINCT anonymous_id) AS visitors,
-        count(*) FILTER (WHERE type = 'page_view') AS pageviews,
+    .query<{ visitors: number; pageviews: number; events: number; conversions: number }, [number | null, number, number]>(
+      `SELECT count(DISTINCT visitor) AS visitors,
+        count(*) FILTER (WHERE kind IN ${kindsOfType("page_view")}) AS pageviews,
         count(*) AS events,
-        count(*) FILTER (WHERE type = 'conversion') AS conversions
-       FROM events WHERE funnel_id = ? AND ts >= ? AND ts < ?`,
+        count(*) FILTER (WHERE kind IN ${kindsOfType("conversion")}) AS conversions
+       FROM events WHERE funnel = ? AND ts >= ? AND ts < ?`,
     )
-    .get(funnelId, range.from, range.to)!;
+    .get(funnel, range.from, range.to)!;
   const revenueRows = sqlite
-    .query<{ currency: string; minor: number }, [string, number, number]>(
+    .query<{ currency: string; minor: number }, [number | null, number, number]>(
       `SELECT currency, sum(revenue_minor) AS minor FROM events
-       WHERE funnel_id = ? AND ts >= ? AND ts < ? AND type = 'conversion' AND revenue_minor IS NOT NULL GROUP BY currency`,
+       WHERE funnel = ? AND ts >= ? AND ts < ? AND kind IN ${kindsOfType("conversion")} AND revenue_minor IS NOT NULL GROUP BY currency`,
     )
-    .all(funnelId, range.from, range.to);
+    .all(funnel, range.from, range.to);
   const ses = sqlite
-    .query<{ sessions: number; bounces: number; duration: number | null }, [string, number, number]>(
+    .query<{ sessions: number; bounces: number; duration: number | null }, [number | null, number, number]>(
       `SELECT count(*) AS sessions, sum(bounce) AS bounces, avg(duration_ms) AS duration
-       FROM sessions WHERE funnel_id = ? AND started_at >= ? AND started_at < ?`,
+       FROM sessions WHERE funnel = ? AND started_at >= ? AND started_at < ?`,
     )
-    .get(funnelId, range.from, range.to)!;
+    .get(funnel, range.from, range.to)!;
   const revenue: Record<string, number> = {};
   for (const r of revenueRows) revenue[r.currency] = r.minor;
   return {

@@ -9,15 +9,17 @@ import type { Series } from "../../dashboard-views";
 import { liveQuarters } from "./live-queries";
 import { freshRollups, type AnalyticsReader } from "./reader";
 import { visitorsPerKey } from "./visitors";
+import { keyed, type KeyedScope } from "./scope-sql";
 
 export function timeseries(
   reader: AnalyticsReader,
-  scope: Scope,
+  unkeyed: Scope,
   bucket: "hour" | "day",
   tz: string,
   metric: SeriesMetric,
   historyStart: number | null,
 ): Series {
+  const scope = keyed(reader.sqlite, unkeyed);
   const starts = bucketStarts({ from: scope.from, to: scope.to, bucket, tz });
   const series = emptySeries(starts, bucket, metric);
   if (metric === "visitors") {
@@ -37,7 +39,7 @@ export function timeseries(
 }
 
 /** Distinct visitors per local bucket (the offset may change mid-range: DST). */
-function visitorsPerBucket(reader: AnalyticsReader, scope: Scope, bucket: "hour" | "day", tz: string, historyStart: number | null) {
+function visitorsPerBucket(reader: AnalyticsReader, scope: KeyedScope, bucket: "hour" | "day", tz: string, historyStart: number | null) {
   const size = bucket === "hour" ? HOUR_MS : DAY_MS;
   const segments = offsetSegments(scope.from, scope.to, tz);
   const keyOf = (ms: number) => {

@@ -1,8 +1,8 @@
-// Distinct visitors (anonymous ids) among the visits of a scope: not additive over
+// Distinct visitors (visitor keys) among the visits of a scope: not additive over
 // hours, so always counted from sessions.
 import type { Database } from "bun:sqlite";
 import type { Scope } from "../../../analytics/filters";
-import { sessionWhere } from "./scope-sql";
+import { keyed, type Param, sessionWhere } from "./scope-sql";
 
 /**
  * Without filters the (funnel, visitor, started_at) index gives each visitor's visits
@@ -15,17 +15,18 @@ function walkVisitorIndex(scope: Scope, historyStart: number | null): boolean {
   return (scope.to - scope.from) * 4 >= history;
 }
 
-export function countVisitors(sqlite: Database, scope: Scope, historyStart: number | null): number {
+export function countVisitors(sqlite: Database, unkeyed: Scope, historyStart: number | null): number {
+  const scope = keyed(sqlite, unkeyed);
   if (!scope.filters.length) {
-    const index = walkVisitorIndex(scope, historyStart) ? "sessions_funnel_anon_started" : "sessions_funnel_started";
+    const index = walkVisitorIndex(scope, historyStart) ? "sessions_funnel_visitor" : "sessions_funnel_started";
     return sqlite
-      .query<{ n: number }, [string, number, number]>(
-        `SELECT count(DISTINCT anonymous_id) AS n FROM sessions INDEXED BY ${index} WHERE funnel_id = ? AND started_at >= ? AND started_at < ?`,
+      .query<{ n: number }, Param[]>(
+        `SELECT count(DISTINCT visitor) AS n FROM sessions INDEXED BY ${index} WHERE funnel = ? AND started_at >= ? AND started_at < ?`,
       )
-      .get(scope.funnelId, scope.from, scope.to)!.n;
+      .get(scope.key, scope.from, scope.to)!.n;
   }
   const where = sessionWhere(scope);
-  return sqlite.query<{ n: number }, (string | number)[]>(`SELECT count(DISTINCT s.anonymous_id) AS n FROM sessions s WHERE ${where.sql}`).get(...where.params)!.n;
+  return sqlite.query<{ n: number }, Param[]>(`SELECT count(DISTINCT s.visitor) AS n FROM sessions s WHERE ${where.sql}`).get(...where.params)!.n;
 }
 
 /**
@@ -36,26 +37,27 @@ export function countVisitors(sqlite: Database, scope: Scope, historyStart: numb
  */
 export function visitorsPerKey(
   sqlite: Database,
-  scope: Scope,
+  unkeyed: Scope,
   historyStart: number | null,
   keyOf: (ms: number) => number,
   keySql: { sql: string; params: number[] },
 ): { perKey: Map<number, number>; total: number | null } {
+  const scope = keyed(sqlite, unkeyed);
   const out = new Map<number, number>();
   if (walkVisitorIndex(scope, historyStart)) {
     const rows = sqlite
-      .query<[string, number], [string, number, number]>(
-        "SELECT anonymous_id, started_at FROM sessions INDEXED BY sessions_funnel_anon_started WHERE funnel_id = ? AND started_at >= ? AND started_at < ?",
+      .query<[number, number], Param[]>(
+        "SELECT visitor, started_at FROM sessions INDEXED BY sessions_funnel_visitor WHERE funnel = ? AND started_at >= ? AND started_at < ?",
       )
-      .values(scope.funnelId, scope.from, scope.to) as [string, number][];
-    let visitor = "";
+      .values(scope.key, scope.from, scope.to) as [number, number][];
+    let visitor = -1;
     let lastKey = Number.NaN;
     let total = 0;
-    for (const [anon, startedAt] of rows) {
+    for (const [v, startedAt] of rows) {
       const key = keyOf(startedAt);
-      if (anon === visitor && key === lastKey) continue;
-      if (anon !== visitor) total++;
-      visitor = anon;
+      if (v === visitor && key === lastKey) continue;
+      if (v !== visitor) total++;
+      visitor = v;
       lastKey = key;
       out.set(key, (out.get(key) ?? 0) + 1);
     }
@@ -63,8 +65,8 @@ export function visitorsPerKey(
   }
   const where = sessionWhere(scope);
   const rows = sqlite
-    .query<{ k: number; n: number }, (string | number)[]>(
-      `SELECT ${keySql.sql} AS k, count(DISTINCT s.anonymous_id) AS n FROM sessions s WHERE ${where.sql} GROUP BY k`,
+    .query<{ k: number; n: number }, Param[]>(
+      `SELECT ${keySql.sql} AS k, count(DISTINCT s.visitor) AS n FROM sessions s WHERE ${where.sql} GROUP BY k`,
     )
     .all(...keySql.params, ...where.params);
   for (const r of rows) out.set(r.k, r.n);

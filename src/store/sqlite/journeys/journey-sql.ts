@@ -1,15 +1,16 @@
 // The SQL behind the funnel report: per event that may matter to a journey, the
-// visitor (contact id, else anonymous id), the time, its row id and the steps it is a
-// hit for as a bit mask. The step rules are the ones of steps-definition: glob.ts
+// visitor (contact id, else minus the visitor key), the time, its row id and the steps
+// it is a hit for as a bit mask. The step rules are the ones of steps-definition: glob.ts
 // gives the RegExp and the GLOB from one parse, so SQL and TypeScript agree; only
 // `where` props are left to TypeScript (load-journeys.ts). Whole past days are read
 // from their copies (rollup-sql.ts); the query here reads events (today, or all of
 // the range when the copies cannot be brought up to date).
-import type { SQLQueryBindings } from "bun:sqlite";
-import { PASSIVE_EVENT_NAMES, stepSqlFilter, type Step } from "../../../funnels/steps-definition";
+import type { Database, SQLQueryBindings } from "bun:sqlite";
+import { ANY_CONVERSION, PASSIVE_EVENT_NAMES, stepSqlFilter, type Step } from "../../../funnels/steps-definition";
 import { EVENT_TYPE_LIST } from "../dashboard/scope-sql";
 import type { BreakdownDimension, JourneyQuery } from "../../journey-reader";
 import { DAY_MS } from "../../../analytics/timezone";
+import { PROPS_SQL } from "../layout";
 
 /** A piece of SQL and its parameters, in placeholder order. */
 export interface SqlPredicate {
@@ -19,8 +20,10 @@ export interface SqlPredicate {
 
 /** The query with its filters turned into SQL. */
 export interface SqlJourneyQuery extends JourneyQuery {
-  /** Selects the ids of the visits a journey may start in (the dashboard filters); all when absent. */
+  /** Selects the keys of the visits a journey may start in (the dashboard filters); all when absent. */
   entryVisits?: SqlPredicate;
+  /** The kind ids of conditions on kinds, read from this connection. */
+  kinds: Kinds;
 }
 
 /** What one query reads: event times [from, to), from journey_events (rollup) or events. */
@@ -39,7 +42,7 @@ export interface JourneyPart {
  * and brk are or-ed, the other values taken from whichever row has them.
  */
 export interface JourneyColumns {
-  /** contact_id (a number) when known, else anonymous_id (a string). */
+  /** contact_id (> 0) when known, else minus the visitors key (< 0). */
   key: number;
   ts: number;
   rowId: number;
@@ -61,129 +64,180 @@ export function journeyColumns(query: SqlJourneyQuery): JourneyColumns {
   };
 }
 
-const DIMENSION_SQL: Record<Exclude<BreakdownDimension, "landing_page">, string> = {
-  channel: "channel", referrer: "referrer_host", utm_source: "utm_source", utm_medium: "utm_medium",
-  utm_campaign: "utm_campaign", device: "device", browser: "browser", country: "country",
+/** Which dictionary column a breakdown reads, through the event's own dictionary ids. */
+const DIMENSION_SQL: Record<Exclude<BreakdownDimension, "landing_page">, [table: string, ref: string, column: string]> = {
+  channel: ["sources", "source", "channel"], referrer: ["sources", "source", "referrer_host"],
+  utm_source: ["sources", "source", "utm_source"], utm_medium: ["sources", "source", "utm_medium"],
+  utm_campaign: ["sources", "source", "utm_campaign"], device: ["clients", "client", "device"],
+  browser: ["clients", "client", "browser"], country: ["places", "place", "country"],
 };
 
-const IDX = "events INDEXED BY events_funnel_type_name";
+const IDX = "events INDEXED BY events_funnel_kind";
 
 const q = (n: number) => Array.from({ length: n }, () => "?").join(", ");
 const or = (ps: SqlPredicate[]): SqlPredicate =>
   ps.length ? { sql: ps.map((p) => `(${p.sql})`).join(" OR "), params: ps.flatMap((p) => p.params) } : { sql: "0", params: [] };
 
+/**
+ * The ids of the kinds (type + name) whose row meets a condition, read before the
+ * query (the table is small): the planner then knows the list, and a lookup for a kind
+ * the database never saw is left out instead of searched for.
+ */
+export type Kinds = (where: string, params?: SQLQueryBindings[]) => number[];
+
+export function kindsOf(sqlite: Database): Kinds {
+  const seen = new Map<string, number[]>();
+  return (where, params = []) => {
+    const k = `${where}\u0000${JSON.stringify(params)}`;
+    let ids = seen.get(k);
+    if (!ids) {
+      ids = sqlite.query<{ id: number }, SQLQueryBindings[]>(`SELECT id FROM kinds WHERE ${where} ORDER BY id`).all(...params).map((r) => r.id);
+      seen.set(k, ids);
+    }
+    return ids;
+  };
+}
+
+/** `kind IN (…)` with the ids as integer literals; null when there are none. */
+function kindIn(kinds: Kinds, where: string, params: SQLQueryBindings[] = []): SqlPredicate | null {
+  const ids = kinds(where, params);
+  return ids.length ? { sql: `kind IN (${ids.join(", ")})`, params: [] } : null;
+}
+const FALSE: SqlPredicate = { sql: "0", params: [] };
+
+/** `path IN (…)`: the strings ids of the given paths, or of those matching a glob. */
+const pathIn = (values: string[]): SqlPredicate => ({ sql: `path IN (SELECT id FROM strings WHERE value IN (${q(values.length)}))`, params: values });
+const pathGlob = (glob: string): SqlPredicate => ({ sql: "path IN (SELECT id FROM strings WHERE value GLOB ?)", params: [glob] });
+
+/** The conjunction; null when a part is (a kind list that is empty). */
+const and = (...ps: (SqlPredicate | null)[]): SqlPredicate | null =>
+  ps.some((p) => p === null) ? null : { sql: ps.map((p) => p!.sql).join(" AND "), params: ps.flatMap((p) => p!.params) };
+
+export const conversions = (kinds: Kinds): SqlPredicate => kindIn(kinds, "type = 'conversion'") ?? FALSE;
+const pageViews = (kinds: Kinds) => kindIn(kinds, "type = 'page_view'");
+
 /** Page views, conversions and custom events other than the passive auto-captures. */
-export const BREAKING: SqlPredicate = {
-  sql: `type IN ('page_view', 'conversion') OR (type = 'track' AND name NOT IN (${q(PASSIVE_EVENT_NAMES.length)}))`,
-  params: [...PASSIVE_EVENT_NAMES],
-};
+export const breaking = (kinds: Kinds): SqlPredicate =>
+  kindIn(kinds, `type IN ('page_view', 'conversion') OR (type = 'track' AND name NOT IN (${q(PASSIVE_EVENT_NAMES.length)}))`, [...PASSIVE_EVENT_NAMES]) ?? FALSE;
 
 /** Whether an events row is a hit for the step (its `where` aside). */
-function stepMatch(step: Step): SqlPredicate {
+function stepMatch(step: Step, kinds: Kinds): SqlPredicate {
   const f = stepSqlFilter(step);
-  if (f.kind === "conversion") return { sql: "type = 'conversion'", params: [] };
-  if (f.kind === "event") return f.literal === undefined ? { sql: "name GLOB ?", params: [f.glob] } : { sql: "name = ?", params: [f.literal] };
-  if (f.kind === "page" && f.literals) return { sql: `type = 'page_view' AND path IN (${q(f.literals.length)})`, params: f.literals };
-  if (f.kind === "page" && f.globs.length) return { sql: `type = 'page_view' AND (${f.globs.map(() => "path GLOB ?").join(" OR ")})`, params: f.globs };
-  return { sql: "0", params: [] };
+  if (f.kind === "conversion") return conversions(kinds);
+  if (f.kind === "event") return (f.literal === undefined ? kindIn(kinds, "name GLOB ?", [f.glob]) : kindIn(kinds, "name = ?", [f.literal])) ?? FALSE;
+  if (f.kind === "page" && f.literals) return and(pageViews(kinds), pathIn(f.literals)) ?? FALSE;
+  if (f.kind === "page" && f.globs.length) return and(pageViews(kinds), or(f.globs.map(pathGlob))) ?? FALSE;
+  return FALSE;
 }
 
 /**
  * Conditions that find the step's possible hits in [from, to) by an index: the
- * covering (funnel_id, type, name, path, ts, session_id) one of events, or the
- * (funnel_id, day, type, name, path, ts) key of journey_events. Page views go by every
- * name page views carry (pv_names), so path and ts can be searched. In events, `+ts`
- * keeps SQLite from a skip-scan over paths, which ANALYZE makes look cheap and is not;
- * in the rollup, events other than page views have path "", so ts can be searched,
- * and a page view without a path has path "" and has_path 0.
+ * covering (funnel, kind, path, ts, session) one of events, or the
+ * (funnel, day, kind, path, ts) key of journey_events. Kinds are id lists, paths
+ * dictionary ids looked up by a sub-select. In events, `+ts` keeps SQLite from a
+ * skip-scan over paths, which ANALYZE makes look cheap and is not; in the rollup,
+ * events other than page views have path 0, so ts can be searched, and a page view
+ * without a path has path 0 and has_path 0.
  */
-export function stepLookups(step: Step, from: number, to: number, rollup: boolean): SqlPredicate[] {
+export function stepLookups(step: Step, from: number, to: number, rollup: boolean, kinds: Kinds): SqlPredicate[] {
   const f = stepSqlFilter(step);
-  const ts = rollup ? "ts >= ? AND ts < ?" : "+ts >= ? AND +ts < ?";
-  if (f.kind === "conversion") return [{ sql: `type = 'conversion' AND ${ts}`, params: [from, to] }];
+  const ts = { sql: rollup ? "ts >= ? AND ts < ?" : "+ts >= ? AND +ts < ?", params: [from, to] };
+  const range = { sql: "ts >= ? AND ts < ?", params: [from, to] };
+  const noPath = { sql: "path = 0", params: [] };
+  const found = (...ps: (SqlPredicate | null)[]) => ps.filter((p): p is SqlPredicate => p !== null);
+  const conversion = kindIn(kinds, "type = 'conversion'");
+  if (f.kind === "conversion") return found(rollup ? and(conversion, noPath, ts) : and(conversion, ts));
   if (f.kind === "event") {
-    const name = { sql: f.literal === undefined ? "name GLOB ?" : "name = ?", params: [f.literal ?? f.glob] };
-    if (!rollup) return [{ sql: `type IN (${EVENT_TYPE_LIST}) AND ${name.sql} AND ${ts}`, params: [...name.params, from, to] }];
-    return [
-      { sql: `type IN (${EVENT_TYPE_LIST}) AND type <> 'page_view' AND ${name.sql} AND path = '' AND ${ts}`, params: [...name.params, from, to] },
-      { sql: `type = 'page_view' AND ${name.sql} AND ${ts}`, params: [...name.params, from, to] },
-    ];
+    const name = f.literal === undefined ? { sql: "name GLOB ?", params: [f.glob] } : { sql: "name = ?", params: [f.literal] };
+    if (!rollup) return found(and(kindIn(kinds, `type IN (${EVENT_TYPE_LIST}) AND ${name.sql}`, name.params), ts));
+    return found(
+      and(kindIn(kinds, `type IN (${EVENT_TYPE_LIST}) AND type <> 'page_view' AND ${name.sql}`, name.params), noPath, ts),
+      and(kindIn(kinds, `type = 'page_view' AND ${name.sql}`, name.params), ts),
+    );
   }
-  const pageView = `type = 'page_view' AND name IN pv_names${rollup ? " AND has_path = 1" : ""}`;
-  if (f.kind === "page" && f.literals) return [{ sql: `${pageView} AND path IN (${q(f.literals.length)}) AND ts >= ? AND ts < ?`, params: [...f.literals, from, to] }];
-  if (f.kind === "page") return f.globs.map((g) => ({ sql: `${pageView} AND path GLOB ? AND ts >= ? AND ts < ?`, params: [g, from, to] }));
+  const pageView = rollup ? and(pageViews(kinds), { sql: "has_path = 1", params: [] }) : pageViews(kinds);
+  if (f.kind === "page" && f.literals) return found(and(pageView, pathIn(f.literals), range));
+  if (f.kind === "page") return found(...f.globs.map((g) => and(pageView, pathGlob(g), range)));
   return [];
 }
 
-/** The distinct names of the funnel's page views (server-side ones may carry their own), one index seek each. */
-const PAGE_VIEW_NAMES = `pv_names(v) AS (
-  SELECT (SELECT min(name) FROM ${IDX} WHERE funnel_id = ? AND type = 'page_view')
-  UNION ALL SELECT (SELECT min(name) FROM ${IDX} WHERE funnel_id = ? AND type = 'page_view' AND name > pv_names.v) FROM pv_names WHERE v IS NOT NULL)`;
-
-/** The WITH clause for the CTEs a query uses (entry_visits is materialized once, used twice). */
-export function withClause(funnelId: string, query: SqlJourneyQuery, sql: string): SqlPredicate {
-  const ctes: SqlPredicate[] = [];
-  if (query.entryVisits) ctes.push({ sql: `entry_visits(id) AS MATERIALIZED (${query.entryVisits.sql})`, params: query.entryVisits.params });
-  if (sql.includes("pv_names")) ctes.push({ sql: PAGE_VIEW_NAMES, params: [funnelId, funnelId] });
-  return ctes.length ? { sql: `WITH RECURSIVE ${ctes.map((c) => c.sql).join(",\n")}\n`, params: ctes.flatMap((c) => c.params) } : { sql: "", params: [] };
+/** The WITH clause for the entry visits (materialized once, used by several lookups). */
+export function withClause(query: SqlJourneyQuery): SqlPredicate {
+  if (!query.entryVisits) return { sql: "", params: [] };
+  return { sql: `WITH entry_visits(key) AS MATERIALIZED (${query.entryVisits.sql})\n`, params: query.entryVisits.params };
 }
 
-/** The breakdown value of an event, given how to read an events column of it. */
-export function dimensionSql(funnelId: string, query: SqlJourneyQuery, column: (name: string) => string): SqlPredicate {
-  if (query.breakdown !== "landing_page") return { sql: column(DIMENSION_SQL[query.breakdown!]), params: [] };
+/**
+ * The breakdown value of an event, as SQL over an events row `e` (its dictionary ids);
+ * `at` wraps it for where that row is (events read directly, or by row id from the copy).
+ */
+export function dimensionSql(key: number, query: SqlJourneyQuery, at: (expr: string) => string): SqlPredicate {
+  if (query.breakdown !== "landing_page") {
+    const [table, ref, column] = DIMENSION_SQL[query.breakdown!];
+    return { sql: at(`(SELECT d.${column} FROM ${table} d WHERE d.id = e.${ref})`), params: [] };
+  }
   // The entry page of the visit, for visits that started up to a day before the range (as the filters).
   return {
-    sql: `(SELECT s.entry_path FROM sessions s WHERE s.funnel_id = ? AND s.id = ${column("session_id")} AND s.started_at >= ? AND s.started_at < ?)`,
-    params: [funnelId, query.from - DAY_MS, query.to],
+    sql: at(`(SELECT p.value FROM sessions s JOIN strings p ON p.id = s.entry_path
+      WHERE s.key = e.session AND s.funnel = ? AND s.started_at >= ? AND s.started_at < ?)`),
+    params: [key, query.from - DAY_MS, query.to],
   };
 }
 
 /**
  * Journey rows from events, in no particular order; params are bound in the order the
  * placeholders appear. The step bits are computed per row (step 1 only in the entry visits).
- * - strict order, or part.scan: one pass by (funnel_id, ts), keeping the possible
+ * The visitor is contact_id when known, else minus the visitor key (load-journeys.ts).
+ * - strict order, or part.scan: one pass by (funnel, ts), keeping the possible
  *   hits, conversions and (strict) every order-breaking event, so gaps can be seen.
  * - sequential: only the possible hits (and conversions, for revenue), found in the
  *   covering index, then read by row id. Step-1 hits are only read inside [from, to).
  */
-export function eventsJourneySql(funnelId: string, query: SqlJourneyQuery, part: JourneyPart): SqlPredicate {
+export function eventsJourneySql(key: number, query: SqlJourneyQuery, part: JourneyPart): SqlPredicate {
   const { def, entryVisits } = query;
   const c = journeyColumns(query);
-  const matches = def.steps.map(stepMatch);
-  const inEntryVisit = entryVisits ? " AND session_id IN entry_visits" : "";
+  const { kinds } = query;
+  const matches = def.steps.map((s) => stepMatch(s, kinds));
+  const CONVERSION = conversions(kinds);
+  const BREAKING = breaking(kinds);
+  const inEntryVisit = entryVisits ? " AND session IN entry_visits" : "";
   const cols: SqlPredicate[] = [
-    { sql: "coalesce(contact_id, anonymous_id), ts, row_id", params: [] },
+    { sql: "coalesce(contact_id, -visitor), ts, row_id", params: [] },
     { sql: matches.map((m, i) => `CASE WHEN ${i === 0 ? `(${m.sql})${inEntryVisit}` : m.sql} THEN ${1 << i} ELSE 0 END`).join(" | "), params: matches.flatMap((m) => m.params) },
-    { sql: "CASE WHEN type = 'conversion' THEN revenue_minor END, CASE WHEN type = 'conversion' AND revenue_minor IS NOT NULL THEN currency END", params: [] },
+    {
+      sql: `CASE WHEN ${CONVERSION.sql} THEN revenue_minor END, CASE WHEN revenue_minor IS NOT NULL AND ${CONVERSION.sql} THEN currency END`,
+      params: [...CONVERSION.params, ...CONVERSION.params],
+    },
   ];
   // Props are only read (and parsed) for events that may be hits of a step with `where`.
   const whereSteps = or(matches.filter((_, i) => def.steps[i].where));
-  if (c.props >= 0) cols.push({ sql: `CASE WHEN ${whereSteps.sql} THEN props END`, params: whereSteps.params });
+  if (c.props >= 0) cols.push({ sql: `CASE WHEN ${whereSteps.sql} THEN ${PROPS_SQL("e")} END`, params: whereSteps.params });
   if (c.dim >= 0) {
-    const dim = dimensionSql(funnelId, query, (name) => `j.${name}`);
+    const dim = dimensionSql(key, query, (x) => x);
     cols.push({ sql: `CASE WHEN ${matches[0].sql} THEN ${dim.sql} END`, params: [...matches[0].params, ...dim.params] });
   }
   if (c.brk >= 0) cols.push({ sql: `CASE WHEN ${BREAKING.sql} THEN 1 ELSE 0 END`, params: BREAKING.params });
 
   let body: SqlPredicate;
   if (def.order === "strict" || part.scan) {
-    const keep = or([...matches, def.order === "strict" ? BREAKING : { sql: "type = 'conversion'", params: [] }]);
-    body = { sql: "FROM events AS j WHERE funnel_id = ? AND ts >= ? AND ts < ? AND (" + keep.sql + ")", params: [funnelId, part.from, part.to, ...keep.params] };
+    const keep = or([...matches, def.order === "strict" ? BREAKING : CONVERSION]);
+    body = { sql: "FROM events AS e WHERE funnel = ? AND ts >= ? AND ts < ? AND (" + keep.sql + ")", params: [key, part.from, part.to, ...keep.params] };
   } else {
-    // Step-1 hits outside the entry visits need not be read at all (session_id is in the index).
+    // Step-1 hits outside the entry visits need not be read at all (session is in the index).
     const entryFrom = Math.max(part.from, query.from);
     const entryTo = Math.min(part.to, query.to);
     const lookups = [
-      ...(entryFrom < entryTo ? stepLookups(def.steps[0], entryFrom, entryTo, false) : []).map((p) => ({ sql: p.sql + inEntryVisit, params: p.params })),
-      ...def.steps.slice(1).flatMap((s) => stepLookups(s, part.from, part.to, false)),
-      { sql: "type = 'conversion' AND +ts >= ? AND +ts < ?", params: [part.from, part.to] },
+      ...(entryFrom < entryTo ? stepLookups(def.steps[0], entryFrom, entryTo, false, kinds) : []).map((p) => ({ sql: p.sql + inEntryVisit, params: p.params })),
+      ...def.steps.slice(1).flatMap((s) => stepLookups(s, part.from, part.to, false, kinds)),
+      ...stepLookups({ name: "", event: ANY_CONVERSION }, part.from, part.to, false, kinds),
     ];
+    if (!lookups.length) lookups.push(FALSE);
     body = {
-      sql: `FROM events AS j WHERE rowid IN (\n  ${lookups.map((p) => `SELECT rowid FROM ${IDX} WHERE funnel_id = ? AND ${p.sql}`).join("\n  UNION ALL ")}\n)`,
-      params: lookups.flatMap((p) => [funnelId, ...p.params]),
+      sql: `FROM events AS e WHERE rowid IN (\n  ${lookups.map((p) => `SELECT rowid FROM ${IDX} WHERE funnel = ? AND ${p.sql}`).join("\n  UNION ALL ")}\n)`,
+      params: lookups.flatMap((p) => [key, ...p.params]),
     };
   }
   const select = `SELECT ${cols.map((x) => x.sql).join(", ")}\n${body.sql}`;
-  const w = withClause(funnelId, query, select);
+  const w = withClause(query);
   return { sql: w.sql + select, params: [...w.params, ...cols.flatMap((x) => x.params), ...body.params] };
 }

@@ -3,8 +3,9 @@
 // rollup-sql.ts) finds them by type, name and path; here the `where` props are
 // checked, rows are grouped per visitor, put in time order and merged when two lookups
 // found the same event. A visitor is a contact when known (events of all their
-// anonymous ids are back-filled with contact_id), else an anonymous id. Visitors with
-// no step-1 hit in the range are left out: they cannot enter the funnel.
+// anonymous ids are back-filled with contact_id), else an anonymous id: the SQL gives
+// minus its visitors key, turned into the public id once per visitor who entered.
+// Visitors with no step-1 hit in the range are left out: they cannot enter the funnel.
 import type { Database, SQLQueryBindings } from "bun:sqlite";
 import type { Filter } from "../../../analytics/filters";
 import type { JourneyEvent, VisitorJourney } from "../../../analytics/funnel-progress";
@@ -14,8 +15,9 @@ import { propsMatch, type Step } from "../../../funnels/steps-definition";
 import type { JourneyQuery } from "../../journey-reader";
 import type { Rollup } from "../../rollup-registry";
 import { JourneyCopies } from "../rollups/journey-copies";
-import { eventsJourneySql, journeyColumns, type JourneyColumns, type JourneyPart, type SqlJourneyQuery, type SqlPredicate } from "./journey-sql";
+import { eventsJourneySql, journeyColumns, kindsOf, type JourneyColumns, type JourneyPart, type SqlJourneyQuery, type SqlPredicate } from "./journey-sql";
 import { sessionWhere } from "../dashboard/scope-sql";
+import { decodePublicId, funnelKey } from "../layout";
 import { rollupJourneySql } from "./rollup-sql";
 
 /**
@@ -24,13 +26,27 @@ import { rollupJourneySql } from "./rollup-sql";
  * a step-1 hit in one of them. Visits that started up to a day before the range still
  * count, since the entry may come late in a visit.
  */
-export function entryVisitsFor(funnelId: string, filters: Filter[], from: number, to: number): SqlPredicate | undefined {
+export function entryVisitsFor(funnelId: string, key: number, filters: Filter[], from: number, to: number): SqlPredicate | undefined {
   if (!filters.length) return undefined;
-  const w = sessionWhere({ funnelId, filters, from: from - DAY_MS, to });
-  return { sql: `SELECT s.id FROM sessions s WHERE ${w.sql}`, params: w.params };
+  const w = sessionWhere({ funnelId, key, filters, from: from - DAY_MS, to });
+  return { sql: `SELECT s.key FROM sessions s WHERE ${w.sql}`, params: w.params };
 }
 
 type Cell = string | number | null;
+
+/**
+ * The public ids of visitors keys, decoded: one statement for all of them, the keys in
+ * order so the primary-key seeks go forward through the table.
+ */
+function publicIds(sqlite: Database, keys: number[]): Map<number, string> {
+  const out = new Map<number, string>();
+  if (!keys.length) return out;
+  const rows = sqlite
+    .query<[number, string | Uint8Array], [string]>("SELECT v.key, v.public_id FROM json_each(?) j CROSS JOIN visitors v ON v.key = j.value")
+    .values(JSON.stringify(keys.sort((a, b) => a - b)));
+  for (const [key, id] of rows as [number, string | Uint8Array][]) out.set(key, decodePublicId(id));
+  return out;
+}
 
 const ownCopies = new WeakMap<Database, Rollup>();
 
@@ -63,24 +79,28 @@ export function loadJourneys(sqlite: Database, funnelId: string, query: JourneyQ
     copies = ownCopies.get(sqlite);
     if (!copies) ownCopies.set(sqlite, (copies = new JourneyCopies(sqlite)));
   }
-  const q: SqlJourneyQuery = { ...query, entryVisits: entryVisitsFor(funnelId, query.filters ?? [], query.from, query.to) };
+  const key = funnelKey(sqlite, funnelId);
+  if (key === null) return []; // the funnel has recorded nothing
+  const q: SqlJourneyQuery = { ...query, entryVisits: entryVisitsFor(funnelId, key, query.filters ?? [], query.from, query.to), kinds: kindsOf(sqlite) };
   const c = journeyColumns(q);
-  const byVisitor = new Map<Cell, Cell[][]>();
+  const byVisitor = new Map<number, Cell[][]>();
   for (const part of journeyParts(copies, funnelId, q)) {
-    const { sql, params } = part.rollup ? rollupJourneySql(funnelId, q, part) : eventsJourneySql(funnelId, q, part);
+    const { sql, params } = part.rollup ? rollupJourneySql(key, q, part) : eventsJourneySql(key, q, part);
     for (const r of sqlite.query<Cell[], SQLQueryBindings[]>(sql).values(...params) as Cell[][]) {
-      const rows = byVisitor.get(r[c.key]);
+      const k = r[c.key] as number;
+      const rows = byVisitor.get(k);
       if (rows) rows.push(r);
-      else byVisitor.set(r[c.key], [r]);
+      else byVisitor.set(k, [r]);
     }
   }
   const wheres = q.def.steps.flatMap((s, i) => (s.where ? [{ bit: 1 << i, where: s.where }] : []));
-  const out: VisitorJourney[] = [];
-  for (const [key, rows] of byVisitor) {
+  const entered: [number, JourneyEvent[]][] = [];
+  for (const [k, rows] of byVisitor) {
     const events = journeyEvents(rows, c, wheres, q);
-    if (events) out.push({ visitor: typeof key === "number" ? `c${key}` : `a${key}`, events });
+    if (events) entered.push([k, events]);
   }
-  return out;
+  const anonymous = publicIds(sqlite, entered.flatMap(([k]) => (k < 0 ? [-k] : [])));
+  return entered.map(([k, events]) => ({ visitor: k > 0 ? `c${k}` : `a${anonymous.get(-k)}`, events }));
 }
 
 /** One visitor's rows as events in time order (ties by row id); null when they never entered. */

@@ -1,10 +1,15 @@
 // The reads automations make of the event plane (events, sessions, contacts) to
 // build payloads and follow a visitor through the funnel steps. Every one is a lookup
 // by primary key or an indexed range, cheap enough to run inside the ingest transaction.
+// Public ids come in as the SDK sent them and are encoded for the lookup (../layout).
 import type { Database, Statement } from "bun:sqlite";
 import type { EventView } from "../../dashboard-views";
 import { EVENT_VIEW_COLUMNS, toEventView, type EventRowRaw } from "../dashboard/event-list";
 import { VISITOR_EVENTS_CAP, type ContactInfo, type SessionInfo, type TimelineEvent, type VisitorLookups } from "../../journey-reader";
+import { encodePublicId, funnelKey, NO_VISIT, PROPS_SQL } from "../layout";
+
+type PublicId = string | Uint8Array;
+type Key = number | null;
 
 interface TimelineRow {
   rowId: number;
@@ -15,36 +20,51 @@ interface TimelineRow {
   ts: number;
 }
 
+/** The visitors key of an anonymous id in the funnel (?1 the funnel key, ?2 the encoded id). */
+const VISITOR = "(SELECT key FROM visitors WHERE funnel = ?1 AND public_id = ?2)";
 
 export class SqliteVisitorLookups implements VisitorLookups {
-  private session: Statement<SessionInfo, [string, string]>;
+  private session: Statement<Omit<SessionInfo, "id">, [Key, PublicId]>;
   private contact: Statement<Omit<ContactInfo, "traits"> & { traits: string }, [number]>;
-  private visitorContact: Statement<{ contactId: number }, [string, string]>;
-  private eventByRow: Statement<EventRowRaw, [number]>;
-  private visitorEvents: Statement<TimelineRow, [string, string, number, number]>;
+  private visitorContact: Statement<{ contactId: number }, [Key, PublicId]>;
+  private eventByRow: Statement<EventRowRaw, [number]> | null = null;
+  private visitorEvents: Statement<TimelineRow, [Key, PublicId, number, number]>;
 
-  constructor(sqlite: Database) {
+  constructor(private sqlite: Database) {
     this.session = sqlite.prepare(
-      `SELECT id, started_at AS startedAt, entry_path AS entryPath, channel, referrer_host AS referrerHost, utm_source,
-        utm_medium, utm_campaign, utm_term, utm_content, click_id AS clickId, country, device, browser, os
-       FROM sessions WHERE funnel_id = ? AND id = ?`,
+      `SELECT s.started_at AS startedAt, ep.value AS entryPath, src.channel, src.referrer_host AS referrerHost, src.utm_source,
+        src.utm_medium, src.utm_campaign, src.utm_term, src.utm_content, s.click_id AS clickId, pl.country, c.device, c.browser, c.os
+       FROM sessions s LEFT JOIN strings ep ON ep.id = s.entry_path LEFT JOIN sources src ON src.id = s.source
+         LEFT JOIN places pl ON pl.id = s.place LEFT JOIN clients c ON c.id = s.client
+       WHERE s.funnel = ? AND s.public_id = ?`,
     );
     this.contact = sqlite.prepare(
       "SELECT id, email, user_id AS userId, name, traits, first_seen AS firstSeen FROM contacts WHERE id = ?",
     );
-    this.visitorContact = sqlite.prepare("SELECT contact_id AS contactId FROM contact_visitors WHERE funnel_id = ? AND anonymous_id = ?");
-    this.eventByRow = sqlite.prepare(`SELECT ${EVENT_VIEW_COLUMNS} FROM events WHERE row_id = ?`);
-    // The most recent events in the range (newest first, capped). Without INDEXED BY the planner
-    // picks events_funnel_ts and scans every visitor's events in the range (measured: 50× slower).
+    this.visitorContact = sqlite.prepare(`SELECT contact_id AS contactId FROM contact_visitors WHERE visitor = ${VISITOR}`);
+    // The most recent events in the range (newest first, capped), found through the
+    // visitor's visits: (funnel, visitor, started_at), then (funnel, session, ts, …).
+    // Visits that started after the range cannot hold events in it. Events with no
+    // visit (NO_VISIT, payments that found none) are read from the range by (funnel, session, ts).
+    const cols = "e.row_id, e.kind, e.path, e.props, e.ts";
     this.visitorEvents = sqlite.prepare(
-      `SELECT row_id AS rowId, type, name, path, props, ts FROM events INDEXED BY events_funnel_anon
-       WHERE funnel_id = ? AND anonymous_id = ? AND ts >= ? AND ts <= ?
-       ORDER BY ts DESC, row_id DESC LIMIT ${VISITOR_EVENTS_CAP}`,
+      `WITH me(key) AS (SELECT key FROM visitors WHERE funnel = ?1 AND public_id = ?2)
+       SELECT t.row_id AS rowId, k.type, k.name, p.value AS path, ${PROPS_SQL("t")} AS props, t.ts
+       FROM (SELECT ${cols} FROM me JOIN sessions s INDEXED BY sessions_funnel_visitor ON s.funnel = ?1 AND s.visitor = me.key AND s.started_at <= ?4
+               JOIN events e INDEXED BY events_funnel_session ON e.funnel = ?1 AND e.session = s.key AND e.ts >= ?3 AND e.ts <= ?4
+             WHERE e.visitor = me.key
+             UNION ALL
+             SELECT ${cols} FROM events e INDEXED BY events_funnel_session
+             WHERE e.funnel = ?1 AND e.session = ${NO_VISIT} AND e.ts >= ?3 AND e.ts <= ?4 AND e.visitor = (SELECT key FROM me)
+             ORDER BY ts DESC, row_id DESC LIMIT ${VISITOR_EVENTS_CAP}) t
+       JOIN kinds k ON k.id = t.kind LEFT JOIN strings p ON p.id = t.path
+       ORDER BY t.ts DESC, t.row_id DESC`,
     );
   }
 
   sessionOf(funnelId: string, sessionId: string): SessionInfo | null {
-    return this.session.get(funnelId, sessionId) ?? null;
+    const row = this.session.get(funnelKey(this.sqlite, funnelId), encodePublicId(sessionId));
+    return row ? { id: sessionId, ...row } : null;
   }
 
   contactById(id: number | null): ContactInfo | null {
@@ -55,10 +75,11 @@ export class SqliteVisitorLookups implements VisitorLookups {
 
   /** The contact an anonymous id is linked to now, if any. */
   contactOfVisitor(funnelId: string, anonymousId: string): number | null {
-    return this.visitorContact.get(funnelId, anonymousId)?.contactId ?? null;
+    return this.visitorContact.get(funnelKey(this.sqlite, funnelId), encodePublicId(anonymousId))?.contactId ?? null;
   }
 
   eventByRowId(rowId: number): (EventView & { rowId: number }) | null {
+    this.eventByRow ??= this.sqlite.prepare(`SELECT ${EVENT_VIEW_COLUMNS} FROM events WHERE row_id = ?`);
     const row = this.eventByRow.get(rowId);
     return row ? { ...toEventView(row), rowId: row.row_id } : null;
   }
@@ -68,7 +89,7 @@ export class SqliteVisitorLookups implements VisitorLookups {
    * of them), with only what step matching needs: this runs in the ingest transaction.
    */
   timelineOf(funnelId: string, anonymousId: string, from: number, to: number): TimelineEvent[] {
-    const rows = this.visitorEvents.all(funnelId, anonymousId, from, to);
+    const rows = this.visitorEvents.all(funnelKey(this.sqlite, funnelId), encodePublicId(anonymousId), from, to);
     const out: TimelineEvent[] = new Array(rows.length);
     for (let i = 0; i < rows.length; i++) {
       const r = rows[rows.length - 1 - i];
