@@ -9,6 +9,7 @@ import { createExperiment } from "../../src/experiments/store";
 import { parseExperimentInput } from "../../src/experiments/definition";
 import { browserTestsEnabled, CHROMIUM_PATH, DESKTOP_CHROME_UA, serveSite, type Site } from "../helpers/browser";
 import { createTestFunnel, startTestServer, type TestFunnel, type TestServer } from "../helpers/server";
+import { decodePublicIdSql, PROPS_SQL } from "../../src/store/sqlite/layout";
 
 const describeBrowser = browserTestsEnabled() ? describe : describe.skip;
 // 400 as the issue asks; AUREA_EXPERIMENT_VISITORS=40 for a quick run while editing.
@@ -74,8 +75,10 @@ describeBrowser("split tests in Chromium", () => {
   const exposures = (key: string) =>
     server.ctx.store.sqlite
       .query<{ visitor: string; n: number; variants: string }, [string, string]>(
-        `SELECT anonymous_id AS visitor, count(*) AS n, group_concat(DISTINCT json_extract(props, '$.variant')) AS variants
-         FROM events WHERE funnel_id = ? AND type = 'track' AND name = '$exposure' AND json_extract(props, '$.experiment') = ? GROUP BY anonymous_id`,
+        `SELECT ${decodePublicIdSql("v.public_id")} AS visitor, count(*) AS n, group_concat(DISTINCT json_extract(${PROPS_SQL("e")}, '$.variant')) AS variants
+         FROM events e JOIN visitors v ON v.key = e.visitor
+         WHERE e.funnel = (SELECT key FROM funnel_keys WHERE funnel_id = ?) AND e.kind = (SELECT id FROM kinds WHERE type = 'track' AND name = '$exposure')
+           AND json_extract(${PROPS_SQL("e")}, '$.experiment') = ? GROUP BY e.visitor`,
       )
       .all(funnel.id, key);
 
