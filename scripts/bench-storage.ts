@@ -5,8 +5,15 @@
 // (e.g. a copy of a database before and after a layout change).
 //
 //   bun scripts/bench-storage.ts --data DIR [--data DIR2 ...] [--events 1000000] [--days 90] [--seed 1] [--as-is]
+//   bun scripts/bench-storage.ts --upgrade OLD --data FRESH
+//
+// --upgrade OLD: OLD holds a database an earlier release wrote (with its journey copy
+// built by that release, e.g. by its own bench-storage.ts). It is measured as it is
+// ("before"), copied to OLD-upgraded, upgraded there by opening it (the layout steps,
+// timed) and measured again ("converted"); the --data columns follow, e.g. an empty
+// directory that this release seeds in its own layout ("fresh").
 import { Database } from "bun:sqlite";
-import { existsSync, statSync } from "node:fs";
+import { cpSync, existsSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { JourneysRollup } from "../src/store/sqlite/rollups/journeys-rollup";
@@ -17,16 +24,20 @@ import { createFunnel } from "../src/funnels/store";
 import { machineLine } from "./bench-lib";
 
 const { values } = parseArgs({
-  options: { data: { type: "string", multiple: true }, "as-is": { type: "boolean" }, events: { type: "string" }, days: { type: "string" }, seed: { type: "string" } },
+  options: {
+    data: { type: "string", multiple: true }, upgrade: { type: "string" }, "as-is": { type: "boolean" },
+    events: { type: "string" }, days: { type: "string" }, seed: { type: "string" },
+  },
 });
 const dirs = values.data ?? [];
-if (!dirs.length) {
-  console.error("usage: bun scripts/bench-storage.ts --data DIR [--data DIR2 ...] [--events N] [--days D] [--seed S]");
+if (!dirs.length && !values.upgrade) {
+  console.error("usage: bun scripts/bench-storage.ts [--upgrade OLD_DIR] --data DIR [--data DIR2 ...] [--events N] [--days D] [--seed S] [--as-is]");
   process.exit(2);
 }
 
 interface Layout {
   dir: string;
+  label: string;
   events: number;
   fileBytes: number;
   freeBytes: number;
@@ -34,11 +45,12 @@ interface Layout {
   objects: { name: string; table: string; index: boolean; bytes: number }[];
 }
 
-function prepare(dir: string): void {
-  const seeded = existsSync(join(dir, "aurea.db"));
+/** Seeds DIR when it holds no database (returns true then), and builds the journey copy. */
+function prepare(dir: string): boolean {
+  const empty = !existsSync(join(dir, "aurea.db"));
   const store = openStore(dir);
   try {
-    if (!seeded) {
+    if (empty) {
       const events = Number(values.events ?? 1_000_000);
       const days = Number(values.days ?? 90);
       const funnelId = createFunnel(store.db, { name: "Bench demo", url: "https://demo.aurea.dev" }).funnel.id;
@@ -52,9 +64,21 @@ function prepare(dir: string): void {
   } finally {
     store.close();
   }
+  return empty;
 }
 
-function measure(dir: string): Layout {
+/** Copies an old database and upgrades the copy the way a start does; returns the copy. */
+function upgrade(dir: string): string {
+  const copy = `${dir.replace(/\/+$/, "")}-upgraded`;
+  rmSync(copy, { recursive: true, force: true });
+  cpSync(dir, copy, { recursive: true, filter: (src) => !src.includes("/backups") });
+  const t = performance.now();
+  openStore(copy).close();
+  console.log(`upgraded a copy of ${dir} in ${copy}: ${((performance.now() - t) / 1000).toFixed(1)} s (backup, conversion, VACUUM)`);
+  return copy;
+}
+
+function measure(dir: string, label = ""): Layout {
   const path = join(dir, "aurea.db");
   const sqlite = new Database(path);
   try {
@@ -74,18 +98,19 @@ function measure(dir: string): Layout {
         const index = o?.type === "index";
         return { name: r.name, table: o?.tbl_name ?? r.name, index, bytes: r.bytes };
       });
-    return { dir, events, fileBytes: statSync(path).size, freeBytes: free * pageSize, objects };
+    return { dir, label, events, fileBytes: statSync(path).size, freeBytes: free * pageSize, objects };
   } finally {
     sqlite.close();
   }
 }
 
-const fmt = (bytes: number, events: number) => (events ? (bytes / events).toFixed(1) : "-");
+/** NaN: the object is not in that layout. */
+const fmt = (bytes: number, events: number) => (events && !Number.isNaN(bytes) ? (bytes / events).toFixed(1) : "-");
 const mb = (bytes: number) => (bytes / 1e6).toFixed(1);
 
 function print(layouts: Layout[]): void {
   console.log(`machine: ${machineLine()}`);
-  for (const l of layouts) console.log(`${l.dir}: ${l.events.toLocaleString("en-US")} events, aurea.db ${mb(l.fileBytes)} MB (${mb(l.freeBytes)} MB free pages)`);
+  layouts.forEach((l, i) => console.log(`[${i + 1}]${l.label ? ` ${l.label}` : ""} ${l.dir}: ${l.events.toLocaleString("en-US")} events, aurea.db ${mb(l.fileBytes)} MB (${mb(l.freeBytes)} MB free pages)`));
   const tables = new Map<string, number>();
   for (const l of layouts) for (const o of l.objects) if (!o.index) tables.set(o.table, Math.max(tables.get(o.table) ?? 0, o.bytes));
   const order = [...tables.entries()].sort((a, b) => b[1] - a[1]).map(([t]) => t);
@@ -93,24 +118,36 @@ function print(layouts: Layout[]): void {
   console.log(`\n${"object".padEnd(44)}${head}`);
   const row = (label: string, pick: (l: Layout) => number) =>
     console.log(label.padEnd(55) + layouts.map((l) => fmt(pick(l), l.events).padStart(10)).join(""));
-  const sumOf = (table: string) => (l: Layout) => l.objects.filter((o) => o.table === table).reduce((s, o) => s + o.bytes, 0);
+  const sumOf = (table: string) => (l: Layout) => {
+    const of = l.objects.filter((o) => o.table === table);
+    return of.length ? of.reduce((s, o) => s + o.bytes, 0) : NaN;
+  };
   // Under 1 byte per event in every layout: one line for all of them.
-  const small = order.filter((t) => layouts.every((l) => sumOf(t)(l) < l.events));
+  const small = order.filter((t) => layouts.every((l) => !(sumOf(t)(l) >= l.events)));
   for (const table of order) {
     const sum = sumOf(table);
     if (small.includes(table)) continue;
     row(`${table} (all)`, sum);
-    row(`  table`, (l) => l.objects.filter((o) => o.table === table && !o.index).reduce((s, o) => s + o.bytes, 0));
+    row(`  table`, (l) => (Number.isNaN(sum(l)) ? NaN : l.objects.filter((o) => o.table === table && !o.index).reduce((s, o) => s + o.bytes, 0)));
     const names = [...new Set(layouts.flatMap((l) => l.objects.filter((o) => o.table === table && o.index).map((o) => o.name)))];
-    for (const name of names) row(`  ${name}`, (l) => l.objects.find((o) => o.name === name)?.bytes ?? 0);
+    for (const name of names) row(`  ${name}`, (l) => l.objects.find((o) => o.name === name)?.bytes ?? NaN);
   }
-  row(`${small.length} other tables (under 1 B/event each)`, (l) => small.reduce((s, t) => s + sumOf(t)(l), 0));
+  row(`${small.length} other tables (under 1 B/event each)`, (l) => small.reduce((s, t) => s + (sumOf(t)(l) || 0), 0));
   row("free pages", (l) => l.freeBytes);
   row("TOTAL (aurea.db file)", (l) => l.fileBytes);
   // The issue's yardstick: a busy funnel's year.
   console.log(`${"a year of 10M events at this rate (GB)".padEnd(55)}${layouts.map((l) => (l.events ? ((l.fileBytes / l.events) * 1e7) / 1e9 : 0).toFixed(1).padStart(10)).join("")}`);
 }
 
+const layouts: Layout[] = [];
+if (values.upgrade) {
+  const before = measure(values.upgrade, "before");
+  const after = upgrade(values.upgrade);
+  // The converted journey copy is complete; refreshing finds nothing to do (or the days the old one lacked).
+  prepare(after);
+  layouts.push(before, measure(after, "converted"));
+}
 // --as-is: measure the directories as they are (no seeding, no journey copy).
-if (!values["as-is"]) for (const dir of dirs) prepare(dir);
-print(dirs.map(measure));
+const fresh = new Set(values["as-is"] ? [] : dirs.filter((dir) => prepare(dir)));
+layouts.push(...dirs.map((d) => measure(d, fresh.has(d) ? "fresh" : "")));
+print(layouts);

@@ -5,7 +5,9 @@
 //   bun scripts/make-upgrade-fixture.ts tests/fixtures/upgrade-<name>
 //
 // (tests/fixtures/upgrade-before-storage was made from `git archive c4c2f07` with this
-// script and tests/storage/upgrade-reads.ts copied in, FIXTURE_COMMIT=c4c2f07….)
+// script and tests/storage/upgrade-reads.ts copied in, FIXTURE_COMMIT=c4c2f07…;
+// tests/fixtures/upgrade-before-compact the same way from f9d04d5, the last commit
+// before the compact layout, with the no-visit payment and the refund below.)
 //
 // Two funnels of demo traffic (fixed seeds), steps, a visitor who identifies through
 // the real ingest path, a verified payment joined to their visit, the dashboard
@@ -75,6 +77,18 @@ await recordPayments({ committer, now: () => NOW }, shop.funnel.id, [
   {
     kind: "order", provider: "stripe", providerEventId: "evt_fixture_1", orderId: "pi_fixture_1", amountMinor: 4900, currency: "USD",
     ts: ts + 180_000, email: "buyer@fixture.example", reference: encodeReference({ anonymousId, sessionId }), test: false,
+  },
+]);
+server.worker!.drain();
+// A payment that finds no visit (no reference, an unknown email), and a partial refund of the order.
+await recordPayments({ committer, now: () => NOW }, shop.funnel.id, [
+  {
+    kind: "order", provider: "stripe", providerEventId: "evt_fixture_2", orderId: "pi_fixture_2", amountMinor: 1900, currency: "EUR",
+    ts: ts + 240_000, email: "stranger@fixture.example", reference: null, test: false,
+  },
+  {
+    kind: "refund", provider: "stripe", providerEventId: "evt_fixture_3", orderId: "pi_fixture_1", refundId: "re_fixture_1", amountMinor: 900,
+    cumulative: true, currency: "USD", ts: ts + 300_000, email: "buyer@fixture.example", reference: encodeReference({ anonymousId, sessionId }), test: false,
   },
 ]);
 server.worker!.drain();

@@ -102,7 +102,9 @@ function readFacts(dest: string): Pick<Manifest, "events" | "queuedBatches" | "s
   let events = 0;
   let schema = 0;
   try {
-    events = main.query<{ n: number }, []>("SELECT count(*) AS n FROM events").get()!.n;
+    // From migration 0015 until the compact-layout step has copied them all, the events are in legacy_events.
+    const legacy = main.query("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'legacy_events'").get() !== null;
+    events = main.query<{ n: number }, []>(`SELECT count(*) AS n FROM ${legacy ? "legacy_events" : "events"}`).get()!.n;
     schema = Number(main.query<{ w: number | null }, []>("SELECT max(created_at) AS w FROM __drizzle_migrations").get()!.w ?? 0);
   } finally {
     main.close();

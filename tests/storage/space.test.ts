@@ -60,7 +60,7 @@ test("the retention pass deletes old events and gives their space back to the fi
   const server = await startTestServer({ dataDir: dir, now: () => NOW });
   try {
     const sqlite = server.ctx.store.sqlite;
-    const old = () => (sqlite.query("SELECT count(*) AS n FROM events WHERE funnel_id = ? AND ts < ?").get(ids[0], NOW - 6 * DAY) as { n: number }).n;
+    const old = () => (sqlite.query("SELECT count(*) AS n FROM events WHERE funnel = (SELECT key FROM funnel_keys WHERE funnel_id = ?) AND ts < ?").get(ids[0], NOW - 6 * DAY) as { n: number }).n;
     const free = () => (sqlite.query("PRAGMA freelist_count").get() as { freelist_count: number }).freelist_count;
     const deadline = Date.now() + 60_000;
     while ((old() > 0 || free() > 0) && Date.now() < deadline) await Bun.sleep(50);
@@ -87,8 +87,8 @@ test("Settings → Data size: the funnel's share of the file and the size at its
     const sqlite = server.ctx.store.sqlite;
     const count = (sql: string, ...p: (string | number)[]) => (sqlite.query(sql).get(...p) as { n: number }).n;
     const total = count("SELECT count(*) AS n FROM events");
-    const shop = count("SELECT count(*) AS n FROM events WHERE funnel_id = ?", ids[0]);
-    const first = count("SELECT min(ts) AS n FROM events WHERE funnel_id = ?", ids[0]);
+    const shop = count("SELECT count(*) AS n FROM events WHERE funnel = (SELECT key FROM funnel_keys WHERE funnel_id = ?)", ids[0]);
+    const first = count("SELECT min(ts) AS n FROM events WHERE funnel = (SELECT key FROM funnel_keys WHERE funnel_id = ?)", ids[0]);
     const page = sqlite.query("SELECT (SELECT page_count FROM pragma_page_count) - (SELECT freelist_count FROM pragma_freelist_count) AS used, (SELECT page_size FROM pragma_page_size) AS size").get() as { used: number; size: number };
     const perEvent = (page.used * page.size) / total;
     // Under 30 days of history: the rate is over the days since the first event.

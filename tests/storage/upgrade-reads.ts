@@ -22,13 +22,26 @@ export function upgradeReads(now: number, funnels: FixtureFunnel[]): { path: str
       `revenue?${range}&model=first_touch&breakdown=source`,
       `report?${range}`,
       `report?${range}&breakdown=channel`,
+      // A step's visitors: the journey copy, visitors and contacts together (fixtures from 2026-12 on).
+      `report/visitors?${range}&step=2&status=continued`,
+      `report/visitors?${range}&step=3&status=stopped`,
     ].map((p) => ({ path: `/api/v1/funnels/${f.id}/${p}`, key: f.secretKey })),
   );
 }
 
 export async function readAnswers(url: string, now: number, funnels: FixtureFunnel[]): Promise<Record<string, unknown>> {
+  return askAll(url, upgradeReads(now, funnels));
+}
+
+/** The same questions a fixture's answers were recorded for (older fixtures asked fewer). */
+export async function readAnswersLike(url: string, recorded: Record<string, unknown>, funnels: FixtureFunnel[]): Promise<Record<string, unknown>> {
+  const keyOf = new Map(funnels.map((f) => [f.id, f.secretKey]));
+  return askAll(url, Object.keys(recorded).map((path) => ({ path, key: keyOf.get(path.split("/")[4])! })));
+}
+
+async function askAll(url: string, reads: { path: string; key: string }[]): Promise<Record<string, unknown>> {
   const answers: Record<string, unknown> = {};
-  for (const r of upgradeReads(now, funnels)) {
+  for (const r of reads) {
     const res = await fetch(`${url}${r.path}`, { headers: { authorization: `Bearer ${r.key}` } });
     // A funnel without steps has no report: its 4xx answer is recorded as well.
     answers[r.path] = { status: res.status, body: await res.json() };

@@ -8,7 +8,9 @@ export interface RowRangeCopy {
   /** The highest row id to reach, e.g. "SELECT max(row_id) AS n FROM events". */
   maxSql: string;
   /** A statement over one range, with parameters (after, upTo]: row_id > ?1 AND row_id <= ?2. */
-  rangeSql: string;
+  rangeSql?: string;
+  /** Or what to run for one range (several statements), inside its transaction. */
+  run?: (after: number, upTo: number) => void;
   /** Row ids per transaction. */
   chunk: number;
   /** Called after each committed range (tests stop the process here). */
@@ -17,10 +19,11 @@ export interface RowRangeCopy {
 
 export function copyByRowRanges(sqlite: Database, ctx: StepContext, copy: RowRangeCopy): void {
   const max = sqlite.query<{ n: number | null }, []>(copy.maxSql).get()?.n ?? 0;
-  const range = sqlite.prepare(copy.rangeSql);
+  const range = copy.rangeSql ? sqlite.prepare(copy.rangeSql) : null;
+  const run = copy.run ?? ((from: number, upTo: number) => range!.run(from, upTo));
   let after = typeof ctx.state === "number" ? ctx.state : 0;
   const one = sqlite.transaction((from: number, upTo: number) => {
-    range.run(from, upTo);
+    run(from, upTo);
     ctx.save(upTo);
   });
   while (after < max) {

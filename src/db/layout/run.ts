@@ -70,13 +70,15 @@ export function migrateLayout(sqlite: Database, opts: LayoutOptions): string[] {
   function runStep(step: LayoutStep): boolean {
     const row = rows.get(step.id);
     let lastPrint = 0;
+    let lastDone = -1;
     const save = sqlite.prepare("UPDATE storage_layout SET state = ? WHERE step = ?");
     return step.run(sqlite, {
       state: row?.state ? JSON.parse(row.state) : null,
       save: (state) => save.run(JSON.stringify(state), step.id),
       progress(done, total) {
-        if (!large || (Date.now() - lastPrint < PROGRESS_EVERY_MS && done < total)) return;
+        if (!large || done === lastDone || (Date.now() - lastPrint < PROGRESS_EVERY_MS && done < total)) return;
         lastPrint = Date.now();
+        lastDone = done;
         opts.log(`aurea: storage layout: ${step.id} ${total ? Math.floor((100 * done) / total) : 100}% (${done.toLocaleString("en-US")} of ${total.toLocaleString("en-US")})`);
       },
       log: opts.log,

@@ -7,8 +7,8 @@
 import type { Database } from "bun:sqlite";
 import { statfsSync } from "node:fs";
 import { dirname } from "node:path";
-import { fileUse } from "../space";
-import { copyByRowRanges } from "./chunks";
+import { fileUse, usedBytes } from "../space";
+import { compactLayoutStep, LEGACY_TABLES } from "./compact-layout";
 
 export interface StepContext {
   /** What the step saved with its last committed chunk; null on its first run. */
@@ -35,52 +35,69 @@ export interface LayoutStep {
   run(sqlite: Database, ctx: StepContext): boolean;
 }
 
-/** VACUUM writes a new copy of the file (a temporary file, then the WAL): leave room for both. */
+/** VACUUM writes a new copy of what the file holds (a temporary file, then the WAL): leave room for both. */
 const VACUUM_ROOM = 2.2;
+
+/** One VACUUM, unless the disk lacks room for it (then it stays pending). */
+function vacuum(sqlite: Database, ctx: StepContext): boolean {
+  const use = fileUse(sqlite);
+  const bytes = use.pages * use.pageSize;
+  const need = usedBytes(use) * VACUUM_ROOM;
+  const free = freeDisk(sqlite);
+  if (free !== null && free < need) {
+    ctx.log(`aurea: storage layout: not enough free disk for the VACUUM (${mb(free)} free, ${mb(need)} needed); the file stays as it is, retried at the next start`);
+    return false;
+  }
+  sqlite.exec("PRAGMA auto_vacuum = INCREMENTAL");
+  sqlite.exec("VACUUM");
+  sqlite.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+  const after = fileUse(sqlite);
+  ctx.log(`aurea: storage layout: compacted ${mb(bytes)} to ${mb(after.pages * after.pageSize)}`);
+  return true;
+}
 
 export const incrementalAutoVacuum: LayoutStep = {
   id: "incremental-auto-vacuum",
   required: false,
   describe: "switching to incremental auto-vacuum, so that deleted data gives its space back (one VACUUM; about a minute per GB)",
   needed: (sqlite) => fileUse(sqlite).autoVacuum !== 2,
-  run(sqlite, ctx) {
-    const use = fileUse(sqlite);
-    const bytes = use.pages * use.pageSize;
-    const free = freeDisk(sqlite);
-    if (free !== null && free < bytes * VACUUM_ROOM) {
-      ctx.log(`aurea: storage layout: not enough free disk for the VACUUM (${mb(free)} free, ${mb(bytes * VACUUM_ROOM)} needed); the old layout keeps working, retried at the next start`);
-      return false;
-    }
-    sqlite.exec("PRAGMA auto_vacuum = INCREMENTAL");
-    sqlite.exec("VACUUM");
-    sqlite.exec("PRAGMA wal_checkpoint(TRUNCATE)");
-    const after = fileUse(sqlite);
-    ctx.log(`aurea: storage layout: compacted ${mb(bytes)} to ${mb(after.pages * after.pageSize)}`);
-    return true;
-  },
+  run: vacuum,
 };
 
-/** A lowercase UUID stored as text (src/store/sqlite/event-id.ts stores new ones as 16 bytes). GLOB is case-sensitive. */
-const TEXT_UUID_ID = `typeof(id) = 'text' AND length(id) = 36 AND id GLOB '${"[0-9a-f]".repeat(8)}-${"[0-9a-f]".repeat(4)}-${"[0-9a-f]".repeat(4)}-${"[0-9a-f]".repeat(4)}-${"[0-9a-f]".repeat(12)}'`;
-
+/**
+ * Phase A's step: it stored the ids of `events` as 16 bytes in place. Since migration 0015
+ * `events` is the compact table, whose ids the compact-layout step (and the writer)
+ * encode themselves, so it has nothing left to do; it keeps its id so that databases
+ * which had it, or had it half done, see it finished.
+ */
 export const compactEventIds: LayoutStep = {
   id: "event-ids-16-bytes",
-  describe: "storing event ids of UUID form as 16 bytes instead of 36 characters",
-  // The writer now looks ids up in their new form: an old text id would not catch a retry.
+  describe: "storing event ids of UUID form as 16 bytes (now part of the compact layout)",
   required: true,
-  needed: (sqlite) => sqlite.query(`SELECT 1 AS x FROM events WHERE ${TEXT_UUID_ID} LIMIT 1`).get() !== null,
+  needed: () => false,
+  run: () => true,
+};
+
+export const compactLayout = compactLayoutStep();
+
+/** A database that had the incremental VACUUM before the conversion frees most of its file in it: pack it once. */
+export const vacuumAfterCompactLayout: LayoutStep = {
+  id: "compact-layout-vacuum",
+  required: false,
+  describe: "giving back the space the old layout took (one VACUUM of what remains)",
+  needed: (sqlite) =>
+    sqlite.query(`SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name IN (${LEGACY_TABLES.map((t) => `'${t}'`).join(", ")})`).get() !== null ||
+    sqlite.query("SELECT 1 FROM storage_layout WHERE step = 'compact-layout' AND done_at IS NULL").get() !== null,
   run(sqlite, ctx) {
-    copyByRowRanges(sqlite, ctx, {
-      maxSql: "SELECT max(row_id) AS n FROM events",
-      rangeSql: `UPDATE events SET id = unhex(replace(id, '-', '')) WHERE row_id > ?1 AND row_id <= ?2 AND ${TEXT_UUID_ID}`,
-      chunk: 20_000,
-    });
-    return true;
+    const use = fileUse(sqlite);
+    // The incremental-auto-vacuum step just before may have packed the file already.
+    if (use.freePages < use.pages / 10) return true;
+    return vacuum(sqlite, ctx);
   },
 };
 
-/** In order: the VACUUM last, so that it packs the pages the rewrites before it left half empty. */
-export const LAYOUT_STEPS: LayoutStep[] = [compactEventIds, incrementalAutoVacuum];
+/** In order: the VACUUMs last, so that they pack the pages the rewrites before them left empty. */
+export const LAYOUT_STEPS: LayoutStep[] = [compactEventIds, compactLayout, incrementalAutoVacuum, vacuumAfterCompactLayout];
 
 function freeDisk(sqlite: Database): number | null {
   try {
