@@ -45,15 +45,16 @@ export function visitorsPerKey(
   const scope = keyed(sqlite, unkeyed);
   const out = new Map<number, number>();
   if (walkVisitorIndex(scope, historyStart)) {
+    // Iterated, never materialised: a year of a busy funnel is millions of visits.
     const rows = sqlite
-      .query<[number, number], Param[]>(
-        "SELECT visitor, started_at FROM sessions INDEXED BY sessions_funnel_visitor WHERE funnel = ? AND started_at >= ? AND started_at < ?",
+      .query<{ v: number; startedAt: number }, Param[]>(
+        "SELECT visitor AS v, started_at AS startedAt FROM sessions INDEXED BY sessions_funnel_visitor WHERE funnel = ? AND started_at >= ? AND started_at < ?",
       )
-      .values(scope.key, scope.from, scope.to) as [number, number][];
+      .iterate(scope.key, scope.from, scope.to);
     let visitor = -1;
     let lastKey = Number.NaN;
     let total = 0;
-    for (const [v, startedAt] of rows) {
+    for (const { v, startedAt } of rows) {
       const key = keyOf(startedAt);
       if (v === visitor && key === lastKey) continue;
       if (v !== visitor) total++;
