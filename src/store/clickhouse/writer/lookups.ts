@@ -47,6 +47,18 @@ const VISIT_COLUMNS = `session_id AS id, any(anonymous_id) AS anonymousId, ${ms(
 
 type VisitRow = Omit<VisitState, "startedAt" | "lastAt"> & { startedAt: number | null; lastAt: number | null };
 
+/**
+ * A list as an SQL literal, in the query's body: bound as a URL parameter, a run's
+ * thousand ids would pass the URL limits of servers and proxies.
+ */
+export function stringList(values: readonly string[]): string {
+  return `[${values.map((v) => `'${v.replace(/\\/g, "\\\\").replace(/'/g, "\\'")}'`).join(",")}]`;
+}
+
+function numberList(values: readonly number[]): string {
+  return `[${values.map((v) => String(Math.trunc(Number(v)))).join(",")}]`;
+}
+
 export class WriterLookups {
   constructor(private client: ClickHouseClient) {}
 
@@ -57,7 +69,7 @@ export class WriterLookups {
 
   async storedIds(funnelId: string, ids: string[]): Promise<Set<string>> {
     if (!ids.length) return new Set();
-    const rows = await this.rows<{ id: string }>("SELECT id FROM event_ids WHERE funnel_id = {f:String} AND id IN {ids:Array(String)}", { f: funnelId, ids });
+    const rows = await this.rows<{ id: string }>(`SELECT id FROM event_ids WHERE funnel_id = {f:String} AND id IN ${stringList(ids)}`, { f: funnelId });
     return new Set(rows.map((r) => r.id));
   }
 
@@ -67,9 +79,9 @@ export class WriterLookups {
     if (!visitors.length) return out;
     const rows = await this.rows<VisitRow>(
       `SELECT ${VISIT_COLUMNS} FROM visits
-       WHERE funnel_id = {f:String} AND anonymous_id IN {v:Array(String)} AND visit_start >= fromUnixTimestamp64Milli({since:Int64})
+       WHERE funnel_id = {f:String} AND anonymous_id IN ${stringList(visitors)} AND visit_start >= fromUnixTimestamp64Milli({since:Int64})
        GROUP BY funnel_id, visit_start, session_id`,
-      { f: funnelId, v: visitors, since },
+      { f: funnelId, since },
     );
     for (const r of rows.map(visitOf)) {
       const seen = out.get(r.anonymousId);
@@ -83,9 +95,9 @@ export class WriterLookups {
     if (!sessionIds.length) return out;
     const rows = await this.rows<VisitRow>(
       `SELECT ${VISIT_COLUMNS} FROM visits
-       WHERE funnel_id = {f:String} AND session_id IN {s:Array(String)} AND visit_start >= fromUnixTimestamp64Milli({since:Int64})
+       WHERE funnel_id = {f:String} AND session_id IN ${stringList(sessionIds)} AND visit_start >= fromUnixTimestamp64Milli({since:Int64})
        GROUP BY funnel_id, visit_start, session_id`,
-      { f: funnelId, s: sessionIds, since },
+      { f: funnelId, since },
     );
     for (const r of rows.map(visitOf)) out.set(r.id, r);
     return out;
@@ -95,8 +107,8 @@ export class WriterLookups {
     if (!visitors.length) return new Map();
     const rows = await this.rows<{ v: string; c: number }>(
       `SELECT anonymous_id AS v, argMax(contact_id, linked_at) AS c FROM visitor_contacts
-       WHERE funnel_id = {f:String} AND anonymous_id IN {v:Array(String)} GROUP BY anonymous_id`,
-      { f: funnelId, v: visitors },
+       WHERE funnel_id = {f:String} AND anonymous_id IN ${stringList(visitors)} GROUP BY anonymous_id`,
+      { f: funnelId },
     );
     return new Map(rows.map((r) => [r.v, Number(r.c)]));
   }
@@ -108,8 +120,8 @@ export class WriterLookups {
       `SELECT c, argMax(v, at) AS v FROM (
          SELECT anonymous_id AS v, argMax(contact_id, linked_at) AS c, max(linked_at) AS at FROM visitor_contacts
          WHERE funnel_id = {f:String} GROUP BY anonymous_id)
-       WHERE c IN {c:Array(UInt64)} GROUP BY c`,
-      { f: funnelId, c: contactIds },
+       WHERE c IN ${numberList(contactIds)} GROUP BY c`,
+      { f: funnelId },
     );
     return new Map(rows.map((r) => [Number(r.c), r.v]));
   }
@@ -121,9 +133,9 @@ export class WriterLookups {
     const rows = await this.rows<Omit<OrderConversion, "verified"> & { orderId: string; type: string; verified: number }>(
       `SELECT order_id AS orderId, type, row_id AS rowId, id, ${ms("ts")} AS ts, session_id AS sessionId, ${ms("visit_start")} AS visitStart,
         anonymous_id AS anonymousId, contact_id AS contactId, revenue_minor AS revenueMinor, currency, verified
-       FROM events WHERE funnel_id = {f:String} AND order_id IN {o:Array(String)} AND type IN ('conversion', 'refund')
+       FROM events WHERE funnel_id = {f:String} AND order_id IN ${stringList(orderIds)} AND type IN ('conversion', 'refund')
        ORDER BY row_id`,
-      { f: funnelId, o: orderIds },
+      { f: funnelId },
     );
     for (const r of rows) {
       const state = out.get(r.orderId)!;
