@@ -1,6 +1,6 @@
 // A real Aurea server whose events go to ClickHouse (the chDB adapter, tests/helpers/clickhouse.ts),
 // and the questions tests ask ClickHouse directly.
-import { createClient, type ClickHouseClient } from "@clickhouse/client";
+import { ClickHouseLogLevel, createClient, type ClickHouseClient } from "@clickhouse/client";
 import { queueCounts } from "../../src/pipeline/batch-list";
 import { parseClickHouseUrl } from "../../src/store/clickhouse/connection";
 import { startTestClickHouse, type TestClickHouse } from "../helpers/clickhouse";
@@ -16,7 +16,7 @@ export interface ClickHouseServer {
 export async function startClickHouseServer(opts: { password?: string } = {}): Promise<ClickHouseServer> {
   const ch = await startTestClickHouse({ password: opts.password });
   const server = await startTestServer({ processingThread: true, rateLimitPerMinute: 0, eventStore: parseClickHouseUrl(ch.eventsUrl) });
-  const client = createClient({ url: ch.url, username: ch.username, password: ch.password, database: ch.database });
+  const client = createClient({ url: ch.url, username: ch.username, password: ch.password, database: ch.database, log: { level: ClickHouseLogLevel.OFF } });
   return {
     ch,
     server,
