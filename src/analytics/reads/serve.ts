@@ -19,6 +19,18 @@ export function serveReads(registry: Registry): void {
   let state: { close(): void; run(name: string, args: unknown): unknown } | null = null;
   const send = (m: FromReader) => postMessage(m);
 
+  // A read may answer with a promise (the ClickHouse store); the pool sends one at a time.
+  const answer = async (id: number, name: string, args: unknown) => {
+    try {
+      if (!state) throw new Error("the reader thread has no connection yet");
+      const value = await state.run(name, args);
+      // postMessage throws here (DataCloneError) if a read returns something that cannot cross threads.
+      send({ type: "result", id, value });
+    } catch (err) {
+      send({ type: "error", id, failure: describeFailure(err) });
+    }
+  };
+
   self.onmessage = (e: MessageEvent<ToReader>) => {
     const m = e.data;
     if (m.type === "open") {
@@ -28,13 +40,7 @@ export function serveReads(registry: Registry): void {
       state = { close: () => sqlite.close(), run: (name, args) => executeRead(registry, rc, stats, name, args) };
       send({ type: "ready" });
     } else if (m.type === "run") {
-      try {
-        if (!state) throw new Error("the reader thread has no connection yet");
-        // postMessage throws here (DataCloneError) if a read returns something that cannot cross threads.
-        send({ type: "result", id: m.id, value: state.run(m.name, m.args) });
-      } catch (err) {
-        send({ type: "error", id: m.id, failure: describeFailure(err) });
-      }
+      void answer(m.id, m.name, m.args);
     } else if (m.type === "close") {
       state?.close();
       state = null;
