@@ -6,6 +6,9 @@ import { Checkpointer } from "./db/checkpointer";
 import { checkDataFiles } from "./db/start-checks";
 import { restoreAdvice } from "./db/files-check";
 import { openStore } from "./db/open";
+import { attachClickHouse } from "./store/clickhouse/serve";
+import { eventStoreNotice } from "./ops/event-store-notice";
+import { setSiteNotice } from "../views/layout";
 import { InlineReads, type Reads } from "./analytics/reads/run";
 import { ThreadReads } from "./analytics/reads/thread-reads";
 import { openGeo } from "./enrich/geo";
@@ -117,6 +120,8 @@ export async function startServer(config: ServeConfig, options: StartOptions = {
         })
       : new InlineReads(store.sqlite);
   const ctx: AppContext = { store, config, geo, now, log, ops, reads, eventListeners: [], stopping: false };
+  const clickhouse = config.eventStore ? attachClickHouse(ctx, config.eventStore) : null;
+  const notice = setSiteNotice(() => eventStoreNotice(ops.processing.eventStore, processing?.pending ?? 0));
   ops.damage = checkDataFiles(store, config.dataDir, now());
   for (const line of ops.damage) log(`damaged data: ${line}. ${restoreAdvice(config.dataDir)}`);
   const committer = new GroupCommitter(store.queue);
@@ -180,6 +185,8 @@ export async function startServer(config: ServeConfig, options: StartOptions = {
         await processing.stop();
         await checkpointer?.stop();
         await automations.stop();
+        await clickhouse?.close();
+        notice.clear();
         store.close();
         geo.close();
       })();
