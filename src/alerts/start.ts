@@ -39,7 +39,7 @@ export interface RunningAlerts {
 export function startAlerts(ctx: AppContext, runner: JobRunner, overrides: Partial<CheckDeps> = {}): RunningAlerts {
   runner.register(ALERT_MAIL_JOB, alertMailHandler(ctx.config.mail ?? null, ctx.now, ctx.log));
   const deps: CheckDeps = {
-    reader: analyticsReader(ctx.store.sqlite, ctx.now),
+    reader: { ...analyticsReader(ctx.store.sqlite, ctx.now), dashboard: ctx.store.events.dashboard, journeys: ctx.store.events.journeys },
     queueDb: ctx.store.queue,
     deliveries: automationRuntime(ctx).deliveries,
     dataDir: ctx.config.dataDir,

@@ -2,12 +2,16 @@
 // one at a time from a registry. Entry modules (./thread-entry.ts) pass the registry.
 import { openReaderConnection } from "../../db/open";
 import { Statistics } from "../../store/sqlite/statistics";
+import type { ClickHouseTarget } from "../../store/clickhouse/connection";
 import { readContext, type Registry } from "./context";
 import { describeFailure, executeRead, type ReadFailure } from "./run";
 
 declare const self: Worker;
 
-export type ToReader = { type: "open"; path: string; autocheckpoint: boolean } | { type: "run"; id: number; name: string; args: unknown } | { type: "close" };
+export type ToReader =
+  | { type: "open"; path: string; autocheckpoint: boolean; clickhouse: ClickHouseTarget | null }
+  | { type: "run"; id: number; name: string; args: unknown }
+  | { type: "close" };
 
 export type FromReader =
   | { type: "ready" }
@@ -35,9 +39,15 @@ export function serveReads(registry: Registry): void {
     const m = e.data;
     if (m.type === "open") {
       const sqlite = openReaderConnection(m.path, { autocheckpoint: m.autocheckpoint });
-      const rc = readContext(sqlite);
+      const rc = readContext(sqlite, m.clickhouse);
       const stats = new Statistics(sqlite);
-      state = { close: () => sqlite.close(), run: (name, args) => executeRead(registry, rc, stats, name, args) };
+      state = {
+        close: () => {
+          void rc.close();
+          sqlite.close();
+        },
+        run: (name, args) => executeRead(registry, rc, stats, name, args),
+      };
       send({ type: "ready" });
     } else if (m.type === "run") {
       void answer(m.id, m.name, m.args);
