@@ -14,10 +14,20 @@ export const EVENT_COLUMNS = `e.row_id AS row_id, e.id AS id, e.type AS type, e.
   e.referrer_host AS referrer_host, e.utm_source AS utm_source, e.utm_medium AS utm_medium, e.utm_campaign AS utm_campaign,
   e.utm_term AS utm_term, e.utm_content AS utm_content, e.click_id AS click_id, e.flags AS flags`;
 
-/** The contact each of a funnel's visitors is linked to now (alias vc: anonymous_id, contact). */
-export function contactJoin(sql: Sql, funnelId: string): string {
-  return `LEFT JOIN (SELECT anonymous_id, argMax(contact_id, linked_at) AS contact FROM visitor_contacts
-    WHERE funnel_id = ${sql.str(funnelId)} GROUP BY anonymous_id) AS vc ON vc.anonymous_id = e.anonymous_id`;
+/** The contact each of a funnel's visitors is linked to now (alias vc: anonymous_id, contact), joined to `on` (e: events, s: visits). */
+export function contactJoin(sql: Sql, funnelId: string, on = "e"): string {
+  return `LEFT JOIN (${linksOf(sql, funnelId)}) AS vc ON vc.anonymous_id = ${on}.anonymous_id`;
+}
+
+/** The funnel's visitor → contact links as they are now (columns anonymous_id, contact). */
+export function linksOf(sql: Sql, funnelId: string): string {
+  return `SELECT anonymous_id, argMax(contact_id, linked_at) AS contact FROM visitor_contacts
+    WHERE funnel_id = ${sql.str(funnelId)} GROUP BY anonymous_id`;
+}
+
+/** The anonymous ids linked to one contact now. */
+export function visitorsOf(sql: Sql, funnelId: string, contactId: number): string {
+  return `SELECT anonymous_id FROM (${linksOf(sql, funnelId)}) WHERE contact = ${sql.bind(contactId, "UInt64")}`;
 }
 
 /** JSON rows → EventRowRaw (64-bit numbers may arrive as strings). */

@@ -9,7 +9,7 @@ export class Sql {
   readonly params: Params = {};
   private n = 0;
 
-  bind(value: string | number | string[], type: string): string {
+  bind(value: string | number | string[] | number[], type: string): string {
     const name = `p${this.n++}`;
     this.params[name] = value;
     return `{${name}:${type}}`;
@@ -33,8 +33,4 @@ export async function rows<T>(ch: ClickHouseClient, sql: Sql, query: string): Pr
 /** Numbers arrive as JSON numbers or, for 64-bit ones from servers set to quote them, strings. */
 export function num(v: unknown): number {
   return v === null || v === undefined ? 0 : Number(v);
-}
-
-export function notImplemented(method: string): never {
-  throw new Error(`the ClickHouse event store does not answer DashboardReader.${method} yet`);
 }

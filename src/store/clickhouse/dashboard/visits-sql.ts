@@ -17,12 +17,11 @@ export const VISIT_ATTRIBUTES = [
 ] as const;
 
 /**
- * Visits that started in [from, to): `started_at` is never after `visit_start` (the
- * opening event's time, the table's key), and a visit lasts far less than a day.
- * Inner names carry a v_ prefix: an alias equal to a column name would shadow the
- * column inside the aggregates.
+ * The funnel's visits whose partial rows match `where`, folded, with `having` on the
+ * folded values. Inner names carry a v_ prefix: an alias equal to a column name would
+ * shadow the column inside the aggregates.
  */
-function folded(sql: Sql, funnelId: string, from: number, to: number): string {
+function folded(sql: Sql, funnelId: string, where: string, having: string): string {
   return `SELECT
       session_id AS v_id,
       any(anonymous_id) AS v_anon,
@@ -38,12 +37,28 @@ function folded(sql: Sql, funnelId: string, from: number, to: number): string {
       max(contact_id) AS v_contact,
       ${VISIT_ATTRIBUTES.map((c) => `any(${c}) AS v_${c}`).join(",\n      ")}
     FROM visits
-    WHERE funnel_id = ${sql.str(funnelId)} AND visit_start >= ${sql.ms(from)} AND visit_start < ${sql.ms(to + DAY_MS)}
+    WHERE funnel_id = ${sql.str(funnelId)} AND ${where}
     GROUP BY funnel_id, visit_start, session_id
-    HAVING v_started >= ${sql.bind(from, "Int64")} AND v_started < ${sql.bind(to, "Int64")}`;
+    ${having ? `HAVING ${having}` : ""}`;
 }
 
-/** The scope's visits as a subquery (alias it: `FROM ${visitRows(…)} AS s`). */
+/** Folded visits with the columns of SQLite's sessions table, as a subquery (alias it). */
+function shaped(inner: string, where: string[]): string {
+  return `(SELECT
+      v_id AS id, v_anon AS anonymous_id, v_contact AS contact_id, v_started AS started_at, v_last AS last_at,
+      v_last - v_started AS duration_ms, v_entry AS entry_path, v_exit AS exit_path,
+      v_pageviews AS pageviews, v_events AS events, toUInt8(v_pageviews <= 1 AND v_engaging = 0) AS bounce,
+      toUInt8(v_conversions > 0) AS converted, v_conversions AS conversions, v_revenue AS revenue,
+      ${VISIT_ATTRIBUTES.map((c) => `v_${c} AS ${c}`).join(", ")}
+    FROM (${inner})
+    ${where.length ? `WHERE ${where.join(" AND ")}` : ""})`;
+}
+
+/**
+ * The scope's visits (started in [from, to), matching the filters) as a subquery:
+ * `FROM ${visitRows(…)} AS s`. `started_at` is never after `visit_start` (the opening
+ * event's time, the table's key), and a visit lasts far less than a day.
+ */
 export function visitRows(sql: Sql, scope: Scope): string {
   const where: string[] = [];
   for (const f of scope.filters) {
@@ -57,14 +72,14 @@ export function visitRows(sql: Sql, scope: Scope): string {
       );
     }
   }
-  return `(SELECT
-      v_id AS id, v_anon AS anonymous_id, v_contact AS contact_id, v_started AS started_at, v_last AS last_at,
-      v_last - v_started AS duration_ms, v_entry AS entry_path, v_exit AS exit_path,
-      v_pageviews AS pageviews, v_events AS events, toUInt8(v_pageviews <= 1 AND v_engaging = 0) AS bounce,
-      toUInt8(v_conversions > 0) AS converted, v_conversions AS conversions, v_revenue AS revenue,
-      ${VISIT_ATTRIBUTES.map((c) => `v_${c} AS ${c}`).join(", ")}
-    FROM (${folded(sql, scope.funnelId, scope.from, scope.to)})
-    ${where.length ? `WHERE ${where.join(" AND ")}` : ""})`;
+  const range = `visit_start >= ${sql.ms(scope.from)} AND visit_start < ${sql.ms(scope.to + DAY_MS)}`;
+  const having = `v_started >= ${sql.bind(scope.from, "Int64")} AND v_started < ${sql.bind(scope.to, "Int64")}`;
+  return shaped(folded(sql, scope.funnelId, range, having), where);
+}
+
+/** The funnel's visits whose rows match `where` (a condition on visits: session_id, anonymous_id…), whenever they started. */
+export function visitsWhere(sql: Sql, funnelId: string, where: string): string {
+  return shaped(folded(sql, funnelId, where, "v_started IS NOT NULL"), []);
 }
 
 /** Per visit (s): what visits grouped together add up to (the Tally's fields). */
