@@ -8,5 +8,5 @@ import type { ClickHouseReaders } from "./event-store";
 import { clickhouseJourneyReader } from "./journeys/journey-reader";
 
 export function clickhouseReaders(client: ClickHouseClient, sqlite: Database): ClickHouseReaders {
-  return { dashboard: clickhouseDashboardReader(client, sqlite), journeys: clickhouseJourneyReader() };
+  return { dashboard: clickhouseDashboardReader(client, sqlite), journeys: clickhouseJourneyReader(client, sqlite) };
 }

@@ -1,25 +1,31 @@
-// The journey reader over ClickHouse. Not ported yet: every method throws an error
-// naming itself, so the funnel report, step checks and experiments fail loudly rather
-// than counting an empty SQLite history. The automation lookups (VisitorLookups) are
+// The journey reader over ClickHouse: the funnel report's journeys and drill-down lookups,
+// step checks and suggestions, experiment reads. The automation lookups (VisitorLookups) are
 // synchronous, run inside the processing thread's SQLite transaction, and cannot ask a
 // server over HTTP there: they need the run's lookups loaded before the transaction,
-// like the writer's (../writer/lookups.ts).
+// like the writer's (../writer/lookups.ts). Until then they throw an error naming
+// themselves rather than answer from an empty SQLite history.
+import type { Database } from "bun:sqlite";
+import type { ClickHouseClient } from "@clickhouse/client";
 import type { JourneyReader } from "../../journey-reader";
+import { eventsAfterExposure, exposedVisitors, ordersAfterExposure } from "./experiments";
+import { loadJourneys } from "./load-journeys";
+import { checkSteps, suggestSteps } from "./steps";
+import { visitorEntries, visitorIdentities } from "./visitors";
 
 export function notPorted(method: string): never {
   throw new Error(`the ClickHouse event store does not answer JourneyReader.${method} yet`);
 }
 
-export function clickhouseJourneyReader(): JourneyReader {
+export function clickhouseJourneyReader(ch: ClickHouseClient, sqlite: Database): JourneyReader {
   return {
-    journeys: () => notPorted("journeys"),
-    visitorIdentities: () => notPorted("visitorIdentities"),
-    visitorEntries: () => notPorted("visitorEntries"),
-    checkSteps: () => notPorted("checkSteps"),
-    suggestSteps: () => notPorted("suggestSteps"),
-    exposedVisitors: () => notPorted("exposedVisitors"),
-    eventsAfterExposure: () => notPorted("eventsAfterExposure"),
-    ordersAfterExposure: () => notPorted("ordersAfterExposure"),
+    journeys: (funnelId, q) => loadJourneys(ch, funnelId, q),
+    visitorIdentities: (funnelId, keys) => visitorIdentities(ch, sqlite, funnelId, keys),
+    visitorEntries: (funnelId, visitors) => visitorEntries(ch, sqlite, funnelId, visitors),
+    checkSteps: (funnelId, steps, now) => checkSteps(ch, funnelId, steps, now),
+    suggestSteps: (funnelId) => suggestSteps(ch, funnelId),
+    exposedVisitors: (w) => exposedVisitors(ch, w),
+    eventsAfterExposure: (w) => eventsAfterExposure(ch, w),
+    ordersAfterExposure: (w) => ordersAfterExposure(ch, w),
     sessionOf: () => notPorted("sessionOf"),
     contactById: () => notPorted("contactById"),
     contactOfVisitor: () => notPorted("contactOfVisitor"),
