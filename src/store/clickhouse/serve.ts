@@ -5,15 +5,14 @@ import type { AppContext } from "../../context";
 import type { ClickHouseTarget } from "./connection";
 import { clickhouseEventStore, type ClickHouseReaders } from "./event-store";
 import { ClickHouseLink } from "./link";
+import { clickhouseReaders } from "./readers";
 
 export class ClickHouseNeedsThread extends Error {}
 
 export function attachClickHouse(ctx: AppContext, target: ClickHouseTarget, readers?: ClickHouseReaders): ClickHouseLink {
   if (!ctx.config.processingThread) throw new ClickHouseNeedsThread("the ClickHouse event store is written by the processing thread: start with processingThread on");
   const link = new ClickHouseLink(target, () => ctx.now());
-  // Readers over ClickHouse come with issue 12's read side; until then the SQLite ones answer.
-  const sqlite = ctx.store.events;
-  ctx.store.events = clickhouseEventStore(link, ctx.store.sqlite, readers ?? { dashboard: sqlite.dashboard, journeys: sqlite.journeys }, ctx.log);
+  ctx.store.events = clickhouseEventStore(link, ctx.store.sqlite, readers ?? clickhouseReaders(link.client, ctx.store.sqlite), ctx.log);
   ctx.ops.processing.eventStore = { ...link.health };
   ctx.log(`events: stored in ClickHouse at ${target.shown}`);
   return link;
