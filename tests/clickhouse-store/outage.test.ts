@@ -29,6 +29,7 @@ test("while ClickHouse is down, events are accepted and queued; health is degrad
   expect(await stored()).toBe(5);
   expect((await healthz(s.server)).body.checks.events).toMatchObject({ status: "ok", store: "clickhouse" });
 
+  const owner = await signedInOwner(s.server);
   await s.ch.stop();
   const ids: string[] = [];
   for (let b = 0; b < 6; b++) {
@@ -50,9 +51,15 @@ test("while ClickHouse is down, events are accepted and queued; health is degrad
   expect(health.text).not.toContain(PASSWORD);
   expect(queueCounts(s.server.ctx.store.queue).pending).toBe(6); // nothing left the queue
 
-  // Every dashboard page says so, loudly, with the URL masked.
-  const owner = await signedInOwner(s.server);
-  const page = await (await owner.get("/funnels")).text();
+  // Every dashboard page says so, loudly, with the URL masked; reports that need events answer 503, not 500.
+  const list = await owner.get("/funnels");
+  expect(list.status).toBe(503);
+  for (const page of [await list.text(), await (await owner.get("/settings/users")).text()]) {
+    expect(page).toContain('class="site-notice" role="alert"');
+    expect(page).toContain(`ClickHouse at clickhouse://aurea:***@127.0.0.1:${s.ch.port}/${s.ch.database} is not answering`);
+    expect(page).not.toContain(PASSWORD);
+  }
+  const page = await (await owner.get("/settings/users")).text();
   expect(page).toContain('class="site-notice" role="alert"');
   expect(page).toContain(`ClickHouse at clickhouse://aurea:***@127.0.0.1:${s.ch.port}/${s.ch.database} is not answering`);
   expect(page).toContain("Events are still accepted and kept in the queue (6 batches waiting)");
