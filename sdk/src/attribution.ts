@@ -1,10 +1,10 @@
 // Campaign facts of a landing URL: UTM parameters and which ad click id it carries.
 export type Attribution = Record<string, string>;
 
-export const UTM_KEYS = ["utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content"];
+export const UTM_KEYS = "source medium campaign term content".split(" ").map((k) => "utm_" + k);
 // The server's priority order (src/enrich/attribution.ts), most common ones only:
 // the server reads the landing URL itself; these props carry it to later events.
-export const CLICK_IDS = ["gclid", "gbraid", "wbraid", "msclkid", "ttclid", "li_fat_id", "twclid", "fbclid"];
+export const CLICK_IDS = "gclid gbraid wbraid msclkid ttclid li_fat_id twclid fbclid".split(" ");
 
 /**
  * props keys utm_* and click_id, or null when the URL carries no campaign. click_id is
@@ -13,11 +13,8 @@ export const CLICK_IDS = ["gclid", "gbraid", "wbraid", "msclkid", "ttclid", "li_
 export function parseAttribution(search: string): Attribution | null {
   const q = new URLSearchParams(search);
   const out: Attribution = {};
-  for (const k of UTM_KEYS.concat(CLICK_IDS)) {
-    const v = q.get(k);
-    const utm = k.startsWith("utm_");
-    const key = utm ? k : "click_id";
-    if (v && !out[key]) out[key] = utm ? v.slice(0, 200) : k;
-  }
-  return Object.keys(out).length ? out : null;
+  for (const k of UTM_KEYS) if (q.get(k)) out[k] = q.get(k)!.slice(0, 200);
+  const click = CLICK_IDS.find((k) => q.get(k));
+  if (click) out.click_id = click;
+  return Object.keys(out)[0] ? out : null;
 }

@@ -1,7 +1,8 @@
 // What the SDK records on its own: SPA navigation, scroll depth, clicks on outbound
 // links and declarative elements and form submits (section views come with the funnel's
-// script: sdk/src/sections.ts). All listeners are passive or capture-phase observers
-// that never change what the page does.
+// script: sdk/src/sections.ts), and the checkout reference on payment links. All
+// listeners are passive or capture-phase observers that never change what the page
+// does. The ES module runs it at once; the script tag loads it in its capture chunk.
 import { decorate } from "./checkout";
 import type { Aurea, CaptureOptions, Props } from "./types";
 import { safe } from "./util";
@@ -9,8 +10,13 @@ import { safe } from "./util";
 const href = () => location.href.split("#")[0];
 const attr = (el: Element, name: string) => el.getAttribute(name);
 
-/** Starts the captures; returns the reset to run on every page view. */
-export function autocapture(aurea: Aurea, c: CaptureOptions): () => void {
+/**
+ * Starts the captures; returns the reset to run on every page view. When started
+ * late (the script tag's chunk): `from` is the URL of the last page view, so an SPA
+ * navigation made before is still recorded, and `early` the clicks and submits seen
+ * before, handled now in their order.
+ */
+export function autocapture(aurea: Aurea, c: CaptureOptions, from?: string, early: Event[] = []): () => void {
   let depths: number[];
   let last: string;
   const reset = () => {
@@ -18,9 +24,11 @@ export function autocapture(aurea: Aurea, c: CaptureOptions): () => void {
     last = href();
   };
   reset();
+  if (from) last = from.split("#")[0];
+  const handlers: Record<string, (e: any) => unknown> = {};
   // Capture phase: seen even when the page stops propagation. Passive: never blocks.
   const on = (target: EventTarget, type: string, fn: (e: any) => unknown) =>
-    target.addEventListener(type, safe(fn), { capture: true, passive: true });
+    target.addEventListener(type, (handlers[type] = safe(fn)), { capture: true, passive: true });
 
   if (c.spa) {
     // Frameworks set the title after pushState: read the page once they are done.
@@ -33,6 +41,7 @@ export function autocapture(aurea: Aurea, c: CaptureOptions): () => void {
       };
     }
     on(window, "popstate", nav);
+    if (href() != last!) nav();
   }
 
   // Scroll events come at most once a frame and the layout is clean then: reading it is cheap.
@@ -77,5 +86,6 @@ export function autocapture(aurea: Aurea, c: CaptureOptions): () => void {
     },
   );
 
+  for (const e of early) handlers[e.type]?.(e);
   return reset;
 }

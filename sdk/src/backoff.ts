@@ -4,8 +4,7 @@ export const MAX_DELAY_MS = 60_000;
 
 /** Retry-After as seconds or an HTTP date, in ms from now; undefined when absent or unreadable. */
 export function parseRetryAfter(value: string | null | undefined, now = Date.now()): number | undefined {
-  if (!value) return;
-  const ms = +value >= 0 ? +value * 1000 : Date.parse(value) - now;
+  const ms = value ? (+value >= 0 ? +value * 1000 : Date.parse(value) - now) : NaN;
   if (ms === ms) return Math.max(0, ms);
 }
 
@@ -14,8 +13,7 @@ export function parseRetryAfter(value: string | null | undefined, now = Date.now
  * capped; when the server sent Retry-After, that wait plus up to a second of jitter.
  */
 export function retryDelay(attempt: number, retryAfter?: string | null, random = Math.random, now = Date.now()): number {
-  const exp = Math.min(MAX_DELAY_MS, BASE_DELAY_MS * 2 ** attempt);
-  const jittered = exp / 2 + (random() * exp) / 2;
   const asked = parseRetryAfter(retryAfter, now);
-  return asked === undefined ? jittered : asked + random() * BASE_DELAY_MS;
+  const exp = Math.min(MAX_DELAY_MS, BASE_DELAY_MS * 2 ** attempt);
+  return asked === undefined ? (exp / 2) * (1 + random()) : asked + random() * BASE_DELAY_MS;
 }

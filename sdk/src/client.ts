@@ -1,15 +1,16 @@
-// The event pipeline in the browser: build events with identity, session and
-// attribution, queue them, send in batches, retry, and hand leftovers to the next load.
+// The event recorder in the browser: build events with identity, session and
+// attribution and queue them (pipe.ts); the sender (sender.ts) sends them in batches
+// with retries. On close the queue goes by beacon, and what could not be sent is
+// stored for the next page.
 import { bounded } from "./queue";
 import { clip, flat, log, safe, uuid } from "./util";
 import { nextSession, type Session } from "./session";
-import { post } from "./transport";
 import { createStore } from "./store";
 import type { Aurea, AureaOptions, Props, TrackBatch, TrackEvent } from "./types";
 import { parseAttribution, type Attribution } from "./attribution";
-import { retryDelay } from "./backoff";
 import { cleanUrl } from "./redact";
 import { reference } from "./checkout";
+import type { Pipe } from "./pipe";
 
 /** What is kept between pages: anonymous id, user id, session. */
 interface Identity {
@@ -18,22 +19,27 @@ interface Identity {
   s?: Session;
 }
 
-const PER_REQUEST = 50;
 // sendBeacon and keepalive fetch each cap a body at 64 KB.
 const PER_BEACON = 20;
 
-export function createClient(o: AureaOptions, onPage: () => void): Omit<Aurea, "variant"> {
+export type Client = Omit<Aurea, "variant"> & { p: Pipe };
+
+/** o.apiUrl without a trailing slash. */
+export function createClient(o: AureaOptions, onPage: () => void): Client {
   const store = createStore(!o.cookieless);
-  const endpoint = o.apiUrl.replace(/\/+$/, "") + "/api/track/events";
   const queueKey = "aurea_q_" + o.funnelId;
-  const max = o.batchSize || 10;
-  const wait = o.flushInterval ?? 2000;
-  let queue = bounded(store.get<TrackEvent[]>(queueKey) || []);
-  // Events left by an earlier page were unsent because sending failed.
-  let failing = queue.length > 0;
-  let attempt = 0;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  let inflight: Promise<void> | undefined;
+  const stored = bounded(store.get<TrackEvent[]>(queueKey) || []);
+  const p: Pipe = {
+    q: stored,
+    // Events left by an earlier page were unsent because sending failed.
+    f: !!stored[0],
+    url: o.apiUrl + "/api/track/events",
+    max: o.batchSize || 10,
+    wait: o.flushInterval ?? 2000,
+    body: (events) => JSON.stringify({ funnelId: o.funnelId, key: o.key, sentAt: Date.now(), events } satisfies TrackBatch),
+    save: () => store.set(queueKey, p.q[0] ? p.q : undefined),
+    log,
+  };
   let pageUrl = "";
   let pageRef = document.referrer;
   const timezone = Intl.DateTimeFormat().resolvedOptions().timeZone;
@@ -41,13 +47,7 @@ export function createClient(o: AureaOptions, onPage: () => void): Omit<Aurea, "
   // Read on every use: other tabs of the same site share the visitor and session.
   const identity = () => store.get<Identity>("aurea") || { a: uuid() };
   const keep = (id: Identity) => store.set("aurea", id);
-  const save = () => store.set(queueKey, queue.length ? queue : undefined);
-  const later = (ms: number) => {
-    clearTimeout(timer);
-    timer = setTimeout(send, ms);
-  };
-  const body = (events: TrackEvent[]) =>
-    JSON.stringify({ funnelId: o.funnelId, key: o.key, sentAt: Date.now(), events } satisfies TrackBatch);
+  const url = (u: string) => clip(cleanUrl(u, o.keepParams), 2048);
 
   function emit(type: TrackEvent["type"], name?: string, props?: Props | null, extra?: Partial<TrackEvent>, landing?: Attribution | null) {
     const id = identity();
@@ -58,9 +58,9 @@ export function createClient(o: AureaOptions, onPage: () => void): Omit<Aurea, "
       type,
       name: name && clip(name, 200),
       ts: Date.now(),
-      url: clip(cleanUrl(location.href, o.keepParams), 2048),
+      url: url(location.href),
       title: clip(document.title),
-      referrer: clip(cleanUrl(pageRef, o.keepParams), 2048),
+      referrer: url(pageRef),
       screen: { w: screen.width, h: screen.height },
       language: navigator.language,
       timezone,
@@ -70,61 +70,34 @@ export function createClient(o: AureaOptions, onPage: () => void): Omit<Aurea, "
       ...extra,
     };
     if (!o.cookieless) (ev.anonymousId = id.a), (ev.sessionId = s.i);
-    queue = bounded(queue.concat(ev));
+    p.q = bounded(p.q.concat(ev));
     log(ev);
-    if (!failing && !inflight && queue.length >= max) send();
-    else if (!timer) later(wait);
-  }
-
-  async function send(): Promise<void> {
-    timer = clearTimeout(timer)!; // undefined: no timer pending
-    if (inflight || !queue.length) return inflight;
-    const batch = queue.slice(0, PER_REQUEST);
-    return (inflight = post(endpoint, body(batch)).then((r) => {
-      inflight = undefined;
-      if (r.retry) {
-        failing = true;
-        const delay = retryDelay(attempt++, r.retryAfter);
-        log("retry in", delay);
-        later(delay);
-      } else {
-        failing = false;
-        attempt = 0;
-        queue = queue.filter((e) => !batch.includes(e));
-        if (r.message) log("server:", r.message);
-        if (queue.length) later(queue.length >= max ? 0 : wait);
-      }
-      save();
-    }));
+    p.k?.();
   }
 
   // The page may never run again: beacon everything; keep it stored only if the API was failing.
   // pagehide and visibilitychange both come on close: the same queue goes once.
   let left: TrackEvent[] | undefined;
-  function leave() {
-    if (left == queue) return;
-    left = queue;
-    for (let i = 0; i < queue.length; i += PER_BEACON) {
-      const b = body(queue.slice(i, i + PER_BEACON));
+  const leave = safe(() => {
+    if (left == p.q) return;
+    left = p.q;
+    for (let i = 0; i < p.q.length; i += PER_BEACON) {
+      const b = p.body(p.q.slice(i, i + PER_BEACON));
       try {
-        if (navigator.sendBeacon(endpoint, b)) continue;
+        if (navigator.sendBeacon(p.url, b)) continue;
       } catch {}
-      post(endpoint, b, true);
+      fetch(p.url, { method: "POST", body: b, keepalive: true }).catch(log);
     }
-    if (!failing) queue = [];
-    save();
-  }
+    if (!p.f) p.q = [];
+    p.save();
+  });
 
-  const bye = safe(leave);
-  addEventListener("pagehide", bye);
-  document.addEventListener("visibilitychange", () => document.hidden && bye());
-  addEventListener("online", () => failing && send());
-  if (queue.length) later(0);
+  addEventListener("pagehide", leave);
+  document.addEventListener("visibilitychange", () => document.hidden && leave());
 
   return {
     track: (name, props) => name && emit("track", name, props),
-    conversion(name, options = {}) {
-      const { revenue, currency, orderId, ...props } = options;
+    conversion(name, { revenue, currency, orderId, ...props } = {}) {
       if (orderId != null) props.order_id = orderId;
       if (name) emit("conversion", name, props, typeof revenue == "number" ? { revenue: { amount: revenue, currency: currency || "USD" } } : {});
     },
@@ -143,7 +116,9 @@ export function createClient(o: AureaOptions, onPage: () => void): Omit<Aurea, "
       emit("page_view", undefined, null, {}, parseAttribution(location.search));
     },
     reset: () => keep({ a: uuid() }),
-    flush: send,
+    // Before the sender is attached (the script tag's chunk loading) there is nothing to wait for.
+    flush: async () => p.s?.(),
     checkoutReference: () => reference(!o.cookieless && identity()),
+    p,
   };
 }

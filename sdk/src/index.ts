@@ -1,47 +1,13 @@
 // The SDK as an ES module for bundlers: `createAurea({ funnelId, key, apiUrl })`.
 // Safe to import during server-side rendering: without a window it does nothing.
-import { createClient } from "./client";
+// Unlike the script tag, it starts the sender and the captures at once (no chunk to load).
 import { autocapture } from "./autocapture";
-import { CAPTURES, debug, log, safe } from "./util";
-import type { Aurea, AureaOptions, CaptureOptions } from "./types";
-import { loadExperiments } from "./experiments-loader";
+import { createCore } from "./core";
+import { startSender } from "./sender";
+import type { Aurea, AureaOptions } from "./types";
 
 export type * from "./types";
 
-const METHODS = ["track", "conversion", "identify", "page", "reset", "flush", "checkoutReference"] as const;
-
-function noop(): Aurea {
-  const a: Record<string, () => unknown> = {};
-  // checkoutReference (the only name that long) answers "" at once; the others resolve.
-  for (const m of METHODS) a[m] = m[10] ? () => "" : async () => {};
-  a.variant = () => null;
-  return a as unknown as Aurea;
-}
-
 export function createAurea(options: AureaOptions): Aurea {
-  const off = noop();
-  if (typeof window == "undefined") return off;
-  try {
-    debug.on = !!options.debug;
-    log("Initialized", options);
-    if (!options.funnelId || !options.key) return log("off: no key"), off;
-    const n = navigator as Navigator & { globalPrivacyControl?: boolean };
-    // No consent: nothing is recorded and nobody is assigned; the page shows the control (or a stopped test's winner).
-    if (options.respectDnt && (n.doNotTrack == "1" || n.globalPrivacyControl)) return loadExperiments(options, off);
-    const capture = {} as CaptureOptions;
-    for (const c of CAPTURES) capture[c] = options.capture?.[c] ?? true;
-    let onPage: () => void;
-    const client = createClient(options, () => onPage());
-    const api = {} as Record<string, unknown>;
-    for (const m of METHODS) api[m] = safe(client[m] as (...a: unknown[]) => unknown);
-    const aurea = api as unknown as Aurea;
-    onPage = autocapture(aurea, capture);
-    // Read by the section-view code in the funnel's script (sdk/src/sections.ts).
-    api.s = capture.sections;
-    if (capture.pageviews) aurea.page();
-    return loadExperiments(options, aurea);
-  } catch (e) {
-    log(e);
-    return off;
-  }
+  return createCore(options, (aurea, capture, _o, pipe) => (startSender(pipe), autocapture(aurea, capture)));
 }

@@ -2,28 +2,26 @@
 import type { TrackResponse } from "./types";
 import { PREFIX } from "./util";
 
-export interface Outcome {
-  /** Network error, 429 or 5xx: keep the events and retry later. */
-  retry?: boolean;
-  retryAfter?: string | null;
-  /** What the server said about a dropped batch or rejected events. */
-  message?: string;
-}
-
-/** keepalive: the request may outlive the page (a beacon's fallback). */
-export async function post(url: string, body: string, keepalive?: boolean): Promise<Outcome> {
+/**
+ * keepalive: the request may outlive the page (a beacon's fallback). Resolves to
+ * [retry, detail]: a network error, 429 or 5xx is kept and retried later (detail: the
+ * Retry-After header); anything else is final (detail: what the server said about a
+ * dropped batch or rejected events, "" when all went in).
+ */
+export async function post(url: string, body: string, keepalive?: boolean): Promise<[boolean, string | null | undefined]> {
   let res: Response | undefined;
   try {
     // A string body goes as text/plain: a "simple" request, so no CORS preflight.
     res = await fetch(url, { method: "POST", body, keepalive });
   } catch {}
-  if (!res || res.status == 429 || res.status >= 500) return { retry: true, retryAfter: res?.headers.get("Retry-After") };
+  const status = res ? res.status : 0;
+  if (!status || status == 429 || status > 499) return [true, res?.headers.get("Retry-After")];
   // A 4xx is final: the batch is dropped. Debug mode logs the server's explanation.
-  let json: Partial<TrackResponse> = {};
+  let json: Partial<TrackResponse> & { error?: { message?: string } } = {};
   try {
-    json = await res.json();
+    json = await res!.json();
   } catch {}
   // A wrong key or origin loses every event: say what to fix even without debug mode.
-  if (res.status == 401 || res.status == 403) console.warn(PREFIX, (json as { error?: { message?: string } }).error?.message);
-  return res.ok && !json.rejected?.length ? {} : { message: res.status + " " + JSON.stringify(json) };
+  if (status == 401 || status == 403) console.warn(PREFIX, json.error?.message);
+  return [false, res!.ok && !json.rejected?.length ? "" : status + " " + JSON.stringify(json)];
 }

@@ -1,12 +1,19 @@
 // Small helpers shared by the browser modules.
-import type { Props } from "./types";
+import type { CaptureOptions, Props } from "./types";
 
 export const PREFIX = "[Aurea SDK]";
-export const CAPTURES = ["pageviews", "spa", "forms", "scroll", "outbound", "clicks", "sections"] as const;
+export const CAPTURES = "pageviews spa forms scroll outbound clicks sections".split(" ") as (keyof CaptureOptions)[];
 export const debug = { on: false };
 
 export function log(...args: unknown[]): void {
   if (debug.on) console.log(PREFIX, ...args);
+}
+
+/** Appends a script element loading `src`. */
+export function load(src: string): HTMLScriptElement {
+  const s = document.createElement("script");
+  s.src = src;
+  return document.head.appendChild(s);
 }
 
 /** Wraps a function so that nothing it does can throw into the host page. */
@@ -44,8 +51,8 @@ export function clip(value: unknown, max = 1000): string {
  * stringified. (Keys such as "constructor" are left for the server to reject.)
  */
 export function flat(input?: Props | null, into: Record<string, string | number | boolean> = {}): Record<string, string | number | boolean> {
-  for (const k of Object.keys(input || {})) {
-    const v = input![k];
+  for (const k in input) {
+    const v = input[k];
     if (v == null || k.length > 64 || Object.keys(into).length >= 50) continue;
     into[k] = typeof v == "boolean" || Number.isFinite(v) ? (v as number | boolean) : clip(v);
   }

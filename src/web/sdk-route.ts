@@ -1,10 +1,13 @@
-// GET /sdk.js: the browser SDK, and /sdk-experiments.js: its split-test chunk, both
-// embedded in the executable at build time (scripts/build-sdk.ts writes sdk/dist/),
-// compressed once, cached by ETag, loadable from any page.
+// GET /sdk.js: the browser SDK's core; /sdk-capture.js?v=<hash>: its capture chunk,
+// which the core loads right after the first page view; /sdk-experiments.js: its
+// split-test chunk. All embedded in the executable at build time (scripts/build-sdk.ts
+// writes sdk/dist/), compressed once, cached by ETag, loadable from any page.
 import { Elysia } from "elysia";
 import { brotliCompressSync, constants, gzipSync } from "node:zlib";
+import captureSource from "../../sdk/dist/sdk-capture.js" with { type: "text" };
 import experimentsSource from "../../sdk/dist/sdk-experiments.js" with { type: "text" };
 import sdkSource from "../../sdk/dist/sdk.js" with { type: "text" };
+import { contentVersion } from "./sdk-version";
 
 type Encoding = "br" | "gzip" | "identity";
 
@@ -31,7 +34,10 @@ function compile(source: string): Asset {
 }
 
 const sdk = compile(sdkSource);
+const captureChunk = compile(captureSource);
 const experimentsChunk = compile(experimentsSource);
+/** The v= the current core asks for: its chunk's URL names this exact content. */
+export const CAPTURE_VERSION = contentVersion(captureSource);
 
 const BASE_HEADERS = {
   "content-type": "application/javascript; charset=utf-8",
@@ -63,9 +69,13 @@ function matches(asset: Asset, ifNoneMatch: string | null): boolean {
   return ifNoneMatch.split(",").some((tag) => asset.known.has(tag.trim().replace(/^W\//, "")));
 }
 
-function serve(asset: Asset, request: Request): Response {
+// A URL naming its content never changes; a core cached from an earlier release asks
+// with its own v= and gets today's chunk, cached like /sdk.js.
+const IMMUTABLE = "public, max-age=31536000, immutable";
+
+function serve(asset: Asset, request: Request, cacheControl = BASE_HEADERS["cache-control"]): Response {
   const encoding = pickEncoding(request.headers.get("accept-encoding"));
-  const headers: Record<string, string> = { ...BASE_HEADERS, etag: asset.etags[encoding] };
+  const headers: Record<string, string> = { ...BASE_HEADERS, "cache-control": cacheControl, etag: asset.etags[encoding] };
   if (matches(asset, request.headers.get("if-none-match"))) return new Response(null, { status: 304, headers });
   if (encoding !== "identity") headers["content-encoding"] = encoding;
   const body = asset.bodies[encoding];
@@ -75,9 +85,12 @@ function serve(asset: Asset, request: Request): Response {
 
 export const serveSdk = (request: Request) => serve(sdk, request);
 export const serveExperimentsChunk = (request: Request) => serve(experimentsChunk, request);
+export const serveCaptureChunk = (request: Request) =>
+  serve(captureChunk, request, new URL(request.url).searchParams.get("v") == CAPTURE_VERSION ? IMMUTABLE : undefined);
 
 export function sdkRoutes() {
   return new Elysia({ name: "sdk" })
     .get("/sdk.js", ({ request }) => serveSdk(request))
+    .get("/sdk-capture.js", ({ request }) => serveCaptureChunk(request))
     .get("/sdk-experiments.js", ({ request }) => serveExperimentsChunk(request));
 }

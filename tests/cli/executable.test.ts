@@ -34,6 +34,12 @@ test("runs from another directory with nothing beside it", async () => {
     const sdk = await fetch(`${server.url}/sdk.js`);
     expect(sdk.status).toBe(200);
     expect(sdk.headers.get("content-type")).toContain("javascript");
+    // The capture chunk the core names (sender, clicks, forms, scroll) is embedded too.
+    const captureUrl = (await sdk.text()).match(/\/sdk-capture\.js\?v=[0-9a-f]+/)![0];
+    const capture = await fetch(server.url + captureUrl);
+    expect(capture.status).toBe(200);
+    expect(capture.headers.get("cache-control")).toContain("immutable");
+    expect(await capture.text()).toContain('"outbound_click"');
     // The split-test chunk is embedded like sdk.js, and the per-funnel script answers.
     const chunk = await fetch(`${server.url}/sdk-experiments.js`);
     expect(chunk.status).toBe(200);
