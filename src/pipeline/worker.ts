@@ -89,6 +89,9 @@ export class IngestWorker {
   private batchesPerRun: number;
   /** Pause before the next run after a failure; 0 while runs succeed. */
   private retryMs = 0;
+  /** Batches per staged run: halved after each failed run (a slow server times out on smaller inserts less), doubled back after each good one. */
+  private stagedRunSize: number;
+  private backlog = false;
   /** Errors other than storage faults already logged since the last good run. */
   private loggedErrors = new Set<string>();
   pending: number;
@@ -106,6 +109,7 @@ export class IngestWorker {
     this.writer = options.writer ?? new SqliteEventWriter(sqlite);
     this.staged = options.staged ?? null;
     this.gatherMs = options.gatherMs ?? GATHER_MS;
+    this.stagedRunSize = this.batchesPerRun;
     this.claim = queue.prepare<ClaimedBatch, [number, number]>(
       `SELECT id, funnel_id AS funnelId, key_kind AS keyKind, received_at AS receivedAt, ip, user_agent AS userAgent,
         payload, attempts FROM ingest_batches WHERE status = 'pending' AND id > ? ORDER BY id LIMIT ?`,
@@ -222,7 +226,7 @@ export class IngestWorker {
       const n = this.staged ? await this.runOnceAsync() : this.runOnce();
       // More may be waiting: go on after giving the event loop a turn; else idle-poll.
       if (this.retryMs) this.schedule(this.retryMs);
-      else this.schedule(n >= this.batchesPerRun ? 0 : n > 0 ? this.gatherMs : 1000);
+      else this.schedule(n >= this.batchesPerRun || (this.staged && this.backlog) ? 0 : n > 0 ? this.gatherMs : 1000);
     }, delayMs);
   }
 
@@ -247,8 +251,13 @@ export class IngestWorker {
     this.running = true;
     this.inFlight = (async () => {
       try {
-        return this.succeeded(await runStagedBatches(this.stagedRunner()));
+        const limit = this.stagedRunSize;
+        const n = await runStagedBatches(this.stagedRunner());
+        this.backlog = n >= limit; // more waits: no gathering pause before the next run
+        this.stagedRunSize = Math.min(this.batchesPerRun, this.stagedRunSize * 2);
+        return this.succeeded(n);
       } catch (e) {
+        this.stagedRunSize = Math.max(1, Math.floor(this.stagedRunSize / 2));
         this.failed(e);
         return 0;
       } finally {
@@ -285,7 +294,7 @@ export class IngestWorker {
     return {
       sqlite: this.ctx.store.sqlite,
       staged: this.staged!,
-      claim: () => this.claim.all(this.lastClaimed, this.batchesPerRun),
+      claim: () => this.claim.all(this.lastClaimed, this.stagedRunSize),
       prepare: (batch) => this.processor.prepare(batch),
       takeWriteLock: (lastBatchId) => this.takeWriteLock.run(lastBatchId),
       write: (prepared, tally) => this.write(prepared, tally),

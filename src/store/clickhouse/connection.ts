@@ -2,7 +2,7 @@
 // or `clickhouses://…` / `https://…` (TLS, port 8443 by default), as `@clickhouse/client`
 // config. The password never leaves this module except inside the client: every log
 // line, health answer and error shows `shown`, with the password masked.
-import { createClient, type ClickHouseClient } from "@clickhouse/client";
+import { ClickHouseLogLevel, createClient, type ClickHouseClient } from "@clickhouse/client";
 
 export interface ClickHouseTarget {
   /** http(s)://host:port of the server's HTTP interface. */
@@ -69,6 +69,8 @@ export function connectClickHouse(target: ClickHouseTarget, opts: ConnectOptions
     password: target.password,
     database: opts.noDatabase ? undefined : target.database,
     application: "aurea",
+    // Failures reach the caller (and /healthz) masked; the client would log them unmasked.
+    log: { level: ClickHouseLogLevel.OFF },
     request_timeout: opts.requestTimeoutMs ?? 30_000,
     max_open_connections: 4,
     clickhouse_settings: {

@@ -47,7 +47,8 @@ export class ClickHouseLink {
       this.health.downSince = null;
       return r;
     } catch (e) {
-      const message = maskSecret((e as Error).message ?? String(e), this.target);
+      const err = e as Error & { code?: unknown; cause?: Error };
+      const message = maskSecret(err.message || err.cause?.message || String(err.code ?? "") || err.name || String(e), this.target);
       const code = (e as { code?: unknown }).code;
       if (typeof code === "string" && DATA_ERRORS.has(code)) throw new Error(`ClickHouse refused the data: ${message}`);
       this.health.reachable = false;

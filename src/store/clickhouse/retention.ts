@@ -14,6 +14,8 @@ import type { ClickHouseLink } from "./link";
 const BY_TS = ["events", "event_ids"] as const;
 const FORGET_TABLES = ["events", "event_ids", "visits", "visitor_contacts"] as const;
 const FORGET_RETRY_MS = 30_000;
+/** Servers before 24.4 ran lightweight deletes in the background unless told to wait. */
+const WAIT = { mutations_sync: "1" } as const;
 
 export class ClickHouseEventRetention implements EventRetention {
   private forgetContacts;
@@ -44,12 +46,13 @@ export class ClickHouseEventRetention implements EventRetention {
       if (stopped()) return { events: 0, sessions: 0 };
       if (events) {
         for (const table of BY_TS) await this.dropWholePartitions(table, funnelId, cutoff);
-        for (const table of BY_TS) await this.link.client.command({ query: `DELETE FROM ${table} WHERE ${before}`, query_params: p });
+        for (const table of BY_TS) await this.link.client.command({ query: `DELETE FROM ${table} WHERE ${before}`, query_params: p, clickhouse_settings: WAIT });
       }
       if (sessions && !stopped()) {
         await this.link.client.command({
           query: `DELETE FROM visits WHERE funnel_id = {f:String} AND visit_start < fromUnixTimestamp64Milli({cutoff:Int64}) AND session_id IN (${endedVisits})`,
           query_params: p,
+          clickhouse_settings: WAIT,
         });
       }
       return { events, sessions };
@@ -80,7 +83,7 @@ export class ClickHouseEventRetention implements EventRetention {
     try {
       await this.link.guard(async () => {
         for (const table of FORGET_TABLES) {
-          await this.link.client.command({ query: `DELETE FROM ${table} WHERE funnel_id = {f:String}`, query_params: { f: funnelId } });
+          await this.link.client.command({ query: `DELETE FROM ${table} WHERE funnel_id = {f:String}`, query_params: { f: funnelId }, clickhouse_settings: WAIT });
         }
       });
     } catch (e) {

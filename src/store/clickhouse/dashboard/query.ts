@@ -1,6 +1,7 @@
 // Running a read against ClickHouse: SQL text with {name:Type} placeholders bound by
 // the server (values never enter the text), rows back as JSON objects.
-import type { ClickHouseClient } from "@clickhouse/client";
+import { ClickHouseError, type ClickHouseClient } from "@clickhouse/client";
+import { Unavailable } from "../../../http/errors";
 
 export type Params = Record<string, unknown>;
 
@@ -26,8 +27,14 @@ export class Sql {
 }
 
 export async function rows<T>(ch: ClickHouseClient, sql: Sql, query: string): Promise<T[]> {
-  const result = await ch.query({ query, query_params: sql.params, format: "JSONEachRow" });
-  return result.json<T>();
+  try {
+    const result = await ch.query({ query, query_params: sql.params, format: "JSONEachRow" });
+    return await result.json<T>();
+  } catch (e) {
+    // Not answering, or refusing the login: a clear 503 (pages also show the store's notice), not an internal error.
+    if (!(e instanceof ClickHouseError) || e.code === "516") throw new Unavailable("events_unavailable", "ClickHouse, where events are stored, is not answering; events are still accepted and queued. Try again once it is back.");
+    throw e;
+  }
 }
 
 /** Numbers arrive as JSON numbers or, for 64-bit ones from servers set to quote them, strings. */

@@ -47,6 +47,21 @@ const VISIT_COLUMNS = `session_id AS id, any(anonymous_id) AS anonymousId, ${ms(
 
 type VisitRow = Omit<VisitState, "startedAt" | "lastAt"> & { startedAt: number | null; lastAt: number | null };
 
+/**
+ * A list as an SQL literal, in the query's body: bound as a URL parameter, a run's
+ * thousand ids would pass the URL limits of servers and proxies.
+ */
+export function stringList(values: readonly string[]): string {
+  return `[${values.map((v) => `'${v.replace(/\\/g, "\\\\").replace(/'/g, "\\'")}'`).join(",")}]`;
+}
+
+function numberList(values: readonly number[]): string {
+  return `[${values.map((v) => String(Math.trunc(Number(v)))).join(",")}]`;
+}
+
+/** Values per query: keeps each query well under the server's max_query_size (256 KiB by default). */
+const CHUNK = 2000;
+
 export class WriterLookups {
   constructor(private client: ClickHouseClient) {}
 
@@ -55,9 +70,16 @@ export class WriterLookups {
     return rs.json<T>();
   }
 
+  /** Runs a query per chunk of values (one after the other) and concatenates the rows. */
+  private async chunked<V, T>(values: readonly V[], query: (chunk: V[]) => Promise<T[]>): Promise<T[]> {
+    const out: T[] = [];
+    for (let i = 0; i < values.length; i += CHUNK) for (const r of await query(values.slice(i, i + CHUNK))) out.push(r);
+    return out;
+  }
+
   async storedIds(funnelId: string, ids: string[]): Promise<Set<string>> {
     if (!ids.length) return new Set();
-    const rows = await this.rows<{ id: string }>("SELECT id FROM event_ids WHERE funnel_id = {f:String} AND id IN {ids:Array(String)}", { f: funnelId, ids });
+    const rows = await this.chunked(ids, (c) => this.rows<{ id: string }>(`SELECT id FROM event_ids WHERE funnel_id = {f:String} AND id IN ${stringList(c)}`, { f: funnelId }));
     return new Set(rows.map((r) => r.id));
   }
 
@@ -65,11 +87,13 @@ export class WriterLookups {
   async latestVisits(funnelId: string, visitors: string[], since: number): Promise<Map<string, VisitState>> {
     const out = new Map<string, VisitState>();
     if (!visitors.length) return out;
-    const rows = await this.rows<VisitRow>(
-      `SELECT ${VISIT_COLUMNS} FROM visits
-       WHERE funnel_id = {f:String} AND anonymous_id IN {v:Array(String)} AND visit_start >= fromUnixTimestamp64Milli({since:Int64})
-       GROUP BY funnel_id, visit_start, session_id`,
-      { f: funnelId, v: visitors, since },
+    const rows = await this.chunked(visitors, (c) =>
+      this.rows<VisitRow>(
+        `SELECT ${VISIT_COLUMNS} FROM visits
+         WHERE funnel_id = {f:String} AND anonymous_id IN ${stringList(c)} AND visit_start >= fromUnixTimestamp64Milli({since:Int64})
+         GROUP BY funnel_id, visit_start, session_id`,
+        { f: funnelId, since },
+      ),
     );
     for (const r of rows.map(visitOf)) {
       const seen = out.get(r.anonymousId);
@@ -81,11 +105,13 @@ export class WriterLookups {
   async visitsById(funnelId: string, sessionIds: string[], since: number): Promise<Map<string, VisitState>> {
     const out = new Map<string, VisitState>();
     if (!sessionIds.length) return out;
-    const rows = await this.rows<VisitRow>(
-      `SELECT ${VISIT_COLUMNS} FROM visits
-       WHERE funnel_id = {f:String} AND session_id IN {s:Array(String)} AND visit_start >= fromUnixTimestamp64Milli({since:Int64})
-       GROUP BY funnel_id, visit_start, session_id`,
-      { f: funnelId, s: sessionIds, since },
+    const rows = await this.chunked(sessionIds, (c) =>
+      this.rows<VisitRow>(
+        `SELECT ${VISIT_COLUMNS} FROM visits
+         WHERE funnel_id = {f:String} AND session_id IN ${stringList(c)} AND visit_start >= fromUnixTimestamp64Milli({since:Int64})
+         GROUP BY funnel_id, visit_start, session_id`,
+        { f: funnelId, since },
+      ),
     );
     for (const r of rows.map(visitOf)) out.set(r.id, r);
     return out;
@@ -93,10 +119,12 @@ export class WriterLookups {
 
   async contactsOf(funnelId: string, visitors: string[]): Promise<Map<string, number>> {
     if (!visitors.length) return new Map();
-    const rows = await this.rows<{ v: string; c: number }>(
-      `SELECT anonymous_id AS v, argMax(contact_id, linked_at) AS c FROM visitor_contacts
-       WHERE funnel_id = {f:String} AND anonymous_id IN {v:Array(String)} GROUP BY anonymous_id`,
-      { f: funnelId, v: visitors },
+    const rows = await this.chunked(visitors, (c) =>
+      this.rows<{ v: string; c: number }>(
+        `SELECT anonymous_id AS v, argMax(contact_id, linked_at) AS c FROM visitor_contacts
+         WHERE funnel_id = {f:String} AND anonymous_id IN ${stringList(c)} GROUP BY anonymous_id`,
+        { f: funnelId },
+      ),
     );
     return new Map(rows.map((r) => [r.v, Number(r.c)]));
   }
@@ -104,12 +132,14 @@ export class WriterLookups {
   /** Each contact's most recently linked visitor. */
   async latestVisitors(funnelId: string, contactIds: number[]): Promise<Map<number, string>> {
     if (!contactIds.length) return new Map();
-    const rows = await this.rows<{ c: number; v: string }>(
-      `SELECT c, argMax(v, at) AS v FROM (
-         SELECT anonymous_id AS v, argMax(contact_id, linked_at) AS c, max(linked_at) AS at FROM visitor_contacts
-         WHERE funnel_id = {f:String} GROUP BY anonymous_id)
-       WHERE c IN {c:Array(UInt64)} GROUP BY c`,
-      { f: funnelId, c: contactIds },
+    const rows = await this.chunked(contactIds, (ids) =>
+      this.rows<{ c: number; v: string }>(
+        `SELECT c, argMax(v, at) AS v FROM (
+           SELECT anonymous_id AS v, argMax(contact_id, linked_at) AS c, max(linked_at) AS at FROM visitor_contacts
+           WHERE funnel_id = {f:String} GROUP BY anonymous_id)
+         WHERE c IN ${numberList(ids)} GROUP BY c`,
+        { f: funnelId },
+      ),
     );
     return new Map(rows.map((r) => [Number(r.c), r.v]));
   }
@@ -118,13 +148,14 @@ export class WriterLookups {
     const out = new Map<string, OrderState>();
     for (const id of orderIds) out.set(id, { conversions: [], refunded: new Map() });
     if (!orderIds.length) return out;
-    const rows = await this.rows<Omit<OrderConversion, "verified"> & { orderId: string; type: string; verified: number }>(
+    type Row = Omit<OrderConversion, "verified"> & { orderId: string; type: string; verified: number };
+    const rows = await this.chunked(orderIds, (c) => this.rows<Row>(
       `SELECT order_id AS orderId, type, row_id AS rowId, id, ${ms("ts")} AS ts, session_id AS sessionId, ${ms("visit_start")} AS visitStart,
         anonymous_id AS anonymousId, contact_id AS contactId, revenue_minor AS revenueMinor, currency, verified
-       FROM events WHERE funnel_id = {f:String} AND order_id IN {o:Array(String)} AND type IN ('conversion', 'refund')
+       FROM events WHERE funnel_id = {f:String} AND order_id IN ${stringList(c)} AND type IN ('conversion', 'refund')
        ORDER BY row_id`,
-      { f: funnelId, o: orderIds },
-    );
+      { f: funnelId },
+    ));
     for (const r of rows) {
       const state = out.get(r.orderId)!;
       if (r.type === "refund") {
