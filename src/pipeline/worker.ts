@@ -148,6 +148,10 @@ export class IngestWorker {
    */
   drain(deadline = Infinity): void {
     while (Date.now() < deadline && this.runOnce() > 0) {}
+    this.finalSync();
+  }
+
+  private finalSync(): void {
     try {
       this.syncNow();
     } catch (e) {
@@ -272,11 +276,7 @@ export class IngestWorker {
   async drainAsync(deadline = Infinity): Promise<void> {
     if (this.inFlight) await this.inFlight;
     while (Date.now() < deadline && (await this.runOnceAsync()) > 0) {}
-    try {
-      this.syncNow();
-    } catch (e) {
-      if (!this.ctx.ops.faults.record("processing", e)) this.ctx.log(`processing: final fsync failed: ${(e as Error).message}`);
-    }
+    this.finalSync();
   }
 
   private succeeded(n: number): number {
@@ -300,9 +300,7 @@ export class IngestWorker {
       write: (prepared, tally) => this.write(prepared, tally),
       forget: () => this.forget(),
       log: this.ctx.log,
-      idle: () => {
-        if (this.unconfirmed.length) this.startSync();
-      },
+      idle: () => void (this.unconfirmed.length && this.startSync()),
       finish: (batches, parked, tally, started) => this.finishRun(batches, parked, tally, started),
     };
   }
