@@ -53,14 +53,14 @@ try {
   const inRange = (store.sqlite.query(`SELECT count(*) AS n FROM events WHERE funnel = ${key} AND ts >= ? AND ts < ?`).get(funnelId, from, to + 7 * DAY) as { n: number }).n;
   console.log(`report range: 30 days (${inRange.toLocaleString("en-US")} events read with the 7-day window)`);
 
-  const measure = (label: string, run: () => unknown, runs = 7) => {
-    run(); // warm the page cache and statement cache
+  const measure = async (label: string, run: () => unknown, runs = 7) => {
+    await run(); // warm the page cache and statement cache
     const times: number[] = [];
     const cpu: number[] = [];
     for (let i = 0; i < runs; i++) {
       const t = performance.now();
       const c = process.cpuUsage();
-      run();
+      await run();
       const d = process.cpuUsage(c);
       times.push(performance.now() - t);
       cpu.push((d.user + d.system) / 1000);
@@ -70,14 +70,14 @@ try {
   };
   const def = FIVE_STEPS;
   const base = { from, to, now: to };
-  const sample = stepsReport(store.events.journeys, funnelId, def, base);
+  const sample = await stepsReport(store.events.journeys, funnelId, def, base);
   console.log(`steps: ${sample.steps.map((s) => `${s.name} ${s.visitors.toLocaleString("en-US")}`).join(" → ")}`);
-  measure("5 steps, sequential, 30 days", () => stepsReport(store.events.journeys, funnelId!, def, base));
-  measure("5 steps, sequential, breakdown=channel", () => stepsReport(store.events.journeys, funnelId!, def, { ...base, breakdown: "channel" }));
-  measure("5 steps, sequential, breakdown=landing_page", () => stepsReport(store.events.journeys, funnelId!, def, { ...base, breakdown: "landing_page" }));
-  measure("5 steps, strict, 30 days", () => stepsReport(store.events.journeys, funnelId!, { ...def, order: "strict" }, base));
-  measure("5 steps, sequential, filter device=mobile", () => stepsReport(store.events.journeys, funnelId!, def, { ...base, filters: [{ key: "device", value: "mobile" }] }));
-  measure("5 steps + previous period (the page)", () => stepsReport(store.events.journeys, funnelId!, def, { ...base, compare: true }));
+  await measure("5 steps, sequential, 30 days", () => stepsReport(store.events.journeys, funnelId!, def, base));
+  await measure("5 steps, sequential, breakdown=channel", () => stepsReport(store.events.journeys, funnelId!, def, { ...base, breakdown: "channel" }));
+  await measure("5 steps, sequential, breakdown=landing_page", () => stepsReport(store.events.journeys, funnelId!, def, { ...base, breakdown: "landing_page" }));
+  await measure("5 steps, strict, 30 days", () => stepsReport(store.events.journeys, funnelId!, { ...def, order: "strict" }, base));
+  await measure("5 steps, sequential, filter device=mobile", () => stepsReport(store.events.journeys, funnelId!, def, { ...base, filters: [{ key: "device", value: "mobile" }] }));
+  await measure("5 steps + previous period (the page)", () => stepsReport(store.events.journeys, funnelId!, def, { ...base, compare: true }));
   console.log(`machine: ${machineLine()}; load average ${loadavg().map((x) => x.toFixed(1)).join(" ")} (the machine is shared: cpu time is the steadier figure)`);
 } finally {
   store.close();

@@ -24,7 +24,7 @@ for (const [days, model, breakdown] of cases) {
   let orders = 0;
   for (let i = 0; i < 5; i++) {
     const t = performance.now();
-    orders = revenueReport(dashboard.revenueOrders({ funnelId: funnel.id, from: now - days * DAY, to: now, model, breakdown, includeTest: false }), currencySetting(store.sqlite, funnel.id)).orders;
+    orders = revenueReport(await dashboard.revenueOrders({ funnelId: funnel.id, from: now - days * DAY, to: now, model, breakdown, includeTest: false }), currencySetting(store.sqlite, funnel.id)).orders;
     times.push(performance.now() - t);
   }
   times.sort((a, b) => a - b);

@@ -4,6 +4,7 @@ import { resolve } from "node:path";
 import { DEFAULT_MIN_FREE_DISK, parseMinFreeDisk, type MinFreeDisk } from "./ops/disk-space";
 import { parseDuration } from "./backup/schedule";
 import { parseNetworks, type ProxyTrust } from "./enrich/client-ip";
+import { ClickHouseUrlError, isClickHouseUrl, parseClickHouseUrl, type ClickHouseTarget } from "./store/clickhouse/connection";
 
 export interface ServeConfig {
   port: number;
@@ -33,6 +34,8 @@ export interface ServeConfig {
   publicUrl?: string | null;
   /** Outgoing mail (digests, alerts); null: email features say they are off. */
   mail?: MailConfig | null;
+  /** Where events, visits and the visitor → contact links live: null is the embedded SQLite (the default), else a ClickHouse server. */
+  eventStore?: ClickHouseTarget | null;
 }
 
 export interface MailConfig {
@@ -178,7 +181,21 @@ export const SERVE_FLAGS: FlagSpec = {
   "backup-keep": { env: "AUREA_BACKUP_KEEP", type: "number" },
   "min-free-disk": { env: "AUREA_MIN_FREE_DISK", type: "string" },
   "metrics-token": { env: "AUREA_METRICS_TOKEN", type: "string" },
+  events: { env: "AUREA_EVENTS_URL", type: "string" },
 };
+
+/** --events / AUREA_EVENTS_URL: "sqlite" (the default) or clickhouse[s]://user:pass@host:port/database. Errors never echo the value (it may hold a password). */
+export function resolveEventStore(flags: ParsedFlags): ClickHouseTarget | null {
+  const raw = flags.events as string | undefined;
+  if (!raw || raw.trim().toLowerCase() === "sqlite") return null;
+  if (!isClickHouseUrl(raw)) throw new ConfigError("--events: expected sqlite or clickhouse://user:pass@host:8123/database (clickhouses:// for TLS)");
+  try {
+    return parseClickHouseUrl(raw);
+  } catch (e) {
+    if (e instanceof ClickHouseUrlError) throw new ConfigError(`--events: ${e.message}`);
+    throw e;
+  }
+}
 
 export function resolveDataDir(flags: ParsedFlags): string {
   return resolve((flags.data as string | undefined) ?? "aurea-data");
@@ -228,6 +245,7 @@ export function serveConfig(flags: ParsedFlags): ServeConfig {
     metricsToken: metricsTokenFlag(flags["metrics-token"]),
     publicUrl: resolvePublicUrl(flags),
     mail: resolveMail(flags),
+    eventStore: resolveEventStore(flags),
   };
 }
 

@@ -8,7 +8,11 @@ import { Checkpointer } from "./db/checkpointer";
 import { checkDataFiles } from "./db/start-checks";
 import { restoreAdvice } from "./db/files-check";
 import { openStore } from "./db/open";
+import { attachClickHouse } from "./store/clickhouse/serve";
+import { eventStoreNotice } from "./ops/event-store-notice";
+import { setSiteNotice } from "../views/layout";
 import { InlineReads, type Reads } from "./analytics/reads/run";
+import { READS } from "./analytics/reads/registry";
 import { ThreadReads } from "./analytics/reads/thread-reads";
 import { openGeo } from "./enrich/geo";
 import { GroupCommitter } from "./ingest/group-commit";
@@ -28,7 +32,6 @@ import { startReports } from "./reports/start";
 import { TaskRunner } from "./tasks/runner";
 import { serverTasks } from "./tasks/table";
 import { LiveHub } from "./live/hub";
-import { sqliteDashboardReader } from "./store/sqlite/dashboard/dashboard-reader";
 import { liveStreamRoutes } from "./web/live-stream";
 import { analyticsRoutes } from "./web/analytics-routes";
 import { refuseLargeBodies } from "./web/body-limit";
@@ -118,18 +121,24 @@ export async function startServer(config: ServeConfig, options: StartOptions = {
           autocheckpoint: !config.processingThread,
           log,
           entryUrl: options.readerEntryUrl,
+          clickhouse: config.eventStore ?? null,
         })
-      : new InlineReads(store.sqlite);
+      : new InlineReads(store.sqlite, READS, config.eventStore ?? null);
   // Reads and processing have connections of their own: this one serves logins,
   // settings and the live push, which need a small page cache, not 64 MiB.
   if (config.readerThreads > 0 && config.processingThread) store.sqlite.exec("PRAGMA cache_size = -8192");
   const ctx: AppContext = { store, config, geo, now, log, ops, reads, eventListeners: [], stopping: false };
+  const clickhouse = config.eventStore ? attachClickHouse(ctx, config.eventStore) : null;
+  // The readers need the schema from the first page on; when ClickHouse is down now,
+  // the processing thread migrates once it answers (pages say it is down until then).
+  await clickhouse?.ensureSchema().catch((e) => log(`events: ClickHouse schema not checked at start: ${(e as Error).message}`));
+  const notice = setSiteNotice(() => eventStoreNotice(ops.processing.eventStore, processing?.pending ?? 0));
   ops.damage = checkDataFiles(store, config.dataDir, now());
   for (const line of ops.damage) log(`damaged data: ${line}. ${restoreAdvice(config.dataDir)}`);
   const committer = new GroupCommitter(store.queue);
   committer.timings = { commit: ops.metrics.ingestCommit, fsync: ops.metrics.ingestFsync };
   let processing: Processing | null = null;
-  const live = new LiveHub(sqliteDashboardReader(store.sqlite), { now: () => ctx.now(), log: ctx.log, onWatchChange: (funnels) => processing?.watch(funnels) });
+  const live = new LiveHub(ctx.store.events.dashboard, { now: () => ctx.now(), log: ctx.log, onWatchChange: (funnels) => processing?.watch(funnels) });
   let checkpointer: Checkpointer | null = null;
   if (config.processingThread) {
     // Checkpoints run on a thread of their own: a commit here (a login, a delivery)
@@ -194,6 +203,8 @@ export async function startServer(config: ServeConfig, options: StartOptions = {
         await processing.stop();
         await checkpointer?.stop();
         await automations.stop();
+        await clickhouse?.close();
+        notice.clear();
         store.close();
         geo.close();
       })();

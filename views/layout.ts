@@ -25,6 +25,29 @@ export interface PageOptions {
 
 export const PRODUCT_NAME = "Aurea";
 
+// A server-wide warning on every page (the event store not answering), set by the server.
+let siteNotice: () => string | null = () => null;
+
+/** Shows notice() on every page while it returns text; clear() stops (if no later server replaced it). */
+export function setSiteNotice(notice: () => string | null): { clear(): void } {
+  siteNotice = notice;
+  return {
+    clear() {
+      if (siteNotice === notice) siteNotice = () => null;
+    },
+  };
+}
+
+function noticeBar(): SafeHtml | string {
+  let text: string | null = null;
+  try {
+    text = siteNotice();
+  } catch {
+    // a notice must never break a page
+  }
+  return text ? html`<div class="site-notice" role="alert"><div class="wrap">${text}</div></div>` : "";
+}
+
 const HTMX_CONFIG = JSON.stringify({
   includeIndicatorStyles: false,
   allowEval: false,
@@ -109,6 +132,7 @@ export function page(opts: PageOptions): SafeHtml {
     ${opts.user ? userMenu(opts.user, opts.csrfToken) : ""}
   </div>
 </header>
+${opts.user ? noticeBar() : ""}
 ${opts.funnel ? funnelNav(opts.funnel, opts.active) : ""}
 <main id="main" class="wrap" tabindex="-1">
 ${opts.body}

@@ -35,7 +35,7 @@ function sameWeekdays(from: number, to: number, weeks = 4): { from: number; to: 
   return Array.from({ length: weeks }, (_, i) => ({ from: from - (i + 1) * WEEK, to: to - (i + 1) * WEEK }));
 }
 
-export function checkRule(deps: CheckDeps, rule: AlertRule, funnel: Funnel, now: number): Firing | null {
+export async function checkRule(deps: CheckDeps, rule: AlertRule, funnel: Funnel, now: number): Promise<Firing | null> {
   const tz = deps.zoneOf(funnel.id);
   const scope = (r: { from: number; to: number }) => ({ funnelId: funnel.id, filters: [], ...r });
   const fire = (subject: string, text: string): Firing => ({ windowKey: windowKeyAt(rule, now), subject: `[Aurea] ${funnel.name}: ${subject}`, text });
@@ -47,7 +47,7 @@ export function checkRule(deps: CheckDeps, rule: AlertRule, funnel: Funnel, now:
       const lp = localParts(now, tz);
       if (now < localMidnight(lp.year, lp.month, lp.day, tz) + 9 * HOUR) return null;
       const yesterday = { from: localMidnight(lp.year, lp.month, lp.day - 1, tz), to: today };
-      const rev = revenueReport(deps.reader.dashboard.revenueOrders({ funnelId: funnel.id, ...yesterday, model: "last_touch", breakdown: "channel", includeTest: false }), currencySetting(deps.reader.sqlite, funnel.id));
+      const rev = revenueReport(await deps.reader.dashboard.revenueOrders({ funnelId: funnel.id, ...yesterday, model: "last_touch", breakdown: "channel", includeTest: false }), currencySetting(deps.reader.sqlite, funnel.id));
       const day = localDate(yesterday.from, tz);
       return {
         windowKey: `daily:${day}`,
@@ -58,12 +58,12 @@ export function checkRule(deps: CheckDeps, rule: AlertRule, funnel: Funnel, now:
     case "conversion_drop": {
       const p = rule.params as { percent: number; minVisits: number };
       const span = { from: startOfLocalDay(now, tz), to: now };
-      const cur = deps.reader.dashboard.sums({ scope: scope(span), now: deps.reader.now() }).tally;
+      const cur = (await deps.reader.dashboard.sums({ scope: scope(span), now: deps.reader.now() })).tally;
       if (cur.visits < p.minVisits) return null;
       let visits = 0;
       let converted = 0;
       for (const r of sameWeekdays(span.from, span.to)) {
-        const t = deps.reader.dashboard.sums({ scope: scope(r), now: deps.reader.now() }).tally;
+        const t = (await deps.reader.dashboard.sums({ scope: scope(r), now: deps.reader.now() })).tally;
         visits += t.visits;
         converted += t.converted;
       }
@@ -76,9 +76,11 @@ export function checkRule(deps: CheckDeps, rule: AlertRule, funnel: Funnel, now:
     case "traffic_spike": {
       const p = rule.params as { percent: number; minVisitors: number };
       const span = { from: now - HOUR, to: now };
-      const cur = deps.reader.dashboard.totals({ scope: scope(span), historyStart: funnel.firstEventAt, now: deps.reader.now() }).visitors;
+      const cur = (await deps.reader.dashboard.totals({ scope: scope(span), historyStart: funnel.firstEventAt, now: deps.reader.now() })).visitors;
       if (cur < p.minVisitors) return null;
-      const past = sameWeekdays(span.from, span.to).map((r) => deps.reader.dashboard.totals({ scope: scope(r), historyStart: funnel.firstEventAt, now: deps.reader.now() }).visitors);
+      const past = await Promise.all(
+        sameWeekdays(span.from, span.to).map(async (r) => (await deps.reader.dashboard.totals({ scope: scope(r), historyStart: funnel.firstEventAt, now: deps.reader.now() })).visitors),
+      );
       const usual = past.reduce((a, b) => a + b, 0) / past.length;
       if (cur <= usual * (1 + p.percent / 100)) return null;
       return fire(`traffic spike: ${cur} visitors in the last hour, usually ${usual.toFixed(1)}`, `${cur} visitors in the last hour; the same hour on the same weekday averaged ${usual.toFixed(1)} over the last 4 weeks. The alert fires above +${p.percent}%.\n`);

@@ -12,7 +12,7 @@ import { ALERT_MAIL_JOB, fireAlert } from "./firings";
 import { alertMailHandler } from "./mail-job";
 import { listAlerts } from "./rules";
 
-export function runAlertChecks(ctx: AppContext, runner: JobRunner, deps: CheckDeps): number {
+export async function runAlertChecks(ctx: AppContext, runner: JobRunner, deps: CheckDeps): Promise<number> {
   const { sqlite, db } = ctx.store;
   const now = ctx.now();
   let fired = 0;
@@ -20,7 +20,7 @@ export function runAlertChecks(ctx: AppContext, runner: JobRunner, deps: CheckDe
     const funnel = getFunnel(db, rule.funnelId);
     if (!funnel) continue;
     try {
-      const f = checkRule(deps, rule, funnel, now);
+      const f = await checkRule(deps, rule, funnel, now);
       if (f && sqlite.transaction(() => fireAlert(sqlite, runner.queue, rule, f.windowKey, f, now)).immediate()) fired++;
     } catch (e) {
       ctx.log(`alerts: checking ${rule.id} (${rule.kind}) failed: ${(e as Error).message}`);
@@ -32,14 +32,14 @@ export function runAlertChecks(ctx: AppContext, runner: JobRunner, deps: CheckDe
 
 export interface RunningAlerts {
   /** Checks every periodic rule now; returns how many fired. */
-  check(): number;
+  check(): Promise<number>;
   deps: CheckDeps;
 }
 
 export function startAlerts(ctx: AppContext, runner: JobRunner, overrides: Partial<CheckDeps> = {}): RunningAlerts {
   runner.register(ALERT_MAIL_JOB, alertMailHandler(ctx.config.mail ?? null, ctx.now, ctx.log));
   const deps: CheckDeps = {
-    reader: analyticsReader(ctx.store.sqlite, ctx.now),
+    reader: { ...analyticsReader(ctx.store.sqlite, ctx.now), dashboard: ctx.store.events.dashboard, journeys: ctx.store.events.journeys },
     queueDb: ctx.store.queue,
     deliveries: automationRuntime(ctx).deliveries,
     dataDir: ctx.config.dataDir,

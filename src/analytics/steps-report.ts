@@ -35,21 +35,21 @@ export interface StepsReport extends FunnelReport {
   previous?: PreviousPeriod;
 }
 
-function progressFor(reader: JourneyReader, funnelId: string, def: StepsDefinition, o: StepsReportOptions): Progress[] {
-  const journeys = reader.journeys(funnelId, { def, from: o.from, to: o.to, breakdown: o.breakdown, filters: o.filters });
+async function progressFor(reader: JourneyReader, funnelId: string, def: StepsDefinition, o: StepsReportOptions): Promise<Progress[]> {
+  const journeys = await reader.journeys(funnelId, { def, from: o.from, to: o.to, breakdown: o.breakdown, filters: o.filters });
   const rules: ProgressRules = { stepCount: def.steps.length, windowMs: def.windowMs, order: def.order, from: o.from, to: o.to, now: o.now };
   return progressAll(journeys, rules);
 }
 
-export function stepsReport(reader: JourneyReader, funnelId: string, def: StepsDefinition, o: StepsReportOptions): StepsReport {
+export async function stepsReport(reader: JourneyReader, funnelId: string, def: StepsDefinition, o: StepsReportOptions): Promise<StepsReport> {
   const names = def.steps.map((s) => s.name);
-  const report = buildReport(names, progressFor(reader, funnelId, def, o), Boolean(o.breakdown));
+  const report = buildReport(names, await progressFor(reader, funnelId, def, o), Boolean(o.breakdown));
   const out: StepsReport = { from: o.from, to: o.to, window: def.window, order: def.order, ...report };
   if (o.breakdown) out.breakdownBy = o.breakdown;
   if (o.compare) {
     const span = o.to - o.from;
     const prev = { ...o, from: o.from - span, to: o.from, breakdown: undefined };
-    const p = buildReport(names, progressFor(reader, funnelId, def, prev));
+    const p = buildReport(names, await progressFor(reader, funnelId, def, prev));
     out.previous = {
       from: prev.from,
       to: prev.to,
@@ -88,17 +88,19 @@ export interface StepVisitorsResult {
 }
 
 /** `step` is 1-based, as people count steps. */
-export function stepVisitors(
+export async function stepVisitors(
   reader: JourneyReader,
   funnelId: string,
   def: StepsDefinition,
   o: StepsReportOptions & { step: number; status: DrillStatus; limit: number },
-): StepVisitorsResult {
+): Promise<StepVisitorsResult> {
   const index = o.step - 1;
-  const all = visitorsAtStep(progressFor(reader, funnelId, def, { ...o, breakdown: undefined }), index, o.status);
+  const all = visitorsAtStep(await progressFor(reader, funnelId, def, { ...o, breakdown: undefined }), index, o.status);
   const shown = all.slice(0, o.limit);
-  const who = reader.visitorIdentities(funnelId, shown.map((p) => p.visitor));
-  const entries = reader.visitorEntries(funnelId, shown.map((p) => ({ visitor: p.visitor, enteredAt: p.hits[0].ts })));
+  const [who, entries] = await Promise.all([
+    reader.visitorIdentities(funnelId, shown.map((p) => p.visitor)),
+    reader.visitorEntries(funnelId, shown.map((p) => ({ visitor: p.visitor, enteredAt: p.hits[0].ts }))),
+  ]);
   const visitors = shown.map((p, i): StepVisitor => {
     const revenue: Record<string, number> = {};
     for (const [c, v] of Object.entries(p.revenue)) revenue[c] = fromMinorUnits(v, c);

@@ -20,10 +20,10 @@ const FLAGS = {
   json: { type: "boolean" as const },
 };
 
-function withStore<T>(flags: ParsedFlags, fn: (store: Store) => T): T {
+async function withStore<T>(flags: ParsedFlags, fn: (store: Store) => T | Promise<T>): Promise<T> {
   const store = openStore(resolveDataDir(flags));
   try {
-    return fn(store);
+    return await fn(store);
   } catch (e) {
     if (e instanceof AppError) throw new ConfigError(`experiment ${flags._[0]}: ${e.message}`);
     throw e;
@@ -61,7 +61,7 @@ function printResults(r: ExperimentResults): void {
   if (r.sampleSizePerVariant) console.log(`To detect a ${pct(r.minimumDetectableEffect)} lift it needs about ${r.sampleSizePerVariant} visitors per variant. Do not stop earlier on a good day.`);
 }
 
-const sub: Record<string, (flags: ParsedFlags) => number> = {
+const sub: Record<string, (flags: ParsedFlags) => Promise<number>> = {
   create(flags) {
     const funnelId = required(flags, "funnel", "ID");
     const input = parseExperimentInput({
@@ -101,8 +101,8 @@ const sub: Record<string, (flags: ParsedFlags) => number> = {
   results(flags) {
     const funnelId = required(flags, "funnel", "ID");
     const key = required(flags, "key", "K");
-    return withStore(flags, (store) => {
-      const r = experimentResults(store.db, store.events.journeys, { funnelId, key, now: Date.now() });
+    return withStore(flags, async (store) => {
+      const r = await experimentResults(store.db, store.events.journeys, { funnelId, key, now: Date.now() });
       if (flags.json) console.log(JSON.stringify(resultsJson(r)));
       else printResults(r);
       return 0;

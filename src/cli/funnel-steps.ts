@@ -16,7 +16,7 @@ function readSource(file: string): string {
   }
 }
 
-export function funnelSteps(flags: ParsedFlags): number {
+export async function funnelSteps(flags: ParsedFlags): Promise<number> {
   const id = flags._[1];
   if (!id) throw new ConfigError("funnel steps: give the funnel id (see `aurea funnel list`)");
   const file = flags.file as string | undefined;
@@ -43,7 +43,7 @@ export function funnelSteps(flags: ParsedFlags): number {
       saveSteps(store.db, id, parsed.value);
       if (!flags.json) {
         console.error(`Saved ${parsed.value.steps.length} steps (${parsed.value.order}, window ${parsed.value.window}) for funnel ${id}.`);
-        printCheck(store.events.journeys.checkSteps(id, parsed.value.steps, Date.now()), parsed.value.steps.map((s) => s.name));
+        printCheck(await store.events.journeys.checkSteps(id, parsed.value.steps, Date.now()), parsed.value.steps.map((s) => s.name));
         return 0;
       }
     }

@@ -30,7 +30,7 @@ function printKeys(id: string, keys: { publicKey: string; secretKey: string }): 
   console.log(`  secret key:  ${keys.secretKey}   (server-side only; shown once)`);
 }
 
-const sub: Record<string, (flags: ParsedFlags) => number> = {
+const sub: Record<string, (flags: ParsedFlags) => number | Promise<number>> = {
   steps: funnelSteps,
   create(flags) {
     if (!flags.name) throw new ConfigError("funnel create: --name is required");

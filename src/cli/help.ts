@@ -73,6 +73,9 @@ Example: aurea experiment create --funnel fn_abc123 --key headline --variants a:
                         (AUREA_PUBLIC_URL, default: the address the dashboard is opened at)
   --smtp-url URL        smtp://user:pass@host:587 (STARTTLS) or smtps://user:pass@host:465, for digests and alerts (AUREA_SMTP_URL)
   --mail-from ADDR      the From of digests and alerts, e.g. "Aurea <reports@example.com>" (AUREA_MAIL_FROM)
+  --events URL          where events and visits are stored: sqlite (default, in --data) or a ClickHouse server,
+                        clickhouse://user:pass@host:8123/db, clickhouses://… for TLS (AUREA_EVENTS_URL);
+                        the password is never printed. See docs/clickhouse.md
 
 Example: aurea serve --port 8080 --data /var/lib/aurea`,
   funnel: `aurea funnel create --name NAME --url URL [--origin ORIGIN ...] [--json]

@@ -62,7 +62,7 @@ async function send(flags: ParsedFlags): Promise<number> {
       throw e;
     }
     const cadence: Cadence = period.kind === "last-month" ? "monthly" : "weekly";
-    const { mail: message } = composeDigest({ reader: analyticsReader(store.sqlite), db: store.db, sqlite: store.sqlite, funnel, period, to: to[0], cadence, publicUrl });
+    const { mail: message } = await composeDigest({ reader: analyticsReader(store.sqlite), db: store.db, sqlite: store.sqlite, funnel, period, to: to[0], cadence, publicUrl });
     const mailer = createMailer(mail);
     try {
       const sent = await mailer.send(message);

@@ -177,19 +177,20 @@ export function computeResults(exp: Experiment, input: ResultsInput): Experiment
 }
 
 /** The dashboard's and the API's loader: the experiment from `db`, what visitors did from the event store. */
-export function experimentResults(db: Db, journeys: JourneyReader, args: { funnelId: string; key: string; now: number }): ExperimentResults {
+export async function experimentResults(db: Db, journeys: JourneyReader, args: { funnelId: string; key: string; now: number }): Promise<ExperimentResults> {
   const sqlite = db.$client;
   const exp = requireExperiment(db, args.funnelId, args.key);
   const w = { funnelId: args.funnelId, key: exp.key, from: exp.startedAt, to: exp.stoppedAt ?? args.now };
-  const orders = journeys.ordersAfterExposure(w);
+  const orders = await journeys.ordersAfterExposure(w);
   // The funnel's main currency as the revenue report picks it; other currencies are left out.
   const currency = currencySetting(sqlite, args.funnelId) ?? mostCommonCurrency(orders);
   const netByVisitor = new Map<string, number>();
   for (const row of summarize(currency, orders).rows) if (row.value !== null) netByVisitor.set(row.value, row.verifiedNet);
   const needsEvents = [exp.metric, ...exp.secondaryMetrics].some((m) => m !== "revenue");
+  const [exposed, events] = await Promise.all([journeys.exposedVisitors(w), needsEvents ? journeys.eventsAfterExposure(w) : []]);
   return computeResults(exp, {
-    exposed: journeys.exposedVisitors(w),
-    events: needsEvents ? journeys.eventsAfterExposure(w) : [],
+    exposed,
+    events,
     netByVisitor,
     steps: getSteps(db, args.funnelId)?.steps ?? [],
     currency,

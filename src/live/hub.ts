@@ -41,6 +41,8 @@ interface Stream {
   closed: boolean;
   /** Asked at each heartbeat: false (access taken away) ends the stream; the tab's reconnect then gets 403. */
   allowed?: () => boolean;
+  /** Until its first rows are read: flushes leave it out (its cursor is not known yet). */
+  starting: boolean;
 }
 
 const enc = new TextEncoder();
@@ -61,6 +63,7 @@ export class LiveHub {
   private o: Required<Omit<LiveHubOptions, "onWatchChange" | "log">> & Pick<LiveHubOptions, "onWatchChange" | "log">;
 
   private dashboard: DashboardReader;
+  private flushing: Promise<void> = Promise.resolve();
 
   /** `events`: the dashboard reader, or a SQLite connection to read through one. */
   constructor(events: DashboardReader | Database, options: LiveHubOptions) {
@@ -82,7 +85,7 @@ export class LiveHub {
     const body = new ReadableStream<Uint8Array>(
       {
         start: (controller) => {
-          stream = { funnelId, filters, filtersKey: JSON.stringify(filters), tz, hideAuto, cursor: cursor ?? this.latest(), controller, closed: false, allowed };
+          stream = { funnelId, filters, filtersKey: JSON.stringify(filters), tz, hideAuto, cursor: cursor ?? 0, controller, closed: false, allowed, starting: true };
           let set = this.streams.get(funnelId);
           if (!set) {
             this.streams.set(funnelId, (set = new Set()));
@@ -91,9 +94,7 @@ export class LiveHub {
           }
           set.add(stream);
           this.write(stream, enc.encode(`retry: 2000\n\n`));
-          // Whatever arrived since the cursor (between page and stream, or while away).
-          if (cursor !== null) this.catchUp(funnelId, [stream]);
-          this.sendNow(funnelId, [stream]);
+          void this.begin(stream, cursor);
         },
         cancel: () => this.remove(stream),
       },
@@ -124,21 +125,37 @@ export class LiveHub {
     this.closeAll();
   }
 
-  private latest(): number {
-    return this.dashboard.liveCursor();
+  /** A new stream's first rows: whatever arrived since its cursor (between page and stream, or while away). */
+  private async begin(stream: Stream, cursor: number | null): Promise<void> {
+    try {
+      stream.cursor = cursor ?? (await this.dashboard.liveCursor());
+      if (cursor !== null) await this.catchUp(stream.funnelId, [stream]);
+      stream.starting = false;
+      await this.sendNow(stream.funnelId, [stream]);
+    } catch (e) {
+      stream.starting = false;
+      this.o.log?.(`live: opening a stream of funnel ${stream.funnelId} failed: ${(e as Error).message}`);
+    }
   }
 
+  // Reads may answer with promises (the ClickHouse store): one flush at a time, so a
+  // stream's cursor never moves under a read still running.
   private flush(): void {
     this.timer = null;
+    this.flushing = this.flushing.then(() => this.flushOnce());
+  }
+
+  private async flushOnce(): Promise<void> {
     this.lastFlush = performance.now();
     const ids = [...this.dirty];
     this.dirty.clear();
     for (const id of ids) {
       const set = this.streams.get(id);
       if (!set) continue;
+      const ready = [...set].filter((s) => !s.starting);
       try {
-        this.catchUp(id, [...set]);
-        this.sendNow(id, [...set]);
+        await this.catchUp(id, ready);
+        await this.sendNow(id, ready);
       } catch (e) {
         this.o.log?.(`live: reading funnel ${id} failed: ${(e as Error).message}`);
       }
@@ -146,7 +163,7 @@ export class LiveHub {
   }
 
   /** Reads once per group of streams at the same cursor, filters and zone; sends the rows. */
-  private catchUp(funnelId: string, streams: Stream[]): void {
+  private async catchUp(funnelId: string, streams: Stream[]): Promise<void> {
     const groups = new Map<string, Stream[]>();
     for (const s of streams) {
       const key = `${s.cursor}|${s.tz}|${s.hideAuto}|${s.filtersKey}`;
@@ -157,7 +174,7 @@ export class LiveHub {
     const now = this.o.now();
     for (const group of groups.values()) {
       const { cursor, filters, tz, hideAuto } = group[0];
-      const live = this.dashboard.live({ funnelId, filters, after: cursor, now, limit: this.o.maxRows + 1, hideAuto });
+      const live = await this.dashboard.live({ funnelId, filters, after: cursor, now, limit: this.o.maxRows + 1, hideAuto });
       const more = live.events.length > this.o.maxRows;
       if (more) live.events.length = this.o.maxRows; // newest first: keep the newest
       if (live.events.length) {
@@ -169,9 +186,10 @@ export class LiveHub {
     }
   }
 
-  private sendNow(funnelId: string, streams: Stream[]): void {
+  private async sendNow(funnelId: string, streams: Stream[]): Promise<void> {
+    if (!streams.length) return;
     const byZone = new Map<string, Uint8Array>();
-    const data = this.dashboard.liveNow({ funnelId, now: this.o.now() });
+    const data = await this.dashboard.liveNow({ funnelId, now: this.o.now() });
     for (const s of streams) {
       let chunk = byZone.get(s.tz);
       if (!chunk) byZone.set(s.tz, (chunk = enc.encode(sseMessage("now", String(nowBody(data, s.tz))))));
@@ -187,11 +205,8 @@ export class LiveHub {
         else this.write(s, ping);
       }
       if (!set.size) continue;
-      try {
-        this.sendNow(id, [...set]); // visitors leave the five-minute window as time passes
-      } catch (e) {
-        this.o.log?.(`live: refreshing funnel ${id} failed: ${(e as Error).message}`);
-      }
+      // visitors leave the five-minute window as time passes
+      this.sendNow(id, [...set].filter((s) => !s.starting)).catch((e) => this.o.log?.(`live: refreshing funnel ${id} failed: ${(e as Error).message}`));
     }
   }
 

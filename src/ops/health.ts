@@ -10,6 +10,7 @@ import type { GroupCommitter } from "../ingest/group-commit";
 import type { Processing } from "../pipeline/processing";
 import { queueCounts } from "../pipeline/batch-list";
 import { WAL_BOUND_BYTES } from "../db/wal-bound";
+import type { EventStoreHealth } from "../store/event-writer";
 
 export type Status = "ok" | "degraded" | "failing";
 
@@ -74,13 +75,17 @@ export function healthReport(ctx: AppContext, deps: HealthDeps): { httpStatus: n
     const ageMs = Math.max(0, now - ops.processing.lastRunAt);
     const pending = deps.processing.pending;
     const stuck = pending > 0 && ageMs > STUCK_AFTER_MS;
+    // Waiting for an event store that is down is not stuck: batches stay queued and drain when it returns.
+    const waiting = ops.processing.eventStore?.reachable === false;
     return {
-      status: stuck ? "failing" : "ok",
+      status: stuck ? (waiting ? "degraded" : "failing") : "ok",
       lastRunAgeSeconds: Math.round(ageMs / 1000),
       pending,
       ...(ops.processing.fault ? { fault: ops.processing.fault.fault, error: ops.processing.fault.message } : {}),
     };
   });
+
+  guard("events", () => eventStoreCheck(ops.processing.eventStore ?? null, now));
 
   guard("disk", () => {
     const r = ops.disk.read();
@@ -123,6 +128,15 @@ export function healthReport(ctx: AppContext, deps: HealthDeps): { httpStatus: n
   const statuses = Object.values(checks).map((c) => c.status);
   const status: Status = statuses.includes("failing") ? "failing" : statuses.includes("degraded") ? "degraded" : "ok";
   return { httpStatus: status === "failing" ? 503 : 200, body: { status, database, queue, checks } };
+}
+
+/** Where events are stored; an event store over the network that does not answer is degraded: events are accepted and queued meanwhile. */
+export function eventStoreCheck(h: EventStoreHealth | null, now: number): { status: Status } & Record<string, unknown> {
+  if (!h) return { status: "ok", store: "sqlite" };
+  const base = { store: h.kind, url: h.shown, lastAckAgeSeconds: h.lastAckAt === null ? null : Math.round((now - h.lastAckAt) / 1000) };
+  if (h.reachable) return { status: "ok", ...base };
+  const downSeconds = h.downSince === null ? null : Math.round((now - h.downSince) / 1000);
+  return { status: "degraded", ...base, error: h.error, downSeconds, note: "events are accepted and queued; they are stored when the server answers again" };
 }
 
 const deliveriesCache = new WeakMap<AppContext, { at: number; failed: number }>();

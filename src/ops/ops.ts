@@ -5,12 +5,15 @@ import { aureaMetrics, type AureaMetrics } from "./aurea-metrics";
 import { DEFAULT_MIN_FREE_DISK, DiskSpace } from "./disk-space";
 import { StorageFaults, type FaultReport } from "./faults";
 import type { TaskState } from "../tasks/runner";
+import type { EventStoreHealth } from "../store/event-writer";
 
 export interface ProcessingHealth {
   /** When processing last completed a run (or an idle poll) without error. */
   lastRunAt: number;
   /** The storage fault holding processing back, if any. */
   fault: FaultReport | null;
+  /** An event store over the network (ClickHouse) as processing last found it; null: the embedded SQLite. */
+  eventStore?: EventStoreHealth | null;
 }
 
 export interface Ops {

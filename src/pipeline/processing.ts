@@ -6,6 +6,7 @@ import type { ServeConfig } from "../config";
 import type { MetricDeltas } from "../ops/metrics";
 import type { FaultReport } from "../ops/faults";
 import type { Ops } from "../ops/ops";
+import type { EventStoreHealth } from "../store/event-writer";
 import { threadEntryUrl } from "../thread-url";
 import type { QueueMarks } from "./queue-marks";
 import { IngestWorker } from "./worker";
@@ -67,7 +68,7 @@ export type ThreadMessage =
   | { type: "log"; line: string }
   | { type: "done"; ids: number[] }
   | { type: "parked"; id: number; attempts: number; error: string }
-  | { type: "stats"; deltas: MetricDeltas; lastRunAt: number; fault: FaultReport | null }
+  | { type: "stats"; deltas: MetricDeltas; lastRunAt: number; fault: FaultReport | null; eventStore?: EventStoreHealth | null }
   | { type: "stopped" };
 
 /**
@@ -163,6 +164,7 @@ export class ThreadProcessing implements Processing {
       this.ops.metrics.registry.addDeltas(m.deltas);
       this.ops.processing.lastRunAt = m.lastRunAt;
       this.ops.processing.fault = m.fault;
+      if (m.eventStore) this.ops.processing.eventStore = m.eventStore;
     } else if (m.type === "stopped") this.resolveStopped();
   }
 

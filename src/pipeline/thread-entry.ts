@@ -9,6 +9,8 @@ import { automationRuntime } from "../automations/runtime";
 import { reportHeap } from "../ops/heap-report";
 import { IdleCollector } from "../ops/idle-collect";
 import { createOps } from "../ops/ops";
+import { ClickHouseLink } from "../store/clickhouse/link";
+import { ClickHouseEventWriter } from "../store/clickhouse/writer/event-writer";
 import { installEventListeners } from "./listeners";
 import type { ThreadMessage } from "./processing";
 import { IngestWorker } from "./worker";
@@ -21,11 +23,20 @@ type Incoming =
   | { type: "watch"; funnels: string[] }
   | { type: "stop"; drainMs: number };
 
+/**
+ * Per ClickHouse request: the processing thread's SQLite transaction stays open while a
+ * run's rows travel (staged-run.ts), so a server that stops answering fails the run
+ * well before other writers' busy timeout (5 s) runs out.
+ */
+const CLICKHOUSE_REQUEST_TIMEOUT_MS = 4000;
+
 /** How often the thread sends its counters and its state to the HTTP thread. */
 const STATS_MS = 1000;
 
 let ctx: AppContext | null = null;
 let worker: IngestWorker | null = null;
+/** The ClickHouse event store, when the server was started with one. */
+let clickhouse: ClickHouseLink | null = null;
 // Funnels with live dashboards open on the HTTP thread; empty keeps the listener idle.
 const watched = new Set<string>();
 const send = (m: ThreadMessage) => postMessage(m);
@@ -61,8 +72,13 @@ self.onmessage = async (e: MessageEvent<Incoming>) => {
     // jobs has committed, so that it finds them.
     let jobsDue = false;
     automationRuntime(ctx).wake = () => (jobsDue = true);
+    // ClickHouse prefers few large inserts: a run waits up to a second for more batches.
+    clickhouse = m.config.eventStore ? new ClickHouseLink(m.config.eventStore, Date.now, CLICKHOUSE_REQUEST_TIMEOUT_MS) : null;
+    if (clickhouse) log(`processing: events go to ClickHouse at ${clickhouse.target.shown}`);
     worker = new IngestWorker(ctx, {
       batchesPerRun: 1000,
+      staged: clickhouse ? new ClickHouseEventWriter(store.sqlite, clickhouse) : undefined,
+      gatherMs: clickhouse ? 1000 : undefined,
       checkpointQueue: false,
       marks: {
         done: (ids) => send({ type: "done", ids }),
@@ -79,7 +95,7 @@ self.onmessage = async (e: MessageEvent<Incoming>) => {
     send({ type: "ready", pending: worker.pending });
     setInterval(() => {
       const { lastRunAt, fault } = ops.processing;
-      send({ type: "stats", deltas: ops.metrics.registry.takeDeltas(), lastRunAt, fault });
+      send({ type: "stats", deltas: ops.metrics.registry.takeDeltas(), lastRunAt, fault, eventStore: clickhouse ? { ...clickhouse.health } : null });
     }, STATS_MS);
   } else if (m.type === "watch") {
     watched.clear();
@@ -92,7 +108,9 @@ self.onmessage = async (e: MessageEvent<Incoming>) => {
       if (ctx && worker) {
         ctx.stopping = true;
         worker.stop();
-        worker.drain(Date.now() + m.drainMs);
+        if (clickhouse) await worker.drainAsync(Date.now() + m.drainMs);
+        else worker.drain(Date.now() + m.drainMs);
+        await clickhouse?.close();
         send({ type: "stats", deltas: ctx.ops.metrics.registry.takeDeltas(), lastRunAt: ctx.ops.processing.lastRunAt, fault: null });
         ctx.store.close();
         ctx.geo.close();

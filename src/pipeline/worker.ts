@@ -17,9 +17,10 @@ import { isTransient } from "../db/storage-errors";
 import { resetWalIfLarge } from "../db/wal-reset";
 import { syncWal, syncWalAsync } from "../db/wal-sync";
 import { localQueueMarks, retryingMarks, type QueueMarks } from "./queue-marks";
-import type { AppliedRun, EventWriter } from "../store/event-writer";
+import { EventStoreUnavailable, type AppliedRun, type EventWriter, type StagedEventWriter } from "../store/event-writer";
 import { SqliteEventWriter } from "../store/sqlite/writer/event-writer";
 import { BatchProcessor, type PreparedBatch, type QueuedBatch } from "./process-batch";
+import { runStagedBatches, type StagedRunner } from "./staged-run";
 
 export const MAX_ATTEMPTS = 5;
 const SYNC_INTERVAL_MS = 250;
@@ -30,9 +31,9 @@ const GATHER_MS = 20;
 const RETRY_FIRST_MS = 100;
 const RETRY_MAX_MS = 5000;
 
-type ClaimedBatch = QueuedBatch & { attempts: number };
-type ParkedBatch = { id: number; error: string };
-type RunTally = { processed: number; bots: number; duplicates: number };
+export type ClaimedBatch = QueuedBatch & { attempts: number };
+export type ParkedBatch = { id: number; error: string };
+export type RunTally = { processed: number; bots: number; duplicates: number };
 
 export interface WorkerOptions {
   /**
@@ -50,11 +51,23 @@ export interface WorkerOptions {
   checkpointQueue?: boolean;
   /** Where processed events go; by default the SQLite event store on ctx.store.sqlite. */
   writer?: EventWriter;
+  /**
+   * An event store over the network (ClickHouse): runs are async, each sent before its
+   * SQLite transaction commits (staged-run.ts). Only on the processing thread, whose
+   * connection nothing else uses while a run waits for the store.
+   */
+  staged?: StagedEventWriter;
+  /** Wait this long gathering new batches into one run (the staged store prefers few large inserts). */
+  gatherMs?: number;
 }
 
 export class IngestWorker {
   private processor: BatchProcessor;
   private writer: EventWriter;
+  private staged: StagedEventWriter | null;
+  /** The staged run in flight, if any. */
+  private inFlight: Promise<number> | null = null;
+  private gatherMs: number;
   private claim;
   private marks: QueueMarks;
   private countPending;
@@ -76,6 +89,9 @@ export class IngestWorker {
   private batchesPerRun: number;
   /** Pause before the next run after a failure; 0 while runs succeed. */
   private retryMs = 0;
+  /** Batches per staged run: halved after each failed run (a slow server times out on smaller inserts less), doubled back after each good one. */
+  private stagedRunSize: number;
+  private backlog = false;
   /** Errors other than storage faults already logged since the last good run. */
   private loggedErrors = new Set<string>();
   pending: number;
@@ -91,6 +107,9 @@ export class IngestWorker {
     const queue: Database = ctx.store.queue;
     this.processor = new BatchProcessor(sqlite, (ip) => ctx.geo.lookup(ip));
     this.writer = options.writer ?? new SqliteEventWriter(sqlite);
+    this.staged = options.staged ?? null;
+    this.gatherMs = options.gatherMs ?? GATHER_MS;
+    this.stagedRunSize = this.batchesPerRun;
     this.claim = queue.prepare<ClaimedBatch, [number, number]>(
       `SELECT id, funnel_id AS funnelId, key_kind AS keyKind, received_at AS receivedAt, ip, user_agent AS userAgent,
         payload, attempts FROM ingest_batches WHERE status = 'pending' AND id > ? ORDER BY id LIMIT ?`,
@@ -113,7 +132,7 @@ export class IngestWorker {
   /** New batches were committed: process them soon. */
   notify(count: number): void {
     this.pending += count;
-    this.schedule(this.pending >= this.batchesPerRun ? 0 : GATHER_MS);
+    this.schedule(this.pending >= this.batchesPerRun ? 0 : this.gatherMs);
   }
 
   /** No run is scheduled until start(), not even for batches committed meanwhile. */
@@ -129,6 +148,10 @@ export class IngestWorker {
    */
   drain(deadline = Infinity): void {
     while (Date.now() < deadline && this.runOnce() > 0) {}
+    this.finalSync();
+  }
+
+  private finalSync(): void {
     try {
       this.syncNow();
     } catch (e) {
@@ -201,35 +224,85 @@ export class IngestWorker {
       clearTimeout(this.timer);
     }
     this.dueAt = due;
-    this.timer = setTimeout(() => {
+    this.timer = setTimeout(async () => {
       this.timer = null;
       this.dueAt = Infinity;
-      const n = this.runOnce();
+      const n = this.staged ? await this.runOnceAsync() : this.runOnce();
       // More may be waiting: go on after giving the event loop a turn; else idle-poll.
       if (this.retryMs) this.schedule(this.retryMs);
-      else this.schedule(n >= this.batchesPerRun ? 0 : n > 0 ? GATHER_MS : 1000);
+      else this.schedule(n >= this.batchesPerRun || (this.staged && this.backlog) ? 0 : n > 0 ? this.gatherMs : 1000);
     }, delayMs);
   }
 
   /** Returns how many batches it processed; 0 when idle or when the run failed (see retryMs). */
   runOnce(): number {
     if (this.running) return 0;
+    if (this.staged) throw new Error("a staged event store runs with runOnceAsync()");
     this.running = true;
     try {
-      const n = this.runBatches();
-      if (n) this.keepWalBounded();
-      this.retryMs = 0;
-      this.loggedErrors.clear();
-      this.ctx.ops.processing.lastRunAt = this.ctx.now();
-      this.ctx.ops.processing.fault = null;
-      this.ctx.ops.faults.recovered("processing");
-      return n;
+      return this.succeeded(this.runBatches());
     } catch (e) {
       this.failed(e);
       return 0;
     } finally {
       this.running = false;
     }
+  }
+
+  /** runOnce for a staged event store (ClickHouse). */
+  runOnceAsync(): Promise<number> {
+    if (this.running) return Promise.resolve(0);
+    this.running = true;
+    this.inFlight = (async () => {
+      try {
+        const limit = this.stagedRunSize;
+        const n = await runStagedBatches(this.stagedRunner());
+        this.backlog = n >= limit; // more waits: no gathering pause before the next run
+        this.stagedRunSize = Math.min(this.batchesPerRun, this.stagedRunSize * 2);
+        return this.succeeded(n);
+      } catch (e) {
+        this.stagedRunSize = Math.max(1, Math.floor(this.stagedRunSize / 2));
+        this.failed(e);
+        return 0;
+      } finally {
+        this.running = false;
+        this.inFlight = null;
+      }
+    })();
+    return this.inFlight;
+  }
+
+  /** drain() for a staged event store: lets a run in flight finish first. */
+  async drainAsync(deadline = Infinity): Promise<void> {
+    if (this.inFlight) await this.inFlight;
+    while (Date.now() < deadline && (await this.runOnceAsync()) > 0) {}
+    this.finalSync();
+  }
+
+  private succeeded(n: number): number {
+    if (n) this.keepWalBounded();
+    this.retryMs = 0;
+    this.loggedErrors.clear();
+    this.ctx.ops.processing.lastRunAt = this.ctx.now();
+    this.ctx.ops.processing.fault = null;
+    this.ctx.ops.faults.recovered("processing");
+    return n;
+  }
+
+  /** What a staged run needs of this worker (staged-run.ts). */
+  private stagedRunner(): StagedRunner {
+    return {
+      sqlite: this.ctx.store.sqlite,
+      staged: this.staged!,
+      claim: () => this.claim.all(this.lastClaimed, this.stagedRunSize),
+      prepare: (batch) => this.processor.prepare(batch),
+      takeWriteLock: (lastBatchId) => this.takeWriteLock.run(lastBatchId),
+      write: (prepared, tally) => this.write(prepared, tally),
+      forget: () => this.forget(),
+      log: this.ctx.log,
+      idle: () => void (this.unconfirmed.length && this.startSync()),
+      finish: (batches, parked, tally, started) => this.finishRun(batches, parked, tally, started),
+    };
   }
 
   /** Between two runs, the only moment this writer can let its WAL start over (wal-reset.ts). */
@@ -251,6 +324,12 @@ export class IngestWorker {
       // SQLite rolled it back itself
     }
     this.retryMs = Math.min(RETRY_MAX_MS, Math.max(RETRY_FIRST_MS, this.retryMs * 2));
+    // Shown by /healthz and the dashboard from the store's own health (event-writer.ts); logged once per message.
+    if (e instanceof EventStoreUnavailable) {
+      if (!this.loggedErrors.has(e.message)) this.ctx.log(`processing: ${e.message}; batches stay queued and are retried`);
+      this.loggedErrors.add(e.message);
+      return;
+    }
     const fault = this.ctx.ops.faults.record("processing", e);
     this.ctx.ops.processing.fault = fault ? this.ctx.ops.faults.last : null;
     if (fault) return;
@@ -281,6 +360,12 @@ export class IngestWorker {
       tally.processed = tally.bots = tally.duplicates = 0;
       parked = this.inTransaction(batches.at(-1)!.id, () => this.processOneByOne(batches, tally));
     }
+    this.finishRun(batches, parked, tally, started);
+    return batches.length;
+  }
+
+  /** After a run committed: counters, the batches to confirm or park, the next fsync. */
+  private finishRun(batches: ClaimedBatch[], parked: ParkedBatch[], tally: RunTally, started: number): void {
     const metrics = this.ctx.ops.metrics;
     metrics.processingCommit.observe((performance.now() - started) / 1000);
     metrics.eventsProcessed.inc(undefined, tally.processed);
@@ -293,7 +378,6 @@ export class IngestWorker {
     if (this.ctx.now() - this.lastSync >= SYNC_INTERVAL_MS) this.startSync();
     this.pending = Math.max(0, this.pending - batches.length);
     this.onProcessed(batches.length);
-    return batches.length;
   }
 
   private inTransaction<T>(lastBatchId: number, fn: () => T): T {
@@ -309,11 +393,12 @@ export class IngestWorker {
   private forget(): void {
     this.processor.forget();
     this.writer.rolledBack();
+    this.staged?.rolledBack();
   }
 
   /** Writes enriched batches, records on the funnels, then lets listeners hear the whole run at once. */
   private write(prepared: PreparedBatch[], tally: RunTally): void {
-    const run = this.writer.apply(prepared.map((p) => p.batch));
+    const run = (this.staged ?? this.writer).apply(prepared.map((p) => p.batch));
     this.processor.record(prepared, run.written);
     tally.processed += run.written.length;
     tally.duplicates += run.duplicates;

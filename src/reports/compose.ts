@@ -25,8 +25,8 @@ export interface ComposeInput {
   messageId?: string;
 }
 
-export function composeDigest(input: ComposeInput): { mail: OutgoingMail; data: DigestData } {
-  const data = digestData(input.reader, input.db, input.funnel, input.period, input.publicUrl);
+export async function composeDigest(input: ComposeInput): Promise<{ mail: OutgoingMail; data: DigestData }> {
+  const data = await digestData(input.reader, input.db, input.funnel, input.period, input.publicUrl);
   const now = input.reader.now();
   const unsub = input.publicUrl
     ? unsubscribeUrl(input.publicUrl, unsubscribeToken(input.sqlite, { funnelId: input.funnel.id, email: input.to.toLowerCase(), cadence: input.cadence }, now))

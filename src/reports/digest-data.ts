@@ -56,7 +56,7 @@ export interface DigestData {
 const TOP = 5;
 const CHART_MAX_DAYS = 62;
 
-function dropsOf(report: ReturnType<typeof stepsReport>): DigestDrop[] {
+function dropsOf(report: Awaited<ReturnType<typeof stepsReport>>): DigestDrop[] {
   const drops: DigestDrop[] = [];
   for (let i = 1; i < report.steps.length; i++) {
     const prev = report.steps[i - 1];
@@ -68,13 +68,13 @@ function dropsOf(report: ReturnType<typeof stepsReport>): DigestDrop[] {
 }
 
 /** Results as of the period's end, judged by the results page's own rule (src/experiments/outcome.ts). */
-export function experimentsWithResults(db: Db, journeys: JourneyReader, funnelId: string, period: { from: number; to: number }, now: number): ExperimentOutcome[] {
+export async function experimentsWithResults(db: Db, journeys: JourneyReader, funnelId: string, period: { from: number; to: number }, now: number): Promise<ExperimentOutcome[]> {
   const out: ExperimentOutcome[] = [];
   for (const e of listExperiments(db, funnelId)) {
     if (e.startedAt >= period.to) continue;
     if (e.status === "stopped" && (e.stoppedAt === null || e.stoppedAt < period.from || e.stoppedAt >= period.to)) continue;
     const at = e.status === "running" ? Math.min(period.to - 1, now) : now;
-    const outcome = experimentOutcome(experimentResults(db, journeys, { funnelId, key: e.key, now: at }));
+    const outcome = experimentOutcome(await experimentResults(db, journeys, { funnelId, key: e.key, now: at }));
     if (outcome) out.push(outcome);
   }
   return out;
@@ -86,18 +86,23 @@ export function dashboardLink(base: string | null, funnelId: string, period: Dig
   return `${base}/funnels/${encodeURIComponent(funnelId)}?${q}`;
 }
 
-export function digestData(reader: ClockedReader, db: Db, funnel: Funnel, period: DigestPeriod, publicUrl: string | null): DigestData {
+export async function digestData(reader: ClockedReader, db: Db, funnel: Funnel, period: DigestPeriod, publicUrl: string | null): Promise<DigestData> {
   const scope = { funnelId: funnel.id, from: period.from, to: period.to, filters: [] };
   const prevScope = { ...scope, ...period.previous };
-  const cur = reader.dashboard.totals({ scope, historyStart: funnel.firstEventAt, now: reader.now() });
-  const prev = reader.dashboard.totals({ scope: prevScope, historyStart: funnel.firstEventAt, now: reader.now() });
-  const rev = (range: { from: number; to: number }, breakdownBy: "channel" | "landing_page") =>
-    revenueReport(reader.dashboard.revenueOrders({ funnelId: funnel.id, ...range, model: "last_touch", breakdown: breakdownBy, includeTest: false }), currencySetting(reader.sqlite, funnel.id));
-  const bySource = rev(period, "channel");
-  const prevRevenue = rev(period.previous, "channel");
-  const byLanding = rev(period, "landing_page");
+  const cur = await reader.dashboard.totals({ scope, historyStart: funnel.firstEventAt, now: reader.now() });
+  const prev = await reader.dashboard.totals({ scope: prevScope, historyStart: funnel.firstEventAt, now: reader.now() });
+  const rev = async (range: { from: number; to: number }, breakdownBy: "channel" | "landing_page") =>
+    revenueReport(await reader.dashboard.revenueOrders({ funnelId: funnel.id, ...range, model: "last_touch", breakdown: breakdownBy, includeTest: false }), currencySetting(reader.sqlite, funnel.id));
+  const bySource = await rev(period, "channel");
+  const prevRevenue = await rev(period.previous, "channel");
+  const byLanding = await rev(period, "landing_page");
   const landingRevenue = new Map(byLanding.rows.map((r) => [r.value ?? "", r.verifiedNet]));
   const steps = getSteps(db, funnel.id);
+  const landing = await reader.dashboard.breakdown({ scope, dim: "entry", limit: TOP, now: reader.now() });
+  const daily =
+    period.to - period.from > CHART_MAX_DAYS * 86_400_000
+      ? null
+      : await reader.dashboard.series({ scope, bucket: "day", tz: period.tz, metric: "visitors", historyStart: funnel.firstEventAt, now: reader.now() });
   const perVisitor = (net: number, visitors: number) => (visitors > 0 ? net / visitors : 0);
   return {
     funnel: { id: funnel.id, name: funnel.name },
@@ -108,19 +113,14 @@ export function digestData(reader: ClockedReader, db: Db, funnel: Funnel, period
     verifiedNet: { current: bySource.verifiedNet, previous: prevRevenue.verifiedNet },
     otherCurrencies: Object.entries(bySource.otherCurrencies).map(([currency, t]) => ({ currency, verifiedNet: t.verifiedNet })),
     revenuePerVisitor: { current: perVisitor(bySource.verifiedNet, cur.visitors), previous: perVisitor(prevRevenue.verifiedNet, prev.visitors) },
-    drops: steps ? dropsOf(stepsReport(reader.journeys, funnel.id, steps, { from: period.from, to: period.to, now: reader.now() })) : null,
+    drops: steps ? dropsOf(await stepsReport(reader.journeys, funnel.id, steps, { from: period.from, to: period.to, now: reader.now() })) : null,
     sources: bySource.rows
       .filter((r) => r.verifiedNet > 0)
       .slice(0, TOP)
       .map((r) => ({ value: r.value ?? "", verifiedNet: r.verifiedNet, orders: r.orders })),
-    landingPages: reader.dashboard.breakdown({ scope, dim: "entry", limit: TOP, now: reader.now() }).rows.map((r) => ({ value: r.value, visits: r.tally.visits, verifiedNet: landingRevenue.get(r.value) ?? 0 })),
-    visitorsPerDay:
-      period.to - period.from > CHART_MAX_DAYS * 86_400_000
-        ? []
-        : reader.dashboard
-            .series({ scope, bucket: "day", tz: period.tz, metric: "visitors", historyStart: funnel.firstEventAt, now: reader.now() })
-            .points.map((p) => ({ date: localDate(p.at, period.tz), visitors: p.value })),
-    experiments: experimentsWithResults(db, reader.journeys, funnel.id, period, reader.now()),
+    landingPages: landing.rows.map((r) => ({ value: r.value, visits: r.tally.visits, verifiedNet: landingRevenue.get(r.value) ?? 0 })),
+    visitorsPerDay: daily ? daily.points.map((p) => ({ date: localDate(p.at, period.tz), visitors: p.value })) : [],
+    experiments: await experimentsWithResults(db, reader.journeys, funnel.id, period, reader.now()),
     dashboardUrl: dashboardLink(publicUrl, funnel.id, period),
   };
 }

@@ -50,7 +50,7 @@ export function reportSendHandler(deps: ReportDeps): JobHandler {
       }
       // The period ending at periodTo is "last week/month" as seen from just after it.
       const period = periodFor(row.cadence, row.periodTo + 1, (deps.zoneOf ?? ((id) => funnelTimeZone(deps.db, id)))(row.funnelId));
-      const { mail } = composeDigest({ reader: deps.reader, db: deps.db, sqlite, funnel, period: { ...period, from: row.periodFrom, to: row.periodTo }, to: row.email, cadence: row.cadence, publicUrl: deps.publicUrl, messageId: row.messageId });
+      const { mail } = await composeDigest({ reader: deps.reader, db: deps.db, sqlite, funnel, period: { ...period, from: row.periodFrom, to: row.periodTo }, to: row.email, cadence: row.cadence, publicUrl: deps.publicUrl, messageId: row.messageId });
       if (!claimSend(sqlite, key, deps.now())) return { kind: "done" };
       const mailer = createMailer(deps.mail);
       try {

@@ -24,7 +24,7 @@ export function startReports(ctx: AppContext, runner: JobRunner): RunningReports
   const { sqlite, db } = ctx.store;
   runner.register(
     REPORT_SEND_JOB,
-    reportSendHandler({ sqlite, db, reader: analyticsReader(sqlite, ctx.now), mail: ctx.config.mail ?? null, publicUrl: ctx.config.publicUrl ?? null, now: ctx.now, log: ctx.log }),
+    reportSendHandler({ sqlite, db, reader: { ...analyticsReader(sqlite, ctx.now), dashboard: ctx.store.events.dashboard, journeys: ctx.store.events.journeys }, mail: ctx.config.mail ?? null, publicUrl: ctx.config.publicUrl ?? null, now: ctx.now, log: ctx.log }),
   );
   let sleep = MAX_SLEEP_MS;
   const queueDue = (): number => {

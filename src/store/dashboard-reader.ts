@@ -2,7 +2,9 @@
 // totals, the chart, grouped panels, lists with cursors, live views and export pages.
 // Arguments and results are plain, structured-cloneable data (they cross from the
 // reader threads); `now` always comes from the request, never from the store's clock.
-// SQLite: sqliteDashboardReader in ./sqlite/dashboard/dashboard-reader.ts.
+// SQLite: sqliteDashboardReader in ./sqlite/dashboard/dashboard-reader.ts (answers at once);
+// ClickHouse: ./clickhouse/dashboard/ (answers with promises). Callers await every result.
+import type { Awaitable } from "./awaitable";
 import type { Cursor } from "../analytics/cursor";
 import type { DimensionKey } from "../analytics/dimensions";
 import type { ExportCursor, ExportKind, ExportPage } from "../analytics/export";
@@ -56,48 +58,48 @@ export interface LiveQuery {
 
 export interface DashboardReader {
   /** The chart: one metric per local hour or day of the scope. */
-  series(q: SeriesQuery): Series;
+  series(q: SeriesQuery): Awaitable<Series>;
   /** The stats cards: totals of the scope and of the previous period of the same length. */
-  overview(q: { scope: Scope; previous: { from: number; to: number }; historyStart: number | null; knownVisitors: number | null; now: number }): Overview;
+  overview(q: { scope: Scope; previous: { from: number; to: number }; historyStart: number | null; knownVisitors: number | null; now: number }): Awaitable<Overview>;
   /** Distinct visitors, tally and revenue of a scope. */
-  totals(q: { scope: Scope; historyStart: number | null; now: number }): Totals;
+  totals(q: { scope: Scope; historyStart: number | null; now: number }): Awaitable<Totals>;
   /** Everything `totals` gives but distinct visitors (cheaper: no count of distinct ids). */
-  sums(q: { scope: Scope; now: number }): { tally: Tally; revenue: Revenue };
+  sums(q: { scope: Scope; now: number }): Awaitable<{ tally: Tally; revenue: Revenue }>;
   /** The top `limit` values of one dimension within a scope. */
-  breakdown(q: { scope: Scope; dim: DimensionKey; limit: number; now: number }): Breakdown;
+  breakdown(q: { scope: Scope; dim: DimensionKey; limit: number; now: number }): Awaitable<Breakdown>;
   /** Whether the funnel's visits carry regions or cities. */
-  hasGeoDetail(q: { funnelId: string; now: number }): boolean;
+  hasGeoDetail(q: { funnelId: string; now: number }): Awaitable<boolean>;
   /** How one event's property values break down within a scope. */
-  eventProps(q: { scope: Scope; name: string }): EventPropsResult;
+  eventProps(q: { scope: Scope; name: string }): Awaitable<EventPropsResult>;
   /** The names the funnel's conversions and identifies go by. */
-  eventNameKinds(q: { funnelId: string }): EventNameKinds;
+  eventNameKinds(q: { funnelId: string }): Awaitable<EventNameKinds>;
 
   /** The live timeline: the latest events, or those written after a cursor. */
-  live(q: LiveQuery): LiveResult;
+  live(q: LiveQuery): Awaitable<LiveResult>;
   /** The cursor of the newest event of any funnel (a live stream starts there). */
-  liveCursor(): number;
+  liveCursor(): Awaitable<number>;
   /** The "right now" card. */
-  liveNow(q: { funnelId: string; now: number }): LiveNow;
+  liveNow(q: { funnelId: string; now: number }): Awaitable<LiveNow>;
 
   /** Visits of a scope, newest first. */
-  browseSessions(q: { scope: Scope; limit: number; before: { startedAt: number; id: string } | null }): SessionPage;
+  browseSessions(q: { scope: Scope; limit: number; before: { startedAt: number; id: string } | null }): Awaitable<SessionPage>;
   /** One visit with its events and orders; null when the funnel has no such visit. */
-  session(q: { funnelId: string; sessionId: string }): SessionWithEvents | null;
+  session(q: { funnelId: string; sessionId: string }): Awaitable<SessionWithEvents | null>;
   /** Contacts with a visit in the scope, most recently seen first. */
-  browseContacts(q: { scope: Scope; limit: number; before: { lastSeen: number; id: number } | null }): ContactPage;
+  browseContacts(q: { scope: Scope; limit: number; before: { lastSeen: number; id: number } | null }): Awaitable<ContactPage>;
   /** One contact with their whole journey and orders; null when the funnel has no such contact. */
-  contact(q: { funnelId: string; contactId: number }): ContactWithJourney | null;
+  contact(q: { funnelId: string; contactId: number }): Awaitable<ContactWithJourney | null>;
   /** One page of a CSV export after `before` (null: the first page). */
-  exportPage(q: { kind: ExportKind; scope: Scope; tz: string; before: ExportCursor | null }): ExportPage;
+  exportPage(q: { kind: ExportKind; scope: Scope; tz: string; before: ExportCursor | null }): Awaitable<ExportPage>;
 
   /** The /funnels cards for every funnel, keyed by funnel id, over the `days` (default 7) days before `now`. */
-  funnelCards(q: { now: number; days?: number }): Map<string, FunnelCardStats>;
+  funnelCards(q: { now: number; days?: number }): Awaitable<Map<string, FunnelCardStats>>;
   /** One row per order bought in the range, with its refunds and credited visit. */
-  revenueOrders(q: OrderQuery): OrderRow[];
+  revenueOrders(q: OrderQuery): Awaitable<OrderRow[]>;
 
   /** The read API: headline numbers, and events, sessions and contacts newest first. */
-  stats(q: { funnelId: string; range: Range }): Stats;
-  events(q: { funnelId: string; limit: number; before: Cursor | null }): EventList;
-  sessions(q: { funnelId: string; limit: number; before: Cursor | null }): SessionList;
-  contacts(q: { funnelId: string; limit: number; before: Cursor | null }): ContactList;
+  stats(q: { funnelId: string; range: Range }): Awaitable<Stats>;
+  events(q: { funnelId: string; limit: number; before: Cursor | null }): Awaitable<EventList>;
+  sessions(q: { funnelId: string; limit: number; before: Cursor | null }): Awaitable<SessionList>;
+  contacts(q: { funnelId: string; limit: number; before: Cursor | null }): Awaitable<ContactList>;
 }

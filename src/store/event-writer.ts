@@ -54,3 +54,42 @@ export interface EventWriter {
   /** The caller's transaction rolled back: forget what was remembered during it. */
   rolledBack(): void;
 }
+
+/**
+ * A writer whose store acknowledges over the network (ClickHouse): the run is looked up
+ * before the caller's SQLite transaction, decided inside it (contacts and funnels stay in
+ * SQLite), and sent before that transaction commits, so a run the store did not
+ * acknowledge is rolled back and redone whole, and its batches stay queued.
+ */
+export interface StagedEventWriter {
+  /** Before the transaction: loads what apply() needs (stored ids, recent visits, contacts' visitors, orders). */
+  load(batches: ProcessedBatch[]): Promise<void>;
+  /** Inside the transaction: decides every row and stages it; nothing is sent yet. */
+  apply(batches: ProcessedBatch[]): AppliedRun;
+  /** Still inside the transaction: sends what apply() staged; resolves once the store acknowledged all of it. */
+  send(): Promise<void>;
+  /** The run was not acknowledged or its transaction rolled back: forget what it remembered. */
+  rolledBack(): void;
+}
+
+/**
+ * The event store cannot be reached or refused the run as a whole (down, timing out,
+ * refusing the login): the run is redone as it is, later; no batch is at fault.
+ * Its message never holds a password.
+ */
+export class EventStoreUnavailable extends Error {
+  override name = "EventStoreUnavailable";
+}
+
+/** How the event store is doing, for /healthz and the dashboard (a store over the network only). */
+export interface EventStoreHealth {
+  kind: string;
+  /** Where it is, with any password masked. */
+  shown: string;
+  reachable: boolean;
+  error: string | null;
+  /** Since when it has been unreachable (UTC ms), while it is. */
+  downSince: number | null;
+  /** When it last acknowledged a run. */
+  lastAckAt: number | null;
+}

@@ -2,6 +2,7 @@
 // event plane (./event-store.ts): per visitor, the events that may be step hits (for
 // the pure funnel maths in src/analytics/funnel-progress.ts), who a visitor is and
 // where they came from, a visitor's timeline, experiment exposures and what followed.
+import type { Awaitable } from "./awaitable";
 import type { Filter } from "../analytics/filters";
 import type { VisitorJourney } from "../analytics/funnel-progress";
 import type { NearMiss } from "../analytics/steps-near-miss";
@@ -145,19 +146,19 @@ export interface VisitorLookups {
 
 export interface JourneyReader extends VisitorLookups {
   /** Per visitor who entered in [from, to), their possible step hits (and conversions) in time order. */
-  journeys(funnelId: string, q: JourneyQuery): VisitorJourney[];
+  journeys(funnelId: string, q: JourneyQuery): Awaitable<VisitorJourney[]>;
   /** For drill-down lists: who each visitor is and their latest event. */
-  visitorIdentities(funnelId: string, keys: string[]): VisitorIdentity[];
+  visitorIdentities(funnelId: string, keys: string[]): Awaitable<VisitorIdentity[]>;
   /** For drill-down lists: the visit each entered the funnel in, and when they were first seen. */
-  visitorEntries(funnelId: string, visitors: { visitor: string; enteredAt: number }[]): VisitorEntry[];
+  visitorEntries(funnelId: string, visitors: { visitor: string; enteredAt: number }[]): Awaitable<VisitorEntry[]>;
   /** How many visitors each step matched in the last CHECK_DAYS days, with near misses; null when nothing was recorded. */
-  checkSteps(funnelId: string, steps: Step[], now: number): StepCheck[] | null;
+  checkSteps(funnelId: string, steps: Step[], now: number): Awaitable<StepCheck[] | null>;
   /** A starting point for a funnel without steps. */
-  suggestSteps(funnelId: string): SuggestedSteps;
+  suggestSteps(funnelId: string): Awaitable<SuggestedSteps>;
   /** Each exposed visitor's first exposure to the experiment, with its variant. */
-  exposedVisitors(w: ResultsWindow): ExposedVisitor[];
+  exposedVisitors(w: ResultsWindow): Awaitable<ExposedVisitor[]>;
   /** Page views, custom events and conversions of exposed visitors at or after their first exposure. */
-  eventsAfterExposure(w: ResultsWindow): LaterEvent[];
+  eventsAfterExposure(w: ResultsWindow): Awaitable<LaterEvent[]>;
   /** Orders of exposed visitors at or after their first exposure (value = the visitor). */
-  ordersAfterExposure(w: ResultsWindow): OrderRow[];
+  ordersAfterExposure(w: ResultsWindow): Awaitable<OrderRow[]>;
 }

@@ -50,24 +50,24 @@ test("a traffic spike fires once per window, with the reason in the subject", as
   expect((await publicEvents(views)).status).toBe(202);
   await waitForEvents(server, funnel.id, funnel.secretKey, (es) => es.length >= 6);
   const deps = server.running.alerts.deps;
-  expect(runAlertChecks(server.ctx, runner(), deps)).toBe(1);
+  expect(await runAlertChecks(server.ctx, runner(), deps)).toBe(1);
   await smtp.waitFor(2);
   expect(subjects()[1]).toMatch(/^\[Aurea\] Test funnel: traffic spike: [56] visitors in the last hour, usually 0\.0$/);
-  expect(runAlertChecks(server.ctx, runner(), deps)).toBe(0);
+  expect(await runAlertChecks(server.ctx, runner(), deps)).toBe(0);
   clock.now += 30 * 60_000;
-  expect(runAlertChecks(server.ctx, runner(), deps)).toBe(0);
+  expect(await runAlertChecks(server.ctx, runner(), deps)).toBe(0);
 });
 
 test("low disk fires once per day, again the next day", async () => {
   addAlert(server.ctx.store.sqlite, funnel.id, { kind: "disk_low", params: { freeMb: 500 }, recipients: ["ops@example.com"] }, clock.now);
   const low = { ...server.running.alerts.deps, freeBytes: () => 120 * 1_048_576 };
-  expect(runAlertChecks(server.ctx, runner(), low)).toBe(1);
+  expect(await runAlertChecks(server.ctx, runner(), low)).toBe(1);
   await smtp.waitFor(3);
   expect(subjects()[2]).toBe("[Aurea] Test funnel: disk space low: 120 MB free");
-  expect(runAlertChecks(server.ctx, runner(), { ...low, freeBytes: () => 100 * 1_048_576 })).toBe(0);
+  expect(await runAlertChecks(server.ctx, runner(), { ...low, freeBytes: () => 100 * 1_048_576 })).toBe(0);
   clock.now += 86_400_000; // next day: the spike is over (no traffic in the last hour), the disk is still low
-  expect(runAlertChecks(server.ctx, runner(), low)).toBe(1);
+  expect(await runAlertChecks(server.ctx, runner(), low)).toBe(1);
   await smtp.waitFor(4);
   expect(subjects().filter((s) => s?.includes("disk space low"))).toHaveLength(2);
-  expect(runAlertChecks(server.ctx, runner(), { ...low, freeBytes: () => 10_000 * 1_048_576 })).toBe(0);
+  expect(await runAlertChecks(server.ctx, runner(), { ...low, freeBytes: () => 10_000 * 1_048_576 })).toBe(0);
 });

@@ -58,12 +58,12 @@ test("a conversion rate well below the same weekday's fires once per window, wit
   await send([...events, ...day(midnight, 10, 1, "today")]);
   addAlert(server.ctx.store.sqlite, funnel.id, { kind: "conversion_drop", params: { percent: 50, minVisits: 5 }, recipients: ["founder@example.com"] }, clock.now);
   const deps = server.running.alerts.deps;
-  expect(runAlertChecks(server.ctx, runner(), deps)).toBe(1);
+  expect(await runAlertChecks(server.ctx, runner(), deps)).toBe(1);
   await smtp.waitFor(1);
   expect(subjects()).toEqual(["[Aurea] Launch: conversion rate 10% today, usually 50%"]);
   expect(smtp.received[0].parsed.text).toContain("Today so far 1 of 10 visits converted (10%)");
   clock.now += 2 * HOUR;
-  expect(runAlertChecks(server.ctx, runner(), deps)).toBe(0);
+  expect(await runAlertChecks(server.ctx, runner(), deps)).toBe(0);
 });
 
 test("a rate within the threshold does not fire", async () => {
@@ -73,7 +73,7 @@ test("a rate within the threshold does not fire", async () => {
   expect(res.status).toBe(202);
   await waitForEvents(server, other.id, other.secretKey, (es) => es.length >= events.length, 20_000);
   addAlert(server.ctx.store.sqlite, other.id, { kind: "conversion_drop", params: { percent: 50, minVisits: 5 }, recipients: ["founder@example.com"] }, clock.now);
-  expect(runAlertChecks(server.ctx, runner(), server.running.alerts.deps)).toBe(0);
+  expect(await runAlertChecks(server.ctx, runner(), server.running.alerts.deps)).toBe(0);
 });
 
 test("the daily sale summary mails yesterday's verified sales once, after 09:00", async () => {
@@ -81,10 +81,10 @@ test("the daily sale summary mails yesterday's verified sales once, after 09:00"
   await send([sale("buyer-1", 49, midnight - 5 * HOUR), sale("buyer-2", 51, midnight - 4 * HOUR), sale("buyer-3", 10, midnight + HOUR)]);
   addAlert(server.ctx.store.sqlite, funnel.id, { kind: "sale", params: { mode: "daily" }, recipients: ["founder@example.com"] }, clock.now);
   const before = smtp.received.length;
-  expect(runAlertChecks(server.ctx, runner(), server.running.alerts.deps)).toBe(1);
+  expect(await runAlertChecks(server.ctx, runner(), server.running.alerts.deps)).toBe(1);
   await smtp.waitFor(before + 1);
   const yesterday = new Date(midnight - DAY).toISOString().slice(0, 10);
   expect(subjects().at(-1)).toBe(`[Aurea] Launch: 2 sales on ${yesterday}, $100.00 verified`);
   clock.now += HOUR;
-  expect(runAlertChecks(server.ctx, runner(), server.running.alerts.deps)).toBe(0);
+  expect(await runAlertChecks(server.ctx, runner(), server.running.alerts.deps)).toBe(0);
 });

@@ -40,19 +40,19 @@ test("webhook deliveries that failed for good fire once per window", async () =>
   addAlert(server.ctx.store.sqlite, funnel.id, { kind: "webhook_failures", params: { min: 2 }, recipients: ["ops@example.com"] }, Date.now());
   await track(server, funnel, [{ type: "track", name: "x", anonymousId: "v1" }]);
   await eventually(async () => (await api(server, funnel, "GET", `/${rule.id}/deliveries`)).json.deliveries[0]?.status === "failed", 10_000, "one failed");
-  expect(check()).toBe(0); // one failure, the alert asks for two
+  expect(await check()).toBe(0); // one failure, the alert asks for two
   await track(server, funnel, [{ type: "track", name: "x", anonymousId: "v2" }]);
   await eventually(() => automationRuntime(server.ctx).deliveries.failedCount(funnel.id) >= 2, 10_000, "two failed");
-  expect(check()).toBe(1);
+  expect(await check()).toBe(1);
   await smtp.waitFor(1);
   expect(subjects()).toEqual(["[Aurea] Shop: 2 webhook deliveries failed"]);
   expect(smtp.received[0].to).toEqual(["ops@example.com"]);
-  expect(check()).toBe(0);
+  expect(await check()).toBe(0);
 });
 
 test("a parked ingest batch fires once per window", async () => {
   addAlert(server.ctx.store.sqlite, funnel.id, { kind: "parked_batches", recipients: ["ops@example.com"] }, Date.now());
-  expect(check()).toBe(0);
+  expect(await check()).toBe(0);
   // A batch whose payload cannot be read: retried, then parked with its error.
   server.ctx.store.queue.query("INSERT INTO ingest_batches (funnel_id, key_kind, received_at, payload) VALUES (?, 'public', ?, ?)").run(funnel.id, Date.now(), "[{not json");
   server.running.worker!.notify(1);
@@ -60,8 +60,8 @@ test("a parked ingest batch fires once per window", async () => {
     server.running.worker!.runOnce();
     return server.ctx.store.queue.query<{ n: number }, []>("SELECT count(*) AS n FROM ingest_batches WHERE status = 'parked'").get()!.n === 1;
   }, 10_000, "parked");
-  expect(check()).toBe(1);
+  expect(await check()).toBe(1);
   await smtp.waitFor(2);
   expect(subjects()[1]).toBe("[Aurea] Shop: 1 ingest batch is parked");
-  expect(check()).toBe(0);
+  expect(await check()).toBe(0);
 });

@@ -165,7 +165,7 @@ const SCOPES: [string, Record<string, string>][] = [
 ];
 
 for (const [label, query] of SCOPES) {
-  test(`no read scans all of events or sessions (${label})`, () => {
+  test(`no read scans all of events or sessions (${label})`, async () => {
     const reader = openReaderConnection(store.path, { autocheckpoint: true });
     try {
       new Statistics(reader).refresh();
@@ -176,7 +176,7 @@ for (const [label, query] of SCOPES) {
       const args = argsFor(scope);
       for (const name of Object.keys(READS) as (keyof ReadRegistry)[]) {
         current = name;
-        (READS[name] as (rc: unknown, a: unknown) => unknown)(rc, args[name]);
+        await (READS[name] as (rc: unknown, a: unknown) => unknown)(rc, args[name]);
       }
       const reads = new Set(log.map((r) => r.read));
       // Every read ran SQL through the recording connection (nothing slipped past it).

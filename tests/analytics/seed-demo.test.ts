@@ -46,7 +46,7 @@ test("--create makes a funnel full of varied, realistic traffic", async () => {
     const def = getSteps(store.db, out.funnelId)!;
     expect(def.steps.map((s) => s.name)).toEqual(["Pricing", "Checkout", "Checkout started", "Purchase"]);
     const now = Date.now();
-    const report = stepsReport(store.events.journeys, out.funnelId, def, { from: now - 11 * 86_400_000, to: now + 3_600_000, now });
+    const report = await stepsReport(store.events.journeys, out.funnelId, def, { from: now - 11 * 86_400_000, to: now + 3_600_000, now });
     for (const s of report.steps) expect(s.visitors).toBeGreaterThan(0);
     expect(report.steps[3].visitors).toBeLessThan(report.steps[0].visitors);
     expect(one("SELECT count(*) AS n FROM rollup_built WHERE funnel_id = ?")).toBe(1);

@@ -6,6 +6,15 @@ import type { ServeConfig } from "../../src/config";
 import type { AppContext } from "../../src/context";
 import { createFunnel } from "../../src/funnels/store";
 import { startServer, type RunningServer } from "../../src/server";
+import { parseClickHouseUrl } from "../../src/store/clickhouse/connection";
+import { startTestClickHouse, type TestClickHouse } from "./clickhouse";
+
+/**
+ * AUREA_TEST_EVENTS=clickhouse runs every test server with its events in ClickHouse (the
+ * chDB adapter, ./clickhouse.ts; the processing thread on, as that store needs), so a
+ * test file runs against both stores with the same expectations.
+ */
+export const TEST_EVENTS: "sqlite" | "clickhouse" = process.env.AUREA_TEST_EVENTS === "clickhouse" ? "clickhouse" : "sqlite";
 
 export interface TestServer {
   url: string;
@@ -14,6 +23,8 @@ export interface TestServer {
   running: RunningServer;
   /** What the server logged. */
   logs: string[];
+  /** The ClickHouse the server's events go to (AUREA_TEST_EVENTS=clickhouse), else null. */
+  clickhouse: TestClickHouse | null;
   stop(): Promise<void>;
 }
 
@@ -26,6 +37,8 @@ export async function startTestServer(
 ): Promise<TestServer> {
   const dataDir = opts.dataDir ?? tempDir();
   const { keepData, now, log, readerEntryUrl, ...overrides } = opts;
+  const clickhouse = TEST_EVENTS === "clickhouse" && overrides.eventStore === undefined ? await startTestClickHouse() : null;
+  if (clickhouse) Object.assign(overrides, { eventStore: parseClickHouseUrl(clickhouse.eventsUrl), processingThread: true });
   const config: ServeConfig = {
     port: 0,
     host: "127.0.0.1",
@@ -49,8 +62,10 @@ export async function startTestServer(
     ctx: running.ctx,
     running,
     logs,
+    clickhouse,
     async stop() {
       await running.stop();
+      await clickhouse?.close();
       if (!keepData && !opts.dataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };

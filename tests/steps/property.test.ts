@@ -85,7 +85,7 @@ function history(seed: number, funnelId: string): RefEvent[] {
 
 const toMajor = (m: Record<string, number>) => Object.fromEntries(Object.entries(m).map(([c, v]) => [c, fromMinorUnits(v, c)]));
 
-test("SQL-backed report = brute-force reference, on 200 random histories", () => {
+test("SQL-backed report = brute-force reference, on 200 random histories", async () => {
   for (let seed = 1; seed <= 200; seed++) {
     const funnelId = `prop${seed}`;
     const events = history(seed, funnelId);
@@ -95,7 +95,7 @@ test("SQL-backed report = brute-force reference, on 200 random histories", () =>
     const from = base + r.int(120) * MIN;
     const to = from + (1 + r.int(180)) * MIN;
     const now = base + r.int(10 * 60) * MIN;
-    const got = stepsReport(store.events.journeys, funnelId, d, { from, to, now, breakdown: "channel" });
+    const got = await stepsReport(store.events.journeys, funnelId, d, { from, to, now, breakdown: "channel" });
     const want = refReport(d, events, from, to, now);
     const where = `seed ${seed}`;
     expect([where, got.steps.map((s) => [s.visitors, s.inProgress, s.dropped])]).toEqual([where, want.steps.map((s) => [s.visitors, s.inProgress, s.dropped])]);

@@ -47,15 +47,15 @@ test("a visitor's timeline: their visits' events and their events with no visit,
   expect(reader.timelineOf(funnelId, "never-seen", 0, T * 2)).toEqual([]);
 });
 
-test("who a visitor is: the latest event, with its visit's public id (the order's own with no visit)", () => {
-  const [a, b, c] = reader.visitorIdentities(funnelId, [`a${visitor}`, `a${nv}`, "anever-seen"]);
+test("who a visitor is: the latest event, with its visit's public id (the order's own with no visit)", async () => {
+  const [a, b, c] = await reader.visitorIdentities(funnelId, [`a${visitor}`, `a${nv}`, "anever-seen"]);
   expect(a.lastEvent).toEqual({ type: "refund", name: "refund", path: null, ts: T + 3_600_000, sessionId: visitor, anonymousId: visitor });
   expect(b.lastEvent).toEqual({ type: "conversion", name: "purchase", path: null, ts: T + 120_000, sessionId: nv, anonymousId: nv });
   expect(c).toEqual({ visitor: "anever-seen", contactId: null, anonymousId: "never-seen", email: null, contactName: null, lastEvent: null });
 });
 
-test("where a visitor came from, and their visit for automations", () => {
-  const [entry] = reader.visitorEntries(funnelId, [{ visitor: `a${visitor}`, enteredAt: T + 60_000 }]);
+test("where a visitor came from, and their visit for automations", async () => {
+  const [entry] = await reader.visitorEntries(funnelId, [{ visitor: `a${visitor}`, enteredAt: T + 60_000 }]);
   expect(entry).toMatchObject({ channel: "Paid Search", device: "mobile", country: "FR", firstSeen: T });
   expect(reader.sessionOf(funnelId, visit)).toMatchObject({ id: visit, startedAt: T, entryPath: "/pricing", channel: "Paid Search", device: "mobile" });
   expect(reader.sessionOf(funnelId, nv)).toBeNull();

@@ -7,6 +7,8 @@ import * as schema from "../../db/schema";
 import type { DashboardReader } from "../../store/dashboard-reader";
 import type { EventStore } from "../../store/event-store";
 import { sqliteEventStore } from "../../store/sqlite/event-store";
+import { connectClickHouse, type ClickHouseTarget } from "../../store/clickhouse/connection";
+import { clickhouseReaders } from "../../store/clickhouse/readers";
 
 export interface ReadContext {
   /** The connection, for the reads not yet behind a store interface (funnel reports, currency settings). */
@@ -17,12 +19,30 @@ export interface ReadContext {
   dashboard: DashboardReader;
   /** The whole event plane on the same connection (the funnel report reads `events.journeys`). */
   events: EventStore;
+  /** Lets go of what the context opened besides the connection (a ClickHouse client). */
+  close(): Promise<void>;
 }
 
-export function readContext(sqlite: Database): ReadContext {
+/** `clickhouse`: the event store's server (--events); dashboard and journeys then read there. */
+export function readContext(sqlite: Database, clickhouse: ClickHouseTarget | null = null): ReadContext {
   const db = drizzle(sqlite, { schema }) as Db;
-  const events = sqliteEventStore(sqlite);
-  return { sqlite, db, dashboard: events.dashboard, events };
+  const local = sqliteEventStore(sqlite);
+  if (!clickhouse) return { sqlite, db, dashboard: local.dashboard, events: local, close: async () => {} };
+  const client = connectClickHouse(clickhouse);
+  const readers = clickhouseReaders(client, sqlite);
+  const events: EventStore = {
+    get writer() {
+      return local.writer;
+    },
+    get retention() {
+      return local.retention;
+    },
+    get rollups() {
+      return local.rollups;
+    },
+    ...readers,
+  };
+  return { sqlite, db, dashboard: readers.dashboard, events, close: () => client.close() };
 }
 
 /** A registered read: plain, structured-cloneable data in and out (Maps are fine, class instances are not). */

@@ -28,20 +28,22 @@ interface ReportArgs {
 }
 
 /** The revenue report: the funnel's orders, in its main currency. */
-function revenue(rc: ReadContext, a: { funnelId: string; args: RevenueArgs }) {
-  return revenueReport(rc.dashboard.revenueOrders({ funnelId: a.funnelId, ...a.args }), currencySetting(rc.sqlite, a.funnelId));
+async function revenue(rc: ReadContext, a: { funnelId: string; args: RevenueArgs }) {
+  return revenueReport(await rc.dashboard.revenueOrders({ funnelId: a.funnelId, ...a.args }), currencySetting(rc.sqlite, a.funnelId));
 }
 
+// A read may answer at once (SQLite) or with a promise (ClickHouse): callers await
+// `run`, which hands back the settled value either way.
 export const READS = {
   // The overview page: chart, headline numbers and the first rows of the live timeline.
-  "dashboard.overview": (rc: ReadContext, a: SeriesQuery & { previous: { from: number; to: number } }) => {
-    const series = rc.dashboard.series(a);
-    return {
-      series,
-      overview: rc.dashboard.overview({ scope: a.scope, previous: a.previous, historyStart: a.historyStart, knownVisitors: series.totalVisitors, now: a.now }),
-      live: rc.dashboard.live({ funnelId: a.scope.funnelId, filters: a.scope.filters, after: null, now: a.now, hideAuto: true }),
-      liveNow: rc.dashboard.liveNow({ funnelId: a.scope.funnelId, now: a.now }),
-    };
+  "dashboard.overview": async (rc: ReadContext, a: SeriesQuery & { previous: { from: number; to: number } }) => {
+    const series = await rc.dashboard.series(a);
+    const [overview, live, liveNow] = await Promise.all([
+      rc.dashboard.overview({ scope: a.scope, previous: a.previous, historyStart: a.historyStart, knownVisitors: series.totalVisitors, now: a.now }),
+      rc.dashboard.live({ funnelId: a.scope.funnelId, filters: a.scope.filters, after: null, now: a.now, hideAuto: true }),
+      rc.dashboard.liveNow({ funnelId: a.scope.funnelId, now: a.now }),
+    ]);
+    return { series, overview, live, liveNow };
   },
   "dashboard.chart": (rc: ReadContext, a: SeriesQuery) => rc.dashboard.series(a),
   "dashboard.geoDetail": (rc: ReadContext, a: { funnelId: string; now: number }) => rc.dashboard.hasGeoDetail(a),

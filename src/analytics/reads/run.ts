@@ -5,6 +5,7 @@ import { Statistics } from "../../store/sqlite/statistics";
 import { AppError, errorOfStatus, ReadTimeout } from "../../http/errors";
 import { readContext, type ReadArgs, type ReadContext, type ReadName, type ReadResult, type Registry } from "./context";
 import { READS, type ReadRegistry } from "./registry";
+import type { ClickHouseTarget } from "../../store/clickhouse/connection";
 
 export interface Reads<R extends Registry = ReadRegistry> {
   run<N extends ReadName<R>>(name: N, args: ReadArgs<R, N>): Promise<Awaited<ReadResult<R, N>>>;
@@ -49,12 +50,15 @@ export class InlineReads<R extends Registry = ReadRegistry> implements Reads<R> 
   constructor(
     private sqlite: Database,
     private registry: R = READS as unknown as R,
+    private clickhouse: ClickHouseTarget | null = null,
   ) {}
 
   async run<N extends ReadName<R>>(name: N, args: ReadArgs<R, N>): Promise<Awaited<ReadResult<R, N>>> {
-    this.state ??= { rc: readContext(this.sqlite), stats: new Statistics(this.sqlite) };
+    this.state ??= { rc: readContext(this.sqlite, this.clickhouse), stats: new Statistics(this.sqlite) };
     return executeRead(this.registry, this.state.rc, this.state.stats, name, args) as Awaited<ReadResult<R, N>>;
   }
 
-  async stop(): Promise<void> {}
+  async stop(): Promise<void> {
+    await this.state?.rc.close();
+  }
 }

@@ -4,12 +4,16 @@ import { reportHeap } from "../../ops/heap-report";
 import { IdleCollector } from "../../ops/idle-collect";
 import { openReaderConnection } from "../../db/open";
 import { Statistics } from "../../store/sqlite/statistics";
+import type { ClickHouseTarget } from "../../store/clickhouse/connection";
 import { readContext, type Registry } from "./context";
 import { describeFailure, executeRead, type ReadFailure } from "./run";
 
 declare const self: Worker;
 
-export type ToReader = { type: "open"; path: string; autocheckpoint: boolean } | { type: "run"; id: number; name: string; args: unknown } | { type: "close" };
+export type ToReader =
+  | { type: "open"; path: string; autocheckpoint: boolean; clickhouse: ClickHouseTarget | null }
+  | { type: "run"; id: number; name: string; args: unknown }
+  | { type: "close" };
 
 export type FromReader =
   | { type: "ready" }
@@ -24,23 +28,36 @@ export function serveReads(registry: Registry): void {
   // A report's rows and its result are garbage once sent: given back when the thread is quiet.
   const idle = new IdleCollector();
 
+  // A read may answer with a promise (the ClickHouse store); the pool sends one at a time.
+  const answer = async (id: number, name: string, args: unknown) => {
+    idle.active();
+    try {
+      if (!state) throw new Error("the reader thread has no connection yet");
+      const value = await state.run(name, args);
+      // postMessage throws here (DataCloneError) if a read returns something that cannot cross threads.
+      send({ type: "result", id, value });
+    } catch (err) {
+      send({ type: "error", id, failure: describeFailure(err) });
+    }
+    idle.active();
+  };
+
   self.onmessage = (e: MessageEvent<ToReader>) => {
     const m = e.data;
     if (m.type === "open") {
       const sqlite = openReaderConnection(m.path, { autocheckpoint: m.autocheckpoint });
-      const rc = readContext(sqlite);
+      const rc = readContext(sqlite, m.clickhouse);
       const stats = new Statistics(sqlite);
-      state = { close: () => sqlite.close(), run: (name, args) => executeRead(registry, rc, stats, name, args) };
+      state = {
+        close: () => {
+          void rc.close();
+          sqlite.close();
+        },
+        run: (name, args) => executeRead(registry, rc, stats, name, args),
+      };
       send({ type: "ready" });
     } else if (m.type === "run") {
-      idle.active();
-      try {
-        if (!state) throw new Error("the reader thread has no connection yet");
-        // postMessage throws here (DataCloneError) if a read returns something that cannot cross threads.
-        send({ type: "result", id: m.id, value: state.run(m.name, m.args) });
-      } catch (err) {
-        send({ type: "error", id: m.id, failure: describeFailure(err) });
-      }
+      void answer(m.id, m.name, m.args);
     } else if (m.type === "close") {
       state?.close();
       state = null;

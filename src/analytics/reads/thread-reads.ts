@@ -8,6 +8,7 @@
 // the queue. Reads still waiting in the queue are never lost, they go to the new thread.
 import { threadEntryUrl } from "../../thread-url";
 import { Unavailable } from "../../http/errors";
+import type { ClickHouseTarget } from "../../store/clickhouse/connection";
 import type { ReadArgs, ReadName, ReadResult, Registry } from "./context";
 import type { ReadRegistry } from "./registry";
 import { failureError, ReadTimeoutError, type Reads } from "./run";
@@ -25,6 +26,8 @@ export interface ThreadReadsOptions {
   maxQueued?: number;
   /** The thread's entry module (tests add reads of their own); default ./thread-entry.ts. */
   entryUrl?: string;
+  /** The ClickHouse event store (--events), when events are there. */
+  clickhouse?: ClickHouseTarget | null;
 }
 
 interface Job {
@@ -107,7 +110,7 @@ export class ThreadReads<R extends Registry = ReadRegistry> implements Reads<R> 
         this.replace(t);
         resolve();
       });
-      const open: ToReader = { type: "open", path: this.opts.path, autocheckpoint: this.opts.autocheckpoint };
+      const open: ToReader = { type: "open", path: this.opts.path, autocheckpoint: this.opts.autocheckpoint, clickhouse: this.opts.clickhouse ?? null };
       t.worker.postMessage(open);
     });
   }
