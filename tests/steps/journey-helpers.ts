@@ -45,3 +45,15 @@ export function journey(d: StepsDefinition, visitor: string, raw: RawEvent[]): V
   });
   return { visitor, events };
 }
+
+/** Small, seedable PRNG (mulberry32) so a failure can be replayed from its seed. */
+export function rng(seed: number) {
+  let a = seed >>> 0;
+  const next = () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(a ^ (a >>> 15), a | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  return { next, int: (n: number) => Math.floor(next() * n), pick: <T>(xs: readonly T[]) => xs[Math.floor(next() * xs.length)] };
+}

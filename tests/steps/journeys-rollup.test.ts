@@ -9,7 +9,7 @@ import { buildReport, progressAll } from "../../src/analytics/funnel-report";
 import { openStore } from "../../src/db/open";
 import type { StepsDefinition } from "../../src/funnels/steps-definition";
 import { tempDir } from "../helpers/server";
-import { def, HOUR, MIN } from "./journey-helpers";
+import { def, HOUR, MIN, rng } from "./journey-helpers";
 import { refReport, type RefEvent } from "./reference";
 import { WIDE_EVENTS_SQL } from "../../src/store/sqlite/layout";
 import { insertEvent, keyOf, stringId, visitorKey } from "../helpers/layout-rows";
@@ -34,16 +34,6 @@ const PATHS = ["/", "/", "/pricing", "/pricing/team", "/blog/a", "/about", null]
 const TRACKS = ["signup", "scroll_depth", "video"];
 
 
-function rng(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return { next, int: (n: number) => Math.floor(next() * n), pick: <T>(xs: readonly T[]) => xs[Math.floor(next() * xs.length)] };
-}
 
 /** Random events over four days around BASE (several per day boundary). */
 function addEvents(funnelId: string, seed: number, count: number): void {

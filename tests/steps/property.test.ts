@@ -4,7 +4,7 @@ import { rmSync } from "node:fs";
 import { openStore } from "../../src/db/open";
 import { stepsReport } from "../../src/analytics/steps-report";
 import { fromMinorUnits } from "../../src/pipeline/money";
-import { def, MIN } from "./journey-helpers";
+import { def, MIN, rng } from "./journey-helpers";
 import { refReport, refSteps, type RefEvent } from "./reference";
 import { insertEvent } from "../helpers/layout-rows";
 import { tempDir } from "../helpers/server";
@@ -16,18 +16,6 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** Small, seedable PRNG (mulberry32) so a failure can be replayed from its seed. */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return { next, int: (n: number) => Math.floor(next() * n), pick: <T>(xs: readonly T[]) => xs[Math.floor(next() * xs.length)] };
-}
 
 const DEFS = [
   { window: "1h", steps: [{ name: "Landing", page: "/" }, { name: "Pricing", page: "/pricing*" }, { name: "Checkout", event: "checkout_initiated" }, { name: "Purchase", event: "purchase", where: { plan: "pro" } }] },

@@ -12,7 +12,7 @@ import { SCHEMA_V1 } from "../../src/store/clickhouse/schema-v1";
 import { clickhouseJourneyReader } from "../../src/store/clickhouse/journeys/journey-reader";
 import type { JourneyReader } from "../../src/store/journey-reader";
 import { startTestClickHouse, type TestClickHouse } from "../helpers/clickhouse";
-import { def, MIN } from "../steps/journey-helpers";
+import { def, MIN, rng } from "../steps/journey-helpers";
 import { refReport, refSteps, type RefEvent } from "../steps/reference";
 
 let ch: TestClickHouse;
@@ -33,17 +33,6 @@ afterAll(async () => {
   sqlite.close();
 });
 
-function rng(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return { next, int: (n: number) => Math.floor(next() * n), pick: <T>(xs: readonly T[]) => xs[Math.floor(next() * xs.length)] };
-}
 
 const DEFS = [
   { window: "1h", steps: [{ name: "Landing", page: "/" }, { name: "Pricing", page: "/pricing*" }, { name: "Checkout", event: "checkout_initiated" }, { name: "Purchase", event: "purchase", where: { plan: "pro" } }] },
