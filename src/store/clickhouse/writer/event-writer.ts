@@ -5,6 +5,7 @@
 // insert, and the insert's deduplication token drops a retried one.
 import type { Database } from "bun:sqlite";
 import type { StoredEvent } from "../../../pipeline/stored-event";
+import { storedRow } from "../../stored-row";
 import type { AppliedRun, ProcessedBatch, ProcessedEvent, StagedEventWriter } from "../../event-writer";
 import { isBrowsing, isEngaging } from "../../session-rules";
 import type { ClickHouseLink } from "../link";
@@ -108,19 +109,10 @@ export class ClickHouseEventWriter implements StagedEventWriter {
 
     const order = orderId && en.revenueMinor !== null ? this.orders.decide(funnelId, orderId, id, en.verified) : null;
     if (order && !order.counts) en = { ...en, revenueMinor: null };
-    const row: StoredEvent = {
-      rowId: 0, funnelId, id, type: e.type, name, ts: e.ts, receivedAt: batch.receivedAt,
-      anonymousId, sessionId, userId: e.userId ?? null, contactId, url: e.url ?? null, path: en.path,
-      title: e.title ?? null, referrer: e.referrer ?? null, referrerHost: en.referrerHost,
-      screenW: e.screen?.w ?? null, screenH: e.screen?.h ?? null, language: e.language ?? null,
-      timezone: e.timezone ?? null, props: e.props ?? null, revenueMinor: en.revenueMinor, currency: en.currency,
-      verified: en.verified, browser: en.ua.browser, browserVersion: en.ua.browserVersion, os: en.ua.os,
-      device: en.ua.device, country: en.geo.country, region: en.geo.region, city: en.geo.city,
-      channel: attribution.channel, utmSource: attribution.utmSource, utmMedium: attribution.utmMedium,
-      utmCampaign: attribution.utmCampaign, utmTerm: attribution.utmTerm, utmContent: attribution.utmContent,
-      clickId: attribution.clickId, flags: [...(e.flags ?? []), ...(order && !order.counts ? ["superseded"] : [])].join(",") || null,
-      orderId,
-    };
+    const row = storedRow({
+      funnelId, id, name, receivedAt: batch.receivedAt, event: e, en, anonymousId, sessionId, contactId, attribution, orderId,
+      superseded: Boolean(order && !order.counts),
+    });
     if (order?.supersedes) this.orders.supersede(funnelId, order.supersedes);
     const visitStart = existing?.visitStart ?? e.ts;
     this.write(row, {

@@ -2,12 +2,9 @@
 // which event ids are stored, visitors' recent visits, the contacts visitors belong
 // to, and the conversions of orders. One query per kind per funnel per run.
 import type { ClickHouseClient } from "@clickhouse/client";
-import type { Attribution } from "../../../enrich/attribution";
+import type { SessionAttribution } from "../../stored-row";
 
-export interface SessionAttribution extends Attribution {
-  channel: string | null;
-  referrerHost: string | null;
-}
+export type { SessionAttribution };
 
 /** A visit as the writer needs it to decide where the next event goes. */
 export interface VisitState extends SessionAttribution {

@@ -7,6 +7,7 @@ import type { QueuedEvent } from "../../../ingest/validate";
 import type { PaymentFact } from "../../../payments/payment";
 import { decodeReference } from "../../../payments/reference";
 import type { StoredEvent } from "../../../pipeline/stored-event";
+import { paymentProps } from "../../stored-row";
 import { PAYMENT_ID_PREFIX } from "../../order-ids";
 import type { AppliedRun } from "../../event-writer";
 import type { ContactBook } from "./contacts";
@@ -66,10 +67,7 @@ export class PaymentRows {
         : this.contacts.ensureByEmail(funnelId, email, f.ts));
     }
     const decision = f.test ? { counts: false, supersedes: null } : this.orders.decide(funnelId, f.orderId, id, true);
-    const props: StoredEvent["props"] = { provider: f.provider, order_id: f.orderId };
-    if (f.product) props.product = f.product.slice(0, 200);
-    if (f.test) Object.assign(props, { test: true, amount_minor: f.amountMinor });
-    const row = this.row(funnelId, receivedAt, f, id, landing, contactId, "conversion", "purchase", props);
+    const row = this.row(funnelId, receivedAt, f, id, landing, contactId, "conversion", "purchase", paymentProps(f));
     row.revenueMinor = decision.counts ? f.amountMinor : null;
     if (!decision.counts && !f.test) row.flags = "superseded";
     if (decision.supersedes) this.orders.supersede(funnelId, decision.supersedes);

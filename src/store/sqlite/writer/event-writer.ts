@@ -2,7 +2,7 @@
 // an order's revenue once, and writes events, session folds and contacts on the
 // caller's connection, inside the caller's transaction.
 import type { Database } from "bun:sqlite";
-import type { StoredEvent } from "../../../pipeline/stored-event";
+import { storedRow } from "../../stored-row";
 import type { AppliedRun, EventWriter, ProcessedBatch, ProcessedEvent } from "../../event-writer";
 import { Dictionaries, FunnelKeys } from "../layout";
 import { ContactWriter } from "./contacts";
@@ -80,19 +80,10 @@ export class SqliteEventWriter implements EventWriter {
       channel: en.channel,
       referrerHost: en.referrerHost,
     };
-    const row: StoredEvent = {
-      rowId: 0, funnelId, id, type: e.type, name, ts: e.ts, receivedAt: batch.receivedAt,
-      anonymousId, sessionId, userId: e.userId ?? null, contactId, url: e.url ?? null, path: en.path,
-      title: e.title ?? null, referrer: e.referrer ?? null, referrerHost: en.referrerHost,
-      screenW: e.screen?.w ?? null, screenH: e.screen?.h ?? null, language: e.language ?? null,
-      timezone: e.timezone ?? null, props: e.props ?? null, revenueMinor: en.revenueMinor, currency: en.currency,
-      verified: en.verified, browser: en.ua.browser, browserVersion: en.ua.browserVersion, os: en.ua.os,
-      device: en.ua.device, country: en.geo.country, region: en.geo.region, city: en.geo.city,
-      channel: attribution.channel, utmSource: attribution.utmSource, utmMedium: attribution.utmMedium,
-      utmCampaign: attribution.utmCampaign, utmTerm: attribution.utmTerm, utmContent: attribution.utmContent,
-      clickId: attribution.clickId, flags: [...(e.flags ?? []), ...(order && !order.counts ? ["superseded"] : [])].join(",") || null,
-      orderId,
-    };
+    const row = storedRow({
+      funnelId, id, name, receivedAt: batch.receivedAt, event: e, en, anonymousId, sessionId, contactId, attribution, orderId,
+      superseded: Boolean(order && !order.counts),
+    });
     const rowId = this.events.write(row, { funnel, visitor: v.visitor, session });
     if (rowId === null) {
       run.duplicates++; // already processed: change nothing

@@ -8,6 +8,7 @@ import type { QueuedEvent } from "../../../ingest/validate";
 import type { PaymentFact } from "../../../payments/payment";
 import { decodeReference } from "../../../payments/reference";
 import type { StoredEvent } from "../../../pipeline/stored-event";
+import { paymentProps } from "../../stored-row";
 import { PAYMENT_ID_PREFIX } from "../../order-ids";
 import type { ContactWriter } from "./contacts";
 import { NO_VISIT, type Dictionaries } from "../layout";
@@ -68,10 +69,7 @@ export class PaymentWriter {
     }
     // Test payments are stored with their amount in props and count nowhere.
     const decision = f.test ? { counts: false, supersedes: null } : this.orders.decide(funnel, f.orderId, id, true);
-    const props: StoredEvent["props"] = { provider: f.provider, order_id: f.orderId };
-    if (f.product) props.product = f.product.slice(0, 200);
-    if (f.test) Object.assign(props, { test: true, amount_minor: f.amountMinor });
-    const row = this.row(funnelId, receivedAt, f, id, landing, contactId, "conversion", "purchase", props);
+    const row = this.row(funnelId, receivedAt, f, id, landing, contactId, "conversion", "purchase", paymentProps(f));
     row.revenueMinor = decision.counts ? f.amountMinor : null;
     if (!decision.counts && !f.test) row.flags = "superseded";
     const rowId = this.write(row, landing);

@@ -7,11 +7,9 @@ import { Lru } from "../../../enrich/lru";
 import type { Enriched } from "../../../pipeline/enrich-event";
 import { isBrowsing, isEngaging, newSessionId, SESSION_IDLE_MS } from "../../session-rules";
 import { decodePublicId, encodePublicId, type Dictionaries, type StoredPublicId } from "../layout";
+import type { SessionAttribution } from "../../stored-row";
 
-export interface SessionAttribution extends Attribution {
-  channel: string | null;
-  referrerHost: string | null;
-}
+export type { SessionAttribution };
 
 export interface SessionRow extends SessionAttribution {
   /** The public (SDK) id. */
