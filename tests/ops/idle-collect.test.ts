@@ -57,15 +57,19 @@ describe("IdleCollector's rule", () => {
 });
 
 test("on a real heap: the garbage of finished work is given back once the thread is quiet", async () => {
+  Bun.gc(true);
+  const base = process.memoryUsage().heapUsed;
   const c = new IdleCollector({ idleMs: 50, growthBytes: 8 * MiB });
   let rows: unknown[] | null = Array.from({ length: 400_000 }, (_, i) => [`visitor-${i}`, i]);
   c.active();
   const grown = process.memoryUsage().heapUsed;
   expect(rows.length).toBe(400_000);
+  expect(grown - base).toBeGreaterThan(12 * MiB);
   rows = null; // the work is done; its rows are garbage
   const deadline = Date.now() + 30_000;
   while (c.collections === 0 && Date.now() < deadline) await Bun.sleep(20);
   c.stop();
   expect(c.collections).toBeGreaterThanOrEqual(1);
-  expect(process.memoryUsage().heapUsed).toBeLessThan(grown - 8 * MiB);
+  // At least half of what the work added is given back (a conservative collector may keep a little).
+  expect(process.memoryUsage().heapUsed).toBeLessThan(base + (grown - base) / 2);
 });
