@@ -2,10 +2,10 @@
 // totals) stay in SQLite's `contacts`, written inside the run's SQLite transaction; which
 // anonymous ids they used goes to ClickHouse's `visitor_contacts` (staged here, sent with
 // the run), so identify never rewrites earlier events: reads join the mapping.
-import type { Database } from "bun:sqlite";
 import { Lru } from "../../../enrich/lru";
 import type { QueuedEvent } from "../../../ingest/validate";
 import type { ContactKey } from "../../event-writer";
+import { ContactRows } from "../../sqlite/writer/contact-rows";
 import type { SessionAttribution } from "./lookups";
 
 export interface VisitorLink {
@@ -17,50 +17,13 @@ export interface VisitorLink {
 
 const key = (funnelId: string, id: string) => `${funnelId}\u0000${id}`;
 
-export class ContactBook {
-  private byEmail;
-  private byUser;
-  private insert;
-  private touch;
-  private addConversion;
-  private adjust;
+export class ContactBook extends ContactRows {
   /** Visitor → contact (0: none), as loaded and as this writer linked them. */
   private visitors = new Lru<string, number>(100_000);
   /** Contact → its latest visitor, as loaded and as linked. */
   private latest = new Lru<number, string>(50_000);
   /** Links made in the run, to send. */
   staged: VisitorLink[] = [];
-
-  constructor(sqlite: Database) {
-    this.byEmail = sqlite.prepare<{ id: number }, [string, string]>("SELECT id FROM contacts WHERE funnel_id = ? AND email = ?");
-    this.byUser = sqlite.prepare<{ id: number }, [string, string]>("SELECT id FROM contacts WHERE funnel_id = ? AND user_id = ?");
-    this.insert = sqlite.prepare<{ id: number }, [string, string | null, string | null, number, number, string | null, string | null]>(
-      `INSERT INTO contacts (funnel_id, email, user_id, first_seen, last_seen, first_channel, first_source)
-       VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-    );
-    this.touch = sqlite.prepare(
-      `UPDATE contacts SET last_seen = max(last_seen, $ts), first_seen = min(first_seen, $ts),
-        email = coalesce(email, $email), user_id = coalesce(user_id, $userId), name = coalesce($name, name),
-        traits = CASE WHEN $traits IS NULL THEN traits ELSE json_patch(traits, $traits) END
-       WHERE id = $id`,
-    );
-    this.addConversion = sqlite.prepare(
-      `UPDATE contacts SET conversions = conversions + 1, last_seen = max(last_seen, $ts),
-        revenue = CASE WHEN $currency IS NULL THEN revenue
-          ELSE json_set(revenue, '$.' || $currency, coalesce(json_extract(revenue, '$.' || $currency), 0) + $minor) END
-       WHERE id = $id`,
-    );
-    this.adjust = sqlite.prepare(
-      `UPDATE contacts SET revenue = json_set(revenue, '$.' || $currency, coalesce(json_extract(revenue, '$.' || $currency), 0) + $minor)
-       WHERE id = $id`,
-    );
-  }
-
-  find(funnelId: string, k: ContactKey): number | null {
-    const byEmail = k.email ? this.byEmail.get(funnelId, k.email) : null;
-    if (byEmail) return byEmail.id;
-    return (k.userId ? this.byUser.get(funnelId, k.userId)?.id : null) ?? null;
-  }
 
   missingVisitor(funnelId: string, anonymousId: string): boolean {
     return this.visitors.get(key(funnelId, anonymousId)) === undefined;
@@ -105,24 +68,6 @@ export class ContactBook {
     this.visitors.set(key(funnelId, anonymousId), contactId);
     this.latest.set(contactId, anonymousId);
     this.staged.push({ funnel_id: funnelId, anonymous_id: anonymousId, contact_id: contactId, linked_at: ts });
-  }
-
-  conversion(contactId: number, ts: number, currency: string | null, minor: number | null): void {
-    this.addConversion.run({ id: contactId, ts, currency: minor !== null ? currency : null, minor: minor ?? 0 });
-  }
-
-  adjustRevenue(contactId: number, currency: string, minor: number): void {
-    this.adjust.run({ id: contactId, currency, minor });
-  }
-
-  /** The contact of an email, created when new, without linking a visitor (a payment with no visit). */
-  ensureByEmail(funnelId: string, email: string, ts: number): { id: number; created: boolean } {
-    const id = this.find(funnelId, { email, userId: null });
-    if (id !== null) {
-      this.touch.run({ id, ts, email, userId: null, name: null, traits: null });
-      return { id, created: false };
-    }
-    return { id: this.insert.get(funnelId, email, null, ts, ts, null, null)!.id, created: true };
   }
 
   /** A run was not acknowledged: what it linked may not exist. */

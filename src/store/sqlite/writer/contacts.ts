@@ -4,20 +4,15 @@ import type { Database } from "bun:sqlite";
 import type { QueuedEvent } from "../../../ingest/validate";
 import type { ContactKey } from "../../event-writer";
 import { decodePublicId, type StoredPublicId } from "../layout";
+import { ContactRows } from "./contact-rows";
 import type { VisitorRef } from "./sessions";
 
-export class ContactWriter {
-  private byEmail;
-  private byUser;
-  private insert;
-  private touch;
+export class ContactWriter extends ContactRows {
   private link;
   private contactOfVisitor;
   private latestVisitor;
-  private addConversion;
   private firstSession;
   private relinkEvents;
-  private adjust;
   /** Contact of a visitor key, per run. */
   private cache = new Map<number, number | null>();
 
@@ -25,18 +20,7 @@ export class ContactWriter {
     sqlite: Database,
     private beforeSessionsRead: () => void = () => {},
   ) {
-    this.byEmail = sqlite.prepare<{ id: number }, [string, string]>("SELECT id FROM contacts WHERE funnel_id = ? AND email = ?");
-    this.byUser = sqlite.prepare<{ id: number }, [string, string]>("SELECT id FROM contacts WHERE funnel_id = ? AND user_id = ?");
-    this.insert = sqlite.prepare<{ id: number }, [string, string | null, string | null, number, number, string | null, string | null]>(
-      `INSERT INTO contacts (funnel_id, email, user_id, first_seen, last_seen, first_channel, first_source)
-       VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-    );
-    this.touch = sqlite.prepare(
-      `UPDATE contacts SET last_seen = max(last_seen, $ts), first_seen = min(first_seen, $ts),
-        email = coalesce(email, $email), user_id = coalesce(user_id, $userId), name = coalesce($name, name),
-        traits = CASE WHEN $traits IS NULL THEN traits ELSE json_patch(traits, $traits) END
-       WHERE id = $id`,
-    );
+    super(sqlite);
     this.link = sqlite.prepare(
       `INSERT INTO contact_visitors (visitor, contact_id, linked_at) VALUES (?, ?, ?)
        ON CONFLICT (visitor) DO UPDATE SET contact_id = excluded.contact_id, linked_at = excluded.linked_at`,
@@ -46,19 +30,9 @@ export class ContactWriter {
       `SELECT v.public_id FROM contact_visitors cv CROSS JOIN visitors v ON v.key = cv.visitor
        WHERE cv.contact_id = ? ORDER BY cv.linked_at DESC LIMIT 1`,
     );
-    this.addConversion = sqlite.prepare(
-      `UPDATE contacts SET conversions = conversions + 1, last_seen = max(last_seen, $ts),
-        revenue = CASE WHEN $currency IS NULL THEN revenue
-          ELSE json_set(revenue, '$.' || $currency, coalesce(json_extract(revenue, '$.' || $currency), 0) + $minor) END
-       WHERE id = $id`,
-    );
     this.firstSession = sqlite.prepare<{ channel: string | null; utm_source: string | null; referrer_host: string | null }, [number, number]>(
       `SELECT src.channel, src.utm_source, src.referrer_host FROM sessions s LEFT JOIN sources src ON src.id = s.source
        WHERE s.funnel = ? AND s.visitor = ? ORDER BY s.started_at LIMIT 1`,
-    );
-    this.adjust = sqlite.prepare(
-      `UPDATE contacts SET revenue = json_set(revenue, '$.' || $currency, coalesce(json_extract(revenue, '$.' || $currency), 0) + $minor)
-       WHERE id = $id`,
     );
     // A visitor's events are found through their visits (events has no visitor index).
     this.relinkEvents = sqlite.prepare(
@@ -70,13 +44,6 @@ export class ContactWriter {
   /** Forget per-run lookups; call at the start of each processing transaction. */
   reset(): void {
     this.cache.clear();
-  }
-
-  find(funnelId: string, key: ContactKey): number | null {
-    const byEmail = key.email ? this.byEmail.get(funnelId, key.email) : null;
-    if (byEmail) return byEmail.id;
-    const byUser = key.userId ? this.byUser.get(funnelId, key.userId) : null;
-    return byUser?.id ?? null;
   }
 
   /** The contact a visitor is linked to, if any (memoised per run). */
@@ -112,22 +79,4 @@ export class ContactWriter {
     return { id, created };
   }
 
-  conversion(contactId: number, ts: number, currency: string | null, minor: number | null): void {
-    this.addConversion.run({ id: contactId, ts, currency: minor !== null ? currency : null, minor: minor ?? 0 });
-  }
-
-  /** Takes a superseded conversion's revenue back out of the contact's total (negative minor). */
-  adjustRevenue(contactId: number, currency: string, minor: number): void {
-    this.adjust.run({ id: contactId, currency, minor });
-  }
-
-  /** The contact of an email, created when new, without linking a visitor (a payment with no visit). */
-  ensureByEmail(funnelId: string, email: string, ts: number): { id: number; created: boolean } {
-    const id = this.find(funnelId, { email, userId: null });
-    if (id !== null) {
-      this.touch.run({ id, ts, email, userId: null, name: null, traits: null });
-      return { id, created: false };
-    }
-    return { id: this.insert.get(funnelId, email, null, ts, ts, null, null)!.id, created: true };
-  }
 }
