@@ -131,9 +131,13 @@ describeBrowser("split tests in Chromium", () => {
         const i = next++;
         const context = await freshVisitor();
         const page = await context.newPage();
+        // The visitor leaves only once their exposure was accepted: closing a headless
+        // context drops what a real browser would still send by beacon.
+        const exposed = page.waitForResponse((r) => r.request().method() === "POST" && (r.request().postData() ?? "").includes("$exposure") && r.ok(), { timeout: 120_000 });
         // No waiting for "load": the page counts once the SDK has marked it ready.
         await page.goto(site.url + "/", { waitUntil: "commit" });
         const first = await observe(page, "headline");
+        await exposed;
         const views = [first];
         if (i % RETURNING === 0) {
           await page.goto(site.url + "/page2", { waitUntil: "commit" });
