@@ -1,11 +1,8 @@
 // Takes pending batches in order and processes them, many per transaction. When a
 // run fails, it is rolled back and redone batch by batch (savepoints), so only the
 // failing batch is retried and, after MAX_ATTEMPTS, parked with its error.
-//
-// Runs are committed without an fsync of their own; every SYNC_INTERVAL_MS the main
-// database's WAL is fsynced (off this thread), which makes every run before it durable.
-// Only then are their batches removed from the queue, so a power loss can cost
-// processing work (redone, idempotently) but never an acknowledged event.
+// Runs are committed without an fsync of their own; ./run-confirmer.ts removes their
+// batches from the queue once an fsync made them durable.
 //
 // Nothing stops the worker: a run that fails on the disk (full, I/O error) or on a
 // lock is rolled back and retried as it is, with a growing pause, and never parks a
@@ -15,15 +12,14 @@ import type { AppContext } from "../context";
 import { withoutFsync } from "../db/open";
 import { isTransient } from "../db/storage-errors";
 import { resetWalIfLarge } from "../db/wal-reset";
-import { syncWal, syncWalAsync } from "../db/wal-sync";
 import { localQueueMarks, retryingMarks, type QueueMarks } from "./queue-marks";
 import { EventStoreUnavailable, type AppliedRun, type EventWriter, type StagedEventWriter } from "../store/event-writer";
 import { SqliteEventWriter } from "../store/sqlite/writer/event-writer";
 import { BatchProcessor, type PreparedBatch, type QueuedBatch } from "./process-batch";
+import { RunConfirmer } from "./run-confirmer";
 import { runStagedBatches, type StagedRunner } from "./staged-run";
 
 export const MAX_ATTEMPTS = 5;
-const SYNC_INTERVAL_MS = 250;
 // New batches wait this long to be processed together: each commit writes every page it
 // touched to the WAL, so a run of 1 batch costs several times more per event than a run of 50.
 const GATHER_MS = 20;
@@ -75,16 +71,8 @@ export class IngestWorker {
   private dueAt = Infinity;
   private stopped = false;
   private running = false;
-  private lastSync = 0;
   private lastClaimed = 0;
-  /** Processed in a commit that may not be durable yet: removed from the queue after the next fsync. */
-  private unconfirmed: number[] = [];
-  /** The batches the fsync in flight will confirm. */
-  private syncingIds: number[] = [];
-  private syncInFlight = false;
-  /** Bumped by syncNow, so an fsync in flight that it overtook confirms nothing. */
-  private syncGeneration = 0;
-  private checkpointQueue;
+  private confirmer: RunConfirmer;
   private takeWriteLock;
   private batchesPerRun: number;
   /** Pause before the next run after a failure; 0 while runs succeed. */
@@ -115,7 +103,7 @@ export class IngestWorker {
         payload, attempts FROM ingest_batches WHERE status = 'pending' AND id > ? ORDER BY id LIMIT ?`,
     );
     this.marks = options.marks ?? retryingMarks(localQueueMarks(queue), ctx.ops.faults, "queue");
-    this.checkpointQueue = options.checkpointQueue === false ? null : queue.prepare("PRAGMA wal_checkpoint(PASSIVE)");
+    this.confirmer = new RunConfirmer(ctx, this.marks, options.checkpointQueue === false ? null : queue.prepare("PRAGMA wal_checkpoint(PASSIVE)"));
     this.countPending = queue.prepare<{ n: number }, []>("SELECT count(*) AS n FROM ingest_batches WHERE status = 'pending'");
     // The first statement of a run is a write, so it takes the write lock (with
     // busy_timeout) at the start and never fails upgrading a read to a write. It records
@@ -148,71 +136,7 @@ export class IngestWorker {
    */
   drain(deadline = Infinity): void {
     while (Date.now() < deadline && this.runOnce() > 0) {}
-    this.finalSync();
-  }
-
-  private finalSync(): void {
-    try {
-      this.syncNow();
-    } catch (e) {
-      if (!this.ctx.ops.faults.record("processing", e)) this.ctx.log(`processing: final fsync failed: ${(e as Error).message}`);
-    }
-  }
-
-  /**
-   * Makes every processed run durable, then removes its batches from the queue. The fsync runs on
-   * the I/O pool while processing goes on; runs committed meanwhile wait for the next.
-   * Frames already checkpointed out of the WAL were synced into the database file by
-   * the checkpoint itself.
-   */
-  private startSync(): void {
-    this.lastSync = this.ctx.now();
-    if (this.syncInFlight || !this.unconfirmed.length) return;
-    const ids = this.unconfirmed;
-    this.unconfirmed = [];
-    this.syncInFlight = true;
-    this.syncingIds = ids;
-    const generation = this.syncGeneration;
-    const started = performance.now();
-    syncWalAsync(this.ctx.store.path).then(
-      () => {
-        this.ctx.ops.metrics.processingFsync.observe((performance.now() - started) / 1000);
-        if (generation === this.syncGeneration && !this.ctx.stopping) this.confirm(ids);
-      },
-      (e) => {
-        if (generation !== this.syncGeneration) return;
-        if (!this.ctx.ops.faults.record("processing", e)) this.ctx.log(`processing: fsync of the database failed, will retry: ${(e as Error).message}`);
-        this.unconfirmed.unshift(...ids);
-      },
-    ).finally(() => {
-      if (generation !== this.syncGeneration) return;
-      this.syncInFlight = false;
-      this.syncingIds = [];
-    });
-  }
-
-  /** The same on this thread: on shutdown and in tests, after the last run. */
-  private syncNow(): void {
-    this.syncGeneration++;
-    this.lastSync = this.ctx.now();
-    // Batches of an fsync still in flight are covered by this one too.
-    const ids = this.unconfirmed.concat(this.syncingIds);
-    this.unconfirmed = [];
-    this.syncingIds = [];
-    this.syncInFlight = false;
-    if (!ids.length) return;
-    syncWal(this.ctx.store.path);
-    this.confirm(ids);
-  }
-
-  private confirm(ids: number[]): void {
-    this.marks.done(ids);
-    try {
-      // A passive checkpoint takes no write lock, so it never holds up an acknowledgement.
-      this.checkpointQueue?.run();
-    } catch (e) {
-      this.ctx.ops.faults.record("checkpoint", e); // the next confirmation tries again
-    }
+    this.confirmer.final();
   }
 
   /** Runs at most once per timer; an earlier request replaces a later one (the idle poll). */
@@ -276,7 +200,7 @@ export class IngestWorker {
   async drainAsync(deadline = Infinity): Promise<void> {
     if (this.inFlight) await this.inFlight;
     while (Date.now() < deadline && (await this.runOnceAsync()) > 0) {}
-    this.finalSync();
+    this.confirmer.final();
   }
 
   private succeeded(n: number): number {
@@ -300,7 +224,7 @@ export class IngestWorker {
       write: (prepared, tally) => this.write(prepared, tally),
       forget: () => this.forget(),
       log: this.ctx.log,
-      idle: () => void (this.unconfirmed.length && this.startSync()),
+      idle: () => this.confirmer.idle(),
       finish: (batches, parked, tally, started) => this.finishRun(batches, parked, tally, started),
     };
   }
@@ -343,7 +267,7 @@ export class IngestWorker {
     const batches = this.claim.all(this.lastClaimed, this.batchesPerRun);
     if (!batches.length) {
       // Idle: nothing will trigger a later sync, so confirm what is waiting now.
-      if (this.unconfirmed.length) this.startSync();
+      this.confirmer.idle();
       return 0;
     }
     const tally: RunTally = { processed: 0, bots: 0, duplicates: 0 };
@@ -373,9 +297,8 @@ export class IngestWorker {
     if (tally.duplicates) metrics.eventsDropped.inc({ reason: "duplicate" }, tally.duplicates);
     this.lastClaimed = batches.at(-1)!.id;
     const parkedIds = new Set(parked.map((p) => p.id));
-    this.unconfirmed.push(...batches.filter((b) => !parkedIds.has(b.id)).map((b) => b.id));
     for (const p of parked) this.marks.parked(p.id, MAX_ATTEMPTS, p.error);
-    if (this.ctx.now() - this.lastSync >= SYNC_INTERVAL_MS) this.startSync();
+    this.confirmer.committed(batches.filter((b) => !parkedIds.has(b.id)).map((b) => b.id));
     this.pending = Math.max(0, this.pending - batches.length);
     this.onProcessed(batches.length);
   }
