@@ -8,6 +8,7 @@ import { parseVisitorKey } from "../../sqlite/journeys/visitor-identity";
 import { visitorsOf } from "../dashboard/event-rows";
 import { num, rows, Sql } from "../dashboard/query";
 import { visitsWhere } from "../dashboard/visits-sql";
+import { entryOf } from "../../sqlite/journeys/visitor-entry";
 
 /** A key's anonymous ids as SQL: the one id, or every id linked to the contact. */
 function idsOf(sql: Sql, funnelId: string, key: string): string {
@@ -54,16 +55,7 @@ export async function visitorEntries(ch: ClickHouseClient, sqlite: Database, fun
       // The latest visit that started by the entry hit: the visit the entry happened in.
       const row = visits.find((v) => num(v.started_at) <= enteredAt);
       const first = "contactId" in k ? (contactFirst.get(k.contactId, funnelId)?.first ?? null) : visits.length ? num(visits.at(-1)!.started_at) : null;
-      return {
-        channel: row?.channel ?? null,
-        source: row?.utm_source ?? row?.referrer_host ?? null,
-        device: row?.device ?? null,
-        browser: row?.browser ?? null,
-        os: row?.os ?? null,
-        country: row?.country ?? null,
-        city: row?.city ?? null,
-        firstSeen: first,
-      };
+      return entryOf(row, first);
     }),
   );
 }

@@ -47,15 +47,23 @@ export function visitorEntries(sqlite: Database, funnelId: string, visitors: { v
     const anon = "anonymousId" in k ? encodePublicId(k.anonymousId) : null;
     const row = "contactId" in k ? byContact.get(key, k.contactId, enteredAt) : byAnon.get(key, anon!, enteredAt);
     const first = "contactId" in k ? contactFirst.get(k.contactId, funnelId) : firstByAnon.get(key, anon!);
-    return {
-      channel: row?.channel ?? null,
-      source: row?.utm_source ?? row?.referrer_host ?? null,
-      device: row?.device ?? null,
-      browser: row?.browser ?? null,
-      os: row?.os ?? null,
-      country: row?.country ?? null,
-      city: row?.city ?? null,
-      firstSeen: first?.first ?? null,
-    };
+    return entryOf(row, first?.first ?? null);
   });
+}
+
+/** The entry visit's columns (snake_case, as both stores read them) as a VisitorEntry. */
+export function entryOf(
+  row: { channel: string | null; utm_source: string | null; referrer_host: string | null; device: string | null; browser: string | null; os: string | null; country: string | null; city: string | null } | null | undefined,
+  firstSeen: number | null,
+): VisitorEntry {
+  return {
+    channel: row?.channel ?? null,
+    source: row?.utm_source ?? row?.referrer_host ?? null,
+    device: row?.device ?? null,
+    browser: row?.browser ?? null,
+    os: row?.os ?? null,
+    country: row?.country ?? null,
+    city: row?.city ?? null,
+    firstSeen,
+  };
 }
