@@ -131,7 +131,6 @@ export async function startServer(config: ServeConfig, options: StartOptions = {
   const clickhouse = config.eventStore ? attachClickHouse(ctx, config.eventStore) : null;
   // The readers need the schema from the first page on; when ClickHouse is down now,
   // the processing thread migrates once it answers (pages say it is down until then).
-  if (clickhouse) log("events: with ClickHouse, automations do not see a visitor's earlier events yet: step-reached and did-not-buy rules do not fire, webhooks carry no visit (docs/clickhouse.md)");
   await clickhouse?.ensureSchema().catch((e) => log(`events: ClickHouse schema not checked at start: ${(e as Error).message}`));
   const notice = setSiteNotice(() => eventStoreNotice(ops.processing.eventStore, processing?.pending ?? 0));
   ops.damage = checkDataFiles(store, config.dataDir, now());

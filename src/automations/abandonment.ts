@@ -11,6 +11,8 @@ import type { AutomationRuntime } from "./runtime";
 import { reachesStep } from "./steps";
 
 export const ABANDONMENT_JOB = "automation.abandonment_check";
+/** How soon a check waiting for queued events looks again. */
+const RECHECK_MS = 500;
 
 export interface AbandonmentCheck {
   automationId: string;
@@ -37,17 +39,29 @@ export function scheduleAbandonmentCheck(
 
 export function abandonmentHandler(rt: AutomationRuntime): JobHandler {
   return {
-    run(job) {
+    // Async: with ClickHouse, the visitor's events are read over the network (rt.reads).
+    async run(job) {
       const check = JSON.parse(job.payload) as AbandonmentCheck;
       const rule = getRuleById(rt.db, check.automationId);
       if (!rule || rule.paused || rule.trigger.type !== "abandoned") return { kind: "done" };
       const def = getSteps(rt.db, check.funnelId);
       if (!def || check.step >= def.steps.length) return { kind: "done" };
       const now = rt.now();
-      const since = rt.lookups.timelineOf(check.funnelId, check.visitor, check.reachedAt, Math.max(now, check.reachedAt));
+      // Events accepted before the check was due may still wait to be processed (a run with
+      // ClickHouse gathers up to a second; a backlog after an outage): decide once they are stored.
+      const due = check.reachedAt + rule.trigger.after * 1000;
+      const waiting = rt.oldestQueued();
+      if (waiting !== null && waiting <= due) return { kind: "release", at: now + RECHECK_MS };
+      const since = await rt.reads.timelineOf(check.funnelId, check.visitor, check.reachedAt, Math.max(now, check.reachedAt));
       if (reachesStep(since, def, check.step + 1)) return { kind: "done" };
-      const event = rt.lookups.eventByRowId(check.eventRowId);
+      const event = await rt.reads.eventByRowId(check.eventRowId, { funnelId: check.funnelId, ts: check.reachedAt });
       if (!event || !conditionsHold(rule.conditions, event)) return { kind: "done" };
+      const session = await rt.reads.sessionOf(check.funnelId, event.sessionId);
+      // The visitor may have identified after reaching the step: who they are now.
+      const contact = await rt.reads.contactById((await rt.reads.contactOfVisitor(check.funnelId, check.visitor)) ?? event.contactId);
+      // The rule may have been paused while the lookups ran.
+      const current = getRuleById(rt.db, check.automationId);
+      if (!current || current.paused) return { kind: "done" };
 
       const step: StepInfo = {
         number: check.step,
@@ -62,9 +76,8 @@ export function abandonmentHandler(rt: AutomationRuntime): JobHandler {
           rule: ruleSummary(rule),
           funnel: rt.lookups.funnelById(check.funnelId) ?? { id: check.funnelId, name: "", url: "" },
           event,
-          session: rt.lookups.sessionOf(check.funnelId, event.sessionId),
-          // The visitor may have identified after reaching the step: who they are now.
-          contact: rt.lookups.contactById(rt.lookups.contactOfVisitor(check.funnelId, check.visitor) ?? event.contactId),
+          session,
+          contact,
           step,
         });
       const occurrence = `abandoned:${check.visitor}:${check.step}:${check.enteredAt}`;

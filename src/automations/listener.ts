@@ -3,12 +3,13 @@
 // atomically with the events. No network, only indexed reads.
 import type { EventView } from "../store/dashboard-views";
 import type { AppContext, EventsListener, NewContact } from "../context";
-import { eventMatchesStep, getSteps, type StepsDefinition } from "../funnels/steps-definition";
-import type { StoredEvent } from "../pipeline/stored-event";
+import { getSteps, type Step, type StepsDefinition } from "../funnels/steps-definition";
+import { storedToView, type StoredEvent } from "../pipeline/stored-event";
 import { scheduleAbandonmentCheck } from "./abandonment";
 import { fireRule, ruleSummary } from "./fire";
 import { conditionsHold, triggerMatches } from "./match";
-import { buildPayload, storedToView, type StepInfo } from "./payload";
+import { isStepRule, matchesAny, watchedSteps } from "./needs";
+import { buildPayload, type StepInfo } from "./payload";
 import type { Rule } from "./rules";
 import { automationRuntime, type AutomationRuntime } from "./runtime";
 import { stepReachedBy } from "./steps";
@@ -38,6 +39,7 @@ class FunnelBatch {
   private contactRules: Rule[];
   private stepRules: Rule[];
   private steps: StepsDefinition | null | undefined;
+  private watched: Step[] | undefined;
   private funnel;
 
   constructor(
@@ -48,7 +50,7 @@ class FunnelBatch {
   ) {
     this.eventRules = rules.filter((r) => r.trigger.type === "event" || r.trigger.type === "conversion");
     this.contactRules = rules.filter((r) => r.trigger.type === "contact_created");
-    this.stepRules = rules.filter((r) => r.trigger.type === "step_reached" || r.trigger.type === "abandoned");
+    this.stepRules = rules.filter(isStepRule);
     this.funnel = rt.lookups.funnelById(funnelId) ?? { id: funnelId, name: "", url: "" };
   }
 
@@ -78,8 +80,8 @@ class FunnelBatch {
     const def = this.steps;
     if (!def) return;
     // Reaching step N takes an event that matches step N: most events stop here, before any query.
-    const wanted = def.steps.some((s, i) => this.stepRules.some((r) => "step" in r.trigger && r.trigger.step === i + 1) && eventMatchesStep(view, s));
-    if (!wanted) return;
+    this.watched ??= watchedSteps(this.stepRules, def);
+    if (!matchesAny(this.watched, view)) return;
     const history = this.rt.lookups.timelineOf(this.funnelId, e.anonymousId, e.ts - def.windowMs, e.ts);
     const reached = stepReachedBy(history, def, e.rowId);
     if (!reached) return;

@@ -2,8 +2,6 @@
 // data: the rule, the funnel, the event, its session's attribution, the contact if
 // known, and for step triggers which step.
 import type { EventView } from "../store/dashboard-views";
-import { fromMinorUnits } from "../pipeline/money";
-import type { StoredEvent } from "../pipeline/stored-event";
 import type { ContactInfo, SessionInfo } from "../store/journey-reader";
 import type { FunnelInfo } from "./runtime-lookups";
 import type { Trigger } from "./rule-schema";
@@ -30,19 +28,6 @@ export interface WebhookPayload {
     contact: ContactInfo | null;
     step?: StepInfo;
     test?: boolean;
-  };
-}
-
-/** The same shape the read API gives for an event, from a row just written. */
-export function storedToView(e: StoredEvent): EventView {
-  return {
-    id: e.id, type: e.type, name: e.name, ts: e.ts, anonymousId: e.anonymousId, sessionId: e.sessionId,
-    contactId: e.contactId, userId: e.userId, url: e.url, path: e.path, title: e.title, props: e.props,
-    revenue: e.revenueMinor !== null && e.currency ? { amount: fromMinorUnits(e.revenueMinor, e.currency), currency: e.currency } : null,
-    verified: e.verified, browser: e.browser, browserVersion: e.browserVersion, os: e.os, device: e.device,
-    country: e.country, region: e.region, city: e.city, channel: e.channel, referrer: e.referrer,
-    referrerHost: e.referrerHost, utm_source: e.utmSource, utm_medium: e.utmMedium, utm_campaign: e.utmCampaign,
-    utm_term: e.utmTerm, utm_content: e.utmContent, clickId: e.clickId, flags: e.flags ? e.flags.split(",") : [],
   };
 }
 

@@ -1,6 +1,6 @@
 // What automations look up while events are processed: the funnel (control plane,
-// here) and the visitor's visit, contact and timeline (the event store's journey
-// reader, on the same connection, inside the processing transaction).
+// here) and the visitor's visit, contact and timeline (the event store's lookups,
+// inside the processing transaction: ../store/journey-reader.ts VisitorLookups).
 import type { Database } from "bun:sqlite";
 import type { VisitorLookups } from "../store/journey-reader";
 

@@ -5,6 +5,7 @@ import type { Database } from "bun:sqlite";
 import type { AppContext } from "../context";
 import type { Db, Store } from "../db/open";
 import { JobQueue } from "../jobs/queue";
+import type { VisitorReads } from "../store/journey-reader";
 import type { JobRunner } from "../jobs/runner";
 import { DEFAULT_BACKOFF, type BackoffPolicy } from "./backoff";
 import { DEFAULT_TIMEOUT_MS } from "./deliver";
@@ -20,7 +21,10 @@ export interface AutomationRuntime {
   queue: JobQueue;
   deliveries: DeliveryStore;
   firings: Firings;
+  /** Inside the processing transaction (the listener): synchronous, the run included. */
   lookups: AutomationLookups;
+  /** Outside it (abandonment checks on the job runner): answered async by a store over the network. */
+  reads: VisitorReads;
   rules: RuleCache;
   /** Retry schedule for deliveries (replaceable in tests). */
   backoff: BackoffPolicy;
@@ -28,6 +32,8 @@ export interface AutomationRuntime {
   lookup: Lookup;
   allowPrivate: boolean;
   now: () => number;
+  /** When the oldest batch still waiting in the ingest queue was accepted, or null when none waits. */
+  oldestQueued(): number | null;
   runner: JobRunner | null;
   /** Jobs were enqueued and are due now: have the runner look soon. */
   wake(): void;
@@ -77,19 +83,26 @@ const runtimes = new WeakMap<AppContext, AutomationRuntime>();
 export function makeRuntime(store: Store, options: { allowPrivate: boolean; now?: () => number }): AutomationRuntime {
   const { sqlite, db } = store;
   const queue = new JobQueue(sqlite);
+  const oldest = store.queue.prepare<{ receivedAt: number }, []>(
+    "SELECT received_at AS receivedAt FROM ingest_batches WHERE status = 'pending' ORDER BY id LIMIT 1",
+  );
   return {
     sqlite,
     db,
     queue,
     deliveries: new DeliveryStore(sqlite, queue),
     firings: new Firings(sqlite),
-    lookups: automationLookups(sqlite, store.events.journeys),
+    lookups: automationLookups(sqlite, store.events.visitors),
+    get reads() {
+      return store.events.journeys;
+    },
     rules: new RuleCache(db, sqlite),
     backoff: DEFAULT_BACKOFF,
     timeoutMs: DEFAULT_TIMEOUT_MS,
     lookup: systemLookup,
     allowPrivate: options.allowPrivate,
     now: options.now ?? Date.now,
+    oldestQueued: () => oldest.get()?.receivedAt ?? null,
     runner: null,
     wake() {
       this.runner?.wake(2);

@@ -106,9 +106,9 @@ export class JobQueue {
     this.reschedule.run(runAt, error, now, 0, id);
   }
 
-  /** Gives the job back untried (e.g. the server is stopping): due now, attempt not counted. */
-  release(id: number, now: number): void {
-    this.reschedule.run(now, null, now, 1, id);
+  /** Gives the job back untried (e.g. the server is stopping): due at `at` (now by default), attempt not counted. */
+  release(id: number, now: number, at = now): void {
+    this.reschedule.run(at, null, now, 1, id);
   }
 
   /** The earliest time any job becomes due (pending run_at or an expiring lease), or null. */

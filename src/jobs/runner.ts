@@ -8,8 +8,8 @@ export type JobOutcome =
   | { kind: "done"; record?: () => void }
   | { kind: "retry"; at: number; error: string; record?: () => void }
   | { kind: "failed"; error: string; record?: () => void }
-  /** Not attempted after all (the runner is stopping): due again at once, attempt not counted. */
-  | { kind: "release" };
+  /** Not attempted after all (the runner is stopping; or not yet decidable): due again at `at` (default now), attempt not counted. */
+  | { kind: "release"; at?: number };
 
 export interface JobHandler {
   run(job: Job, signal: AbortSignal): Promise<JobOutcome> | JobOutcome;
@@ -164,7 +164,7 @@ export class JobRunner {
         if (outcome.kind === "done") this.queue.complete(job.id, now);
         else if (outcome.kind === "retry") this.queue.retry(job.id, outcome.at, outcome.error, now);
         else if (outcome.kind === "failed") this.queue.fail(job.id, outcome.error, now);
-        else this.queue.release(job.id, now);
+        else this.queue.release(job.id, now, outcome.at);
       }).immediate();
     } catch (e) {
       // The lease runs out and the job is tried again: better twice than never.

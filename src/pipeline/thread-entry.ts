@@ -5,7 +5,9 @@ import type { AppContext } from "../context";
 import { InlineReads } from "../analytics/reads/run";
 import { openStore } from "../db/open";
 import { openGeo } from "../enrich/geo";
+import { timelineNeeds } from "../automations/needs";
 import { automationRuntime } from "../automations/runtime";
+import { automationLookups } from "../automations/runtime-lookups";
 import { reportHeap } from "../ops/heap-report";
 import { IdleCollector } from "../ops/idle-collect";
 import { createOps } from "../ops/ops";
@@ -75,9 +77,16 @@ self.onmessage = async (e: MessageEvent<Incoming>) => {
     // ClickHouse prefers few large inserts: a run waits up to a second for more batches.
     clickhouse = m.config.eventStore ? new ClickHouseLink(m.config.eventStore, Date.now, CLICKHOUSE_REQUEST_TIMEOUT_MS) : null;
     if (clickhouse) log(`processing: events go to ClickHouse at ${clickhouse.target.shown}`);
+    const staged = clickhouse ? new ClickHouseEventWriter(store.sqlite, clickhouse) : undefined;
+    if (staged) {
+      // Automations look up visitors inside the run's transaction: the writer loads what they will ask for.
+      const rt = automationRuntime(ctx);
+      staged.timelineNeed = timelineNeeds(rt);
+      rt.lookups = automationLookups(store.sqlite, staged.visitorLookups);
+    }
     worker = new IngestWorker(ctx, {
       batchesPerRun: 1000,
-      staged: clickhouse ? new ClickHouseEventWriter(store.sqlite, clickhouse) : undefined,
+      staged,
       gatherMs: clickhouse ? 1000 : undefined,
       checkpointQueue: false,
       marks: {

@@ -8,7 +8,7 @@
 import type { DashboardReader } from "./dashboard-reader";
 import type { EventRetention } from "./event-retention";
 import type { EventWriter } from "./event-writer";
-import type { JourneyReader } from "./journey-reader";
+import type { JourneyReader, VisitorLookups } from "./journey-reader";
 import type { RollupRegistry } from "./rollup-registry";
 
 export interface EventStore {
@@ -18,6 +18,8 @@ export interface EventStore {
   dashboard: DashboardReader;
   /** Funnel journeys for the pure funnel maths, step checks, a visitor's timeline. */
   journeys: JourneyReader;
+  /** A visitor's visit, contact and timeline inside the processing transaction (automations). */
+  visitors: VisitorLookups;
   /** Delete before a cutoff, forget a funnel. */
   retention: EventRetention;
   /** Every rollup (dashboard hours, revenue, journey copies) behind one interface. */

@@ -6,6 +6,7 @@ import type { QueuedEvent } from "../ingest/validate";
 import type { PaymentFact } from "../payments/payment";
 import type { Enriched } from "../pipeline/enrich-event";
 import type { StoredEvent } from "../pipeline/stored-event";
+import type { MatchableEvent } from "../funnels/steps-definition";
 
 /** Who an event names (identify by user id or email, or traits.email). */
 export interface ContactKey {
@@ -70,6 +71,16 @@ export interface StagedEventWriter {
   send(): Promise<void>;
   /** The run was not acknowledged or its transaction rolled back: forget what it remembered. */
   rolledBack(): void;
+}
+
+/**
+ * What a run's listeners will look up of a funnel's visitors (automations' step rules):
+ * a staged writer loads, before the transaction, the timelines of the run's visitors
+ * who have an event that `wants`, back `lookbackMs` before it.
+ */
+export interface TimelineNeed {
+  lookbackMs: number;
+  wants(e: MatchableEvent): boolean;
 }
 
 /**

@@ -132,7 +132,10 @@ export const VISITOR_EVENTS_CAP = 2000;
 
 /**
  * What automations look up while events are processed (inside the processing
- * transaction, on the writer's connection): each is one indexed lookup.
+ * transaction, synchronously): the visit and timeline include the run being applied.
+ * SQLite answers with indexed lookups on the writer's connection; ClickHouse from what
+ * its staged writer loaded before the transaction plus the run's own rows
+ * (clickhouse/writer/run-lookups.ts).
  */
 export interface VisitorLookups {
   sessionOf(funnelId: string, sessionId: string): SessionInfo | null;
@@ -144,7 +147,22 @@ export interface VisitorLookups {
   timelineOf(funnelId: string, anonymousId: string, from: number, to: number): TimelineEvent[];
 }
 
-export interface JourneyReader extends VisitorLookups {
+/** Where an event is, when known: lets a store over the network find it without scanning (its funnel and time). */
+export interface EventPlace {
+  funnelId: string;
+  ts: number;
+}
+
+/** The same lookups outside any transaction (the abandonment check, a job): a store over the network answers them async. */
+export interface VisitorReads {
+  sessionOf(funnelId: string, sessionId: string): Awaitable<SessionInfo | null>;
+  contactById(id: number | null): Awaitable<ContactInfo | null>;
+  contactOfVisitor(funnelId: string, anonymousId: string): Awaitable<number | null>;
+  eventByRowId(rowId: number, place?: EventPlace): Awaitable<(EventView & { rowId: number }) | null>;
+  timelineOf(funnelId: string, anonymousId: string, from: number, to: number): Awaitable<TimelineEvent[]>;
+}
+
+export interface JourneyReader extends VisitorReads {
   /** Per visitor who entered in [from, to), their possible step hits (and conversions) in time order. */
   journeys(funnelId: string, q: JourneyQuery): Awaitable<VisitorJourney[]>;
   /** For drill-down lists: who each visitor is and their latest event. */

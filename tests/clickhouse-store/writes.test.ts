@@ -3,7 +3,6 @@
 // visitor → contact link.
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { createTestFunnel, eventId, sendEvents, type TestFunnel } from "../helpers/server";
-import { signedInOwner } from "../web/client";
 import { queueDrained, rows, startClickHouseServer, until, type ClickHouseServer } from "./helpers";
 
 let s: ClickHouseServer;
@@ -125,14 +124,4 @@ test("an order reported by the page, then by the founder's backend: the better r
   await queueDrained(s.server);
   const [total] = await rows<{ r: string }>(s.client, "SELECT sum(revenue_minor) AS r FROM events WHERE funnel_id = {f:String} AND order_id = 'o-1'", { f: funnel.id });
   expect(total.r).toBe("1200");
-});
-
-test("what automations cannot do with ClickHouse yet is said at start and on the Automations page", async () => {
-  expect(s.server.logs.some((l) => l.includes("automations do not see a visitor's earlier events yet"))).toBe(true);
-  const owner = await signedInOwner(s.server);
-  const res = await owner.get(`/funnels/${funnel.id}/automations`);
-  expect(res.status).toBe(200);
-  const page = await res.text();
-  expect(page).toContain("This server keeps its events in ClickHouse");
-  expect(page).toContain("rules do not");
 });

@@ -37,14 +37,16 @@ const nv = "nv:stripe:o1";
 const paid = ev({ type: "conversion", name: "purchase", ts: T + 120_000, anonymous_id: nv, session_id: nv, revenue_minor: 4900, currency: "EUR", order_id: "o1", props: '{"plan":"pro"}' }, true);
 
 const reader = store.events.journeys;
+// What automations look up inside the processing transaction.
+const lookups = store.events.visitors;
 
 test("a visitor's timeline: their visits' events and their events with no visit, oldest first", () => {
-  const events = reader.timelineOf(funnelId, visitor, T - 1, T + 86_400_000);
+  const events = lookups.timelineOf(funnelId, visitor, T - 1, T + 86_400_000);
   expect(events.map((e) => [e.rowId, e.type, e.path])).toEqual([[first, "page_view", "/pricing"], [second, "page_view", "/checkout"], [refund, "refund", null]]);
-  expect(reader.timelineOf(funnelId, visitor, T + 1, T + 60_000).map((e) => e.rowId)).toEqual([second]);
-  const order = reader.timelineOf(funnelId, nv, T, T + 86_400_000);
+  expect(lookups.timelineOf(funnelId, visitor, T + 1, T + 60_000).map((e) => e.rowId)).toEqual([second]);
+  const order = lookups.timelineOf(funnelId, nv, T, T + 86_400_000);
   expect(order).toEqual([{ rowId: paid, type: "conversion", name: "purchase", path: null, ts: T + 120_000, props: { plan: "pro" } }]);
-  expect(reader.timelineOf(funnelId, "never-seen", 0, T * 2)).toEqual([]);
+  expect(lookups.timelineOf(funnelId, "never-seen", 0, T * 2)).toEqual([]);
 });
 
 test("who a visitor is: the latest event, with its visit's public id (the order's own with no visit)", async () => {
@@ -57,7 +59,7 @@ test("who a visitor is: the latest event, with its visit's public id (the order'
 test("where a visitor came from, and their visit for automations", async () => {
   const [entry] = await reader.visitorEntries(funnelId, [{ visitor: `a${visitor}`, enteredAt: T + 60_000 }]);
   expect(entry).toMatchObject({ channel: "Paid Search", device: "mobile", country: "FR", firstSeen: T });
-  expect(reader.sessionOf(funnelId, visit)).toMatchObject({ id: visit, startedAt: T, entryPath: "/pricing", channel: "Paid Search", device: "mobile" });
-  expect(reader.sessionOf(funnelId, nv)).toBeNull();
-  expect(reader.contactOfVisitor(funnelId, visitor)).toBeNull();
+  expect(lookups.sessionOf(funnelId, visit)).toMatchObject({ id: visit, startedAt: T, entryPath: "/pricing", channel: "Paid Search", device: "mobile" });
+  expect(lookups.sessionOf(funnelId, nv)).toBeNull();
+  expect(lookups.contactOfVisitor(funnelId, visitor)).toBeNull();
 });

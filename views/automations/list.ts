@@ -33,10 +33,6 @@ export function failedBadge(funnelId: string, failed: number): SafeHtml {
   return html`<a class="badge bad" href="${automationsBase(funnelId)}" title="See the automations' delivery logs">${label}</a>`;
 }
 
-const CLICKHOUSE_LIMIT = html`<div class="alert bad" role="status">This server keeps its events in ClickHouse, and
-  automations cannot look at a visitor's earlier events there yet: "reached a step" and "did not buy" rules do not
-  fire, and webhooks carry no visit details. Purchase and new-contact webhooks are sent. See docs/clickhouse.md.</div>`;
-
 export function automationsListPage(opts: {
   user: LayoutUser;
   csrfToken: string;
@@ -44,8 +40,6 @@ export function automationsListPage(opts: {
   items: RuleListItem[];
   stepName: (n: number) => string | undefined;
   canEdit: boolean;
-  /** The events live in ClickHouse, whose lookups automations cannot make yet. */
-  clickhouse?: boolean;
 }): SafeHtml {
   const { funnel, items } = opts;
   const newButton = opts.canEdit ? html`<a class="button primary" href="${automationsBase(funnel.id)}/new">New automation</a>` : html``;
@@ -83,7 +77,6 @@ export function automationsListPage(opts: {
         <div><h1>Automations</h1><p class="muted">Signed webhooks (Standard Webhooks) when visitors do things.</p></div>
         ${items.length ? newButton : ""}
       </div>
-      ${opts.clickhouse ? CLICKHOUSE_LIMIT : ""}
       ${failed ? html`<div class="alert bad" role="status">${failed === 1 ? "1 delivery" : `${failed} deliveries`} failed. Open the rule to see the receiver's answer and resend.</div>` : ""}
       ${body}`,
   });

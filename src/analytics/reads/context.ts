@@ -9,6 +9,7 @@ import type { EventStore } from "../../store/event-store";
 import { sqliteEventStore } from "../../store/sqlite/event-store";
 import { connectClickHouse, type ClickHouseTarget } from "../../store/clickhouse/connection";
 import { clickhouseReaders } from "../../store/clickhouse/readers";
+import { NO_SYNC_VISITORS } from "../../store/clickhouse/event-store";
 
 export interface ReadContext {
   /** The connection, for the reads not yet behind a store interface (funnel reports, currency settings). */
@@ -40,6 +41,7 @@ export function readContext(sqlite: Database, clickhouse: ClickHouseTarget | nul
     get rollups() {
       return local.rollups;
     },
+    visitors: NO_SYNC_VISITORS,
     ...readers,
   };
   return { sqlite, db, dashboard: readers.dashboard, events, close: () => client.close() };

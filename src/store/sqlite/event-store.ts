@@ -5,10 +5,11 @@ import type { DashboardReader } from "../dashboard-reader";
 import type { EventRetention } from "../event-retention";
 import type { EventStore } from "../event-store";
 import type { EventWriter } from "../event-writer";
-import type { JourneyReader } from "../journey-reader";
+import type { JourneyReader, VisitorLookups } from "../journey-reader";
 import type { RollupRegistry } from "../rollup-registry";
 import { sqliteDashboardReader } from "./dashboard/dashboard-reader";
 import { SqliteJourneyReader } from "./journeys/journey-reader";
+import { SqliteVisitorLookups } from "./journeys/visitor-lookups";
 import { SqliteEventRetention } from "./retention/event-retention";
 import { sqliteRollupRegistry } from "./rollups/registry";
 import { SqliteEventWriter } from "./writer/event-writer";
@@ -19,6 +20,7 @@ export function sqliteEventStore(sqlite: Database): EventStore {
   let retention: EventRetention | null = null;
   let dashboard: DashboardReader | null = null;
   let writer: EventWriter | null = null;
+  let visitors: VisitorLookups | null = null;
   const registry = () => (rollups ??= sqliteRollupRegistry(sqlite));
   return {
     get writer() {
@@ -32,6 +34,9 @@ export function sqliteEventStore(sqlite: Database): EventStore {
     },
     get journeys() {
       return (journeys ??= new SqliteJourneyReader(sqlite, registry()));
+    },
+    get visitors() {
+      return (visitors ??= new SqliteVisitorLookups(sqlite));
     },
     get retention() {
       return (retention ??= new SqliteEventRetention(sqlite, registry()));

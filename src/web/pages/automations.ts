@@ -122,7 +122,7 @@ export function automationPages(ctx: AppContext) {
           return { rule: toRuleView(rule), deliveries: s?.total ?? 0, failed: s?.failed ?? 0, lastAt: s?.lastAt ?? null };
         });
         return htmlResponse(
-          automationsListPage({ user: c.user, csrfToken: c.csrfToken, funnel: funnelRef(funnel), items, stepName: stepNamer(funnel.id), canEdit: isOwner(c.user), clickhouse: Boolean(ctx.config.eventStore) }),
+          automationsListPage({ user: c.user, csrfToken: c.csrfToken, funnel: funnelRef(funnel), items, stepName: stepNamer(funnel.id), canEdit: isOwner(c.user) }),
         );
       }),
     )

@@ -6,7 +6,7 @@
 import type { Database } from "bun:sqlite";
 import type { StoredEvent } from "../../../pipeline/stored-event";
 import { storedRow } from "../../stored-row";
-import type { AppliedRun, ProcessedBatch, ProcessedEvent, StagedEventWriter } from "../../event-writer";
+import type { AppliedRun, ProcessedBatch, ProcessedEvent, StagedEventWriter, TimelineNeed } from "../../event-writer";
 import { isBrowsing, isEngaging } from "../../session-rules";
 import type { ClickHouseLink } from "../link";
 import { ContactBook } from "./contacts";
@@ -15,6 +15,7 @@ import { WriterLookups } from "./lookups";
 import { OrderBook } from "./orders";
 import { PaymentRows } from "./payments";
 import { eventRow, RowIds, type EventRow, type VisitPart } from "./rows";
+import { RunLookups, TimelineBook } from "./run-lookups";
 import { sendRun } from "./send";
 import { VisitBook } from "./visits";
 
@@ -31,6 +32,13 @@ export class ClickHouseEventWriter implements StagedEventWriter {
   /** Per funnel: ids stored before the run, and those the run writes. */
   private stored = new Map<string, Set<string>>();
   private rows: EventRow[] = [];
+  /** The run's stored events, as the listeners' lookups see them. */
+  private written: StoredEvent[] = [];
+  private timelines = new TimelineBook();
+  /** What automations look up inside the run's transaction (the listener's VisitorLookups). */
+  readonly visitorLookups: RunLookups;
+  /** Which funnels' visitors' timelines a run's listeners will ask for (automations sets it). */
+  timelineNeed: (funnelId: string) => TimelineNeed | null = () => null;
 
   constructor(
     sqlite: Database,
@@ -39,7 +47,8 @@ export class ClickHouseEventWriter implements StagedEventWriter {
     this.lookups = new WriterLookups(link.client);
     this.contacts = new ContactBook(sqlite);
     this.orders = new OrderBook(this.contacts);
-    this.loader = new RunLoader(this.lookups, this.visits, this.contacts);
+    this.loader = new RunLoader(this.lookups, this.visits, this.contacts, this.timelines, (funnelId) => this.timelineNeed(funnelId));
+    this.visitorLookups = new RunLookups(sqlite, this.visits, this.contacts, this.timelines, () => this.written);
     this.payments = new PaymentRows(this.visits, this.contacts, this.orders, {
       isStored: (funnelId, id) => this.isStored(funnelId, id),
       write: (row, part) => this.write(row, part),
@@ -58,6 +67,7 @@ export class ClickHouseEventWriter implements StagedEventWriter {
 
   apply(batches: ProcessedBatch[]): AppliedRun {
     this.rows = [];
+    this.written = [];
     this.contacts.staged = [];
     const run: AppliedRun = { written: [], duplicates: 0, newContacts: [] };
     for (const batch of batches) {
@@ -75,6 +85,7 @@ export class ClickHouseEventWriter implements StagedEventWriter {
 
   rolledBack(): void {
     this.rows = [];
+    this.written = [];
     this.visits.forget();
     this.contacts.forget();
     this.stored = new Map();
@@ -90,6 +101,7 @@ export class ClickHouseEventWriter implements StagedEventWriter {
     if (!ids) this.stored.set(row.funnelId, (ids = new Set()));
     ids.add(row.id);
     this.rows.push(eventRow(row, part));
+    this.written.push(row);
   }
 
   private applyEvent(batch: EventsBatch, p: ProcessedEvent, run: AppliedRun): void {
@@ -123,8 +135,11 @@ export class ClickHouseEventWriter implements StagedEventWriter {
       inVisit: true,
     });
     if (orderId && e.type === "conversion") this.orders.written(funnelId, orderId, { ...row, visitStart });
-    if (existing) this.visits.fold(funnelId, existing, e.ts, e.type, en.bySecretKey);
-    else this.visits.open(funnelId, { ...attribution, id: sessionId, anonymousId, visitStart: e.ts, startedAt: e.ts, lastAt: e.ts });
+    if (existing) this.visits.fold(funnelId, existing, { ts: e.ts, type: e.type, path: row.path, bySecretKey: en.bySecretKey });
+    else {
+      const seen = { entryPath: row.path, country: row.country, device: row.device, browser: row.browser, os: row.os };
+      this.visits.open(funnelId, { ...attribution, ...seen, id: sessionId, anonymousId, visitStart: e.ts, startedAt: e.ts, lastAt: e.ts });
+    }
     if (contactId !== null && e.type === "conversion") this.contacts.conversion(contactId, e.ts, en.currency, en.revenueMinor);
     if (created && contactId !== null) run.newContacts.push({ funnelId, contactId, anonymousId, eventRowId: row.rowId });
     run.written.push(row);

@@ -1,10 +1,11 @@
 // Before a run: one pass over its batches to see what it touches, then a few queries
 // per funnel (in two rounds: a contact's latest visitor must be known before that
 // visitor's visits are asked for). What is found is remembered by the books.
-import type { ProcessedBatch, ProcessedEvent } from "../../event-writer";
+import type { ProcessedBatch, ProcessedEvent, TimelineNeed } from "../../event-writer";
 import type { ContactBook } from "./contacts";
 import type { OrderState, WriterLookups } from "./lookups";
 import { orderEventId, PaymentRows } from "./payments";
+import type { TimelineBook } from "./run-lookups";
 import type { VisitBook } from "./visits";
 
 type EventsBatch = Extract<ProcessedBatch, { kind: "events" }>;
@@ -25,6 +26,9 @@ interface FunnelNeeds {
   sessionIds: Set<string>;
   orderIds: Set<string>;
   minTs: number;
+  maxTs: number;
+  /** Automations' step rules: whose timelines the run's listeners will ask for, and how far back. */
+  timeline: { need: TimelineNeed; visitors: Set<string>; contacts: Set<number> } | null;
 }
 
 export interface LoadedRun {
@@ -37,6 +41,8 @@ export class RunLoader {
     private lookups: WriterLookups,
     private visits: VisitBook,
     private contacts: ContactBook,
+    private timelines: TimelineBook,
+    private timelineNeed: (funnelId: string) => TimelineNeed | null,
   ) {}
 
   /** The client's anonymous id; else a named contact's latest visitor id; else the cookieless daily hash. */
@@ -54,6 +60,7 @@ export class RunLoader {
     const needs = this.needs(batches);
     const stored = new Map<string, Set<string>>();
     const orders = new Map<string, Map<string, OrderState>>();
+    this.timelines.reset();
     await Promise.all(
       [...needs].map(async ([funnelId, n]) => {
         const [ids, orderStates] = await Promise.all([
@@ -65,7 +72,7 @@ export class RunLoader {
         orders.set(funnelId, orderStates);
         // Refunds land on their order's visit.
         for (const s of orderStates.values()) for (const c of s.conversions) n.sessionIds.add(c.sessionId);
-        await this.loadVisits(funnelId, n);
+        await Promise.all([this.loadVisits(funnelId, n), this.loadTimelines(funnelId, n)]);
       }),
     );
     return { stored, orders };
@@ -76,12 +83,15 @@ export class RunLoader {
     for (const b of batches) {
       let n = all.get(b.funnelId);
       if (!n) {
-        n = { ids: new Set(), visitors: new Set(), paymentVisitors: new Set(), contacts: new Set(), sessionIds: new Set(), orderIds: new Set(), minTs: Infinity };
+        const need = this.timelineNeed(b.funnelId);
+        const timeline = need ? { need, visitors: new Set<string>(), contacts: new Set<number>() } : null;
+        n = { ids: new Set(), visitors: new Set(), paymentVisitors: new Set(), contacts: new Set(), sessionIds: new Set(), orderIds: new Set(), minTs: Infinity, maxTs: -Infinity, timeline };
         all.set(b.funnelId, n);
       }
       if (b.kind === "payments") {
         for (const f of b.facts) {
           n.minTs = Math.min(n.minTs, f.ts);
+          n.maxTs = Math.max(n.maxTs, f.ts);
           n.orderIds.add(f.orderId);
           if (f.kind === "order") n.ids.add(orderEventId(f));
           const ref = PaymentRows.references(f);
@@ -95,6 +105,12 @@ export class RunLoader {
       for (const p of b.events) {
         n.ids.add(p.id);
         n.minTs = Math.min(n.minTs, p.event.ts);
+        n.maxTs = Math.max(n.maxTs, p.event.ts);
+        if (n.timeline?.need.wants({ type: p.event.type, name: p.name, path: p.en.path, props: p.event.props ?? null })) {
+          const contactId = !p.event.anonymousId && p.contactKey ? this.contacts.find(b.funnelId, p.contactKey) : null;
+          if (contactId !== null) n.timeline.contacts.add(contactId);
+          else n.timeline.visitors.add(p.event.anonymousId ?? b.cookielessVisitor(p.en.ip, p.en.userAgent));
+        }
         if (p.orderId) n.orderIds.add(p.orderId);
         if (p.event.sessionId) n.sessionIds.add(p.event.sessionId);
         if (p.event.anonymousId) n.visitors.add(p.event.anonymousId);
@@ -118,6 +134,19 @@ export class RunLoader {
     const visitors = [...n.visitors, ...n.paymentVisitors].filter((v) => this.contacts.missingVisitor(funnelId, v));
     const found = await this.lookups.contactsOf(funnelId, visitors);
     for (const v of visitors) this.contacts.learnVisitor(funnelId, v, found.get(v) ?? null);
+  }
+
+  /** After loadContacts (a contact's events go to their latest visitor); payments may be steps too. */
+  private async loadTimelines(funnelId: string, n: FunnelNeeds): Promise<void> {
+    if (!n.timeline || !Number.isFinite(n.minTs)) return;
+    const visitors = new Set(n.timeline.visitors);
+    for (const c of n.timeline.contacts) {
+      const v = this.contacts.latestVisitorOf(c);
+      if (v) visitors.add(v);
+    }
+    for (const v of n.paymentVisitors) visitors.add(v);
+    const found = await this.lookups.timelines(funnelId, [...visitors], n.minTs - n.timeline.need.lookbackMs, n.maxTs);
+    for (const [v, events] of found) this.timelines.learn(funnelId, v, events);
   }
 
   private async loadVisits(funnelId: string, n: FunnelNeeds): Promise<void> {

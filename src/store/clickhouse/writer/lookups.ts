@@ -2,7 +2,9 @@
 // which event ids are stored, visitors' recent visits, the contacts visitors belong
 // to, and the conversions of orders. One query per kind per funnel per run.
 import type { ClickHouseClient } from "@clickhouse/client";
+import { VISITOR_EVENTS_CAP, type TimelineEvent } from "../../journey-reader";
 import type { SessionAttribution } from "../../stored-row";
+import { timelineEvent, type TimelineRow } from "../journeys/visitor-reads";
 
 export type { SessionAttribution };
 
@@ -14,6 +16,12 @@ export interface VisitState extends SessionAttribution {
   visitStart: number;
   startedAt: number;
   lastAt: number;
+  /** What automations' payloads show of the visit (SessionInfo), besides its attribution. */
+  entryPath: string | null;
+  country: string | null;
+  device: string | null;
+  browser: string | null;
+  os: string | null;
 }
 
 /** A conversion naming an order, as stored. */
@@ -40,7 +48,8 @@ const ms = (col: string) => `toUnixTimestamp64Milli(${col})`;
 const VISIT_COLUMNS = `session_id AS id, any(anonymous_id) AS anonymousId, ${ms("visit_start")} AS visitStart,
   ${ms("min(started_at)")} AS startedAt, ${ms("max(last_at)")} AS lastAt,
   any(channel) AS channel, any(referrer_host) AS referrerHost, any(utm_source) AS utmSource, any(utm_medium) AS utmMedium,
-  any(utm_campaign) AS utmCampaign, any(utm_term) AS utmTerm, any(utm_content) AS utmContent, any(click_id) AS clickId`;
+  any(utm_campaign) AS utmCampaign, any(utm_term) AS utmTerm, any(utm_content) AS utmContent, any(click_id) AS clickId,
+  nullIf(argMinMerge(entry_path), '') AS entryPath, any(country) AS country, any(device) AS device, any(browser) AS browser, any(os) AS os`;
 
 type VisitRow = Omit<VisitState, "startedAt" | "lastAt"> & { startedAt: number | null; lastAt: number | null };
 
@@ -160,6 +169,29 @@ export class WriterLookups {
         continue;
       }
       state.conversions.push({ ...r, rowId: Number(r.rowId), contactId: r.contactId === null ? null : Number(r.contactId), verified: Number(r.verified) === 1 });
+    }
+    return out;
+  }
+
+  /** Each visitor's events with from <= ts <= to, oldest first (the latest VISITOR_EVENTS_CAP of each). */
+  async timelines(funnelId: string, visitors: string[], from: number, to: number): Promise<Map<string, TimelineEvent[]>> {
+    const out = new Map<string, TimelineEvent[]>();
+    if (!visitors.length) return out;
+    type Row = TimelineRow & { v: string };
+    const rows = await this.chunked(visitors, (c) =>
+      this.rows<Row>(
+        `SELECT anonymous_id AS v, row_id, type, name, path, props, ${ms("ts")} AS at FROM events
+         WHERE funnel_id = {f:String} AND anonymous_id IN ${stringList(c)}
+           AND ts >= fromUnixTimestamp64Milli({from:Int64}) AND ts <= fromUnixTimestamp64Milli({to:Int64})
+         ORDER BY ts DESC, row_id DESC LIMIT ${VISITOR_EVENTS_CAP} BY anonymous_id`,
+        { f: funnelId, from: Math.trunc(from), to: Math.trunc(to) },
+      ),
+    );
+    for (let i = rows.length - 1; i >= 0; i--) {
+      const r = rows[i];
+      let list = out.get(r.v);
+      if (!list) out.set(r.v, (list = []));
+      list.push(timelineEvent(r));
     }
     return out;
   }

@@ -53,10 +53,20 @@ export class VisitBook {
     this.remember(funnelId, v);
   }
 
-  /** An event joined a known visit: a browsing one stretches it. */
-  fold(funnelId: string, v: VisitState, ts: number, type: string, bySecretKey: boolean): void {
-    if (!isBrowsing(type, bySecretKey)) return;
-    this.remember(funnelId, { ...v, lastAt: Math.max(v.lastAt, ts), startedAt: Math.min(v.startedAt, ts) });
+  /**
+   * An event joined a known visit: a browsing one stretches it, and a page view before
+   * its start becomes its entry (as the SQLite writer's fold, ../../sqlite/writer/sessions.ts).
+   */
+  fold(funnelId: string, v: VisitState, e: { ts: number; type: string; path: string | null; bySecretKey: boolean }): void {
+    const browsing = isBrowsing(e.type, e.bySecretKey);
+    const entry = e.type === "page_view" && e.ts < v.startedAt;
+    if (!browsing && !entry) return;
+    this.remember(funnelId, {
+      ...v,
+      entryPath: entry ? e.path : v.entryPath,
+      lastAt: browsing ? Math.max(v.lastAt, e.ts) : v.lastAt,
+      startedAt: browsing ? Math.min(v.startedAt, e.ts) : v.startedAt,
+    });
   }
 
   forget(): void {

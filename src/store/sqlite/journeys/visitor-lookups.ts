@@ -23,9 +23,21 @@ interface TimelineRow {
 /** The visitors key of an anonymous id in the funnel (?1 the funnel key, ?2 the encoded id). */
 const VISITOR = "(SELECT key FROM visitors WHERE funnel = ?1 AND public_id = ?2)";
 
+/** A contact as automations' payloads show it; contacts stay in SQLite with either event store. */
+export function contactInfoLookup(sqlite: Database): (id: number | null) => ContactInfo | null {
+  const contact = sqlite.prepare<Omit<ContactInfo, "traits"> & { traits: string }, [number]>(
+    "SELECT id, email, user_id AS userId, name, traits, first_seen AS firstSeen FROM contacts WHERE id = ?",
+  );
+  return (id) => {
+    if (id === null) return null;
+    const row = contact.get(id);
+    return row ? { ...row, traits: JSON.parse(row.traits) as Record<string, unknown> } : null;
+  };
+}
+
 export class SqliteVisitorLookups implements VisitorLookups {
   private session: Statement<Omit<SessionInfo, "id">, [Key, PublicId]>;
-  private contact: Statement<Omit<ContactInfo, "traits"> & { traits: string }, [number]>;
+  private contact: (id: number | null) => ContactInfo | null;
   private visitorContact: Statement<{ contactId: number }, [Key, PublicId]>;
   private eventByRow: Statement<EventRowRaw, [number]> | null = null;
   private visitorEvents: Statement<TimelineRow, [Key, PublicId, number, number]>;
@@ -38,9 +50,7 @@ export class SqliteVisitorLookups implements VisitorLookups {
          LEFT JOIN places pl ON pl.id = s.place LEFT JOIN clients c ON c.id = s.client
        WHERE s.funnel = ? AND s.public_id = ?`,
     );
-    this.contact = sqlite.prepare(
-      "SELECT id, email, user_id AS userId, name, traits, first_seen AS firstSeen FROM contacts WHERE id = ?",
-    );
+    this.contact = contactInfoLookup(sqlite);
     this.visitorContact = sqlite.prepare(`SELECT contact_id AS contactId FROM contact_visitors WHERE visitor = ${VISITOR}`);
     // The most recent events in the range (newest first, capped), found through the
     // visitor's visits: (funnel, visitor, started_at), then (funnel, session, ts, …).
@@ -68,9 +78,7 @@ export class SqliteVisitorLookups implements VisitorLookups {
   }
 
   contactById(id: number | null): ContactInfo | null {
-    if (id === null) return null;
-    const row = this.contact.get(id);
-    return row ? { ...row, traits: JSON.parse(row.traits) as Record<string, unknown> } : null;
+    return this.contact(id);
   }
 
   /** The contact an anonymous id is linked to now, if any. */
