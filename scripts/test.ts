@@ -4,6 +4,9 @@
 //  3. build the SDK (size budget) and the executable
 //  4. typecheck
 //  5. bun test (unit, integration through real servers, executable, browser)
+//  6. the ClickHouse parity pass: the analytics, funnel, retention and automation-lookup
+//     files again with every test server's events in ClickHouse (chDB behind the test
+//     adapter, AUREA_TEST_EVENTS=clickhouse), same expectations (docs/clickhouse.md)
 import { $ } from "bun";
 import { join } from "node:path";
 
@@ -17,5 +20,22 @@ if (!ua.version.startsWith("1.") || ua.license !== "MIT") {
 }
 await $`bun scripts/build.ts`;
 await $`bunx tsc --noEmit -p .`;
-const result = await $`bun test --timeout 30000 ${process.argv.slice(2)}`.nothrow();
-process.exit(result.exitCode);
+const args = process.argv.slice(2);
+const result = await $`bun test --timeout 30000 ${args}`.nothrow();
+if (result.exitCode !== 0 || args.length) process.exit(result.exitCode);
+
+/** Chosen for what they cover per second: chDB answers each query in milliseconds, not microseconds. */
+const CLICKHOUSE_PARITY = [
+  "tests/analytics/routes.test.ts",
+  "tests/analytics/escaping.test.ts",
+  "tests/analytics/event-kinds.test.ts",
+  "tests/steps/api.test.ts",
+  "tests/steps/steps-check.test.ts",
+  "tests/jobs/retention.test.ts",
+  "tests/automations/abandonment.test.ts",
+  "tests/automations/delivery.test.ts",
+];
+const started = Date.now();
+const parity = await $`bun test --timeout 60000 ${CLICKHOUSE_PARITY}`.env({ ...process.env, AUREA_TEST_EVENTS: "clickhouse" }).nothrow();
+console.log(`ClickHouse parity pass: ${CLICKHOUSE_PARITY.length} files in ${Math.round((Date.now() - started) / 1000)} s`);
+process.exit(parity.exitCode);

@@ -8,7 +8,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { runCli } from "../helpers/process";
 import { signedInOwner, type Browserish } from "../web/client";
-import { createTestFunnel, eventId, sendEvents, startTestServer, waitForEvents, type TestFunnel, type TestServer } from "../helpers/server";
+import { createTestFunnel, eventId, sendEvents, startTestServer, TEST_EVENTS, waitForEvents, type TestFunnel, type TestServer } from "../helpers/server";
 
 describe("near misses (pure)", () => {
   const existing = {
@@ -116,7 +116,8 @@ describe("saving steps in the editor", () => {
     expect(r.stderr).toContain('did you mean page "/checkout"? (without the trailing slash, 3 visitors)');
   });
 
-  test("the check's queries seek the (funnel, kind, path, ts) index and are bounded", () => {
+  // SQLite's query plans: nothing to check when the events are in ClickHouse.
+  test.skipIf(TEST_EVENTS === "clickhouse")("the check's queries seek the (funnel, kind, path, ts) index and are bounded", () => {
     const checker = new StepsChecker(server.ctx.store.sqlite, funnel.id, Date.now());
     const steps = [
       { name: "a", page: "/pricing" }, { name: "b", page: "/pri*" }, { name: "c", event: "checkout_initiated" },
