@@ -6,6 +6,7 @@ import type { ServeConfig } from "../../src/config";
 import type { AppContext } from "../../src/context";
 import { createFunnel } from "../../src/funnels/store";
 import { startServer, type RunningServer } from "../../src/server";
+import { queueCounts } from "../../src/pipeline/batch-list";
 import { parseClickHouseUrl } from "../../src/store/clickhouse/connection";
 import { startTestClickHouse, type TestClickHouse } from "./clickhouse";
 
@@ -105,6 +106,16 @@ export async function sendEvents(
     json = text;
   }
   return { status: res.status, json, headers: res.headers };
+}
+
+/** Every accepted batch processed: at once with inline processing, else once the processing thread left none queued. */
+export async function processed(server: TestServer, timeoutMs = 30_000): Promise<void> {
+  if (server.running.worker) return server.running.worker.drain();
+  const deadline = Date.now() + timeoutMs;
+  while (queueCounts(server.ctx.store.queue).pending > 0) {
+    if (Date.now() > deadline) throw new Error("timed out waiting for the queue to be processed");
+    await Bun.sleep(10);
+  }
 }
 
 export async function apiGet(server: { url: string }, path: string, secretKey: string): Promise<any> {

@@ -4,7 +4,7 @@ import { GroupCommitter } from "../../src/ingest/group-commit";
 import type { PaymentFact } from "../../src/payments/payment";
 import { recordPayments } from "../../src/payments/record";
 import { encodeReference } from "../../src/payments/reference";
-import { sendEvents, type TestFunnel, type TestServer } from "../helpers/server";
+import { processed, sendEvents, type TestFunnel, type TestServer } from "../helpers/server";
 import { WIDE_EVENTS_SQL, WIDE_SESSIONS_SQL } from "../../src/store/sqlite/layout";
 
 export function order(over: Partial<PaymentFact> = {}): PaymentFact {
@@ -21,7 +21,7 @@ export function refund(over: Partial<PaymentFact> = {}): PaymentFact {
 export async function record(server: TestServer, funnelId: string, facts: PaymentFact[]): Promise<void> {
   const committer = new GroupCommitter(server.ctx.store.queue);
   await recordPayments({ committer, now: server.ctx.now }, funnelId, facts);
-  server.running.worker!.drain();
+  await processed(server);
 }
 
 /** A page visit with the SDK's kind of ids; returns them and the checkout reference. */
@@ -35,7 +35,7 @@ export async function visit(server: TestServer, funnel: TestFunnel, url: string,
     { origin: "https://shop.example" },
   );
   if (r.status !== 202) throw new Error(`visit: ${r.status} ${JSON.stringify(r.json)}`);
-  server.running.worker!.drain();
+  await processed(server);
   return { anonymousId, sessionId, reference: encodeReference({ anonymousId, sessionId })! };
 }
 
