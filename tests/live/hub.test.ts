@@ -31,6 +31,10 @@ async function readUntil(reader: ReadableStreamDefaultReader<Uint8Array>, done: 
   return text;
 }
 
+/** The event store's reader (SQLite's, or ClickHouse's with AUREA_TEST_EVENTS=clickhouse), and its newest event's cursor. */
+const dashboard = () => server.ctx.store.events.dashboard;
+const newest = async () => await dashboard().liveCursor();
+
 beforeAll(async () => {
   server = await startTestServer();
   funnel = createTestFunnel(server);
@@ -39,30 +43,32 @@ afterAll(() => server?.stop());
 
 test("a stream opened with a cursor sends exactly the rows after it, then new ones with their ids", async () => {
   await send(3, "old");
-  const cursor = server.ctx.store.sqlite.query<{ id: number }, []>("SELECT max(row_id) AS id FROM events").get()!.id;
+  const cursor = await newest();
   await send(2, "missed");
-  const hub = new LiveHub(server.ctx.store.sqlite, { now: () => Date.now(), coalesceMs: 1 });
+  const missed = await newest();
+  const hub = new LiveHub(dashboard(), { now: () => Date.now(), coalesceMs: 1 });
   const reader = hub.open(funnel.id, [], "UTC", cursor, {}).body!.getReader();
   const first = await readUntil(reader, (t) => t.includes("event: now"));
   expect(first).toStartWith("retry: 2000\n\n");
-  expect(first).toContain(`id: ${cursor + 2}\nevent: rows\n`);
+  expect(first).toContain(`id: ${missed}\nevent: rows\n`);
   expect(first).toContain("missed_0");
   expect(first).toContain("missed_1");
   expect(first).not.toContain("old_");
   await send(1, "fresh");
+  const fresh = await newest();
   hub.notify([funnel.id]);
   const next = await readUntil(reader, (t) => t.includes("fresh_0"));
-  expect(next).toContain(`id: ${cursor + 3}\nevent: rows\n`);
+  expect(next).toContain(`id: ${fresh}\nevent: rows\n`);
   expect(next).not.toContain("missed_");
   hub.stop();
 });
 
 test("a burst larger than the timeline sends its newest rows and says so", async () => {
-  const hub = new LiveHub(server.ctx.store.sqlite, { now: () => Date.now(), coalesceMs: 1, maxRows: 5 });
+  const hub = new LiveHub(dashboard(), { now: () => Date.now(), coalesceMs: 1, maxRows: 5 });
   const reader = hub.open(funnel.id, [], "UTC", null, {}).body!.getReader();
   await readUntil(reader, (t) => t.includes("event: now"));
   await send(8, "wave");
-  const latest = server.ctx.store.sqlite.query<{ id: number }, []>("SELECT max(row_id) AS id FROM events").get()!.id;
+  const latest = await newest();
   hub.notify([funnel.id]);
   const text = await readUntil(reader, (t) => t.includes("newest."));
   expect(text).toContain(`id: ${latest}\nevent: rows\n`);
@@ -73,7 +79,7 @@ test("a burst larger than the timeline sends its newest rows and says so", async
 });
 
 test("a tab that does not read is told to reload and dropped: its unsent bytes stay bounded", async () => {
-  const hub = new LiveHub(server.ctx.store.sqlite, { now: () => Date.now(), coalesceMs: 1, maxQueuedBytes: 4096 });
+  const hub = new LiveHub(dashboard(), { now: () => Date.now(), coalesceMs: 1, maxQueuedBytes: 4096 });
   const res = hub.open(funnel.id, [], "UTC", null, {});
   expect(hub.size).toBe(1);
   await send(20, "burst");
@@ -89,7 +95,7 @@ test("a tab that does not read is told to reload and dropped: its unsent bytes s
 });
 
 test("a stream whose access is taken away ends at the next heartbeat; others keep going", async () => {
-  const hub = new LiveHub(server.ctx.store.sqlite, { now: () => Date.now(), coalesceMs: 1, heartbeatMs: 20 });
+  const hub = new LiveHub(dashboard(), { now: () => Date.now(), coalesceMs: 1, heartbeatMs: 20 });
   let allowed = true;
   const revoked = hub.open(funnel.id, [], "UTC", null, {}, false, () => allowed);
   const other = hub.open(funnel.id, [], "UTC", null, {}, false, () => true);
