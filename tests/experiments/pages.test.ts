@@ -4,7 +4,8 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { createUser } from "../../src/web/auth/users";
 import { insertEvent } from "../helpers/layout-rows";
-import { createTestFunnel, startTestServer, type TestFunnel, type TestServer } from "../helpers/server";
+import { LIMITS } from "../../src/ingest/payload";
+import { createTestFunnel, DESKTOP_CHROME, IPHONE_SAFARI, processed, sendEvents, startTestServer, type TestFunnel, type TestServer } from "../helpers/server";
 import { client, signedInOwner, type Browserish } from "../web/client";
 import { grantFunnels } from "../../src/web/auth/funnel-access";
 
@@ -14,8 +15,12 @@ let funnel: TestFunnel;
 const base = () => `/funnels/${funnel.id}/experiments`;
 const form = (over: Record<string, string> = {}) => ({ _csrf: owner.csrf, key: "headline", variants: "a:50,b:50", metric: "conversion:signup", secondary: "", splitUrls: "", mde: "10%", ...over });
 
-/** Exposures written straight into the event tables: `n` visitors of `variant`, every `every`-th signing up after. */
-function expose(key: string, variant: string, n: number, every: number, device: string) {
+/**
+ * Exposures: `n` visitors of `variant`, every `every`-th signing up after. Written straight
+ * into SQLite's event tables (fast); with events in ClickHouse, through the ingest API.
+ */
+async function expose(key: string, variant: string, n: number, every: number, device: string) {
+  if (server.clickhouse) return exposeThroughIngest(key, variant, n, every, device);
   const sqlite = server.ctx.store.sqlite;
   const now = Date.now();
   sqlite.transaction(() => {
@@ -26,6 +31,25 @@ function expose(key: string, variant: string, n: number, every: number, device: 
       if (i % every === 0) insertEvent(sqlite, { ...at, id: crypto.randomUUID(), type: "conversion", name: "signup", ts: now + 1 });
     }
   })();
+}
+
+async function exposeThroughIngest(key: string, variant: string, n: number, every: number, device: string) {
+  const now = Date.now();
+  const events: Record<string, unknown>[] = [];
+  for (let i = 0; i < n; i++) {
+    const visitor = crypto.randomUUID();
+    const at = { anonymousId: visitor, sessionId: visitor };
+    events.push({ ...at, id: crypto.randomUUID(), type: "track", name: "$exposure", ts: now, props: { experiment: key, variant } });
+    if (i % every === 0) events.push({ ...at, id: crypto.randomUUID(), type: "conversion", name: "signup", ts: now + 1 });
+  }
+  const ua = device === "mobile" ? IPHONE_SAFARI : DESKTOP_CHROME;
+  for (let i = 0; i < events.length; i += LIMITS.maxEvents) {
+    // From the page (the public key), so that the device comes from the browser's user agent.
+    const batch = { funnelId: funnel.id, key: funnel.publicKey, events: events.slice(i, i + LIMITS.maxEvents) };
+    const res = await sendEvents(server, batch, { "user-agent": ua, origin: "https://shop.example" });
+    if (res.status !== 202) throw new Error(`expose: ${res.status} ${JSON.stringify(res.json)}`);
+  }
+  await processed(server);
 }
 
 beforeAll(async () => {
@@ -69,8 +93,8 @@ describe("Experiments tab", () => {
   test("results in plain words, the SRM alert at the top, then stop with a winner", async () => {
     expect((await owner.post(base(), form({ key: "srm" }))).status).toBe(303);
     // 60/40 on a 50/50 test with 5,000 visitors.
-    expose("srm", "a", 3000, 10, "desktop");
-    expose("srm", "b", 2000, 8, "mobile");
+    await expose("srm", "a", 3000, 10, "desktop");
+    await expose("srm", "b", 2000, 8, "mobile");
     const page = await owner.load(`${base()}/srm`);
     const alert = page.indexOf("Sample ratio mismatch");
     expect(alert).toBeGreaterThan(0);
