@@ -145,8 +145,8 @@ export interface VisitorLookups {
 }
 
 export interface JourneyReader extends VisitorLookups {
-  /** Per visitor who entered in [from, to), their possible step hits (and conversions) in time order. */
-  journeys(funnelId: string, q: JourneyQuery): Awaitable<VisitorJourney[]>;
+  /** Per visitor who entered in [from, to), their possible step hits (and conversions) in time order (may be made as they are iterated). */
+  journeys(funnelId: string, q: JourneyQuery): Awaitable<Iterable<VisitorJourney>>;
   /** For drill-down lists: who each visitor is and their latest event. */
   visitorIdentities(funnelId: string, keys: string[]): Awaitable<VisitorIdentity[]>;
   /** For drill-down lists: the visit each entered the funnel in, and when they were first seen. */

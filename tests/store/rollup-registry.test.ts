@@ -44,7 +44,7 @@ function seeded(name: string): string {
   if (!def.ok) throw new Error("bad steps");
   const { rollups, journeys } = store.events;
   rollups.dashboard.refresh(funnelId, NOW);
-  expect(journeys.journeys(funnelId, { def: def.value, from: NOW - 11 * DAY, to: NOW, rollupBefore: NOW })).toHaveLength(1);
+  expect(Array.from(journeys.journeys(funnelId, { def: def.value, from: NOW - 11 * DAY, to: NOW, rollupBefore: NOW }) as Iterable<unknown>)).toHaveLength(1);
   return funnelId;
 }
 
