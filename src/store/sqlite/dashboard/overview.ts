@@ -31,7 +31,7 @@ export function mergeRevenue(into: Revenue, more: Revenue): Revenue {
 export function totals(reader: AnalyticsReader, unkeyed: Scope, historyStart: number | null, knownVisitors: number | null = null): Totals {
   const scope = keyed(reader.sqlite, unkeyed);
   if (scope.filters.length) return liveTotals(reader.sqlite, scope);
-  return { visitors: knownVisitors ?? countVisitors(reader.sqlite, scope, historyStart), ...sums(reader, scope) };
+  return { visitors: knownVisitors ?? countVisitors(reader, scope, historyStart), ...sums(reader, scope) };
 }
 
 /** Everything but distinct visitors (which cannot come from rollups): whole hours from rollups, the rest live. */
