@@ -30,7 +30,10 @@ export function mergeRevenue(into: Revenue, more: Revenue): Revenue {
 
 export function totals(reader: AnalyticsReader, unkeyed: Scope, historyStart: number | null, knownVisitors: number | null = null): Totals {
   const scope = keyed(reader.sqlite, unkeyed);
-  if (scope.filters.length) return liveTotals(reader.sqlite, scope);
+  if (scope.filters.length) {
+    if (knownVisitors === null) return liveTotals(reader.sqlite, scope);
+    return { ...liveTotals(reader.sqlite, scope, false), visitors: knownVisitors };
+  }
   return { visitors: knownVisitors ?? countVisitors(reader, scope, historyStart), ...sums(reader, scope) };
 }
 
@@ -38,7 +41,7 @@ export function totals(reader: AnalyticsReader, unkeyed: Scope, historyStart: nu
 export function sums(reader: AnalyticsReader, unkeyed: Scope): { tally: Tally; revenue: Revenue } {
   const scope = keyed(reader.sqlite, unkeyed);
   if (scope.filters.length) {
-    const { tally, revenue } = liveTotals(reader.sqlite, scope);
+    const { tally, revenue } = liveTotals(reader.sqlite, scope, false);
     return { tally, revenue };
   }
   const split = splitRange(scope.from, scope.to, "hour", freshRollups(reader, scope.funnelId));
@@ -50,7 +53,7 @@ export function sums(reader: AnalyticsReader, unkeyed: Scope): { tally: Tally; r
     mergeRevenue(revenue, r.revenue);
   }
   for (const span of split.live) {
-    const r = liveTotals(reader.sqlite, { ...scope, ...span });
+    const r = liveTotals(reader.sqlite, { ...scope, ...span }, false);
     tally = tally ? addTally(tally, r.tally) : r.tally;
     mergeRevenue(revenue, r.revenue);
   }

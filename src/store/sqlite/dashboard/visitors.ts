@@ -107,12 +107,22 @@ export function visitorsPerKey(
     }
     return { perKey: out, total };
   }
+  // Filtered: each visit's bucket and visitor, counted here (distinct per bucket and
+  // over the range at once) instead of a count(DISTINCT) per bucket and another for the cards.
   const where = sessionWhere(scope);
   const rows = sqlite
-    .query<{ k: number; n: number }, Param[]>(
-      `SELECT ${keySql.sql} AS k, count(DISTINCT s.visitor) AS n FROM sessions s WHERE ${where.sql} GROUP BY k`,
-    )
-    .all(...keySql.params, ...where.params);
-  for (const r of rows) out.set(r.k, r.n);
-  return { perKey: out, total: null };
+    .query<{ k: number; v: number }, Param[]>(`SELECT ${keySql.sql} AS k, s.visitor AS v FROM sessions s WHERE ${where.sql}`)
+    .iterate(...keySql.params, ...where.params);
+  const bags = new Map<number, VisitorBag>();
+  for (const { k, v } of rows) {
+    let b = bags.get(k);
+    if (!b) bags.set(k, (b = new VisitorBag()));
+    b.add(v);
+  }
+  const all = new VisitorBag();
+  for (const [k, b] of bags) {
+    out.set(k, b.distinct());
+    all.addBag(b);
+  }
+  return { perKey: out, total: all.distinct() };
 }
