@@ -35,8 +35,8 @@ export interface StepsReport extends FunnelReport {
   previous?: PreviousPeriod;
 }
 
-async function progressFor(reader: JourneyReader, funnelId: string, def: StepsDefinition, o: StepsReportOptions): Promise<Progress[]> {
-  const journeys = await reader.journeys(funnelId, { def, from: o.from, to: o.to, breakdown: o.breakdown, filters: o.filters });
+async function progressFor(reader: JourneyReader, funnelId: string, def: StepsDefinition, o: StepsReportOptions, visitorIds = false): Promise<Progress[]> {
+  const journeys = await reader.journeys(funnelId, { def, from: o.from, to: o.to, breakdown: o.breakdown, filters: o.filters, visitorIds });
   const rules: ProgressRules = { stepCount: def.steps.length, windowMs: def.windowMs, order: def.order, from: o.from, to: o.to, now: o.now };
   return progressAll(journeys, rules);
 }
@@ -95,7 +95,7 @@ export async function stepVisitors(
   o: StepsReportOptions & { step: number; status: DrillStatus; limit: number },
 ): Promise<StepVisitorsResult> {
   const index = o.step - 1;
-  const all = visitorsAtStep(await progressFor(reader, funnelId, def, { ...o, breakdown: undefined }), index, o.status);
+  const all = visitorsAtStep(await progressFor(reader, funnelId, def, { ...o, breakdown: undefined }, true), index, o.status);
   const shown = all.slice(0, o.limit);
   const [who, entries] = await Promise.all([
     reader.visitorIdentities(funnelId, shown.map((p) => p.visitor)),

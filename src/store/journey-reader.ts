@@ -25,6 +25,11 @@ export interface JourneyQuery {
   filters?: Filter[];
   /** Whole UTC days before this may come from the journey copies (default: the start of today). */
   rollupBefore?: number;
+  /**
+   * false: the caller only counts (the report, not its drill-down), so `visitor` may be
+   * any key unique per visitor instead of "c<contact id>" / "a<anonymous id>" (no lookups).
+   */
+  visitorIds?: boolean;
 }
 
 export interface LastEvent {

@@ -105,11 +105,12 @@ export function loadJourneys(sqlite: Database, funnelId: string, query: JourneyQ
           const events = journeyEvents(rows, order, starts[g], starts[g + 1], wheres, q);
           if (events) batch.push([rows.key[order[starts[g]]], events]);
         }
-        const anonymous = publicIds(sqlite, batch.flatMap(([k]) => (k < 0 ? [-k] : [])));
-        for (let i = 0; i < batch.length; i++) {
-          const [k, events] = batch[i];
-          yield { visitor: k > 0 ? `c${k}` : `a${anonymous.get(-k)}`, events };
+        if (query.visitorIds === false) {
+          for (const [k, events] of batch) yield { visitor: String(k), events };
+          continue;
         }
+        const anonymous = publicIds(sqlite, batch.flatMap(([k]) => (k < 0 ? [-k] : [])));
+        for (const [k, events] of batch) yield { visitor: k > 0 ? `c${k}` : `a${anonymous.get(-k)}`, events };
       }
     },
   };
