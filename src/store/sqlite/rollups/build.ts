@@ -55,11 +55,11 @@ export class RollupBuilder {
       `SELECT s.key AS sid, e.kind AS kind, e.path AS path
        FROM sessions s CROSS JOIN events e ON e.funnel = s.funnel AND e.session = s.key WHERE ${range}`,
     );
-    // Driven from the conversions in the (funnel, kind, …) index, so only their visits are
+    // Driven from the events with revenue (a partial (funnel, ts) index), so only their visits are
     // looked up; INDEXED BY: left alone, SQLite prefers the (funnel, ts) range and reads every event row.
     this.revenue = sqlite.prepare<{ sid: number; currency: string; verified: number; minor: number }, [number, number, number, number, number]>(
       `SELECT s.key AS sid, e.currency AS currency, coalesce(e.verified, 0) AS verified, e.revenue_minor AS minor
-       FROM events e INDEXED BY events_funnel_kind CROSS JOIN sessions s ON s.key = e.session
+       FROM events e INDEXED BY events_funnel_revenue CROSS JOIN sessions s ON s.key = e.session
        WHERE e.funnel = ? AND e.kind IN (SELECT id FROM kinds WHERE type = 'conversion') AND e.ts >= ? AND e.ts < ?
          AND e.revenue_minor IS NOT NULL AND e.currency IS NOT NULL AND s.started_at >= ? AND s.started_at < ?`,
     );
