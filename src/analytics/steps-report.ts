@@ -5,8 +5,8 @@ import type { StepsDefinition } from "../funnels/steps-definition";
 import { fromMinorUnits } from "../pipeline/money";
 import type { BreakdownDimension, JourneyReader, LastEvent, VisitorEntry } from "../store/journey-reader";
 import type { Filter } from "./filters";
-import type { Progress, ProgressRules, ProgressStatus } from "./funnel-progress";
-import { buildReport, progressAll, visitorsAtStep, type DrillStatus, type FunnelReport, type ReportTotals } from "./funnel-report";
+import { visitorProgress, type Progress, type ProgressRules, type ProgressStatus } from "./funnel-progress";
+import { progressAll, ReportFold, visitorsAtStep, type DrillStatus, type FunnelReport, type ReportTotals } from "./funnel-report";
 
 export interface StepsReportOptions {
   from: number;
@@ -35,21 +35,36 @@ export interface StepsReport extends FunnelReport {
   previous?: PreviousPeriod;
 }
 
+function rulesOf(def: StepsDefinition, o: StepsReportOptions): ProgressRules {
+  return { stepCount: def.steps.length, windowMs: def.windowMs, order: def.order, from: o.from, to: o.to, now: o.now };
+}
+
+/** Every entrant's progress (the drill-down lists them by name). */
 async function progressFor(reader: JourneyReader, funnelId: string, def: StepsDefinition, o: StepsReportOptions): Promise<Progress[]> {
-  const journeys = await reader.journeys(funnelId, { def, from: o.from, to: o.to, breakdown: o.breakdown, filters: o.filters });
-  const rules: ProgressRules = { stepCount: def.steps.length, windowMs: def.windowMs, order: def.order, from: o.from, to: o.to, now: o.now };
-  return progressAll(journeys, rules);
+  const journeys = await reader.journeys(funnelId, { def, from: o.from, to: o.to, filters: o.filters });
+  return progressAll(journeys, rulesOf(def, o));
+}
+
+/** The report's numbers, folded visitor by visitor as the journeys come: no list of everyone's progress. */
+async function reportFor(reader: JourneyReader, funnelId: string, def: StepsDefinition, o: StepsReportOptions): Promise<FunnelReport> {
+  const journeys = await reader.journeys(funnelId, { def, from: o.from, to: o.to, breakdown: o.breakdown, filters: o.filters, visitorIds: false });
+  const rules = rulesOf(def, o);
+  const fold = new ReportFold(def.steps.map((s) => s.name), Boolean(o.breakdown));
+  for (const j of journeys) {
+    const p = visitorProgress(j, rules);
+    if (p) fold.add(p);
+  }
+  return fold.report();
 }
 
 export async function stepsReport(reader: JourneyReader, funnelId: string, def: StepsDefinition, o: StepsReportOptions): Promise<StepsReport> {
-  const names = def.steps.map((s) => s.name);
-  const report = buildReport(names, await progressFor(reader, funnelId, def, o), Boolean(o.breakdown));
+  const report = await reportFor(reader, funnelId, def, o);
   const out: StepsReport = { from: o.from, to: o.to, window: def.window, order: def.order, ...report };
   if (o.breakdown) out.breakdownBy = o.breakdown;
   if (o.compare) {
     const span = o.to - o.from;
     const prev = { ...o, from: o.from - span, to: o.from, breakdown: undefined };
-    const p = buildReport(names, await progressFor(reader, funnelId, def, prev));
+    const p = await reportFor(reader, funnelId, def, prev);
     out.previous = {
       from: prev.from,
       to: prev.to,

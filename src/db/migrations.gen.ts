@@ -15,6 +15,8 @@ import m12 from "../../drizzle/0012_storage_layout.sql" with { type: "text" };
 import m13 from "../../drizzle/0013_rollups_without_rowid.sql" with { type: "text" };
 import m14 from "../../drizzle/0014_sessions_one_visitor_index.sql" with { type: "text" };
 import m15 from "../../drizzle/0015_compact_layout.sql" with { type: "text" };
+import m16 from "../../drizzle/0016_rollup_visitors.sql" with { type: "text" };
+import m17 from "../../drizzle/0017_events_revenue_index.sql" with { type: "text" };
 
 export interface EmbeddedMigration {
   tag: string;
@@ -39,4 +41,6 @@ export const migrations: EmbeddedMigration[] = [
   { tag: "0013_rollups_without_rowid", when: 1796206712848, sql: m13 },
   { tag: "0014_sessions_one_visitor_index", when: 1796207041237, sql: m14 },
   { tag: "0015_compact_layout", when: 1796215368202, sql: m15 },
+  { tag: "0016_rollup_visitors", when: 1796228053273, sql: m16 },
+  { tag: "0017_events_revenue_index", when: 1796229714742, sql: m17 },
 ];

@@ -1,6 +1,6 @@
 // The event plane's derived tables: dashboard rollups and the funnel report's copy of
 // past days (re-exported by ./schema.ts, which drizzle-kit reads).
-import { integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { blob, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
 
 /**
  * Dashboard rollups (src/store/sqlite/rollups/): what the visits that started in a span
@@ -44,6 +44,23 @@ export const rollupRevenue = sqliteTable(
     minor: integer("minor").notNull(),
   },
   (t) => [primaryKey({ columns: [t.funnelId, t.dim, t.hour, t.value, t.currency, t.verified] })],
+);
+
+/**
+ * Distinct visitors cannot be summed over hours, so each whole UTC hour of the
+ * dashboard rollups also keeps who came: the visitors keys of the visits that started
+ * in it, distinct, ascending, as 4-byte little-endian integers (src/store/sqlite/rollups/visitor-sets.ts).
+ * A range's or a local day's visitors are the union of its hours' sets.
+ */
+export const rollupVisitors = sqliteTable(
+  "rollup_visitors",
+  {
+    funnelId: text("funnel_id").notNull(),
+    /** Hours since the epoch, UTC. */
+    hour: integer("hour").notNull(),
+    visitors: blob("visitors", { mode: "buffer" }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.funnelId, t.hour] })],
 );
 
 /** Hours (since the epoch, UTC) whose rollups new events changed: their days are rebuilt before the next read. */

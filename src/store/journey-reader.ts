@@ -25,6 +25,11 @@ export interface JourneyQuery {
   filters?: Filter[];
   /** Whole UTC days before this may come from the journey copies (default: the start of today). */
   rollupBefore?: number;
+  /**
+   * false: the caller only counts (the report, not its drill-down), so `visitor` may be
+   * any key unique per visitor instead of "c<contact id>" / "a<anonymous id>" (no lookups).
+   */
+  visitorIds?: boolean;
 }
 
 export interface LastEvent {
@@ -163,8 +168,8 @@ export interface VisitorReads {
 }
 
 export interface JourneyReader extends VisitorReads {
-  /** Per visitor who entered in [from, to), their possible step hits (and conversions) in time order. */
-  journeys(funnelId: string, q: JourneyQuery): Awaitable<VisitorJourney[]>;
+  /** Per visitor who entered in [from, to), their possible step hits (and conversions) in time order (may be made as they are iterated). */
+  journeys(funnelId: string, q: JourneyQuery): Awaitable<Iterable<VisitorJourney>>;
   /** For drill-down lists: who each visitor is and their latest event. */
   visitorIdentities(funnelId: string, keys: string[]): Awaitable<VisitorIdentity[]>;
   /** For drill-down lists: the visit each entered the funnel in, and when they were first seen. */

@@ -191,6 +191,28 @@ for (const [label, query] of SCOPES) {
   });
 }
 
+test("unfiltered visitor counts read the rollups' hourly visitor sets by key, never a distinct count over the visits", async () => {
+  const reader = openReaderConnection(store.path, { autocheckpoint: true });
+  try {
+    new Statistics(reader).refresh();
+    const log: Recorded[] = [];
+    const rc = readContext(recording(reader, log, () => "overview"));
+    const args = argsFor({ funnelId, from: NOW - 30 * DAY_MS, to: NOW, filters: [] });
+    await READS["dashboard.overview"](rc, args["dashboard.overview"]);
+    await READS["dashboard.chart"](rc, args["dashboard.chart"]);
+    const sets = log.filter((r) => /FROM rollup_visitors/.test(r.sql));
+    expect(sets.length).toBeGreaterThanOrEqual(3); // chart (with the range's total), the previous period, the chart again
+    for (const r of sets) {
+      const plan = (reader.query(`EXPLAIN QUERY PLAN ${r.sql}`).all(...(r.params as never[])) as { detail: string }[]).map((p) => p.detail);
+      expect(plan).toEqual(["SEARCH rollup_visitors USING PRIMARY KEY (funnel_id=? AND hour>? AND hour<?)"]);
+    }
+    // (The "Right now" card counts its five minutes' visitors from events: not a range's visits.)
+    expect(log.filter((r) => /count\(DISTINCT/i.test(r.sql) && /FROM sessions (s WHERE|INDEXED BY)/.test(r.sql)).map((r) => r.sql)).toEqual([]);
+  } finally {
+    reader.close();
+  }
+});
+
 test("statistics: a long-lived connection measures what is missing and picks up what others measured", () => {
   const d = tempDir("aurea-stats-");
   const s = openStore(d);

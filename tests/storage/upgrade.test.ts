@@ -56,7 +56,7 @@ function expectConverted(sqlite: Database, f: Fixture): void {
   expect(sqlite.query("PRAGMA auto_vacuum").get()).toEqual({ auto_vacuum: 2 });
   // The events' indexes, dropped for the copy, are back as the migration made them.
   expect(sqlite.query("SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'events' ORDER BY name").all()).toEqual(
-    ["events_funnel_id", "events_funnel_kind", "events_funnel_order", "events_funnel_session", "events_funnel_ts"].map((name) => ({ name })),
+    ["events_funnel_id", "events_funnel_kind", "events_funnel_order", "events_funnel_revenue", "events_funnel_session", "events_funnel_ts"].map((name) => ({ name })),
   );
   const { rows, sequence } = fixtureRows(f);
   const converted = compactRows(sqlite);

@@ -10,11 +10,13 @@ import { addRevenue, revenueByValue, toTally, type Revenue, type Tally, type Tal
 import { DAY_MS } from "../../../analytics/timezone";
 import { dictionaryJoin, EVENT_METRICS, eventDimCondition, eventGroupKey, revenueFrom, sessionRef, SESSION_EVENTS_JOIN, SUMMED_METRICS } from "./live-sql";
 
-export function liveTotals(sqlite: Database, unkeyed: Scope): { visitors: number; tally: Tally; revenue: Revenue } {
+/** `withVisitors` false: the distinct count (a sort of every visit's visitor) is left out, and visitors is 0. */
+export function liveTotals(sqlite: Database, unkeyed: Scope, withVisitors = true): { visitors: number; tally: Tally; revenue: Revenue } {
   const scope = keyed(sqlite, unkeyed);
   const where = sessionWhere(scope);
+  const visitors = withVisitors ? "count(DISTINCT s.visitor)" : "0";
   const row = sqlite
-    .query<TallyRow & { visitors: number }, Param[]>(`SELECT count(DISTINCT s.visitor) AS visitors, ${SESSION_METRICS} FROM sessions s WHERE ${where.sql}`)
+    .query<TallyRow & { visitors: number }, Param[]>(`SELECT ${visitors} AS visitors, ${SESSION_METRICS} FROM sessions s WHERE ${where.sql}`)
     .get(...where.params);
   return { visitors: row?.visitors ?? 0, tally: toTally(row), revenue: liveRevenue(sqlite, scope, null).get("") ?? {} };
 }

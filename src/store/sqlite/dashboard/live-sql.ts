@@ -57,12 +57,12 @@ export function sessionRef(dim: DimensionKey): string {
 
 /**
  * Conversions with revenue of the visits matching `sessionCondition` (a condition on s):
- * driven from the conversions, found in the (funnel, kind, …) index, so only their
+ * driven from the events with revenue in the range (a partial (funnel, ts) index), so only their
  * visits are looked up by key. Bind [funnel key, from, to + a day, ...whereParams].
  */
 export function revenueFrom(sessionCondition: string): string {
   // INDEXED BY: left alone, SQLite prefers the (funnel, ts) range and reads every event row.
-  return `FROM events e INDEXED BY events_funnel_kind CROSS JOIN sessions s ON s.key = e.session
+  return `FROM events e INDEXED BY events_funnel_revenue CROSS JOIN sessions s ON s.key = e.session
     WHERE e.funnel = ? AND e.kind IN ${kindsOfType("conversion")} AND e.ts >= ? AND e.ts < ?
       AND e.revenue_minor IS NOT NULL AND e.currency IS NOT NULL AND ${sessionCondition}`;
 }

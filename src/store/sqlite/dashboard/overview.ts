@@ -3,7 +3,8 @@ import type { Scope } from "../../../analytics/filters";
 import { keyed } from "./scope-sql";
 import { liveTotals } from "./live-queries";
 import { freshRollups, type AnalyticsReader } from "./reader";
-import { rollupTotals, splitRange } from "../rollups/read";
+import { rollupTotals, rollupTotalsOf, splitRange } from "../rollups/read";
+import { DIMENSIONS, type DimensionKey } from "../../../analytics/dimensions";
 import { addRevenue, addTally, type Revenue, type Tally } from "../../../analytics/tally";
 import { countVisitors } from "./visitors";
 import type { Overview, Totals } from "../../dashboard-views";
@@ -30,16 +31,41 @@ export function mergeRevenue(into: Revenue, more: Revenue): Revenue {
 
 export function totals(reader: AnalyticsReader, unkeyed: Scope, historyStart: number | null, knownVisitors: number | null = null): Totals {
   const scope = keyed(reader.sqlite, unkeyed);
-  if (scope.filters.length) return liveTotals(reader.sqlite, scope);
-  return { visitors: knownVisitors ?? countVisitors(reader.sqlite, scope, historyStart), ...sums(reader, scope) };
+  if (scope.filters.length && !rolledFilter(scope)) {
+    if (knownVisitors === null) return liveTotals(reader.sqlite, scope);
+    return { ...liveTotals(reader.sqlite, scope, false), visitors: knownVisitors };
+  }
+  return { visitors: knownVisitors ?? countVisitors(reader, scope, historyStart), ...sums(reader, scope) };
 }
 
-/** Everything but distinct visitors (which cannot come from rollups): whole hours from rollups, the rest live. */
+/**
+ * The one filter of a scope when the day rollups hold its visits under the same value:
+ * a session dimension whose rolled-up value is the dictionary's column itself (not the
+ * composite region and city), and a value (the filter's "" means no value at all, which
+ * the rollups do not tell from an empty one).
+ */
+function rolledFilter(scope: Scope): { dim: DimensionKey; value: string } | null {
+  if (scope.filters.length !== 1) return null;
+  const [f] = scope.filters;
+  if (DIMENSIONS[f.key].kind !== "session" || f.key === "region" || f.key === "city" || f.value === "") return null;
+  return { dim: f.key, value: f.value };
+}
+
+/** Everything but distinct visitors (which cannot come from rollups): whole hours (or days, filtered) from rollups, the rest live. */
 export function sums(reader: AnalyticsReader, unkeyed: Scope): { tally: Tally; revenue: Revenue } {
   const scope = keyed(reader.sqlite, unkeyed);
-  if (scope.filters.length) {
-    const { tally, revenue } = liveTotals(reader.sqlite, scope);
+  const filter = rolledFilter(scope);
+  if (scope.filters.length && !filter) {
+    const { tally, revenue } = liveTotals(reader.sqlite, scope, false);
     return { tally, revenue };
+  }
+  if (filter) {
+    const split = splitRange(scope.from, scope.to, "day", freshRollups(reader, scope.funnelId));
+    const parts = split.rolled ? [rollupTotalsOf(reader.sqlite, scope.funnelId, filter.dim, filter.value, split.rolled)] : [];
+    for (const span of split.live) parts.push(liveTotals(reader.sqlite, { ...scope, ...span }, false));
+    const revenue: Revenue = {};
+    for (const p of parts) mergeRevenue(revenue, p.revenue);
+    return { tally: parts.map((p) => p.tally).reduce((a, b) => addTally(a, b)), revenue };
   }
   const split = splitRange(scope.from, scope.to, "hour", freshRollups(reader, scope.funnelId));
   let tally: Tally | null = null;
@@ -50,7 +76,7 @@ export function sums(reader: AnalyticsReader, unkeyed: Scope): { tally: Tally; r
     mergeRevenue(revenue, r.revenue);
   }
   for (const span of split.live) {
-    const r = liveTotals(reader.sqlite, { ...scope, ...span });
+    const r = liveTotals(reader.sqlite, { ...scope, ...span }, false);
     tally = tally ? addTally(tally, r.tally) : r.tally;
     mergeRevenue(revenue, r.revenue);
   }

@@ -23,7 +23,7 @@ export function timeseries(
   const starts = bucketStarts({ from: scope.from, to: scope.to, bucket, tz });
   const series = emptySeries(starts, bucket, metric);
   if (metric === "visitors") {
-    const counts = visitorsPerBucket(reader, scope, bucket, tz, historyStart);
+    const counts = visitorsPerBucket(reader, scope, bucket, tz, historyStart, hourAligned(starts));
     for (const p of series.points) p.value = counts.perKey.get(bucketKey(p.at, bucket, tz)) ?? 0;
     series.totalVisitors = counts.total;
     return series;
@@ -39,7 +39,7 @@ export function timeseries(
 }
 
 /** Distinct visitors per local bucket (the offset may change mid-range: DST). */
-function visitorsPerBucket(reader: AnalyticsReader, scope: KeyedScope, bucket: "hour" | "day", tz: string, historyStart: number | null) {
+function visitorsPerBucket(reader: AnalyticsReader, scope: KeyedScope, bucket: "hour" | "day", tz: string, historyStart: number | null, hourBuckets: boolean) {
   const size = bucket === "hour" ? HOUR_MS : DAY_MS;
   const segments = offsetSegments(scope.from, scope.to, tz);
   const keyOf = (ms: number) => {
@@ -48,5 +48,5 @@ function visitorsPerBucket(reader: AnalyticsReader, scope: KeyedScope, bucket: "
   };
   const caseSql = segments.length === 1 ? "?" : `CASE ${segments.slice(0, -1).map(() => "WHEN s.started_at < ? THEN ?").join(" ")} ELSE ? END`;
   const caseParams = segments.length === 1 ? [segments[0].offset] : [...segments.slice(0, -1).flatMap((s) => [s.until, s.offset]), segments.at(-1)!.offset];
-  return visitorsPerKey(reader.sqlite, scope, historyStart, keyOf, { sql: `(s.started_at + ${caseSql}) / ${size}`, params: caseParams });
+  return visitorsPerKey(reader, scope, historyStart, keyOf, { sql: `(s.started_at + ${caseSql}) / ${size}`, params: caseParams }, hourBuckets);
 }

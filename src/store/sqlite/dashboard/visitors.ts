@@ -1,8 +1,43 @@
 // Distinct visitors (visitor keys) among the visits of a scope: not additive over
-// hours, so always counted from sessions.
+// hours, so unfiltered ranges take the union of each rolled-up hour's visitors
+// (../rollups/visitor-sets.ts) and the rest live; filtered scopes count from sessions.
 import type { Database } from "bun:sqlite";
 import type { Scope } from "../../../analytics/filters";
-import { keyed, type Param, sessionWhere } from "./scope-sql";
+import { splitRange } from "../rollups/read";
+import { rolledVisitorHours, VisitorBag } from "../rollups/visitor-sets";
+import { freshRollups, type AnalyticsReader } from "./reader";
+import { keyed, type KeyedScope, type Param, sessionWhere } from "./scope-sql";
+
+/**
+ * Unfiltered: whole hours before the rollups' horizon from their visitor sets, the
+ * ragged edges and today from sessions; each visitor once per bucket (`keyOf` of the
+ * hour's start, so buckets must be whole hours) and once in the total. Null when
+ * nothing is rolled up (a short or recent range, or rollups that cannot be written).
+ */
+function rolledVisitors(reader: AnalyticsReader, scope: KeyedScope, keyOf: (ms: number) => number): { perKey: Map<number, number>; total: number } | null {
+  if (scope.filters.length) return null;
+  const split = splitRange(scope.from, scope.to, "hour", freshRollups(reader, scope.funnelId));
+  if (!split.rolled) return null;
+  const bags = new Map<number, VisitorBag>();
+  const bag = (at: number) => {
+    const k = keyOf(at);
+    let b = bags.get(k);
+    if (!b) bags.set(k, (b = new VisitorBag()));
+    return b;
+  };
+  rolledVisitorHours(reader.sqlite, scope.funnelId, split.rolled, (at, blob) => bag(at).addBlob(blob));
+  const live = reader.sqlite.query<{ v: number; startedAt: number }, Param[]>(
+    "SELECT visitor AS v, started_at AS startedAt FROM sessions INDEXED BY sessions_funnel_started WHERE funnel = ? AND started_at >= ? AND started_at < ?",
+  );
+  for (const span of split.live) for (const { v, startedAt } of live.iterate(scope.key, span.from, span.to)) bag(startedAt).add(v);
+  const perKey = new Map<number, number>();
+  const all = new VisitorBag();
+  for (const [k, b] of bags) {
+    perKey.set(k, b.distinct());
+    all.addBag(b);
+  }
+  return { perKey, total: all.distinct() };
+}
 
 /**
  * Without filters the (funnel, visitor, started_at) index gives each visitor's visits
@@ -15,8 +50,11 @@ function walkVisitorIndex(scope: Scope, historyStart: number | null): boolean {
   return (scope.to - scope.from) * 4 >= history;
 }
 
-export function countVisitors(sqlite: Database, unkeyed: Scope, historyStart: number | null): number {
+export function countVisitors(reader: AnalyticsReader, unkeyed: Scope, historyStart: number | null): number {
+  const { sqlite } = reader;
   const scope = keyed(sqlite, unkeyed);
+  const rolled = rolledVisitors(reader, scope, () => 0);
+  if (rolled) return rolled.total;
   if (!scope.filters.length) {
     const index = walkVisitorIndex(scope, historyStart) ? "sessions_funnel_visitor" : "sessions_funnel_started";
     return sqlite
@@ -32,17 +70,22 @@ export function countVisitors(sqlite: Database, unkeyed: Scope, historyStart: nu
 /**
  * Distinct visitors per bucket, the bucket of a visit being `keyOf(started_at)`
  * (keys must not decrease as time goes on). `keySql` is the same key as SQL over
- * s.started_at, with its parameters, for the filtered case. When the index walk is
- * used it also yields the distinct visitors of the whole range, for free.
+ * s.started_at, with its parameters, for the filtered case. `hourBuckets`: every
+ * bucket is whole UTC hours (the rollups' visitor sets can be used). From the rollups
+ * or the index walk it also yields the distinct visitors of the whole range, for free.
  */
 export function visitorsPerKey(
-  sqlite: Database,
+  reader: AnalyticsReader,
   unkeyed: Scope,
   historyStart: number | null,
   keyOf: (ms: number) => number,
   keySql: { sql: string; params: number[] },
+  hourBuckets: boolean,
 ): { perKey: Map<number, number>; total: number | null } {
+  const { sqlite } = reader;
   const scope = keyed(sqlite, unkeyed);
+  const rolled = hourBuckets ? rolledVisitors(reader, scope, keyOf) : null;
+  if (rolled) return rolled;
   const out = new Map<number, number>();
   if (walkVisitorIndex(scope, historyStart)) {
     // Iterated, never materialised: a year of a busy funnel is millions of visits.
@@ -64,12 +107,22 @@ export function visitorsPerKey(
     }
     return { perKey: out, total };
   }
+  // Filtered: each visit's bucket and visitor, counted here (distinct per bucket and
+  // over the range at once) instead of a count(DISTINCT) per bucket and another for the cards.
   const where = sessionWhere(scope);
   const rows = sqlite
-    .query<{ k: number; n: number }, Param[]>(
-      `SELECT ${keySql.sql} AS k, count(DISTINCT s.visitor) AS n FROM sessions s WHERE ${where.sql} GROUP BY k`,
-    )
-    .all(...keySql.params, ...where.params);
-  for (const r of rows) out.set(r.k, r.n);
-  return { perKey: out, total: null };
+    .query<{ k: number; v: number }, Param[]>(`SELECT ${keySql.sql} AS k, s.visitor AS v FROM sessions s WHERE ${where.sql}`)
+    .iterate(...keySql.params, ...where.params);
+  const bags = new Map<number, VisitorBag>();
+  for (const { k, v } of rows) {
+    let b = bags.get(k);
+    if (!b) bags.set(k, (b = new VisitorBag()));
+    b.add(v);
+  }
+  const all = new VisitorBag();
+  for (const [k, b] of bags) {
+    out.set(k, b.distinct());
+    all.addBag(b);
+  }
+  return { perKey: out, total: all.distinct() };
 }

@@ -25,7 +25,7 @@ export class SqliteJourneyReader implements JourneyReader {
     private rollups: RollupRegistry,
   ) {}
 
-  journeys(funnelId: string, q: JourneyQuery): VisitorJourney[] {
+  journeys(funnelId: string, q: JourneyQuery): Iterable<VisitorJourney> {
     return loadJourneys(this.sqlite, funnelId, q, this.rollups.journeys);
   }
 

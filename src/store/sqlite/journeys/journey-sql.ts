@@ -202,21 +202,21 @@ export function eventsJourneySql(key: number, query: SqlJourneyQuery, part: Jour
   const BREAKING = breaking(kinds);
   const inEntryVisit = entryVisits ? " AND session IN entry_visits" : "";
   const cols: SqlPredicate[] = [
-    { sql: "coalesce(contact_id, -visitor), ts, row_id", params: [] },
-    { sql: matches.map((m, i) => `CASE WHEN ${i === 0 ? `(${m.sql})${inEntryVisit}` : m.sql} THEN ${1 << i} ELSE 0 END`).join(" | "), params: matches.flatMap((m) => m.params) },
+    { sql: "coalesce(contact_id, -visitor) AS k, ts AS ts, row_id AS r", params: [] },
+    { sql: matches.map((m, i) => `CASE WHEN ${i === 0 ? `(${m.sql})${inEntryVisit}` : m.sql} THEN ${1 << i} ELSE 0 END`).join(" | ") + " AS m", params: matches.flatMap((m) => m.params) },
     {
-      sql: `CASE WHEN ${CONVERSION.sql} THEN revenue_minor END, CASE WHEN revenue_minor IS NOT NULL AND ${CONVERSION.sql} THEN currency END`,
+      sql: `CASE WHEN ${CONVERSION.sql} THEN revenue_minor END AS rv, CASE WHEN revenue_minor IS NOT NULL AND ${CONVERSION.sql} THEN currency END AS cur`,
       params: [...CONVERSION.params, ...CONVERSION.params],
     },
   ];
   // Props are only read (and parsed) for events that may be hits of a step with `where`.
   const whereSteps = or(matches.filter((_, i) => def.steps[i].where));
-  if (c.props >= 0) cols.push({ sql: `CASE WHEN ${whereSteps.sql} THEN ${PROPS_SQL("e")} END`, params: whereSteps.params });
+  if (c.props >= 0) cols.push({ sql: `CASE WHEN ${whereSteps.sql} THEN ${PROPS_SQL("e")} END AS props`, params: whereSteps.params });
   if (c.dim >= 0) {
     const dim = dimensionSql(key, query, (x) => x);
-    cols.push({ sql: `CASE WHEN ${matches[0].sql} THEN ${dim.sql} END`, params: [...matches[0].params, ...dim.params] });
+    cols.push({ sql: `CASE WHEN ${matches[0].sql} THEN ${dim.sql} END AS dim`, params: [...matches[0].params, ...dim.params] });
   }
-  if (c.brk >= 0) cols.push({ sql: `CASE WHEN ${BREAKING.sql} THEN 1 ELSE 0 END`, params: BREAKING.params });
+  if (c.brk >= 0) cols.push({ sql: `CASE WHEN ${BREAKING.sql} THEN 1 ELSE 0 END AS brk`, params: BREAKING.params });
 
   let body: SqlPredicate;
   if (def.order === "strict" || part.scan) {

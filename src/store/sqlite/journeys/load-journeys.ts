@@ -15,9 +15,10 @@ import { propsMatch, type Step } from "../../../funnels/steps-definition";
 import type { JourneyQuery } from "../../journey-reader";
 import type { Rollup } from "../../rollup-registry";
 import { JourneyCopies } from "../rollups/journey-copies";
-import { eventsJourneySql, journeyColumns, kindsOf, type JourneyColumns, type JourneyPart, type SqlJourneyQuery, type SqlPredicate } from "./journey-sql";
+import { eventsJourneySql, journeyColumns, kindsOf, type JourneyPart, type SqlJourneyQuery, type SqlPredicate } from "./journey-sql";
 import { sessionWhere } from "../dashboard/scope-sql";
 import { decodePublicId, funnelKey } from "../layout";
+import { JourneyRows, type JourneyRow } from "./journey-rows";
 import { rollupJourneySql } from "./rollup-sql";
 
 /**
@@ -31,8 +32,6 @@ export function entryVisitsFor(funnelId: string, key: number, filters: Filter[],
   const w = sessionWhere({ funnelId, key, filters, from: from - DAY_MS, to });
   return { sql: `SELECT s.key FROM sessions s WHERE ${w.sql}`, params: w.params };
 }
-
-type Cell = string | number | null;
 
 /**
  * The public ids of visitors keys, decoded: one statement for all of them, the keys in
@@ -73,8 +72,16 @@ function journeyParts(copies: Rollup, funnelId: string, q: SqlJourneyQuery): Jou
   return parts;
 }
 
-/** `copies`: the registry's journey copies on this connection (made here when not given). */
-export function loadJourneys(sqlite: Database, funnelId: string, query: JourneyQuery, copies?: Rollup): VisitorJourney[] {
+/** Visitors whose events are built and handed on at a time (their public ids are read together). */
+const BATCH = 2048;
+
+/**
+ * `copies`: the registry's journey copies on this connection (made here when not given).
+ * The rows are read at once into columns (journey-rows.ts); each visitor's journey is
+ * made only when the caller gets to it, a batch at a time, so a report that folds
+ * them as they come never holds every visitor's events.
+ */
+export function loadJourneys(sqlite: Database, funnelId: string, query: JourneyQuery, copies?: Rollup): Iterable<VisitorJourney> {
   if (!copies) {
     copies = ownCopies.get(sqlite);
     if (!copies) ownCopies.set(sqlite, (copies = new JourneyCopies(sqlite)));
@@ -83,79 +90,82 @@ export function loadJourneys(sqlite: Database, funnelId: string, query: JourneyQ
   if (key === null) return []; // the funnel has recorded nothing
   const q: SqlJourneyQuery = { ...query, entryVisits: entryVisitsFor(funnelId, key, query.filters ?? [], query.from, query.to), kinds: kindsOf(sqlite) };
   const c = journeyColumns(q);
-  const byVisitor = new Map<number, Cell[][]>();
+  const rows = new JourneyRows({ props: c.props >= 0, dim: c.dim >= 0, brk: c.brk >= 0 });
   for (const part of journeyParts(copies, funnelId, q)) {
     const { sql, params } = part.rollup ? rollupJourneySql(key, q, part) : eventsJourneySql(key, q, part);
-    for (const r of sqlite.query<Cell[], SQLQueryBindings[]>(sql).values(...params) as Cell[][]) {
-      const k = r[c.key] as number;
-      const rows = byVisitor.get(k);
-      if (rows) rows.push(r);
-      else byVisitor.set(k, [r]);
-    }
+    for (const r of sqlite.query<JourneyRow, SQLQueryBindings[]>(sql).iterate(...params)) rows.push(r);
   }
   const wheres = q.def.steps.flatMap((s, i) => (s.where ? [{ bit: 1 << i, where: s.where }] : []));
-  const entered: [number, JourneyEvent[]][] = [];
-  for (const [k, rows] of byVisitor) {
-    const events = journeyEvents(rows, c, wheres, q);
-    if (events) entered.push([k, events]);
-  }
-  const anonymous = publicIds(sqlite, entered.flatMap(([k]) => (k < 0 ? [-k] : [])));
-  return entered.map(([k, events]) => ({ visitor: k > 0 ? `c${k}` : `a${anonymous.get(-k)}`, events }));
+  const { order, starts } = rows.grouped();
+  return {
+    *[Symbol.iterator]() {
+      for (let g = 0; g < starts.length - 1; ) {
+        const batch: [number, JourneyEvent[]][] = [];
+        for (; g < starts.length - 1 && batch.length < BATCH; g++) {
+          const events = journeyEvents(rows, order, starts[g], starts[g + 1], wheres, q);
+          if (events) batch.push([rows.key[order[starts[g]]], events]);
+        }
+        if (query.visitorIds === false) {
+          for (const [k, events] of batch) yield { visitor: String(k), events };
+          continue;
+        }
+        const anonymous = publicIds(sqlite, batch.flatMap(([k]) => (k < 0 ? [-k] : [])));
+        for (const [k, events] of batch) yield { visitor: k > 0 ? `c${k}` : `a${anonymous.get(-k)}`, events };
+      }
+    },
+  };
 }
 
-/** One visitor's rows as events in time order (ties by row id); null when they never entered. */
-function journeyEvents(rows: Cell[][], c: JourneyColumns, wheres: { bit: number; where: Step["where"] }[], q: SqlJourneyQuery): JourneyEvent[] | null {
+/** One visitor's rows (indexes in time order, ties by row id) as events; null when they never entered. */
+function journeyEvents(
+  rows: JourneyRows,
+  byVisitor: Int32Array,
+  start: number,
+  end: number,
+  wheres: { bit: number; where: Step["where"] }[],
+  q: SqlJourneyQuery,
+): JourneyEvent[] | null {
   let entered = false;
-  let sorted = true;
-  for (let i = 0; i < rows.length; i++) {
-    const r = rows[i];
-    let matches = r[c.mask] as number;
+  for (let j = start; j < end; j++) {
+    const i = byVisitor[j];
+    let matches = rows.mask[i];
     if (matches && wheres.length) {
-      const props = parseProps(r[c.props] as string | null);
+      const props = parseProps(rows.props.get(i) ?? null);
       for (const w of wheres) if (matches & w.bit && !propsMatch(props, w.where)) matches &= ~w.bit;
-      r[c.mask] = matches;
+      rows.mask[i] = matches;
     }
-    const ts = r[c.ts] as number;
+    const ts = rows.ts[i];
     if (matches & 1 && ts >= q.from && ts < q.to) entered = true;
-    if (i > 0 && before(r, rows[i - 1], c)) sorted = false;
   }
   if (!entered) return null;
-  if (!sorted) rows.sort((a, b) => (a[c.ts] as number) - (b[c.ts] as number) || (a[c.rowId] as number) - (b[c.rowId] as number));
   const events: JourneyEvent[] = [];
   let order = 0;
-  for (let i = 0; i < rows.length; ) {
-    const r = rows[i];
-    let matches = r[c.mask] as number;
-    let breaks = c.brk >= 0 && r[c.brk] === 1;
-    let revenueMinor = r[c.revenue] as number | null;
-    let currency = r[c.currency] as string | null;
-    let dim = matches & 1 && c.dim >= 0 ? (r[c.dim] as string | null) : null;
+  for (let j = start; j < end; ) {
+    const i = byVisitor[j];
+    let matches = rows.mask[i];
+    let breaks = rows.brk[i] === 1;
+    let revenue = rows.revenue[i];
+    let currency = rows.currency[i];
+    let dim = matches & 1 && rows.shape.dim ? rows.dim[i] : -1;
     // The same event found by several lookups: one event with all their bits.
-    for (i++; i < rows.length && rows[i][c.rowId] === r[c.rowId]; i++) {
-      const d = rows[i];
-      const m = d[c.mask] as number;
-      if (m & 1 && !(matches & 1) && c.dim >= 0) dim = d[c.dim] as string | null;
+    for (j++; j < end && rows.rowId[byVisitor[j]] === rows.rowId[i]; j++) {
+      const d = byVisitor[j];
+      const m = rows.mask[d];
+      if (m & 1 && !(matches & 1) && rows.shape.dim) dim = rows.dim[d];
       matches |= m;
-      breaks ||= c.brk >= 0 && d[c.brk] === 1;
-      revenueMinor ??= d[c.revenue] as number | null;
-      currency ??= d[c.currency] as string | null;
+      breaks ||= rows.brk[d] === 1;
+      if (Number.isNaN(revenue)) revenue = rows.revenue[d];
+      if (currency < 0) currency = rows.currency[d];
     }
     if (breaks) order++;
-    if (!matches && revenueMinor === null) continue; // e.g. strict mode's other actions: counted, not kept
-    events.push({
-      ts: r[c.ts] as number,
-      matches,
-      breaks,
-      order,
-      revenue: revenueMinor !== null && currency ? { currency, minor: revenueMinor } : null,
-      dim,
-    });
+    const hasRevenue = !Number.isNaN(revenue);
+    if (!matches && !hasRevenue) continue; // e.g. strict mode's other actions: counted, not kept
+    const cur = rows.currencies.value(currency);
+    const dimValue = rows.shape.dim ? rows.dims.value(dim) : null;
+    events.push({ ts: rows.ts[i], matches, breaks, order, revenue: hasRevenue && cur ? { currency: cur, minor: revenue } : null, dim: dimValue });
   }
   return events;
 }
-
-const before = (a: Cell[], b: Cell[], c: JourneyColumns) =>
-  (a[c.ts] as number) < (b[c.ts] as number) || (a[c.ts] === b[c.ts] && (a[c.rowId] as number) < (b[c.rowId] as number));
 
 function parseProps(raw: string | null): Record<string, unknown> | null {
   if (!raw) return null;

@@ -29,18 +29,18 @@ export function rollupJourneySql(key: number, query: SqlJourneyQuery, part: Jour
   const arms: SqlPredicate[] = [];
   // o.revenue: the lookup can find conversions (only they carry revenue).
   const arm = (lookup: SqlPredicate, bit: number, o: { revenue: boolean; brk?: boolean; props?: boolean; entry?: boolean }) => {
-    const cols: SqlPredicate[] = [{ sql: `coalesce(contact_id, -visitor), ts, row_id, ${bit}`, params: [] }];
+    const cols: SqlPredicate[] = [{ sql: `coalesce(contact_id, -visitor) AS k, ts AS ts, row_id AS r, ${bit} AS m`, params: [] }];
     cols.push(
       o.revenue
         ? {
-            sql: `CASE WHEN ${CONVERSION.sql} THEN revenue_minor END, CASE WHEN revenue_minor IS NOT NULL AND ${CONVERSION.sql} THEN currency END`,
+            sql: `CASE WHEN ${CONVERSION.sql} THEN revenue_minor END AS rv, CASE WHEN revenue_minor IS NOT NULL AND ${CONVERSION.sql} THEN currency END AS cur`,
             params: [...CONVERSION.params, ...CONVERSION.params],
           }
-        : { sql: "NULL, NULL", params: [] },
+        : { sql: "NULL AS rv, NULL AS cur", params: [] },
     );
-    if (c.props >= 0) cols.push({ sql: o.props ? fromEvent(PROPS_SQL("e")) : "NULL", params: [] });
-    if (c.dim >= 0) cols.push(o.entry ? dimensionSql(key, query, fromEvent) : { sql: "NULL", params: [] });
-    if (c.brk >= 0) cols.push({ sql: o.brk ? "1" : "0", params: [] });
+    if (c.props >= 0) cols.push({ sql: `${o.props ? fromEvent(PROPS_SQL("e")) : "NULL"} AS props`, params: [] });
+    if (c.dim >= 0) cols.push(o.entry ? as(dimensionSql(key, query, fromEvent), "dim") : { sql: "NULL AS dim", params: [] });
+    if (c.brk >= 0) cols.push({ sql: o.brk ? "1 AS brk" : "0 AS brk", params: [] });
     const entryVisit = o.entry && query.entryVisits ? ` AND ${fromEvent("e.session")} IN entry_visits` : "";
     arms.push({
       sql: `SELECT ${cols.map((x) => x.sql).join(", ")} FROM journey_events WHERE ${scope.sql} AND ${lookup.sql}${entryVisit}`,
@@ -74,6 +74,9 @@ export function rollupJourneySql(key: number, query: SqlJourneyQuery, part: Jour
   const w = withClause(query);
   return { sql: w.sql + select, params: [...w.params, ...arms.flatMap((a) => a.params)] as SQLQueryBindings[] };
 }
+
+/** The expression named as the column journey-rows.ts reads. */
+const as = (p: SqlPredicate, name: string): SqlPredicate => ({ sql: `${p.sql} AS ${name}`, params: p.params });
 
 /** The UTC days a rollup part covers. */
 function daysOf(part: JourneyPart): number[] {

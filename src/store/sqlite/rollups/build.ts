@@ -1,6 +1,7 @@
 // Recomputes the rollups of whole UTC days from sessions and events. Idempotent:
 // deletes the days' rows, aggregates the visits that started in them again, writes
-// dimension "all" per hour (charts) and every other dimension per day (panels).
+// dimension "all" per hour (charts) and every other dimension per day (panels), and
+// each hour's distinct visitors (./visitor-sets.ts).
 // One pass over the visits and one over their events (all dimensions at once) is
 // several times faster than a GROUP BY per dimension. The definitions match the live
 // queries (./sql.ts); tests/analytics/rollups.test.ts checks that both agree.
@@ -10,6 +11,7 @@ import { SESSION_DIMENSIONS, sessionValue, type SessionColumns } from "../../../
 import { DAY_MS, HOUR_MS } from "../../../analytics/timezone";
 import { funnelKey } from "../layout";
 import { ROLLUP_DIMS, type RollupDim } from "./sql";
+import { encodeVisitors } from "./visitor-sets";
 
 /** visits, converted, conversions, pageviews, events, bounces, duration_ms, hits */
 type Acc = [number, number, number, number, number, number, number, number];
@@ -23,7 +25,7 @@ interface Visit {
 
 // A visit's dimension values under the names sessionValue() reads (the previous layout's
 // columns), from the dictionaries the visit points at.
-const SESSION_COLUMNS = `s.key AS sid, s.started_at, src.channel, src.referrer_host, src.utm_source, src.utm_medium, src.utm_campaign,
+const SESSION_COLUMNS = `s.key AS sid, s.visitor AS visitor, s.started_at, src.channel, src.referrer_host, src.utm_source, src.utm_medium, src.utm_campaign,
   src.utm_term, src.utm_content, c.browser, c.os, c.device, p.country, p.region, p.city,
   s.entry_path, s.exit_path,
   s.pageviews, s.events, s.conversions, s.converted, s.bounce, s.duration_ms`;
@@ -40,10 +42,12 @@ export class RollupBuilder {
   private insertRevenue;
   private deleteRows;
   private deleteRevenue;
+  private insertVisitors;
+  private deleteVisitors;
 
   constructor(private sqlite: Database) {
     const range = "s.funnel = ? AND s.started_at >= ? AND s.started_at < ?";
-    this.sessions = sqlite.prepare<SessionColumns & { sid: number; started_at: number }, [number, number, number]>(
+    this.sessions = sqlite.prepare<SessionColumns & { sid: number; visitor: number; started_at: number }, [number, number, number]>(
       `SELECT ${SESSION_COLUMNS} FROM ${SESSION_FROM} WHERE ${range}`,
     );
     // Reads only the covering (funnel, session, ts, kind, path) index.
@@ -51,11 +55,11 @@ export class RollupBuilder {
       `SELECT s.key AS sid, e.kind AS kind, e.path AS path
        FROM sessions s CROSS JOIN events e ON e.funnel = s.funnel AND e.session = s.key WHERE ${range}`,
     );
-    // Driven from the conversions in the (funnel, kind, …) index, so only their visits are
+    // Driven from the events with revenue (a partial (funnel, ts) index), so only their visits are
     // looked up; INDEXED BY: left alone, SQLite prefers the (funnel, ts) range and reads every event row.
     this.revenue = sqlite.prepare<{ sid: number; currency: string; verified: number; minor: number }, [number, number, number, number, number]>(
       `SELECT s.key AS sid, e.currency AS currency, coalesce(e.verified, 0) AS verified, e.revenue_minor AS minor
-       FROM events e INDEXED BY events_funnel_kind CROSS JOIN sessions s ON s.key = e.session
+       FROM events e INDEXED BY events_funnel_revenue CROSS JOIN sessions s ON s.key = e.session
        WHERE e.funnel = ? AND e.kind IN (SELECT id FROM kinds WHERE type = 'conversion') AND e.ts >= ? AND e.ts < ?
          AND e.revenue_minor IS NOT NULL AND e.currency IS NOT NULL AND s.started_at >= ? AND s.started_at < ?`,
     );
@@ -70,6 +74,8 @@ export class RollupBuilder {
     );
     this.deleteRows = sqlite.prepare("DELETE FROM rollup_hours WHERE funnel_id = ? AND dim = ? AND hour >= ? AND hour < ?");
     this.deleteRevenue = sqlite.prepare("DELETE FROM rollup_revenue WHERE funnel_id = ? AND dim = ? AND hour >= ? AND hour < ?");
+    this.insertVisitors = sqlite.prepare("INSERT INTO rollup_visitors (funnel_id, hour, visitors) VALUES (?, ?, ?)");
+    this.deleteVisitors = sqlite.prepare("DELETE FROM rollup_visitors WHERE funnel_id = ? AND hour >= ? AND hour < ?");
   }
 
   /** Rebuilds UTC days [fromDay, toDay) of one funnel. */
@@ -78,6 +84,7 @@ export class RollupBuilder {
       this.deleteRows.run(funnelId, dim, fromDay * 24, toDay * 24);
       this.deleteRevenue.run(funnelId, dim, fromDay * 24, toDay * 24);
     }
+    this.deleteVisitors.run(funnelId, fromDay * 24, toDay * 24);
     const funnel = funnelKey(this.sqlite, funnelId);
     if (funnel === null) return; // nothing stored for this funnel
     const from = fromDay * DAY_MS;
@@ -91,6 +98,7 @@ export class RollupBuilder {
       else for (let i = 0; i < 8; i++) cur.a[i] += a[i];
     };
     const visits = new Map<number, Visit>();
+    const visitorsByHour = new Map<number, number[]>();
     // Path ids → paths, looked up once each (entry and exit pages, page dimension).
     const paths = new Map<number, string | null>();
     const pathOf = (id: number | null) => {
@@ -109,6 +117,9 @@ export class RollupBuilder {
       add("all", hour, "", a);
       SESSION_DIMENSIONS.forEach((d, i) => add(d, day, values[i], a));
       visits.set(s.sid, { hour, day, converted: s.converted === 1, values });
+      const who = visitorsByHour.get(hour);
+      if (who) who.push(s.visitor);
+      else visitorsByHour.set(hour, [s.visitor]);
     }
     const kinds = new Map(this.kinds.all().map((k) => [k.id, k]));
     let current = -1;
@@ -144,11 +155,12 @@ export class RollupBuilder {
     }
     for (const { dim, hour, value, a } of acc.values()) this.insertRow.run(funnelId, dim, hour, value, ...a);
     for (const r of revenue.values()) this.insertRevenue.run(funnelId, r.dim, r.hour, r.value, r.currency, r.verified, r.minor);
+    for (const [hour, keys] of visitorsByHour) this.insertVisitors.run(funnelId, hour, encodeVisitors(keys));
   }
 
   /** Forgets everything of one funnel (before a full rebuild, or when it is deleted). */
   clear(funnelId: string): void {
-    for (const table of ["rollup_hours", "rollup_revenue", "rollup_dirty_hours", "rollup_built"]) {
+    for (const table of ["rollup_hours", "rollup_revenue", "rollup_visitors", "rollup_dirty_hours", "rollup_built"]) {
       this.sqlite.prepare(`DELETE FROM ${table} WHERE funnel_id = ?`).run(funnelId);
     }
   }

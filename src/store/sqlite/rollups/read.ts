@@ -41,6 +41,16 @@ export function rollupTotals(sqlite: Database, funnelId: string, span: Span): { 
   return { tally: toTally(row), revenue: rollupRevenue(sqlite, funnelId, "all", span).get("") ?? {} };
 }
 
+/** The visits with one value of a dimension over whole days (the rows panels read), with their revenue. */
+export function rollupTotalsOf(sqlite: Database, funnelId: string, dim: RollupDim, value: string, span: Span): { tally: Tally; revenue: Revenue } {
+  const row = sqlite
+    .query<TallyRow, [string, string, number, number, string]>(
+      `SELECT ${SUMS} FROM rollup_hours WHERE funnel_id = ? AND dim = ? AND hour >= ? AND hour < ? AND value = ?`,
+    )
+    .get(funnelId, dim, span.from / HOUR_MS, span.to / HOUR_MS, value);
+  return { tally: toTally(row), revenue: rollupRevenue(sqlite, funnelId, dim, span).get(value) ?? {} };
+}
+
 /** Every value of a dimension over whole days, with its tally. */
 export function rollupGroups(sqlite: Database, funnelId: string, dim: RollupDim, span: Span): Map<string, Tally> {
   const rows = sqlite
