@@ -10,7 +10,7 @@
 // ClickHouse is chDB (26.7) behind the test adapter in this process (tests/helpers/clickhouse.ts:
 // one request at a time, sharing the cores with everything else): figures through the
 // adapter, not a ClickHouse server's. SQLite readers run in this process too, on one connection.
-// Usage: bun scripts/bench-stores.ts [--events 1000000] [--days 90] [--runs 5] [--data DIR] [--ingest-batches 3000]
+// Usage: bun scripts/bench-stores.ts [--events 1000000] [--days 90] [--runs 5] [--data DIR] [--ingest-batches 3000 (0: skip)]
 //   --data DIR: a data directory with one funnel seeded (kept); without it a temp one is seeded and removed.
 import { ClickHouseLogLevel, createClient } from "@clickhouse/client";
 import { rmSync } from "node:fs";
@@ -115,6 +115,8 @@ await client.close();
 await ch.close();
 if (!flags.data) rmSync(dataDir, { recursive: true, force: true });
 
-console.log(`\ninsert throughput through the processing thread: bun scripts/bench-clickhouse-ingest.ts --batches ${INGEST} --rounds 1`);
-const ingest = Bun.spawn(["bun", join(ROOT, "scripts/bench-clickhouse-ingest.ts"), "--batches", String(INGEST), "--rounds", "1"], { stdout: "inherit", stderr: "inherit", cwd: ROOT });
-await ingest.exited;
+if (INGEST > 0) {
+  console.log(`\ninsert throughput through the processing thread: bun scripts/bench-clickhouse-ingest.ts --batches ${INGEST} --rounds 1`);
+  const ingest = Bun.spawn(["bun", join(ROOT, "scripts/bench-clickhouse-ingest.ts"), "--batches", String(INGEST), "--rounds", "1"], { stdout: "inherit", stderr: "inherit", cwd: ROOT });
+  await ingest.exited;
+}

@@ -10,7 +10,8 @@ import { openStore, type Store } from "../../src/db/open";
 import { clickhouseReaders } from "../../src/store/clickhouse/readers";
 import { startTestClickHouse, type TestClickHouse } from "../helpers/clickhouse";
 import { aureaCommand, runCli } from "../helpers/process";
-import { createTestFunnel, sendEvents, startTestServer, tempDir } from "../helpers/server";
+import { apiGet, createTestFunnel, sendEvents, startTestServer, tempDir } from "../helpers/server";
+import { parseClickHouseUrl } from "../../src/store/clickhouse/connection";
 import { rows, until } from "../clickhouse-store/helpers";
 import { ask, type Readers } from "./questions";
 import { visitOf, writeStory } from "./story";
@@ -48,11 +49,14 @@ test("after events migrate, ClickHouse answers every dashboard and funnel questi
   const shop = createTestFunnel(server);
   const other = createTestFunnel(server, { name: "Other", url: "https://other.example" });
   let total: number;
+  let statsBefore: unknown;
+  const statsPath = (id: string) => `/api/v1/funnels/${id}/stats?from=${new Date(NOW - 7 * 86_400_000).toISOString()}&to=${new Date(NOW + 60_000).toISOString()}`;
   try {
     total = await writeStory(server, shop, NOW);
     const r = await sendEvents(server, { funnelId: other.id, key: other.publicKey, events: [{ id: crypto.randomUUID(), type: "page_view", anonymousId: crypto.randomUUID(), url: "https://other.example/" }] }, { origin: "https://other.example" });
     expect(r.status).toBe(202);
     server.running.worker!.drain();
+    statsBefore = await apiGet(server, statsPath(shop.id), shop.secretKey);
   } finally {
     await server.stop();
   }
@@ -73,6 +77,14 @@ test("after events migrate, ClickHouse answers every dashboard and funnel questi
   expect(JSON.stringify(before["revenue last_touch channel"])).toContain("USD");
   expect((before["steps undefined sequential"] as { steps: { visitors: number }[] }).steps.slice(0, 4).every((s) => s.visitors > 0)).toBe(true);
   expectSameAnswers(await ask(sqlite, other.id, NOW, 7), await ask(clickhouse, other.id, NOW, 7));
+
+  // The server started on ClickHouse, as the command says, answers the read API as before.
+  const onClickHouse = await startTestServer({ dataDir, keepData: true, processingThread: true, rateLimitPerMinute: 0, eventStore: parseClickHouseUrl(ch.eventsUrl) });
+  try {
+    expect(await apiGet(onClickHouse, statsPath(shop.id), shop.secretKey)).toEqual(statsBefore);
+  } finally {
+    await onClickHouse.stop();
+  }
 
   // Run again: nothing new to copy, nothing twice.
   const again = await runCli(["events", "migrate", "--to", ch.eventsUrl, "--data", dataDir]);

@@ -89,14 +89,22 @@ const toStored = (r: WideEvent): StoredEvent => ({
   flags: r.flags, orderId: r.order_id,
 });
 
+/** A wide view with a column added and its first table replaced by a chunk of it. */
+function cutFirst(wide: string, column: string, table: string, chunk: string): string {
+  if (!wide.startsWith("SELECT ") || !wide.includes(table)) throw new Error(`the wide view no longer reads "${table}"`);
+  return wide.replace(/^SELECT /, `SELECT ${column}, `).replace(table, chunk);
+}
+
 export class SqliteHistory {
   private events;
   private visits;
   private links;
 
   constructor(private sqlite: Database) {
+    // The chunk is cut first, by row id, then joined: with the range as a WHERE on the
+    // whole join, SQLite starts from funnel_keys and sorts the funnel's every event.
     this.events = sqlite.prepare<WideEvent, [number, number, number]>(
-      `${WIDE_EVENTS_SQL.replace(/^SELECT /, "SELECT e.session AS session_key, ")} WHERE e.row_id > ? AND e.row_id <= ? ORDER BY e.row_id LIMIT ?`,
+      cutFirst(WIDE_EVENTS_SQL, "e.session AS session_key", "FROM events e JOIN", "FROM (SELECT * FROM events WHERE row_id > ? AND row_id <= ? ORDER BY row_id LIMIT ?) e JOIN") + " ORDER BY e.row_id",
     );
     // A visit's opening event is the first one written to it (the lowest row id).
     this.visits = sqlite.prepare<WideVisit, [string]>(
@@ -106,7 +114,7 @@ export class SqliteHistory {
        JOIN events o ON o.row_id = w.first_row`,
     );
     this.links = sqlite.prepare<{ visitor: number; funnel_id: string; anonymous_id: string; contact_id: number; linked_at: number }, [number, number, number]>(
-      `${WIDE_CONTACT_VISITORS_SQL.replace(/^SELECT /, "SELECT cv.visitor AS visitor, ")} WHERE cv.visitor > ? AND cv.visitor <= ? ORDER BY cv.visitor LIMIT ?`,
+      cutFirst(WIDE_CONTACT_VISITORS_SQL, "cv.visitor AS visitor", "FROM contact_visitors cv JOIN", "FROM (SELECT * FROM contact_visitors WHERE visitor > ? AND visitor <= ? ORDER BY visitor LIMIT ?) cv JOIN") + " ORDER BY cv.visitor",
     );
   }
 
