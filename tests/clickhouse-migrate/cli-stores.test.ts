@@ -6,11 +6,12 @@ import { join } from "node:path";
 import { startTestClickHouse, type TestClickHouse } from "../helpers/clickhouse";
 import { runCli } from "../helpers/process";
 import { tempDir } from "../helpers/server";
+import { startTestSmtp } from "../helpers/smtp";
 
 let ch: TestClickHouse | null = null;
 afterAll(() => ch?.close());
 
-test("funnel steps' check and experiment results read ClickHouse with --events; seed-demo refuses it; failures are masked", async () => {
+test("funnel steps' check, experiment results and report send read ClickHouse with --events; seed-demo refuses it; failures are masked", async () => {
   ch = await startTestClickHouse({ password: "pw-for-cli-77" });
   const dataDir = tempDir();
   const seeded = await runCli(["seed-demo", "--create", "--events", "3000", "--days", "10", "--seed", "5", "--json", "--data", dataDir]);
@@ -37,6 +38,28 @@ test("funnel steps' check and experiment results read ClickHouse with --events; 
   const [a, b] = await Promise.all([results({}), results({ AUREA_EVENTS_URL: ch.eventsUrl })]);
   expect([a.code, b.code, b.stderr]).toEqual([0, 0, ""]);
   expect(JSON.parse(b.stdout)).toEqual(JSON.parse(a.stdout));
+
+  // The digest, emailed from either store: the same text.
+  const smtp = await startTestSmtp();
+  try {
+    const day = (d: number) => new Date(Date.now() - d * 86_400_000).toISOString().slice(0, 10);
+    const send = (env: Record<string, string>) =>
+      runCli(["report", "send", "--funnel", funnelId, "--period", `${day(7)}..${day(1)}`, "--to", "founder@example.com", "--data", dataDir, "--json"], {
+        env: { AUREA_SMTP_URL: smtp.url, AUREA_MAIL_FROM: "Aurea <reports@example.com>", ...env },
+      });
+    expect((await send({})).code).toBe(0);
+    const [fromSqlite] = await smtp.waitFor(1);
+    expect((await send({ AUREA_EVENTS_URL: ch.eventsUrl })).code).toBe(0);
+    const fromClickHouse = (await smtp.waitFor(2))[1];
+    expect(fromSqlite.parsed.text).toMatch(/visitors/i);
+    expect(fromClickHouse.parsed.text).toBe(fromSqlite.parsed.text!);
+    const unreachable = await send({ AUREA_EVENTS_URL: "clickhouse://aurea:hidden-pw-2@127.0.0.1:1/aurea" });
+    expect(unreachable.code).toBe(2); // it read ClickHouse, not SQLite
+    expect(unreachable.stderr).toContain("clickhouse://aurea:***@127.0.0.1:1/aurea");
+    expect(unreachable.stdout + unreachable.stderr).not.toContain("hidden-pw-2");
+  } finally {
+    await smtp.close();
+  }
 
   const seed = await runCli(["seed-demo", "--funnel", funnelId, "--events", "10", "--data", dataDir], { env: { AUREA_EVENTS_URL: ch.eventsUrl } });
   expect(seed.code).toBe(2);
