@@ -4,10 +4,10 @@
 // reveals the control when the SDK never loads, split-URL redirects keeping the UTM
 // query, and an exposure below the fold only once it scrolls into view.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
 import { createExperiment } from "../../src/experiments/store";
 import { parseExperimentInput } from "../../src/experiments/definition";
-import { browserTestsEnabled, CHROMIUM_PATH, DESKTOP_CHROME_UA, serveSite, type Site } from "../helpers/browser";
+import { browserTestsEnabled, DESKTOP_CHROME_UA, launchBrowser, serveSite, type Site } from "../helpers/browser";
 import { createTestFunnel, startTestServer, type TestFunnel, type TestServer } from "../helpers/server";
 import { decodePublicIdSql, PROPS_SQL } from "../../src/store/sqlite/layout";
 
@@ -47,8 +47,7 @@ describeBrowser("split tests in Chromium", () => {
     start({ key: "headline", variants: `a:${100 - B_WEIGHT},b:${B_WEIGHT}`, metric: "conversion:signup" });
     start({ key: "cta", variants: "a:50,b:50", metric: "conversion:signup" });
     start({ key: "offer", variants: "a:50,b:50", metric: "conversion:signup", splitUrls: { a: `${site.url}/offer`, b: `${site.url}/offer-b` } });
-    // The beacon a page sends while it unloads ignores the context's user agent: the browser's own must look human too.
-    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", `--user-agent=${DESKTOP_CHROME_UA}`] });
+    browser = await launchBrowser();
   });
 
   afterAll(async () => {

@@ -5,10 +5,10 @@
 // under newsletter; a refund leaves the net; redeliveries change nothing; the page's own
 // report of the same order is not counted twice.
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
 import { parseSteps, saveSteps } from "../../src/funnels/steps-definition";
 import { createUser } from "../../src/web/auth/users";
-import { browserTestsEnabled, CHROMIUM_PATH, DESKTOP_CHROME_UA, newDesktopContext, serveSite, type Site } from "../helpers/browser";
+import { browserTestsEnabled, launchBrowser, newDesktopContext, serveSite, type Site } from "../helpers/browser";
 import { apiGet, createTestFunnel, startTestServer, waitForEvents, type TestFunnel, type TestServer } from "../helpers/server";
 import { connect, post, stripeEvent, stripeSignature } from "../payments/webhook-helpers";
 import { WIDE_EVENTS_SQL } from "../../src/store/sqlite/layout";
@@ -71,8 +71,7 @@ describeBrowser("verified revenue in Chromium", () => {
     funnel = createTestFunnel(server, { name: "Launch Kit", url: site.url, origins: [site.url] });
     webhookUrl = connect(server, funnel.id, "stripe", SECRET).url;
     await createUser(server.ctx.store.db, { email: EMAIL, password: PASSWORD, role: "owner" });
-    // --user-agent too: beacons sent while the page unloads ignore the context's UA.
-    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: ["--headless", "--no-sandbox", "--disable-gpu", `--user-agent=${DESKTOP_CHROME_UA}`] });
+    browser = await launchBrowser();
     context = await newDesktopContext(browser);
     shop = await context.newPage();
     dash = await context.newPage();

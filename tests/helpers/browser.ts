@@ -20,27 +20,37 @@ export function browserTestsEnabled(): boolean {
   return browserAvailable() || process.env.AUREA_REQUIRE_BROWSER === "1";
 }
 
+/**
+ * Every test browser's flags. Other hosts than 127.0.0.1 and localhost resolve to
+ * nothing, so a test never reaches the internet (a link to Stripe or Discord opens an
+ * error page; its request is still seen). This is done by the resolver and not by
+ * Playwright's request routing: a routed context holds every request until the test
+ * process lets it go, and a beacon sent while a tab closes could then be dropped with
+ * the tab, which a real browser does not do. The user agent is the browser's too,
+ * since a beacon sent while a page unloads ignores the context's.
+ */
+export const BROWSER_ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost",
+  `--user-agent=${DESKTOP_CHROME_UA}`,
+];
+
 export async function launchBrowser(): Promise<Browser> {
   if (!browserAvailable()) throw new Error(`Chromium not found at ${CHROMIUM_PATH} (AUREA_REQUIRE_BROWSER=1 requires it)`);
-  return chromium.launch({
-    executablePath: CHROMIUM_PATH,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-  });
+  return chromium.launch({ executablePath: CHROMIUM_PATH, args: BROWSER_ARGS });
 }
 
-/** A desktop-looking context; pages of other hosts than those listed are answered locally, never fetched. */
-export async function newDesktopContext(browser: Browser, localHosts: string[] = ["127.0.0.1", "localhost"]): Promise<BrowserContext> {
-  const context = await browser.newContext({
+/** A desktop-looking context. */
+export async function newDesktopContext(browser: Browser): Promise<BrowserContext> {
+  return browser.newContext({
     userAgent: DESKTOP_CHROME_UA,
     viewport: { width: 1280, height: 800 },
     locale: "en-GB",
     timezoneId: "Europe/Paris",
   });
-  await context.route(
-    (url) => !localHosts.includes(url.hostname),
-    (route) => route.fulfill({ status: 200, contentType: "text/html", body: "<!doctype html><title>external</title>" }),
-  );
-  return context;
 }
 
 const FIXTURE = join(import.meta.dir, "../fixtures/sdk-funnel.html");

@@ -7,6 +7,10 @@ import { Statistics } from "../../store/sqlite/statistics";
 import type { ClickHouseTarget } from "../../store/clickhouse/connection";
 import { readContext, type Registry } from "./context";
 import { describeFailure, executeRead, type ReadFailure } from "./run";
+import { niceThisThread } from "../../ops/thread-priority";
+
+// Reports wait for the CPU the thread accepting events leaves over (ingest's acks first).
+const READER_NICENESS = 10;
 
 declare const self: Worker;
 
@@ -16,7 +20,8 @@ export type ToReader =
   | { type: "close" };
 
 export type FromReader =
-  | { type: "ready" }
+  /** unprioritised: why the thread's priority could not be lowered. */
+  | { type: "ready"; unprioritised: string | null }
   | { type: "result"; id: number; value: unknown }
   | { type: "error"; id: number; failure: ReadFailure }
   | { type: "closed" };
@@ -55,7 +60,7 @@ export function serveReads(registry: Registry): void {
         },
         run: (name, args) => executeRead(registry, rc, stats, name, args),
       };
-      send({ type: "ready" });
+      send({ type: "ready", unprioritised: niceThisThread(READER_NICENESS) });
     } else if (m.type === "run") {
       void answer(m.id, m.name, m.args);
     } else if (m.type === "close") {

@@ -50,6 +50,7 @@ export class ThreadReads<R extends Registry = ReadRegistry> implements Reads<R> 
   private queue: Job[] = [];
   private nextId = 1;
   private stopped = false;
+  private warnedPriority = false;
   /** Threads replaced after a timeout or a crash (for tests and the log). */
   replaced = 0;
 
@@ -92,6 +93,8 @@ export class ThreadReads<R extends Registry = ReadRegistry> implements Reads<R> 
       t.worker.addEventListener("message", (e: MessageEvent<FromReader>) => {
         const m = e.data;
         if (m.type === "ready") {
+          if (m.unprioritised && !this.warnedPriority) this.opts.log(`reads: ${m.unprioritised}`);
+          this.warnedPriority ||= !!m.unprioritised;
           t.ready = true;
           resolve();
           this.dispatch();
