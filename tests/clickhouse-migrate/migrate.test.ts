@@ -2,7 +2,7 @@
 // into the real ClickHouse engine behind the test adapter: afterwards every reader gives on
 // ClickHouse the answers it gave on SQLite; a copy killed with SIGKILL resumes and ends with
 // the same rows, none twice; an unreachable server or a running one is a clear refusal.
-import { afterAll, beforeAll, expect, test } from "bun:test";
+import { afterAll, expect, test } from "bun:test";
 import { ClickHouseLogLevel, createClient, type ClickHouseClient } from "@clickhouse/client";
 import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -10,11 +10,21 @@ import { openStore, type Store } from "../../src/db/open";
 import { clickhouseReaders } from "../../src/store/clickhouse/readers";
 import { startTestClickHouse, type TestClickHouse } from "../helpers/clickhouse";
 import { aureaCommand, runCli } from "../helpers/process";
-import { apiGet, createTestFunnel, sendEvents, startTestServer, tempDir } from "../helpers/server";
+import { apiGet, createTestFunnel, sendEvents, startTestServer, tempDir as newDir } from "../helpers/server";
 import { parseClickHouseUrl } from "../../src/store/clickhouse/connection";
 import { rows, until } from "../clickhouse-store/helpers";
 import { ask, type Readers } from "./questions";
 import { visitOf, writeStory } from "./story";
+
+const dirs: string[] = [];
+const tempDir = () => {
+  const d = newDir();
+  dirs.push(d);
+  return d;
+};
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
 
 const NOW = Date.now();
 const opened: { store: Store; client: ClickHouseClient; ch: TestClickHouse }[] = [];
