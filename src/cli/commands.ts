@@ -3,6 +3,7 @@ import { ConfigError } from "../config";
 import { alertCommand } from "./alert";
 import { automationCommand } from "./automation";
 import { doctorCommand } from "./doctor";
+import { eventsCommand } from "./events";
 import { backupCommand } from "./backup";
 import { experimentCommand } from "./experiment";
 import { funnelCommand } from "./funnel";
@@ -33,6 +34,7 @@ export const commands: Record<string, Command> = {
   report: reportCommand,
   alert: alertCommand,
   "seed-demo": seedDemoCommand,
+  events: eventsCommand,
   doctor: doctorCommand,
   backup: backupCommand,
   restore: restoreCommand,

@@ -6,9 +6,11 @@ import { experimentResults, resultsJson, type ExperimentResults } from "../exper
 import { createExperiment, listExperiments, requireExperiment, stopExperiment, type Experiment } from "../experiments/store";
 import { AppError } from "../http/errors";
 import type { Command } from "./commands";
+import { EVENTS_FLAG, withEventReaders } from "./event-readers";
 
 const FLAGS = {
   ...DATA_FLAG,
+  ...EVENTS_FLAG,
   funnel: { type: "string" as const },
   key: { type: "string" as const },
   variants: { type: "string" as const },
@@ -102,7 +104,7 @@ const sub: Record<string, (flags: ParsedFlags) => Promise<number>> = {
     const funnelId = required(flags, "funnel", "ID");
     const key = required(flags, "key", "K");
     return withStore(flags, async (store) => {
-      const r = await experimentResults(store.db, store.events.journeys, { funnelId, key, now: Date.now() });
+      const r = await withEventReaders(flags, store, (events) => experimentResults(store.db, events.journeys, { funnelId, key, now: Date.now() }));
       if (flags.json) console.log(JSON.stringify(resultsJson(r)));
       else printResults(r);
       return 0;

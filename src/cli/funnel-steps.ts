@@ -5,6 +5,7 @@ import { readFileSync } from "node:fs";
 import { ConfigError, resolveDataDir, type ParsedFlags } from "../config";
 import { openStore } from "../db/open";
 import { getFunnel } from "../funnels/store";
+import { withEventReaders } from "./event-readers";
 import { CHECK_DAYS, type StepCheck } from "../store/journey-reader";
 import { getSteps, parseSteps, saveSteps, stepsToJson } from "../funnels/steps-definition";
 
@@ -43,7 +44,8 @@ export async function funnelSteps(flags: ParsedFlags): Promise<number> {
       saveSteps(store.db, id, parsed.value);
       if (!flags.json) {
         console.error(`Saved ${parsed.value.steps.length} steps (${parsed.value.order}, window ${parsed.value.window}) for funnel ${id}.`);
-        printCheck(await store.events.journeys.checkSteps(id, parsed.value.steps, Date.now()), parsed.value.steps.map((s) => s.name));
+        const steps = parsed.value.steps;
+        printCheck(await withEventReaders(flags, store, async (events) => events.journeys.checkSteps(id, steps, Date.now())), steps.map((s) => s.name));
         return 0;
       }
     }

@@ -3,10 +3,12 @@ import { ConfigError, DATA_FLAG, parseFlags, resolveDataDir, type ParsedFlags } 
 import { openStore } from "../db/open";
 import { createFunnel, FunnelInputError, getFunnel, listFunnels, rotateKeys, rotatePublicKey } from "../funnels/store";
 import type { Command } from "./commands";
+import { EVENTS_FLAG } from "./event-readers";
 import { funnelSteps } from "./funnel-steps";
 
 const FLAGS = {
   ...DATA_FLAG,
+  ...EVENTS_FLAG,
   name: { type: "string" as const },
   url: { type: "string" as const },
   origin: { type: "list" as const },

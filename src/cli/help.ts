@@ -172,6 +172,17 @@ DETAILS.restore = `aurea restore DIR [--data D] [--json]
 
 Example: systemctl stop aurea && aurea restore /var/backups/aurea/20260601T000000Z --data /var/lib/aurea`;
 
+DETAILS.events = `aurea events migrate --to clickhouse://user:pass@host:8123/db [--data D] [--chunk N]
+  Copy the data directory's event history (events, visits, visitor → contact links, every
+  funnel) from SQLite into ClickHouse, so the server can run with --events. Stop the server
+  first (it refuses while one runs on D); afterwards start it with --events and the same URL.
+  Resumable: killed or interrupted, the same command continues where it stopped, without
+  storing anything twice. Prints progress every 2 s. --to may come from AUREA_EVENTS_URL;
+  the password is never printed. --chunk: rows per insert (default 20000; a resumed copy
+  keeps its own). The SQLite history is left as it was. See docs/clickhouse.md.
+
+Example: systemctl stop aurea && aurea events migrate --data /var/lib/aurea --to clickhouse://aurea:secret@ch.internal:8123/aurea`;
+
 export function helpText(commands: Record<string, Command>, topic?: string): string {
   if (topic && DETAILS[topic]) return DETAILS[topic];
   const width = Math.max(...Object.keys(commands).map((n) => n.length));

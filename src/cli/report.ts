@@ -11,11 +11,13 @@ import { normaliseAddress, subscribe, SubscriptionInputError, subscriptions, uns
 import { funnelTimeZone } from "../reports/zone";
 import type { Command } from "./commands";
 import { NO_SMTP } from "./mail";
+import { EVENTS_FLAG, withEventReaders } from "./event-readers";
 
 const FLAGS = {
   ...DATA_FLAG,
   ...PUBLIC_URL_FLAG,
   ...MAIL_FLAGS,
+  ...EVENTS_FLAG,
   funnel: { type: "string" as const },
   period: { type: "string" as const },
   to: { type: "list" as const },
@@ -62,7 +64,9 @@ async function send(flags: ParsedFlags): Promise<number> {
       throw e;
     }
     const cadence: Cadence = period.kind === "last-month" ? "monthly" : "weekly";
-    const { mail: message } = await composeDigest({ reader: analyticsReader(store.sqlite), db: store.db, sqlite: store.sqlite, funnel, period, to: to[0], cadence, publicUrl });
+    const { mail: message } = await withEventReaders(flags, store, (events) =>
+      composeDigest({ reader: { ...analyticsReader(store.sqlite), dashboard: events.dashboard, journeys: events.journeys }, db: store.db, sqlite: store.sqlite, funnel, period, to: to[0], cadence, publicUrl }),
+    );
     const mailer = createMailer(mail);
     try {
       const sent = await mailer.send(message);

@@ -8,6 +8,7 @@ import { demoSteps } from "../demo/steps";
 import { getSteps, saveSteps } from "../funnels/steps-definition";
 import { createFunnel, getFunnel } from "../funnels/store";
 import type { Command } from "./commands";
+import { refuseClickHouse } from "./event-readers";
 
 const FLAGS = {
   ...DATA_FLAG,
@@ -33,6 +34,8 @@ export const seedDemoCommand: Command = {
     const days = (flags.days as number | undefined) ?? 90;
     if (events < 1 || events > MAX_EVENTS) throw new ConfigError(`--events: expected 1 to ${MAX_EVENTS.toLocaleString("en-US")}, got ${events}`);
     if (days < 1 || days > MAX_DAYS) throw new ConfigError(`--days: expected 1 to ${MAX_DAYS}, got ${days}`);
+    // Its --events is a count: only the environment can name ClickHouse here.
+    refuseClickHouse(process.env.AUREA_EVENTS_URL, "seed-demo", "Seed a SQLite data directory (without --events), then copy it: aurea events migrate --to clickhouse://….");
     const store = openStore(resolveDataDir(flags));
     try {
       let funnelId = flags.funnel as string | undefined;

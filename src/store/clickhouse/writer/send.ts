@@ -15,7 +15,7 @@ export interface StagedRun {
   superseded: Superseded[];
 }
 
-const DEDUP = { insert_deduplicate: 1, deduplicate_blocks_in_dependent_materialized_views: 1 } as const;
+export const DEDUP = { insert_deduplicate: 1, deduplicate_blocks_in_dependent_materialized_views: 1 } as const;
 
 /** The same rows give the same token, so a block sent again is dropped by the server. */
 export function dedupToken(kind: string, keys: string[]): string {
