@@ -67,11 +67,13 @@ export function checkHeaders(dataDir: string, files: string[]): void {
 }
 
 /** Runs `fn` (opening a database); turns SQLite's damage errors into one line naming the file. */
+const isDamageError = (e: unknown): e is SQLiteError => e instanceof SQLiteError && /^SQLITE_(CORRUPT|NOTADB)/.test(e.code ?? "");
+
 export function namingDamage<T>(path: string, dataDir: string, fn: () => T): T {
   try {
     return fn();
   } catch (e) {
-    if (e instanceof SQLiteError && /^SQLITE_(CORRUPT|NOTADB)/.test(e.code ?? "")) {
+    if (isDamageError(e)) {
       throw new DamagedFileError(`${path} is damaged (${e.message}). ${capitalise(restoreAdvice(dataDir))}.`);
     }
     throw e;
@@ -82,7 +84,15 @@ export function namingDamage<T>(path: string, dataDir: string, fn: () => T): T {
 export function quickCheckProblem(db: Database, force = false): string | null {
   const size = statSync(db.filename, { throwIfNoEntry: false })?.size ?? 0;
   if (!force && size > QUICK_CHECK_MAX_BYTES) return null;
-  const rows = db.query<{ quick_check: string }, []>("PRAGMA quick_check").all();
+  let rows: { quick_check: string }[];
+  try {
+    rows = db.query<{ quick_check: string }, []>("PRAGMA quick_check").all();
+  } catch (e) {
+    // Damage in the pages quick_check itself walks first (the schema, a b-tree root)
+    // is raised instead of listed: which one, depends on where the file was cut.
+    if (isDamageError(e)) return e.message;
+    throw e;
+  }
   const lines = rows.map((r) => r.quick_check);
   return lines.length === 1 && lines[0] === "ok" ? null : lines.slice(0, 3).join("; ");
 }

@@ -7,7 +7,8 @@ import { copyFileSync, existsSync, readFileSync, truncateSync, statSync } from "
 import { join } from "node:path";
 import { createBackup } from "../../src/backup/create";
 import { restoreBackup } from "../../src/backup/restore";
-import { forgetQueuePairingAt } from "../../src/db/files-check";
+import { forgetQueuePairingAt, quickCheckProblem } from "../../src/db/files-check";
+import { openStore } from "../../src/db/open";
 import { runCli } from "../helpers/process";
 import { createTestFunnel, eventId, sendEvents, startTestServer, tempDir, waitForEvents } from "../helpers/server";
 
@@ -26,20 +27,54 @@ async function preparedData() {
   const first = await startTestServer({ dataDir });
   const f = createTestFunnel(first);
   await first.stop();
-  checkpointed(dataDir);
+  await checkpointed(dataDir);
   return { dataDir, f };
 }
 
-/** Copies each WAL into its database file, as a clean shutdown of the last connection does. */
-function checkpointed(dataDir: string): void {
+/**
+ * Copies each WAL into its database file, as a clean shutdown of the last connection
+ * does. A thread the server ended at its stop limit (a loaded machine) may still be
+ * closing its connection or checkpointing: SQLite then answers busy instead of waiting,
+ * so this tries again until the whole WAL was copied and emptied.
+ */
+async function checkpointed(dataDir: string): Promise<void> {
   for (const name of ["aurea.db", "queue.db"]) {
     const db = new Database(join(dataDir, name));
-    db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
-    db.close();
+    try {
+      const deadline = Date.now() + 30_000;
+      for (;;) {
+        const r = db.query<{ busy: number; log: number; checkpointed: number }, []>("PRAGMA wal_checkpoint(TRUNCATE)").get()!;
+        if (r.busy === 0 && r.log === r.checkpointed) break;
+        if (Date.now() > deadline) throw new Error(`${name}: the WAL could not be checkpointed (${JSON.stringify(r)})`);
+        await Bun.sleep(50);
+      }
+    } finally {
+      db.close();
+    }
   }
 }
 
 const batch = (n: number) => Array.from({ length: n }, () => ({ id: eventId(), type: "track", name: "x", anonymousId: "d" }));
+
+test("quick_check raising the damage (it cannot walk the file) is reported as damage, not thrown", async () => {
+  const dataDir = tempDir();
+  openStore(dataDir).close();
+  await checkpointed(dataDir);
+  const path = join(dataDir, "aurea.db");
+  const size = statSync(path).size;
+  // Wherever the file is cut, the answer is a line to show, never an exception.
+  for (const cut of [8192, Math.floor(size / 2), size - 4096]) {
+    const damaged = join(dataDir, `cut-${cut}.db`);
+    copyFileSync(path, damaged);
+    truncateSync(damaged, cut);
+    const db = new Database(damaged);
+    try {
+      expect(quickCheckProblem(db, true)).toContain("malformed");
+    } finally {
+      db.close();
+    }
+  }
+});
 
 test("a truncated aurea.db stops the start with one line naming the file, no stack trace", async () => {
   const { dataDir } = await preparedData();
@@ -125,7 +160,7 @@ test("a lost queue.db-wal (the queue older than the processing it fed) is report
   } finally {
     await server.stop();
   }
-  checkpointed(dataDir);
+  await checkpointed(dataDir);
   copy(dataDir, crashed, ["aurea.db"]);
   const logs: string[] = [];
   const after = await startTestServer({ dataDir: crashed, log: (l) => logs.push(l) });
@@ -167,7 +202,7 @@ test("a restored backup (queue copied before the database) is not taken for a lo
   } finally {
     await server.stop();
   }
-  checkpointed(dataDir);
+  await checkpointed(dataDir);
   copy(dataDir, restored, ["aurea.db"]); // then the database, which processed more meanwhile
   forgetQueuePairingAt(join(restored, "aurea.db")); // what aurea restore does
   const logs: string[] = [];
