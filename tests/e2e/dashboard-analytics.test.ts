@@ -95,7 +95,7 @@ describeBrowser("analytics dashboard in Chromium", () => {
     expect(await kpi("kpi-visitors")).toBe("3");
     expect(await page.textContent("#kpi-revenue")).toContain("€99.00");
     expect(await page.isVisible("#chart svg.chart-svg")).toBe(true);
-    for (const p of ["sources", "pages", "locations", "devices", "events"]) await page.waitForSelector(`#panel-${p} table.breakdown, #panel-${p} .card-body p`);
+    for (const p of ["sources", "pages", "locations", "devices", "events"]) await page.waitForSelector(`#panel-${p} table.breakdown, #panel-${p} .card-body p:not(.loading)`);
     expect(await page.textContent("#panel-sources")).toContain("Paid Social");
     expect(await page.textContent("#panel-pages")).toContain("/blog/launch-notes");
     expect(await page.textContent("#panel-locations")).toContain("IP Geolocation by DB-IP");
