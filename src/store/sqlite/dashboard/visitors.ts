@@ -4,7 +4,7 @@
 import type { Database } from "bun:sqlite";
 import type { Scope } from "../../../analytics/filters";
 import { splitRange } from "../rollups/read";
-import { rolledVisitorHours, VisitorBag } from "../rollups/visitor-sets";
+import { BucketedVisitors, rolledVisitorHours } from "../rollups/visitor-sets";
 import { freshRollups, type AnalyticsReader } from "./reader";
 import { keyed, type KeyedScope, type Param, sessionWhere } from "./scope-sql";
 
@@ -18,25 +18,14 @@ function rolledVisitors(reader: AnalyticsReader, scope: KeyedScope, keyOf: (ms: 
   if (scope.filters.length) return null;
   const split = splitRange(scope.from, scope.to, "hour", freshRollups(reader, scope.funnelId));
   if (!split.rolled) return null;
-  const bags = new Map<number, VisitorBag>();
-  const bag = (at: number) => {
-    const k = keyOf(at);
-    let b = bags.get(k);
-    if (!b) bags.set(k, (b = new VisitorBag()));
-    return b;
-  };
+  const buckets = new BucketedVisitors();
+  const bag = (at: number) => buckets.bag(keyOf(at));
   rolledVisitorHours(reader.sqlite, scope.funnelId, split.rolled, (at, blob) => bag(at).addBlob(blob));
   const live = reader.sqlite.query<{ v: number; startedAt: number }, Param[]>(
     "SELECT visitor AS v, started_at AS startedAt FROM sessions INDEXED BY sessions_funnel_started WHERE funnel = ? AND started_at >= ? AND started_at < ?",
   );
   for (const span of split.live) for (const { v, startedAt } of live.iterate(scope.key, span.from, span.to)) bag(startedAt).add(v);
-  const perKey = new Map<number, number>();
-  const all = new VisitorBag();
-  for (const [k, b] of bags) {
-    perKey.set(k, b.distinct());
-    all.addBag(b);
-  }
-  return { perKey, total: all.distinct() };
+  return buckets.counts();
 }
 
 /**
@@ -113,16 +102,7 @@ export function visitorsPerKey(
   const rows = sqlite
     .query<{ k: number; v: number }, Param[]>(`SELECT ${keySql.sql} AS k, s.visitor AS v FROM sessions s WHERE ${where.sql}`)
     .iterate(...keySql.params, ...where.params);
-  const bags = new Map<number, VisitorBag>();
-  for (const { k, v } of rows) {
-    let b = bags.get(k);
-    if (!b) bags.set(k, (b = new VisitorBag()));
-    b.add(v);
-  }
-  const all = new VisitorBag();
-  for (const [k, b] of bags) {
-    out.set(k, b.distinct());
-    all.addBag(b);
-  }
-  return { perKey: out, total: all.distinct() };
+  const buckets = new BucketedVisitors();
+  for (const { k, v } of rows) buckets.bag(k).add(v);
+  return buckets.counts();
 }

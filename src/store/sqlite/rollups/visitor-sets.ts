@@ -8,12 +8,12 @@ import type { Span } from "./read";
 
 /** Keys (any order, repeats allowed) → the blob: distinct, ascending. */
 export function encodeVisitors(keys: number[]): Uint8Array {
-  const sorted = Int32Array.from(keys).sort();
-  let n = 0;
-  for (let i = 0; i < sorted.length; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) sorted[n++] = sorted[i];
+  const bag = new VisitorBag();
+  for (const k of keys) bag.add(k);
+  const n = bag.distinct();
   const out = new Uint8Array(n * 4);
   const view = new DataView(out.buffer); // little-endian, whatever the machine
-  for (let i = 0; i < n; i++) view.setInt32(i * 4, sorted[i], true);
+  for (let i = 0; i < n; i++) view.setInt32(i * 4, bag.at(i), true);
   return out;
 }
 
@@ -40,6 +40,11 @@ export class VisitorBag {
     this.n += other.n;
   }
 
+  /** The i-th key (ascending once distinct() ran). */
+  at(i: number): number {
+    return this.keys[i];
+  }
+
   /** Sorts the keys in place and drops repeats; returns how many distinct there are. */
   distinct(): number {
     const keys = this.keys.subarray(0, this.n).sort();
@@ -55,6 +60,27 @@ export class VisitorBag {
     const bigger = new Int32Array(size);
     bigger.set(this.keys.subarray(0, this.n));
     this.keys = bigger;
+  }
+}
+
+/** Visitors by bucket: each bucket's distinct count, and the whole range's. */
+export class BucketedVisitors {
+  private bags = new Map<number, VisitorBag>();
+
+  bag(key: number): VisitorBag {
+    let b = this.bags.get(key);
+    if (!b) this.bags.set(key, (b = new VisitorBag()));
+    return b;
+  }
+
+  counts(): { perKey: Map<number, number>; total: number } {
+    const perKey = new Map<number, number>();
+    const all = new VisitorBag();
+    for (const [k, b] of this.bags) {
+      perKey.set(k, b.distinct());
+      all.addBag(b);
+    }
+    return { perKey, total: all.distinct() };
   }
 }
 
