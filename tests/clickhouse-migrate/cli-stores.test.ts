@@ -1,22 +1,14 @@
 // CLI commands that read events read the store --events / AUREA_EVENTS_URL names, as the
 // server does; seed-demo, which writes SQLite's tables, refuses when ClickHouse is named.
 import { afterAll, expect, test } from "bun:test";
-import { writeFileSync, rmSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { startTestClickHouse, type TestClickHouse } from "../helpers/clickhouse";
 import { runCli } from "../helpers/process";
-import { tempDir as newDir } from "../helpers/server";
+import { tempDirsRemovedAfterAll } from "../helpers/server";
 import { startTestSmtp } from "../helpers/smtp";
 
-const dirs: string[] = [];
-const tempDir = () => {
-  const d = newDir();
-  dirs.push(d);
-  return d;
-};
-afterAll(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
+const tempDir = tempDirsRemovedAfterAll();
 
 let ch: TestClickHouse | null = null;
 afterAll(() => ch?.close());

@@ -10,21 +10,13 @@ import { openStore, type Store } from "../../src/db/open";
 import { clickhouseReaders } from "../../src/store/clickhouse/readers";
 import { startTestClickHouse, type TestClickHouse } from "../helpers/clickhouse";
 import { aureaCommand, runCli } from "../helpers/process";
-import { apiGet, createTestFunnel, sendEvents, startTestServer, tempDir as newDir } from "../helpers/server";
+import { apiGet, createTestFunnel, sendEvents, startTestServer, tempDirsRemovedAfterAll } from "../helpers/server";
 import { parseClickHouseUrl } from "../../src/store/clickhouse/connection";
 import { rows, until } from "../clickhouse-store/helpers";
 import { ask, type Readers } from "./questions";
 import { visitOf, writeStory } from "./story";
 
-const dirs: string[] = [];
-const tempDir = () => {
-  const d = newDir();
-  dirs.push(d);
-  return d;
-};
-afterAll(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
+const tempDir = tempDirsRemovedAfterAll();
 
 const NOW = Date.now();
 const opened: { store: Store; client: ClickHouseClient; ch: TestClickHouse }[] = [];

@@ -1,4 +1,5 @@
 // A real Aurea server for tests: real SQLite in a temp dir, real HTTP on 127.0.0.1:random.
+import { afterAll } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -31,6 +32,19 @@ export interface TestServer {
 
 export function tempDir(prefix = "aurea-test-"): string {
   return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/** A tempDir maker for one test file: every directory it made is removed after the file's tests. */
+export function tempDirsRemovedAfterAll(): () => string {
+  const dirs: string[] = [];
+  afterAll(() => {
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  });
+  return () => {
+    const d = tempDir();
+    dirs.push(d);
+    return d;
+  };
 }
 
 export async function startTestServer(

@@ -146,7 +146,7 @@ export class SqliteHistory {
     const rows = wide.map((r) => {
       const visit = r.session_key === 0 ? null : (visits.get(r.session_key) ?? null);
       const stored = toStored(r);
-      const part = visitPart({ ...stored, props: stored.props }, visit);
+      const part = visitPart(stored, visit);
       const row = eventRow(stored, part);
       // The visit's attributes are its SQLite row's, carried by its opening event (an
       // older layout's visit could name other values than its first event).
