@@ -55,7 +55,8 @@ describeBrowser("alerts in the dashboard (Chromium)", () => {
     expect(await page.textContent("main")).toContain("No alerts yet");
     await page.click('details:has(form[data-alert-form="conversion_drop"]) summary');
     await page.fill("#al-conversion_drop-to", '<img src=x onerror="alert(1)">');
-    await Promise.all([page.waitForLoadState("load"), page.click('form[data-alert-form="conversion_drop"] button[type=submit]')]);
+    await page.click('form[data-alert-form="conversion_drop"] button[type=submit]');
+    await page.waitForSelector('form[data-alert-form="conversion_drop"] .alert.bad');
     expect(await page.textContent('form[data-alert-form="conversion_drop"] .alert.bad')).toContain("is not an email address");
     expect(await page.locator("main img").count()).toBe(0);
     expect(await page.inputValue("#al-conversion_drop-to")).toBe('<img src=x onerror="alert(1)">');
@@ -74,7 +75,12 @@ describeBrowser("alerts in the dashboard (Chromium)", () => {
 
     await page.click('details:has(form[data-alert-form="sale"]) summary');
     await page.selectOption("#al-sale-mode", "daily");
-    await Promise.all([page.waitForURL("**/alerts?added=*"), page.click('form[data-alert-form="sale"] button[type=submit]')]);
+    // The page is already at ?added=<first>: wait for the second rule's id, not any ?added=.
+    const firstAdded = new URL(page.url()).searchParams.get("added");
+    await Promise.all([
+      page.waitForURL((u) => u.searchParams.has("added") && u.searchParams.get("added") !== firstAdded),
+      page.click('form[data-alert-form="sale"] button[type=submit]'),
+    ]);
     const added = rules();
     expect(added.map((r) => [r.kind, r.params, r.recipients, r.windowSeconds])).toEqual([
       ["conversion_drop", { percent: 40, minVisits: 20 }, ["ops@example.com", "founder@example.com"], 7200],
@@ -89,8 +95,8 @@ describeBrowser("alerts in the dashboard (Chromium)", () => {
     expect(await page.textContent("main")).toContain("Daily summary of yesterday's verified sales");
     await page.screenshot({ path: `${ARTIFACTS}/alerts.png`, fullPage: true });
 
-    await Promise.all([page.waitForLoadState("load"), page.click(`form[data-remove-alert="${drop.id}"] button`)]);
-    await page.waitForFunction((id) => !document.querySelector(`form[data-remove-alert="${id}"]`), drop.id);
+    await page.click(`form[data-remove-alert="${drop.id}"] button`);
+    await page.waitForSelector(`form[data-remove-alert="${drop.id}"]`, { state: "detached" });
     expect(rules().map((r) => r.kind)).toEqual(["sale"]);
     expect(dialogs).toEqual([]);
     expect(problems).toEqual([]);
