@@ -17,6 +17,7 @@ import m14 from "../../drizzle/0014_sessions_one_visitor_index.sql" with { type:
 import m15 from "../../drizzle/0015_compact_layout.sql" with { type: "text" };
 import m16 from "../../drizzle/0016_rollup_visitors.sql" with { type: "text" };
 import m17 from "../../drizzle/0017_events_revenue_index.sql" with { type: "text" };
+import m18 from "../../drizzle/0018_rollup_page_visits.sql" with { type: "text" };
 
 export interface EmbeddedMigration {
   tag: string;
@@ -43,4 +44,5 @@ export const migrations: EmbeddedMigration[] = [
   { tag: "0015_compact_layout", when: 1796215368202, sql: m15 },
   { tag: "0016_rollup_visitors", when: 1796228053273, sql: m16 },
   { tag: "0017_events_revenue_index", when: 1796229714742, sql: m17 },
+  { tag: "0018_rollup_page_visits", when: 1796236738032, sql: m18 },
 ];

@@ -89,12 +89,12 @@ describe.each(RANGES)("%s", (_name, query, tz) => {
   });
 });
 
-describe.each(RANGES)("filtered by one visit attribute, %s", (_name, query, tz) => {
+describe.each(RANGES)("filtered by one visit attribute or page, %s", (_name, query, tz) => {
   const period = parsePeriod(query, tz, NOW);
   test("totals (whole days from the rollups' rows of that value) equal the live query", () => {
     const reader = analyticsReader(store.sqlite, () => NOW);
     let checked = 0;
-    for (const key of ["channel", "referrer", "source", "browser", "os", "device", "country", "entry", "exit", "region"] as const) {
+    for (const key of ["channel", "referrer", "source", "browser", "os", "device", "country", "entry", "exit", "region", "page"] as const) {
       const all: Scope = { funnelId, from: period.from, to: period.to, filters: [] };
       for (const g of liveGroups(store.sqlite, all, key, 3).groups) {
         const s: Scope = { ...all, filters: [{ key, value: key === "region" ? g.value.split("\x1f")[1] ?? "" : g.value }] };

@@ -4,7 +4,8 @@ import { keyed } from "./scope-sql";
 import { liveTotals } from "./live-queries";
 import { freshRollups, type AnalyticsReader } from "./reader";
 import { rollupTotals, rollupTotalsOf, splitRange } from "../rollups/read";
-import { DIMENSIONS, type DimensionKey } from "../../../analytics/dimensions";
+import { DIMENSIONS } from "../../../analytics/dimensions";
+import type { RollupDim } from "../rollups/sql";
 import { addRevenue, addTally, type Revenue, type Tally } from "../../../analytics/tally";
 import { countVisitors } from "./visitors";
 import type { Overview, Totals } from "../../dashboard-views";
@@ -41,13 +42,15 @@ export function totals(reader: AnalyticsReader, unkeyed: Scope, historyStart: nu
 /**
  * The one filter of a scope when the day rollups hold its visits under the same value:
  * a session dimension whose rolled-up value is the dictionary's column itself (not the
- * composite region and city), and a value (the filter's "" means no value at all, which
- * the rollups do not tell from an empty one).
+ * composite region and city), or a page (the visits that viewed it); and a value (the
+ * filter's "" means no value at all, which the rollups do not tell from an empty one).
  */
-function rolledFilter(scope: Scope): { dim: DimensionKey; value: string } | null {
+function rolledFilter(scope: Scope): { dim: RollupDim; value: string } | null {
   if (scope.filters.length !== 1) return null;
   const [f] = scope.filters;
-  if (DIMENSIONS[f.key].kind !== "session" || f.key === "region" || f.key === "city" || f.value === "") return null;
+  if (f.value === "") return null;
+  if (f.key === "page") return { dim: "page_visits", value: f.value };
+  if (DIMENSIONS[f.key].kind !== "session" || f.key === "region" || f.key === "city") return null;
   return { dim: f.key, value: f.value };
 }
 

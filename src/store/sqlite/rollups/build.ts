@@ -1,7 +1,8 @@
 // Recomputes the rollups of whole UTC days from sessions and events. Idempotent:
 // deletes the days' rows, aggregates the visits that started in them again, writes
 // dimension "all" per hour (charts) and every other dimension per day (panels), and
-// each hour's distinct visitors (./visitor-sets.ts).
+// each hour's distinct visitors (./visitor-sets.ts). A page's "page_visits" row sums
+// the visits that viewed it, with their revenue: the dashboard filtered by that page.
 // One pass over the visits and one over their events (all dimensions at once) is
 // several times faster than a GROUP BY per dimension. The definitions match the live
 // queries (./sql.ts); tests/analytics/rollups.test.ts checks that both agree.
@@ -21,6 +22,9 @@ interface Visit {
   day: number;
   converted: boolean;
   values: string[];
+  metrics: Acc;
+  /** The paths it viewed, each once. */
+  pages: string[];
 }
 
 // A visit's dimension values under the names sessionValue() reads (the previous layout's
@@ -116,7 +120,7 @@ export class RollupBuilder {
       const values = SESSION_DIMENSIONS.map((d) => sessionValue(d, s));
       add("all", hour, "", a);
       SESSION_DIMENSIONS.forEach((d, i) => add(d, day, values[i], a));
-      visits.set(s.sid, { hour, day, converted: s.converted === 1, values });
+      visits.set(s.sid, { hour, day, converted: s.converted === 1, values, metrics: a, pages: [] });
       const who = visitorsByHour.get(hour);
       if (who) who.push(s.visitor);
       else visitorsByHour.set(hour, [s.visitor]);
@@ -139,6 +143,10 @@ export class RollupBuilder {
       const first = !seen.has(key);
       if (first) seen.add(key);
       add(dim, v.day, value, [first ? 1 : 0, first && v.converted ? 1 : 0, 0, 0, 0, 0, 0, 1]);
+      if (first && isPage) {
+        add("page_visits", v.day, value, v.metrics);
+        v.pages.push(value);
+      }
     }
     const revenue = new Map<string, { dim: RollupDim; hour: number; value: string; currency: string; verified: number; minor: number }>();
     for (const r of this.revenue.iterate(funnel, from, to + DAY_MS, from, to)) {
@@ -152,6 +160,7 @@ export class RollupBuilder {
       };
       addRev("all", v.hour, "");
       SESSION_DIMENSIONS.forEach((d, i) => addRev(d, v.day, v.values[i]));
+      for (const page of v.pages) addRev("page_visits", v.day, page);
     }
     for (const { dim, hour, value, a } of acc.values()) this.insertRow.run(funnelId, dim, hour, value, ...a);
     for (const r of revenue.values()) this.insertRevenue.run(funnelId, r.dim, r.hour, r.value, r.currency, r.verified, r.minor);

@@ -4,8 +4,13 @@
 // Our own constant text only.
 import { SESSION_DIMENSIONS, type DimensionKey } from "../../../analytics/dimensions";
 
-export type RollupDim = "all" | DimensionKey;
-export const ROLLUP_DIMS: RollupDim[] = ["all", ...SESSION_DIMENSIONS, "page", "event"];
+/**
+ * "page" rows count a page's views and the visits that had them (the pages panel);
+ * "page_visits" rows hold every metric of the visits that viewed the page, what the
+ * dashboard shows when it is filtered by that page.
+ */
+export type RollupDim = "all" | DimensionKey | "page_visits";
+export const ROLLUP_DIMS: RollupDim[] = ["all", ...SESSION_DIMENSIONS, "page", "event", "page_visits"];
 
 /** Per visit (sessions s): the metrics of the visits grouped together. */
 export const SESSION_METRICS = `count(*) AS visits, coalesce(sum(s.converted), 0) AS converted,
