@@ -21,7 +21,7 @@ if (!ua.version.startsWith("1.") || ua.license !== "MIT") {
 await $`bun scripts/build.ts`;
 await $`bunx tsc --noEmit -p .`;
 const args = process.argv.slice(2);
-const result = await $`bun test --timeout 30000 ${args}`.nothrow();
+const result = await $`bun test --timeout 120000 ${args}`.nothrow();
 if (result.exitCode !== 0 || args.length) process.exit(result.exitCode);
 
 /** Chosen for what they cover per second: chDB answers each query in milliseconds, not microseconds. */
@@ -36,6 +36,6 @@ const CLICKHOUSE_PARITY = [
   "tests/automations/delivery.test.ts",
 ];
 const started = Date.now();
-const parity = await $`bun test --timeout 60000 ${CLICKHOUSE_PARITY}`.env({ ...process.env, AUREA_TEST_EVENTS: "clickhouse" }).nothrow();
+const parity = await $`bun test --timeout 120000 ${CLICKHOUSE_PARITY}`.env({ ...process.env, AUREA_TEST_EVENTS: "clickhouse" }).nothrow();
 console.log(`ClickHouse parity pass: ${CLICKHOUSE_PARITY.length} files in ${Math.round((Date.now() - started) / 1000)} s`);
 process.exit(parity.exitCode);

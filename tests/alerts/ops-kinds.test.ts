@@ -11,7 +11,7 @@ import { api, createRule, createTestFunnel, startHookServer, track } from "../au
 import { startTestSmtp, type TestSmtp } from "../helpers/smtp";
 import type { TestFunnel, TestServer } from "../helpers/server";
 
-setDefaultTimeout(30_000);
+setDefaultTimeout(120_000);
 
 let server: TestServer;
 let smtp: TestSmtp;

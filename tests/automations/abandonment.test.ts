@@ -5,7 +5,7 @@ import type { TestFunnel, TestServer } from "../helpers/server";
 import { Receiver, eventually } from "./receiver";
 import { createRule, createTestFunnel, startHookServer, track } from "./setup";
 
-setDefaultTimeout(20_000);
+setDefaultTimeout(120_000);
 
 let server: TestServer;
 let receiver: Receiver;

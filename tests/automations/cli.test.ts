@@ -7,7 +7,7 @@ import { tempDir } from "../helpers/server";
 import { Receiver } from "./receiver";
 import { createTestFunnel, startHookServer, track } from "./setup";
 
-setDefaultTimeout(20_000);
+setDefaultTimeout(120_000);
 
 test("create (secret printed once), list, pause, resume, delete, with --json", async () => {
   const data = tempDir();

@@ -5,7 +5,7 @@ import { waitForEvents, type TestFunnel, type TestServer } from "../helpers/serv
 import { Receiver, eventually } from "./receiver";
 import { api, createRule, createTestFunnel, startHookServer, track } from "./setup";
 
-setDefaultTimeout(20_000);
+setDefaultTimeout(120_000);
 
 let server: TestServer;
 let receiver: Receiver;

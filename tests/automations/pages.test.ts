@@ -9,7 +9,7 @@ import { Receiver, eventually } from "./receiver";
 import { createTestFunnel, startHookServer, track } from "./setup";
 import { grantFunnels } from "../../src/web/auth/funnel-access";
 
-setDefaultTimeout(20_000);
+setDefaultTimeout(120_000);
 
 let server: TestServer;
 let receiver: Receiver;

@@ -6,7 +6,7 @@ import { tempDir } from "../helpers/server";
 import { Receiver, eventually } from "./receiver";
 import { api, createRule, createTestFunnel, startHookServer, track } from "./setup";
 
-setDefaultTimeout(20_000);
+setDefaultTimeout(120_000);
 
 test("a receiver that is down through a restart of Aurea gets the delivery, once, after it comes back", async () => {
   const dataDir = tempDir("aurea-restart-");

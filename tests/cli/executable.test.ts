@@ -67,4 +67,4 @@ test("runs from another directory with nothing beside it", async () => {
     server.proc.kill("SIGTERM");
     expect(await server.proc.exited).toBe(0);
   }
-}, 60_000);
+}, 120_000);

@@ -10,7 +10,7 @@ import { createTestFunnel, eventId, sendEvents, startTestServer, waitForEvents, 
 import { Receiver, eventually } from "../automations/receiver";
 import { compressBackoff, createRule } from "../automations/setup";
 
-setDefaultTimeout(90_000);
+setDefaultTimeout(120_000);
 
 let ch: TestClickHouse;
 let receiver: Receiver;

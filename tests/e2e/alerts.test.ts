@@ -13,7 +13,7 @@ import { browserTestsEnabled, launchBrowser, newDesktopContext } from "../helper
 import { createTestFunnel, startTestServer, type TestFunnel, type TestServer } from "../helpers/server";
 import { signedInOwner } from "../web/client";
 
-setDefaultTimeout(60_000);
+setDefaultTimeout(120_000);
 const describeBrowser = browserTestsEnabled() ? describe : describe.skip;
 const ARTIFACTS = "test-artifacts";
 

@@ -11,7 +11,7 @@ import { browserTestsEnabled, launchBrowser, newDesktopContext } from "../helper
 import { createTestFunnel, startTestServer, type TestServer } from "../helpers/server";
 import { Receiver } from "../automations/receiver";
 
-setDefaultTimeout(30_000);
+setDefaultTimeout(120_000);
 
 const describeBrowser = browserTestsEnabled() ? describe : describe.skip;
 const ARTIFACTS = "test-artifacts";

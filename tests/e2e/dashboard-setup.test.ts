@@ -7,7 +7,7 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { browserTestsEnabled, launchBrowser, newDesktopContext } from "../helpers/browser";
 import { eventId, sendEvents, startTestServer, type TestServer } from "../helpers/server";
 
-setDefaultTimeout(30_000);
+setDefaultTimeout(120_000);
 
 const describeBrowser = browserTestsEnabled() ? describe : describe.skip;
 const ARTIFACTS = "test-artifacts";

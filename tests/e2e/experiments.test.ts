@@ -247,7 +247,7 @@ describeBrowser("split tests in Chromium", () => {
     const shown = await page.evaluate(() => [...document.querySelectorAll<HTMLElement>("[data-aurea-variant]")].filter((el) => !el.hidden && getComputedStyle(el).visibility === "visible").map((el) => el.getAttribute("data-aurea-variant")));
     expect(shown).toEqual(["headline:a"]);
     await context.close();
-  }, 60_000);
+  }, 120_000);
 
   test("split URL: the visitor lands on their variant's URL with the UTM query intact, also on return; one exposure", async () => {
     const query = "?utm_source=newsletter&utm_campaign=spring";
@@ -289,5 +289,5 @@ describeBrowser("split tests in Chromium", () => {
     const rows = await waitFor(() => exposures("cta").filter((r) => r.visitor === s.visitor), (r) => r.length > 0);
     expect(rows).toEqual([{ visitor: s.visitor, n: 1, variants: s.shown[0] }]);
     await context.close();
-  }, 60_000);
+  }, 120_000);
 });

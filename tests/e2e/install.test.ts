@@ -8,7 +8,7 @@ import { createFunnel } from "../../src/funnels/store";
 import { browserTestsEnabled, launchBrowser, newDesktopContext, serveSite, type Site } from "../helpers/browser";
 import { startTestServer, waitForEvents, type TestServer } from "../helpers/server";
 
-setDefaultTimeout(60_000);
+setDefaultTimeout(120_000);
 
 const describeBrowser = browserTestsEnabled() ? describe : describe.skip;
 
@@ -38,7 +38,7 @@ describeBrowser("install mistakes are visible and fixable", () => {
     await dashboard.fill("#confirm", "a long enough passphrase");
     await dashboard.click("button[type=submit]");
     await dashboard.waitForURL("**/funnels");
-  }, 60_000);
+  }, 120_000);
 
   afterAll(async () => {
     await browser?.close();

@@ -8,7 +8,7 @@ import { createTestFunnel, startTestServer, type TestServer } from "../helpers/s
 import { post, stripeEvent, stripeSignature } from "../payments/webhook-helpers";
 import { signedInOwner } from "../web/client";
 
-setDefaultTimeout(30_000);
+setDefaultTimeout(120_000);
 const describeBrowser = browserTestsEnabled() ? describe : describe.skip;
 const SECRET = "whsec_Y2hyb21pdW0gc2V0dGluZ3MgdGVzdA==";
 

@@ -13,7 +13,7 @@ import { apiGet, createTestFunnel, startTestServer, waitForEvents, type TestFunn
 import { connect, post, stripeEvent, stripeSignature } from "../payments/webhook-helpers";
 import { WIDE_EVENTS_SQL } from "../../src/store/sqlite/layout";
 
-setDefaultTimeout(60_000);
+setDefaultTimeout(120_000);
 
 const describeBrowser = browserTestsEnabled() ? describe : describe.skip;
 const EMAIL = "founder@example.com";

@@ -88,7 +88,7 @@ describeBrowser("script tag SDK: the capture chunk", () => {
     expect(new Set(all.map((e) => e.sessionId)).size).toBe(1);
     expect(errors).toEqual([]);
     await context.close();
-  }, 60_000);
+  }, 120_000);
 
   test("when the chunk cannot load, page views and API calls are still recorded (kept for the next page); clicks are not", async () => {
     const context = await newDesktopContext(browser);
@@ -117,5 +117,5 @@ describeBrowser("script tag SDK: the capture chunk", () => {
     expect(first.some((e) => e.name === "cta_clicked")).toBe(false);
     expect(errors).toEqual([]);
     await context.close();
-  }, 60_000);
+  }, 120_000);
 });

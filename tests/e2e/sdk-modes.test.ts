@@ -56,7 +56,7 @@ describeBrowser("SDK modes in Chromium", () => {
     // Two fresh browsers, same IP and user agent, same day: one visitor.
     expect(new Set(events.map((e) => e.anonymousId)).size).toBe(1);
     expect(events.filter((e) => e.name === "faq_opened")).toHaveLength(2);
-  }, 30_000);
+  }, 120_000);
 
   test("data-respect-dnt: with Global Privacy Control or Do Not Track nothing is sent, and the API still works", async () => {
     for (const signal of ["gpc", "dnt"]) {
@@ -84,7 +84,7 @@ describeBrowser("SDK modes in Chromium", () => {
       expect(errors).toEqual([]);
       await context.close();
     }
-  }, 30_000);
+  }, 120_000);
 
   test("ES module: createAurea() with the same methods, no global, user id on later events", async () => {
     const built = await Bun.build({ entrypoints: [join(import.meta.dir, "../../sdk/src/index.ts")], format: "esm", target: "browser" });
@@ -110,7 +110,7 @@ describeBrowser("SDK modes in Chromium", () => {
     const ready = events.find((e) => e.name === "module_ready");
     expect(ready).toMatchObject({ userId: "user_42", props: { framework: "vite" }, path: "/app" });
     await context.close();
-  }, 30_000);
+  }, 120_000);
 
   test("blocked storage and wrong calls: the page sees no error and events still arrive", async () => {
     const { site, funnel } = funnelSite();
@@ -142,5 +142,5 @@ describeBrowser("SDK modes in Chromium", () => {
     expect(events.filter((e) => e.type === "identify").map((e) => e.userId)).toEqual(["42"]);
     expect(errors).toEqual([]);
     await context.close();
-  }, 30_000);
+  }, 120_000);
 });

@@ -117,7 +117,7 @@ describeBrowser("script tag SDK: Aurea unreachable", () => {
     expect(await storedNames(page, funnel.id)).toEqual([]);
     expect(pageErrors).toEqual([]);
     await context.close();
-  }, 60_000);
+  }, 120_000);
 
   test("503 with Retry-After: the SDK waits at least that long", async () => {
     const { site, funnel } = funnelSite();
@@ -144,7 +144,7 @@ describeBrowser("script tag SDK: Aurea unreachable", () => {
     await page.unroute(endpoint);
     await waitForEvents(server, funnel.id, funnel.secretKey, (es) => es.some((e) => e.type === "page_view"), 15_000);
     await context.close();
-  }, 30_000);
+  }, 120_000);
 
   test("a 4xx other than 429 drops the batch (no retry) and debug mode logs the server's message", async () => {
     const { site } = funnelSite();
@@ -172,7 +172,7 @@ describeBrowser("script tag SDK: Aurea unreachable", () => {
     expect(retries(lines)).toEqual([]);
     expect(lines.some((l) => l.startsWith("[Aurea SDK] server:") && l.includes("origin is not allowed for this funnel"))).toBe(true);
     await context.close();
-  }, 30_000);
+  }, 120_000);
 
   test("events left unsent when the tab closes are sent on the next page load", async () => {
     const proxy = switchableProxy(server.url);
@@ -207,5 +207,5 @@ describeBrowser("script tag SDK: Aurea unreachable", () => {
     expect(all.find((e) => e.path === "/pricing").sessionId).toBe(landing.sessionId);
     await context.close();
     proxy.down();
-  }, 60_000);
+  }, 120_000);
 });

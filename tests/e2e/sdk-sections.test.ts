@@ -71,7 +71,7 @@ describeBrowser("section views through the funnel's script", () => {
     expect(named(events, "section_view", "/page-a")).toHaveLength(1);
     expect(named(events, "section_view", "/page-a2")).toHaveLength(1);
     await page.context().close();
-  }, 90_000);
+  }, 120_000);
 
   test('data-sections="false" records no section view', async () => {
     sdkAttrs = 'data-sections="false"';
@@ -83,5 +83,5 @@ describeBrowser("section views through the funnel's script", () => {
     expect(named(events, "section_view", "/page-off")).toHaveLength(0);
     await page.context().close();
     sdkAttrs = "";
-  }, 90_000);
+  }, 120_000);
 });

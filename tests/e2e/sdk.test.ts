@@ -146,7 +146,7 @@ describeBrowser("script tag SDK: a whole funnel in Chromium", () => {
 
     // The close was within the batch window: only the beacon can have carried the last event.
     expect(closedAt - lastEventAt).toBeLessThan(1500);
-  }, 60_000);
+  }, 120_000);
 
   test("Aurea serves /sdk.js compressed, cacheable and loadable from any origin", async () => {
     const res = await fetch(`${server.url}/sdk.js`, { headers: { "accept-encoding": "gzip" }, decompress: false } as RequestInit);
@@ -201,5 +201,5 @@ describeBrowser("script tag SDK: a whole funnel in Chromium", () => {
     expect(contacts).toHaveLength(1);
     expect(confirmed[0].contactId).toBe(contacts[0].id);
     expect(contacts[0].revenue.USD).toBeGreaterThanOrEqual(49.99);
-  }, 20_000);
+  }, 120_000);
 });

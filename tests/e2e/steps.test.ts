@@ -10,7 +10,7 @@ import { browserTestsEnabled, launchBrowser, newDesktopContext, serveSite, type 
 import { createTestFunnel, startTestServer, waitForEvents, type TestFunnel, type TestServer } from "../helpers/server";
 import { OWNER, signedInOwner } from "../web/client";
 
-setDefaultTimeout(90_000);
+setDefaultTimeout(120_000);
 const describeBrowser = browserTestsEnabled() ? describe : describe.skip;
 const ARTIFACTS = join(import.meta.dir, "../../test-artifacts");
 

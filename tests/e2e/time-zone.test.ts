@@ -11,7 +11,7 @@ import { createUser } from "../../src/web/auth/users";
 import { browserTestsEnabled, launchBrowser, newDesktopContext } from "../helpers/browser";
 import { createTestFunnel, eventId, sendEvents, startTestServer, waitForEvents, type TestFunnel, type TestServer } from "../helpers/server";
 
-setDefaultTimeout(60_000);
+setDefaultTimeout(120_000);
 
 const describeBrowser = browserTestsEnabled() ? describe : describe.skip;
 const SHOP = "https://shop.example";

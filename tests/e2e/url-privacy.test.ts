@@ -7,7 +7,7 @@ import { setKeptParams } from "../../src/funnels/store";
 import { browserTestsEnabled, launchBrowser, newDesktopContext, serveSite, type Site } from "../helpers/browser";
 import { createTestFunnel, startTestServer, waitForEvents, type TestFunnel, type TestServer } from "../helpers/server";
 
-setDefaultTimeout(60_000);
+setDefaultTimeout(120_000);
 
 const describeBrowser = browserTestsEnabled() ? describe : describe.skip;
 const EMAIL = "ada.lovelace@example.com";
@@ -38,7 +38,7 @@ describeBrowser("URL privacy: a GET form's fields never reach analytics", () => 
     });
     funnel = createTestFunnel(server, { name: "Sign-up", url: site.url, origins: [site.url] });
     setKeptParams(server.ctx.store.db, funnel.id, ["plan"]);
-  }, 60_000);
+  }, 120_000);
 
   afterAll(async () => {
     await browser?.close();

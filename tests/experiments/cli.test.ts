@@ -3,7 +3,7 @@ import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
 import { runCli } from "../helpers/process";
 import { createTestFunnel, startTestServer, type TestFunnel, type TestServer } from "../helpers/server";
 
-setDefaultTimeout(30_000);
+setDefaultTimeout(120_000);
 
 let server: TestServer;
 let funnel: TestFunnel;

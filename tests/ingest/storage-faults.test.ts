@@ -75,7 +75,7 @@ test("a full disk pauses processing without parking anything; it resumes by itse
     uncap(sqlite);
     await server.stop();
   }
-}, 40_000);
+}, 120_000);
 
 test("ingest answers 503 storage_full with Retry-After when the queue cannot be written, then 202 again", async () => {
   const server = await startTestServer();
@@ -142,7 +142,7 @@ test("a processing thread that dies is restarted, the death logged, and the queu
   } finally {
     await server.stop();
   }
-}, 40_000);
+}, 120_000);
 
 test("when the database cannot be written the read API and dashboard pages still answer; signing in answers 503", async () => {
   const server = await startTestServer();

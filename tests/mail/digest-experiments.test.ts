@@ -67,7 +67,7 @@ beforeAll(async () => {
   });
   if (r.code !== 0) throw new Error(`report send: ${r.code} ${r.stdout} ${r.stderr}`);
   [mail] = await smtp.waitFor(1);
-}, 90_000);
+}, 120_000);
 
 afterAll(async () => {
   await smtp?.close();

@@ -31,7 +31,7 @@ beforeAll(async () => {
   });
   if (r.code !== 0) throw new Error(`report send: ${r.code} ${r.stdout} ${r.stderr}`);
   [mail] = await smtp.waitFor(1);
-}, 60_000);
+}, 120_000);
 
 afterAll(async () => {
   await smtp?.close();
@@ -99,4 +99,4 @@ test.skipIf(!browserTestsEnabled())("the HTML part renders in Chromium, narrow a
   } finally {
     await browser.close();
   }
-}, 60_000);
+}, 120_000);

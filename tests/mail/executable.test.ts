@@ -36,4 +36,4 @@ test("the executable sends a test message and a digest", async () => {
   const bad = await runCli(["mail", "test", "--to", "ops@example.com"], { bin, env: { ...env, AUREA_SMTP_URL: smtp.url.replace("pw-123456", "nope") } });
   expect(bad.code).toBe(1);
   expect(bad.stderr).toStartWith("Failed (auth)");
-}, 60_000);
+}, 120_000);

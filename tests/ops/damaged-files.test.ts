@@ -92,7 +92,7 @@ test("a truncated aurea.db stops the start with one line naming the file, no sta
   const doctor = await runCli(["doctor", "--data", dataDir]);
   expect(doctor.code).toBe(1);
   expect(doctor.stdout).toContain("BAD  aurea.db");
-}, 60_000);
+}, 120_000);
 
 test("a lost aurea.db-wal after acknowledged events is reported at start, in /healthz and by doctor until accepted", async () => {
   const { dataDir, f } = await preparedData();
@@ -147,7 +147,7 @@ test("a lost aurea.db-wal after acknowledged events is reported at start, in /he
   } finally {
     await accepted.stop();
   }
-}, 60_000);
+}, 120_000);
 
 test("a lost queue.db-wal (the queue older than the processing it fed) is reported at start", async () => {
   const { dataDir, f } = await preparedData();
@@ -174,7 +174,7 @@ test("a lost queue.db-wal (the queue older than the processing it fed) is report
     await after.stop();
   }
   expect(readFileSync(join(crashed, "queue.db")).length).toBeGreaterThan(0);
-}, 60_000);
+}, 120_000);
 
 test("a clean restart reports no damage", async () => {
   const { dataDir, f } = await preparedData();
@@ -189,7 +189,7 @@ test("a clean restart reports no damage", async () => {
     }
   }
   expect((await runCli(["doctor", "--data", dataDir])).code).toBe(0);
-}, 60_000);
+}, 120_000);
 
 test("a restored backup (queue copied before the database) is not taken for a lost queue WAL", async () => {
   const { dataDir, f } = await preparedData();
@@ -225,4 +225,4 @@ test("a restored backup (queue copied before the database) is not taken for a lo
   } finally {
     main.close();
   }
-}, 60_000);
+}, 120_000);

@@ -6,7 +6,7 @@ import { Receiver, eventually } from "../automations/receiver";
 import { createRule, createTestFunnel, startHookServer } from "../automations/setup";
 import { order, record, visit } from "./payment-helpers";
 
-setDefaultTimeout(20_000);
+setDefaultTimeout(120_000);
 
 let server: TestServer;
 let receiver: Receiver;

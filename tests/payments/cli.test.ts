@@ -6,7 +6,7 @@ import { getConnection } from "../../src/payments/connections";
 import { recentDeliveries } from "../../src/payments/deliveries";
 import { sha256Hex } from "../../src/payments/providers/adapter";
 
-setDefaultTimeout(30_000);
+setDefaultTimeout(120_000);
 
 let server: TestServer;
 let funnel: TestFunnel;

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { ROOT, runCli, spawnServe, type Spawned } from "../helpers/process";
 import { tempDir } from "../helpers/server";
 
-setDefaultTimeout(30_000);
+setDefaultTimeout(120_000);
 
 let bin: string;
 let data: string;

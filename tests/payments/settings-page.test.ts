@@ -6,7 +6,7 @@ import { client, signedInOwner, type Browserish } from "../web/client";
 import { post, stripeEvent, stripeSignature } from "./webhook-helpers";
 import { grantFunnels } from "../../src/web/auth/funnel-access";
 
-setDefaultTimeout(20_000);
+setDefaultTimeout(120_000);
 
 let server: TestServer;
 let owner: Browserish;

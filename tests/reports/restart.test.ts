@@ -55,4 +55,4 @@ test("restart in the middle of a send: no second copy", async () => {
   } finally {
     await h.stop();
   }
-}, 60_000);
+}, 120_000);

@@ -29,7 +29,7 @@ beforeAll(async () => {
   if (r.code !== 0) throw new Error(r.stderr);
   const [mail] = await smtp.waitFor(1);
   link = mail.raw.replace(/\r?\n[ \t]+/g, " ").match(/^List-Unsubscribe: <([^>]+)>/im)![1];
-}, 30_000);
+}, 120_000);
 
 afterAll(async () => {
   await smtp?.close();

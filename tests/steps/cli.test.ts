@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { runCli } from "../helpers/process";
 import { tempDir } from "../helpers/server";
 
-setDefaultTimeout(30_000);
+setDefaultTimeout(120_000);
 
 const STEPS = {
   window: "12h",

@@ -6,7 +6,7 @@ import { client, signedInOwner, type Browserish } from "../web/client";
 import { createTestFunnel, DESKTOP_CHROME, eventId, sendEvents, startTestServer, waitForEvents, type TestFunnel, type TestServer } from "../helpers/server";
 import { grantFunnels } from "../../src/web/auth/funnel-access";
 
-setDefaultTimeout(30_000);
+setDefaultTimeout(120_000);
 
 let server: TestServer;
 let funnel: TestFunnel;

@@ -4,7 +4,7 @@ import { createUser } from "../../src/web/auth/users";
 import { startTestServer, type TestServer } from "../helpers/server";
 import { client, OWNER, signedInOwner } from "./client";
 
-setDefaultTimeout(30_000);
+setDefaultTimeout(120_000);
 
 let server: TestServer;
 beforeEach(async () => {

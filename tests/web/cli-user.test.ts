@@ -59,7 +59,7 @@ test("create, list, reset-password, with clear errors", async () => {
   } finally {
     store.close();
   }
-}, 30_000);
+}, 120_000);
 
 test("a viewer's funnels: create --funnels, grant, revoke (which also ends that funnel's digests), list", async () => {
   const ids: string[] = [];
@@ -99,4 +99,4 @@ test("a viewer's funnels: create --funnels, grant, revoke (which also ends that 
   r = await aurea(["user", "grant", "--email", "ana@example.com"]);
   expect(r.code).toBe(2);
   expect(r.err).toContain("--funnels ID,ID");
-}, 60_000);
+}, 120_000);

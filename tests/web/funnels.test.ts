@@ -5,7 +5,7 @@ import { createTestFunnel, eventId, sendEvents, startTestServer, waitForEvents, 
 import { client, signedInOwner, type Browserish } from "./client";
 import { grantFunnels } from "../../src/web/auth/funnel-access";
 
-setDefaultTimeout(30_000);
+setDefaultTimeout(120_000);
 
 let server: TestServer;
 let owner: Browserish;

@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, test, setDefaultTimeout } from
 import { createTestFunnel, eventId, sendEvents, startTestServer, waitForEvents, type TestServer } from "../helpers/server";
 import { signedInOwner, type Browserish } from "./client";
 
-setDefaultTimeout(30_000);
+setDefaultTimeout(120_000);
 
 let server: TestServer;
 let owner: Browserish;

@@ -4,7 +4,7 @@ import { safeNext } from "../../src/web/pages/auth";
 import { startTestServer, type TestServer } from "../helpers/server";
 import { client, OWNER, signedInOwner } from "./client";
 
-setDefaultTimeout(30_000);
+setDefaultTimeout(120_000);
 
 describe("safeNext", () => {
   test.each([

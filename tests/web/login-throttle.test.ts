@@ -6,7 +6,7 @@ import { runCli } from "../helpers/process";
 import { startTestServer, type TestServer } from "../helpers/server";
 import { OWNER, signedInOwner } from "./client";
 
-setDefaultTimeout(60_000);
+setDefaultTimeout(120_000);
 
 let server: TestServer | null = null;
 afterEach(async () => {
