@@ -20,9 +20,9 @@ declare const CAPTURE_VERSION: string;
     const w = window as unknown as { aurea?: Aurea & { q?: [keyof Aurea, Iterable<never>][] } };
     const stub = w.aurea;
     if (stub?.flush && !stub.q) return;
-    // No tag found: getAttribute throws, and nothing runs.
+    // No tag found: reading its dataset throws, and nothing runs.
     const el = (document.currentScript || document.querySelector("script[data-funnel-id]")) as HTMLScriptElement;
-    const aurea = (w.aurea = createCore(scriptOptions((n) => el.getAttribute(n), el.src || location.href), (x: Hook, capture, o, pipe) => {
+    const aurea = (w.aurea = createCore(scriptOptions(el.dataset, el.src || location.href), (x: Hook, capture, o, pipe) => {
       x.o = capture;
       x.p = pipe;
       x.u = location.href;

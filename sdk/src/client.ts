@@ -34,8 +34,6 @@ export function createClient(o: AureaOptions, onPage: () => void): Client {
     // Events left by an earlier page were unsent because sending failed.
     f: !!stored[0],
     url: o.apiUrl + "/api/track/events",
-    max: o.batchSize || 10,
-    wait: o.flushInterval ?? 2000,
     body: (events) => JSON.stringify({ funnelId: o.funnelId, key: o.key, sentAt: Date.now(), events } satisfies TrackBatch),
     save: () => store.set(queueKey, p.q[0] ? p.q : undefined),
     log,

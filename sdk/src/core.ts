@@ -16,7 +16,7 @@ import { CAPTURES, debug, load, log, safe } from "./util";
 import type { Aurea, AureaOptions, CaptureOptions } from "./types";
 import type { Pipe } from "./pipe";
 
-const METHODS = "track conversion identify page reset flush checkoutReference".split(" ") as (keyof Aurea)[];
+const METHODS = "track conversion identify page reset flush checkoutReference".split(" ");
 
 /** o: the options with apiUrl normalised (no trailing slash); pipe: where the sender is to be attached. */
 export type Attach = (aurea: Aurea, capture: CaptureOptions, o: AureaOptions, pipe: Pipe) => () => void;
@@ -24,9 +24,8 @@ export type Attach = (aurea: Aurea, capture: CaptureOptions, o: AureaOptions, pi
 export function createCore(options: AureaOptions, attach: Attach): Aurea {
   // Until (and unless) the client is running, every method does nothing: checkoutReference
   // (the only name that long) answers "", variant null, the others resolve.
-  const api = { variant: () => null } as Record<string, unknown>;
-  for (const m of METHODS) api[m] = m[10] ? () => "" : async () => {};
-  const aurea = api as unknown as Aurea;
+  const aurea = { variant: () => null } as unknown as Aurea & Record<string, unknown>;
+  for (const m of METHODS) aurea[m] = m[10] ? () => "" : async () => {};
   if (typeof window == "undefined") return aurea;
   try {
     debug.on = !!options.debug;
@@ -40,10 +39,10 @@ export function createCore(options: AureaOptions, attach: Attach): Aurea {
       for (const c of CAPTURES) capture[c] = o.capture?.[c] ?? true;
       let onPage: () => void;
       const client = createClient(o, () => onPage());
-      for (const m of METHODS) api[m] = safe(client[m as keyof typeof client] as (...a: unknown[]) => unknown);
+      for (const m of METHODS) aurea[m] = safe(client[m as keyof typeof client] as (...a: unknown[]) => unknown);
       onPage = attach(aurea, capture, o, client.p);
       // Read by the section-view code in the funnel's script (sdk/src/sections.ts).
-      api.s = capture.sections;
+      aurea.s = capture.sections;
       if (capture.pageviews) aurea.page();
     }
     (window as unknown as { _aureaX: Aurea })._aureaX = aurea;

@@ -9,5 +9,5 @@ import type { Aurea, AureaOptions } from "./types";
 export type * from "./types";
 
 export function createAurea(options: AureaOptions): Aurea {
-  return createCore(options, (aurea, capture, _o, pipe) => (startSender(pipe), autocapture(aurea, capture)));
+  return createCore(options, (aurea, capture, o, pipe) => (startSender(pipe, o.batchSize || 10, o.flushInterval ?? 2000), autocapture(aurea, capture)));
 }

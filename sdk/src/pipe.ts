@@ -11,10 +11,6 @@ export interface Pipe {
   f: boolean;
   /** The events endpoint. */
   url: string;
-  /** Events per request before an early send. */
-  max: number;
-  /** Longest wait before queued events are sent, ms. */
-  wait: number;
   /** A batch as the request body. */
   body(events: TrackEvent[]): string;
   /** Stores the queue for the next page (removes it when empty). */

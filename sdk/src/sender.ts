@@ -7,7 +7,8 @@ import { post } from "./transport";
 
 const PER_REQUEST = 50;
 
-export function startSender(p: Pipe): void {
+/** max: events per request before an early send; wait: longest wait before queued events are sent, ms. */
+export function startSender(p: Pipe, max = 10, wait = 2000): void {
   let attempt = 0;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let inflight: Promise<void> | undefined;
@@ -30,18 +31,18 @@ export function startSender(p: Pipe): void {
         attempt = 0;
         p.q = p.q.filter((e) => !batch.includes(e));
         if (detail) p.log("server:", detail);
-        if (p.q[0]) later(p.q.length >= p.max ? 0 : p.wait);
+        if (p.q[0]) later(p.q.length >= max ? 0 : wait);
       }
       p.save();
     }));
   }
 
   p.k = () => {
-    if (!p.f && !inflight && p.q.length >= p.max) send();
-    else timer || later(p.wait);
+    if (!p.f && !inflight && p.q.length >= max) send();
+    else timer || later(wait);
   };
   p.s = send;
   addEventListener("online", () => p.f && send());
   // Events queued before the sender started: leftovers of a failing page go at once.
-  if (p.q[0]) later(p.f ? 0 : p.wait);
+  if (p.q[0]) later(p.f ? 0 : wait);
 }

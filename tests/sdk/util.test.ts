@@ -49,7 +49,9 @@ describe("flat", () => {
 });
 
 describe("scriptOptions", () => {
-  const read = (attrs: Record<string, string>) => (name: string) => attrs[name] ?? null;
+  // The script tag's dataset as the browser makes it from data-* attributes (data-respect-dnt → respectDnt).
+  const read = (attrs: Record<string, string>) =>
+    Object.fromEntries(Object.entries(attrs).map(([name, v]) => [name.slice(5).replace(/-([a-z])/g, (_, c: string) => c.toUpperCase()), v]));
 
   test("defaults: API at the script's origin, every capture on, debug/dnt/cookieless off", () => {
     const o = scriptOptions(read({ "data-funnel-id": "f1", "data-key": "pk_1" }), "https://stats.example.com/sdk.js?v=2");
@@ -62,11 +64,12 @@ describe("scriptOptions", () => {
 
   test("data-api overrides; bare attributes are on; false/0/off turn off", () => {
     const o = scriptOptions(
-      read({ "data-api": "https://api.example.com", "data-debug": "", "data-cookieless": "true", "data-respect-dnt": "", "data-scroll": "false", "data-forms": "0", "data-spa": "off", "data-outbound": "" }),
+      read({ "data-api": "https://api.example.com", "data-debug": "", "data-cookieless": "true", "data-respect-dnt": "", "data-scroll": "false", "data-forms": "0", "data-spa": "off", "data-outbound": "", "data-keep-params": "plan, coupon" }),
       "https://cdn.example.com/sdk.js",
     );
     expect(o.apiUrl).toBe("https://api.example.com");
     expect(o.debug && o.cookieless && o.respectDnt).toBe(true);
     expect(o.capture).toMatchObject({ scroll: false, forms: false, spa: false, outbound: true });
+    expect(o.keepParams).toEqual(["plan", "coupon"]);
   });
 });
