@@ -1,7 +1,7 @@
 // Campaign facts of a landing URL: UTM parameters and which ad click id it carries.
 export type Attribution = Record<string, string>;
 
-export const UTM_KEYS = "source medium campaign term content".split(" ").map((k) => "utm_" + k);
+export const UTM_KEYS = "utm_source utm_medium utm_campaign utm_term utm_content".split(" ");
 // The server's priority order (src/enrich/attribution.ts), most common ones only:
 // the server reads the landing URL itself; these props carry it to later events.
 export const CLICK_IDS = "gclid gbraid wbraid msclkid ttclid li_fat_id twclid fbclid".split(" ");

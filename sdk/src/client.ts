@@ -7,7 +7,7 @@ import { clip, flat, log, safe, uuid } from "./util";
 import { nextSession, type Session } from "./session";
 import { createStore } from "./store";
 import type { Aurea, AureaOptions, Props, TrackBatch, TrackEvent } from "./types";
-import { parseAttribution, type Attribution } from "./attribution";
+import { parseAttribution } from "./attribution";
 import { cleanUrl } from "./redact";
 import { reference } from "./checkout";
 import type { Pipe } from "./pipe";
@@ -47,9 +47,10 @@ export function createClient(o: AureaOptions, onPage: () => void): Client {
   const keep = (id: Identity) => store.set("aurea", id);
   const url = (u: string) => clip(cleanUrl(u, o.keepParams), 2048);
 
-  function emit(type: TrackEvent["type"], name?: string, props?: Props | null, extra?: Partial<TrackEvent>, landing?: Attribution | null) {
+  // A page view's landing campaign may start a new session.
+  function emit(type: TrackEvent["type"], extra?: Partial<TrackEvent> | false, name?: string, props?: Props | null) {
     const id = identity();
-    const s = (id.s = nextSession(id.s, Date.now(), landing, uuid));
+    const s = (id.s = nextSession(id.s, Date.now(), type == "page_view" && parseAttribution(location.search), uuid));
     keep(id);
     const ev: TrackEvent = {
       id: uuid(),
@@ -79,8 +80,8 @@ export function createClient(o: AureaOptions, onPage: () => void): Client {
   const leave = safe(() => {
     if (left == p.q) return;
     left = p.q;
-    for (let i = 0; i < p.q.length; i += PER_BEACON) {
-      const b = p.body(p.q.slice(i, i + PER_BEACON));
+    for (let i = 0; i < p.q.length; ) {
+      const b = p.body(p.q.slice(i, (i += PER_BEACON)));
       try {
         if (navigator.sendBeacon(p.url, b)) continue;
       } catch {}
@@ -94,10 +95,10 @@ export function createClient(o: AureaOptions, onPage: () => void): Client {
   document.addEventListener("visibilitychange", () => document.hidden && leave());
 
   return {
-    track: (name, props) => name && emit("track", name, props),
+    track: (name, props) => name && emit("track", {}, name, props),
     conversion(name, { revenue, currency, orderId, ...props } = {}) {
       if (orderId != null) props.order_id = orderId;
-      if (name) emit("conversion", name, props, typeof revenue == "number" ? { revenue: { amount: revenue, currency: currency || "USD" } } : {});
+      if (name) emit("conversion", typeof revenue == "number" && { revenue: { amount: revenue, currency: currency || "USD" } }, name, props);
     },
     identify(userIdOrEmail, traits) {
       const v = userIdOrEmail && clip(userIdOrEmail, 128).trim();
@@ -105,13 +106,13 @@ export function createClient(o: AureaOptions, onPage: () => void): Client {
       const t = flat(traits);
       if (v.includes("@")) t.email = v;
       else keep({ ...identity(), u: v });
-      emit("identify", undefined, null, { traits: t });
+      emit("identify", { traits: t });
     },
     page() {
       if (pageUrl) pageRef = pageUrl;
       pageUrl = location.href;
       onPage();
-      emit("page_view", undefined, null, {}, parseAttribution(location.search));
+      emit("page_view");
     },
     reset: () => keep({ a: uuid() }),
     // Before the sender is attached (the script tag's chunk loading) there is nothing to wait for.

@@ -26,7 +26,6 @@ export function createCore(options: AureaOptions, attach: Attach): Aurea {
   // (the only name that long) answers "", variant null, the others resolve.
   const aurea = { variant: () => null } as unknown as Aurea & Record<string, unknown>;
   for (const m of METHODS) aurea[m] = m[10] ? () => "" : async () => {};
-  if (typeof window == "undefined") return aurea;
   try {
     debug.on = !!options.debug;
     log("Initialized", options);

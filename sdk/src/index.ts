@@ -9,5 +9,6 @@ import type { Aurea, AureaOptions } from "./types";
 export type * from "./types";
 
 export function createAurea(options: AureaOptions): Aurea {
-  return createCore(options, (aurea, capture, o, pipe) => (startSender(pipe, o.batchSize || 10, o.flushInterval ?? 2000), autocapture(aurea, capture)));
+  // Without a window, no options: the core answers with its do-nothing API and touches nothing else.
+  return createCore(typeof window == "undefined" ? ({} as AureaOptions) : options, (aurea, capture, o, pipe) => (startSender(pipe, o.batchSize || 10, o.flushInterval ?? 2000), autocapture(aurea, capture)));
 }

@@ -12,7 +12,7 @@ export interface Session {
   a?: Attribution;
 }
 
-export function nextSession(prev: Session | null | undefined, now: number, landing: Attribution | null | undefined, newId: () => string): Session {
+export function nextSession(prev: Session | null | undefined, now: number, landing: Attribution | null | false | undefined, newId: () => string): Session {
   const stale = !prev || !(now - prev.t < SESSION_IDLE_MS) || (landing && JSON.stringify(landing) != JSON.stringify(prev.a));
   return stale ? { i: newId(), t: now, a: landing || undefined } : { ...prev!, t: now };
 }
