@@ -12,16 +12,19 @@
 // in aurea.checkoutReference(): "" in cookieless mode and without consent, so those
 // visitors are not assigned.
 import { createClient } from "./client";
-import { CAPTURES, debug, load, log, safe } from "./util";
+import { debug, load, log, safe } from "./util";
 import type { Aurea, AureaOptions, CaptureOptions } from "./types";
 import type { Pipe } from "./pipe";
 
 const METHODS = "track conversion identify page reset flush checkoutReference".split(" ");
 
+/** The options with every capture set (true unless turned off): the script tag's and the ES module's way. */
+export type CoreOptions = AureaOptions & { capture: CaptureOptions };
+
 /** o: the options with apiUrl normalised (no trailing slash); pipe: where the sender is to be attached. */
 export type Attach = (aurea: Aurea, capture: CaptureOptions, o: AureaOptions, pipe: Pipe) => () => void;
 
-export function createCore(options: AureaOptions, attach: Attach): Aurea {
+export function createCore(options: CoreOptions, attach: Attach): Aurea {
   // Until (and unless) the client is running, every method does nothing: checkoutReference
   // (the only name that long) answers "", variant null, the others resolve.
   const aurea = { variant: () => null } as unknown as Aurea & Record<string, unknown>;
@@ -34,8 +37,7 @@ export function createCore(options: AureaOptions, attach: Attach): Aurea {
     const n = navigator as Navigator & { globalPrivacyControl?: boolean };
     // No consent: nothing is recorded and nobody is assigned; the page shows the control (or a stopped test's winner).
     if (!(o.respectDnt && (n.doNotTrack == "1" || n.globalPrivacyControl))) {
-      const capture = {} as CaptureOptions;
-      for (const c of CAPTURES) capture[c] = o.capture?.[c] ?? true;
+      const capture = o.capture;
       let onPage: () => void;
       const client = createClient(o, () => onPage());
       for (const m of METHODS) aurea[m] = safe(client[m as keyof typeof client] as (...a: unknown[]) => unknown);

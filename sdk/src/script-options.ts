@@ -1,21 +1,22 @@
 // Options of the script tag, read from its data attributes (data-funnel-id is
 // data.funnelId).
-import type { AureaOptions } from "./types";
+import type { CoreOptions } from "./core";
+import type { CaptureOptions } from "./types";
 import { CAPTURES } from "./util";
 
 /**
  * `data` is the script tag's dataset; `src` its resolved URL. A flag is on when present
  * (`data-debug`), off when "false", "0" or "off"; an absent capture is on.
  */
-export function scriptOptions(data: DOMStringMap, src: string): AureaOptions {
+export function scriptOptions(data: DOMStringMap, src: string): CoreOptions {
   const flag = (name: string) => {
     const v = data[name];
     return v == null ? undefined : !/^(false|0|off)$/.test(v);
   };
-  const capture: AureaOptions["capture"] = {};
-  for (const c of CAPTURES) capture[c] = flag(c);
+  const capture = {} as CaptureOptions;
+  for (const c of CAPTURES) capture[c] = flag(c) ?? true;
   return {
-    // Missing ones are caught by createAurea, which then sends nothing.
+    // Missing ones are caught by createCore, which then sends nothing.
     funnelId: data.funnelId!,
     key: data.key!,
     apiUrl: data.api || new URL(src).origin,

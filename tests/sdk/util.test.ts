@@ -58,7 +58,7 @@ describe("scriptOptions", () => {
     expect(o.funnelId).toBe("f1");
     expect(o.key).toBe("pk_1");
     expect(o.apiUrl).toBe("https://stats.example.com");
-    expect(Object.values(o.capture!).every((v) => v === undefined)).toBe(true);
+    expect(Object.values(o.capture).every((v) => v === true)).toBe(true);
     expect(!!o.debug || !!o.respectDnt || !!o.cookieless).toBe(false);
   });
 
