@@ -17,10 +17,12 @@ import { brotliCompressSync, constants, gzipSync } from "node:zlib";
 import { contentVersion } from "../src/web/sdk-version";
 
 // Each just above what the file is, so the bytes won stay won: the script tag's core was
-// 3,729 B against the founders' hard cap of 3,800 B and is 2,625 B since the sender and
-// the captures moved into the capture chunk (issue 11). New things go into code loaded
-// later; raising a budget is a decision, made here with the reason.
-export const GZIP_BUDGET = 2650;
+// 3,729 B against the founders' hard cap of 3,800 B, 2,625 B once the sender and the
+// captures moved into the capture chunk, and 2,515 B since its glue was cut down (options
+// read from the tag's dataset with the captures set there, the sender's batch settings
+// passed to it, one event helper reading the landing campaign itself; issue 11). New
+// things go into code loaded later; raising a budget is a decision, made here with the reason.
+export const GZIP_BUDGET = 2540;
 export const CAPTURE_GZIP_BUDGET = 1780;
 export const CHUNK_GZIP_BUDGET = 1150;
 export const SECTIONS_GZIP_BUDGET = 400;

@@ -22,8 +22,8 @@ declare const CAPTURE_VERSION: string;
     if (stub?.flush && !stub.q) return;
     // No tag found: reading its dataset throws, and nothing runs.
     const el = (document.currentScript || document.querySelector("script[data-funnel-id]")) as HTMLScriptElement;
-    const aurea = (w.aurea = createCore(scriptOptions(el.dataset, el.src || location.href), (x: Hook, capture, o, pipe) => {
-      x.o = capture;
+    const aurea = (w.aurea = createCore(scriptOptions(el.dataset, el.src || location.href), (x: Hook, o, pipe) => {
+      x.o = o.capture;
       x.p = pipe;
       x.u = location.href;
       x.b = [];

@@ -22,7 +22,7 @@ const METHODS = "track conversion identify page reset flush checkoutReference".s
 export type CoreOptions = AureaOptions & { capture: CaptureOptions };
 
 /** o: the options with apiUrl normalised (no trailing slash); pipe: where the sender is to be attached. */
-export type Attach = (aurea: Aurea, capture: CaptureOptions, o: AureaOptions, pipe: Pipe) => () => void;
+export type Attach = (aurea: Aurea, o: CoreOptions, pipe: Pipe) => () => void;
 
 export function createCore(options: CoreOptions, attach: Attach): Aurea {
   // Until (and unless) the client is running, every method does nothing: checkoutReference
@@ -37,14 +37,13 @@ export function createCore(options: CoreOptions, attach: Attach): Aurea {
     const n = navigator as Navigator & { globalPrivacyControl?: boolean };
     // No consent: nothing is recorded and nobody is assigned; the page shows the control (or a stopped test's winner).
     if (!(o.respectDnt && (n.doNotTrack == "1" || n.globalPrivacyControl))) {
-      const capture = o.capture;
       let onPage: () => void;
       const client = createClient(o, () => onPage());
       for (const m of METHODS) aurea[m] = safe(client[m as keyof typeof client] as (...a: unknown[]) => unknown);
-      onPage = attach(aurea, capture, o, client.p);
+      onPage = attach(aurea, o, client.p);
       // Read by the section-view code in the funnel's script (sdk/src/sections.ts).
-      aurea.s = capture.sections;
-      if (capture.pageviews) aurea.page();
+      aurea.s = o.capture.sections;
+      if (o.capture.pageviews) aurea.page();
     }
     (window as unknown as { _aureaX: Aurea })._aureaX = aurea;
     load(o.apiUrl + "/api/sdk/" + o.funnelId + "/experiments.js");

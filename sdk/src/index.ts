@@ -14,5 +14,5 @@ export function createAurea(options: AureaOptions): Aurea {
   for (const c of CAPTURES) capture[c] = options?.capture?.[c] ?? true;
   // Without a window, no key: the core answers with its do-nothing API and touches nothing else.
   const o: CoreOptions = typeof window == "undefined" ? ({ capture } as CoreOptions) : { ...options, capture };
-  return createCore(o, (aurea, capture, o, pipe) => (startSender(pipe, o.batchSize || 10, o.flushInterval ?? 2000), autocapture(aurea, capture)));
+  return createCore(o, (aurea, o, pipe) => (startSender(pipe, o.batchSize || 10, o.flushInterval ?? 2000), autocapture(aurea, o.capture)));
 }
