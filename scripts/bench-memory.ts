@@ -8,7 +8,7 @@
 // on its own copy of the data dir (the burst adds events); `--bin path::K=V,K=V`
 // starts that one with those environment variables. Never asserts.
 //
-//   bun scripts/bench-memory.ts --data DIR [--bin ./aurea ...] [--repeat 3] [--burst 10]
+//   bun scripts/bench-memory.ts --data DIR [--bin ./aurea ...] [--repeat 3] [--burst 10] [--batch-events 10] [--pause 300]
 import { $ } from "bun";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
@@ -21,11 +21,15 @@ import { burst, prepareScale, SCALE_TARGETS } from "./bench-scale-lib";
 
 const { values: flags } = parseArgs({
   args: process.argv.slice(2),
-  options: { data: { type: "string" }, bin: { type: "string", multiple: true }, repeat: { type: "string" }, burst: { type: "string" }, extra: { type: "string" } },
+  options: { data: { type: "string" }, bin: { type: "string", multiple: true }, repeat: { type: "string" }, burst: { type: "string" }, "batch-events": { type: "string" }, pause: { type: "string" }, extra: { type: "string" } },
 });
 if (!flags.data || !existsSync(join(flags.data, "aurea.db"))) throw new Error("--data DIR: a data dir seeded by `aurea seed-demo --create` (copied, never changed)");
 const REPEAT = Number(flags.repeat ?? 3);
 const BURST = Number(flags.burst ?? 10);
+/** Events per request in the burst (10: the SDK's spike; up to 500: a server-side import). */
+const BATCH_EVENTS = Number(flags["batch-events"] ?? 10);
+/** Quiet time before each page (ms): a page read after the threads' idle release, as a person clicking around would. */
+const PAUSE = Number(flags.pause ?? 300);
 const root = join(import.meta.dir, "..");
 const work = mkdtempSync(join(tmpdir(), "aurea-bench-memory-"));
 const load = () => `load average ${loadavg().map((l) => l.toFixed(2)).join(" ")}`;
@@ -83,6 +87,12 @@ function residentByMapping(pid: number): string {
   return [...sums].filter(([, v]) => v >= 1).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v.toFixed(0)}`).join(", ");
 }
 
+/** Batches accepted and not yet processed (/healthz). */
+async function pending(url: string): Promise<number> {
+  const h = (await (await fetch(`${url}/healthz`)).json()) as { queue: { pending: number; inMemory: number } };
+  return h.queue.pending + h.queue.inMemory;
+}
+
 interface Summary {
   bin: string;
   idle: number;
@@ -90,6 +100,10 @@ interface Summary {
   cpu: number;
   burstPeak: number;
   burstEvents: number;
+  /** Server CPU from the burst's start until its backlog was processed, per event accepted (µs). */
+  ingestCpu: number;
+  /** Peak from the burst's end until its backlog was processed. */
+  drainPeak: number;
   later: number;
 }
 
@@ -106,7 +120,7 @@ async function runOne(bin: string, label: string): Promise<Summary> {
   const server: Spawned = await spawnServe(dataDir, flags.extra ? flags.extra.split(" ") : [], path);
   for (const kv of env?.split(",") ?? []) delete process.env[kv.split("=")[0]];
   const pid = server.proc.pid;
-  const sum: Summary = { bin, idle: 0, pagesPeak: 0, cpu: 0, burstPeak: 0, burstEvents: 0, later: 0 };
+  const sum: Summary = { bin, idle: 0, pagesPeak: 0, cpu: 0, burstPeak: 0, burstEvents: 0, ingestCpu: 0, drainPeak: 0, later: 0 };
   try {
     console.log(`\n== ${label}: ${bin}   (${load()})`);
     console.log(`${"after".padEnd(34)} ${"RSS".padStart(8)} ${"anon".padStart(8)} ${"file".padStart(8)}   ${"peak".padStart(8)} ${"median".padStart(8)} ${"CPU".padStart(8)}   threads: JS heap used/peak (reserved, +external), MiB`);
@@ -129,21 +143,30 @@ async function runOne(bin: string, label: string): Promise<Summary> {
       const cpu = (cpuMs(pid) - cpu0) / REPEAT;
       totalCpu += cpu;
       sum.pagesPeak = Math.max(sum.pagesPeak, r.peak);
-      await Bun.sleep(300); // the heap reports' next sample
+      await Bun.sleep(PAUSE); // the heap reports' next sample; --pause: quiet before the next page
       console.log(`${t.name.padEnd(34)} ${fmt(readRss(pid))}   ${mib(r.peak).padStart(8)} ${`${percentile(ms, 50).toFixed(0)} ms`.padStart(8)} ${`${cpu.toFixed(0)} ms`.padStart(8)}${threads(heapDir)}`);
     }
     sum.cpu = totalCpu;
     console.log(`${"the pages above, CPU per round".padEnd(34)} ${`${totalCpu.toFixed(0)} ms`.padStart(44)}`);
+    let quietFrom = performance.now();
     if (BURST > 0) {
       const s = sampleRss(pid, 20);
-      const accepted = await burst(server.url, burstFunnel.id, burstFunnel.secretKey, BURST);
+      const cpu0 = cpuMs(pid);
+      const accepted = await burst(server.url, burstFunnel.id, burstFunnel.secretKey, BURST, BATCH_EVENTS);
+      quietFrom = performance.now();
       const r = s.stop();
       sum.burstPeak = r.peak;
       sum.burstEvents = accepted;
       await Bun.sleep(300);
       console.log(`${`burst ${BURST} s (${(accepted / 1000).toFixed(0)}k events)`.padEnd(34)} ${fmt(readRss(pid))}   ${mib(r.peak).padStart(8)} (anon ${mib(r.peakAnon)})${threads(heapDir)}`);
+      const drain = sampleRss(pid, 20);
+      const drainEnd = performance.now() + 120_000;
+      while ((await pending(server.url)) > 0 && performance.now() < drainEnd) await Bun.sleep(100);
+      sum.ingestCpu = ((cpuMs(pid) - cpu0) * 1000) / Math.max(1, accepted);
+      sum.drainPeak = drain.stop().peak;
+      console.log(`${"backlog processed".padEnd(34)} ${fmt(readRss(pid))}   ${mib(sum.drainPeak).padStart(8)} ${`${((performance.now() - quietFrom) / 1000).toFixed(1)} s after the burst; server CPU ${sum.ingestCpu.toFixed(1)} µs per event`}${threads(heapDir)}`);
     }
-    await Bun.sleep(10_000);
+    await Bun.sleep(Math.max(0, quietFrom + 10_000 - performance.now()));
     sum.later = readRss(pid).rss;
     console.log(`${"10 s later".padEnd(34)} ${fmt(readRss(pid))}${threads(heapDir)}`);
     const roll = readFileSync(`/proc/${pid}/smaps_rollup`, "utf8").split("\n").filter((l) => /^(Rss|Pss_Anon|Pss_File|Private_Dirty|Shared_Clean|Private_Clean|Anonymous)/.test(l));
@@ -162,10 +185,10 @@ try {
   const bins = flags.bin ?? [(await $`bun scripts/build.ts ${join(work, "aurea")}`.cwd(root).quiet(), join(work, "aurea"))];
   const sums: Summary[] = [];
   for (const [i, bin] of bins.entries()) sums.push(await runOne(bin, `${i}`));
-  console.log(`\n${"server RSS (MiB)".padEnd(24)} ${"idle".padStart(6)} ${"pages".padStart(6)} ${"burst".padStart(6)} ${"later".padStart(6)}   CPU per round of pages, events in the burst`);
+  console.log(`\n${"server RSS (MiB)".padEnd(48)} ${"idle".padStart(6)} ${"pages".padStart(6)} ${"burst".padStart(6)} ${"drain".padStart(6)} ${"later".padStart(6)}   CPU per round of pages, events in the burst, server CPU per event until processed`);
   for (const m of sums) {
     const n = (v: number) => v.toFixed(0).padStart(6);
-    console.log(`${m.bin.slice(-24).padEnd(24)} ${n(m.idle)} ${n(m.pagesPeak)} ${n(m.burstPeak)} ${n(m.later)}   ${m.cpu.toFixed(0)} ms, ${m.burstEvents.toLocaleString("en-US")}`);
+    console.log(`${m.bin.slice(-48).padEnd(48)} ${n(m.idle)} ${n(m.pagesPeak)} ${n(m.burstPeak)} ${n(m.drainPeak)} ${n(m.later)}   ${m.cpu.toFixed(0)} ms, ${m.burstEvents.toLocaleString("en-US")}, ${m.ingestCpu.toFixed(1)} µs`);
   }
   console.log(`\n${load()}`);
 } finally {

@@ -56,8 +56,11 @@ export const SCALE_TARGETS: ScaleTarget[] = [
   { name: "overview page (last 365 days)", path: `?range=custom&from=${isoDay(-364)}&to=${isoDay(0)}`, htmx: false, target: null },
 ];
 
-/** Closed loop, 64 connections, `seconds` of 10-event batches with the secret key (bench-drain's spike); events accepted. */
-export async function burst(url: string, funnelId: string, secretKey: string, seconds: number): Promise<number> {
+/**
+ * Closed loop, 64 connections, `seconds` of 10-event batches with the secret key (bench-drain's spike); events
+ * accepted. batchEvents (a multiple of 10): larger batches, as a server-side import sends them.
+ */
+export async function burst(url: string, funnelId: string, secretKey: string, seconds: number, batchEvents = 10): Promise<number> {
   const http = new HttpLoad(url);
   const headers = { "content-type": "application/json", authorization: `Bearer ${secretKey}` };
   let n = 0;
@@ -66,8 +69,9 @@ export async function burst(url: string, funnelId: string, secretKey: string, se
   await Promise.all(
     Array.from({ length: 64 }, async () => {
       while (performance.now() < end) {
-        const a = await http.send(HttpLoad.post("/api/track/events", headers, JSON.stringify({ funnelId, events: spikeEvents(n++) })));
-        if (a.status === 202) accepted += 10;
+        const events = Array.from({ length: batchEvents / 10 }, () => spikeEvents(n++)).flat();
+        const a = await http.send(HttpLoad.post("/api/track/events", headers, JSON.stringify({ funnelId, events })));
+        if (a.status === 202) accepted += events.length;
       }
     }),
   );

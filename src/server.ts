@@ -7,7 +7,7 @@ import type { AppContext } from "./context";
 import { Checkpointer } from "./db/checkpointer";
 import { checkDataFiles } from "./db/start-checks";
 import { restoreAdvice } from "./db/files-check";
-import { openStore } from "./db/open";
+import { openStore, releasePageCaches } from "./db/open";
 import { attachClickHouse } from "./store/clickhouse/serve";
 import { eventStoreNotice } from "./ops/event-store-notice";
 import { setSiteNotice } from "../views/layout";
@@ -155,8 +155,8 @@ export async function startServer(config: ServeConfig, options: StartOptions = {
   }
   processing.onLive = (ids) => live.notify(ids);
   reportHeap("http");
-  // The HTTP thread's heap after a burst of requests or a large page (./ops/idle-collect.ts).
-  const idle = new IdleCollector();
+  // The HTTP thread's heap after a burst of requests or a large page, and its page caches (./ops/idle-collect.ts).
+  const idle = new IdleCollector({ release: () => releasePageCaches(store) });
   committer.onCommitted = (n) => {
     idle.active();
     processing!.notify(n);

@@ -38,6 +38,13 @@ export const DATABASE_FILE = "aurea.db";
 const MMAP_SIZE = 0;
 
 /**
+ * A reader thread's page cache (KiB). The dashboard pages read rollups, a few MiB each:
+ * at 1M events 16 MiB instead of 64 took the server's peak over the dashboard pages from
+ * 212 to 173 MiB at the same CPU (docs/performance.md, "Memory").
+ */
+export const READER_CACHE_KIB = 16384;
+
+/**
  * Runs fn with synchronous=NORMAL: its commit is not fsynced
  * on its own. Only for writes that can be redone from something already durable
  * (the worker's output of queued batches, which stay queued until a later FULL
@@ -54,6 +61,17 @@ export function withoutFsync<T>(sqlite: Database, fn: () => T): T {
 }
 
 /**
+ * Frees the unused pages of a store's page caches (main and queue database), which a
+ * connection otherwise keeps up to its cache_size for good: for a thread that has gone
+ * quiet (src/ops/idle-collect.ts). The next work reads its pages again, from the
+ * kernel's file cache.
+ */
+export function releasePageCaches(store: Pick<Store, "sqlite" | "queue"> | null | undefined): void {
+  store?.sqlite.exec("PRAGMA shrink_memory");
+  store?.queue.exec("PRAGMA shrink_memory");
+}
+
+/**
  * A second connection to an existing database, for a reader thread: the same
  * pragmas, no migrations (the server applied them). Its writes are derived data
  * (rollups, statistics) that a later read rebuilds, so they need no fsync of their own.
@@ -65,7 +83,7 @@ export function openReaderConnection(path: string, opts: { autocheckpoint: boole
   sqlite.exec("PRAGMA synchronous = NORMAL");
   sqlite.exec("PRAGMA foreign_keys = ON");
   sqlite.exec("PRAGMA temp_store = MEMORY");
-  sqlite.exec("PRAGMA cache_size = -65536");
+  sqlite.exec(`PRAGMA cache_size = -${READER_CACHE_KIB}`);
   sqlite.exec(`PRAGMA mmap_size = ${MMAP_SIZE}`);
   if (!opts.autocheckpoint) sqlite.exec("PRAGMA wal_autocheckpoint = 0");
   return sqlite;

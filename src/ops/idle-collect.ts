@@ -15,6 +15,11 @@ export interface IdleCollectorOptions {
   heapUsed?: () => number;
   /** A full, synchronous collection. */
   collect?: () => void;
+  /**
+   * Gives back what the thread holds outside its heap (its SQLite connections' page caches),
+   * once per quiet period that follows work, whether or not the heap grew.
+   */
+  release?: () => void;
 }
 
 export class IdleCollector {
@@ -27,11 +32,15 @@ export class IdleCollector {
   private heapUsed: () => number;
   private collect: () => void;
   private growth: number;
+  private release: (() => void) | null;
+  /** The work count at the last release. */
+  private released = 0;
 
   constructor(opts: IdleCollectorOptions = {}) {
     this.heapUsed = opts.heapUsed ?? (() => process.memoryUsage().heapUsed);
     this.collect = opts.collect ?? (() => Bun.gc(true));
     this.growth = opts.growthBytes ?? 4 * 2 ** 20;
+    this.release = opts.release ?? null;
     this.baseline = this.heapUsed();
     this.timer = setInterval(() => this.tick(), opts.idleMs ?? 1000);
     // Never the reason a thread or the process stays alive.
@@ -51,6 +60,14 @@ export class IdleCollector {
   tick(): void {
     const quiet = this.work === this.seenWork;
     this.seenWork = this.work;
+    if (quiet && this.release && this.released !== this.work) {
+      this.released = this.work;
+      try {
+        this.release();
+      } catch {
+        // advisory: a connection closed while stopping has nothing left to give back
+      }
+    }
     if (!quiet || this.heapUsed() < this.baseline + this.growth) return;
     this.collect();
     this.collections++;

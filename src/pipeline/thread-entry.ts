@@ -3,7 +3,7 @@
 import type { ServeConfig } from "../config";
 import type { AppContext } from "../context";
 import { InlineReads } from "../analytics/reads/run";
-import { openStore } from "../db/open";
+import { openStore, releasePageCaches } from "../db/open";
 import { openGeo } from "../enrich/geo";
 import { timelineNeeds } from "../automations/needs";
 import { automationRuntime } from "../automations/runtime";
@@ -42,14 +42,17 @@ let clickhouse: ClickHouseLink | null = null;
 // Funnels with live dashboards open on the HTTP thread; empty keeps the listener idle.
 const watched = new Set<string>();
 const send = (m: ThreadMessage) => postMessage(m);
-// A run's batches and enrichment are garbage once committed: given back when the queue is quiet.
-const idle = new IdleCollector();
+// A run's batches and enrichment are garbage once committed, and the page cache the runs
+// filled (up to 64 MiB) is idle: both given back when the queue is quiet.
+const idle = new IdleCollector({ release: () => releasePageCaches(ctx?.store) });
 reportHeap("processing");
 
 self.onmessage = async (e: MessageEvent<Incoming>) => {
   const m = e.data;
   if (m.type === "start") {
-    const geo = await openGeo(m.config.geoipPath);
+    // Read at the first address to locate (a browser event): a server with no traffic yet
+    // holds none of it (8 MiB for the embedded database).
+    const geo = await openGeo(m.config.geoipPath, { lazy: true });
     const log = (line: string) => send({ type: "log", line });
     const ops = createOps(m.config, log, Date.now);
     const store = openStore(m.config.dataDir, { checkFiles: false });

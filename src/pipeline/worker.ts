@@ -23,6 +23,13 @@ export const MAX_ATTEMPTS = 5;
 // New batches wait this long to be processed together: each commit writes every page it
 // touched to the WAL, so a run of 1 batch costs several times more per event than a run of 50.
 const GATHER_MS = 20;
+/**
+ * A run stops taking batches once their payloads reach this: a run's batches, parsed and
+ * enriched, stay in memory until it commits. 1,000 SDK batches of 10 events are about
+ * 4 MB; 1,000 server-side batches of 500 events were 200 MB of payload and a processing
+ * heap of 130–190 MiB (docs/performance.md, "Memory").
+ */
+export const RUN_PAYLOAD_BYTES = 4 * 2 ** 20;
 /** Pause after a failed run: doubles from the first to the last. */
 const RETRY_FIRST_MS = 100;
 const RETRY_MAX_MS = 5000;
@@ -55,6 +62,8 @@ export interface WorkerOptions {
   staged?: StagedEventWriter;
   /** Wait this long gathering new batches into one run (the staged store prefers few large inserts). */
   gatherMs?: number;
+  /** Payload bytes per run (RUN_PAYLOAD_BYTES); a run takes one batch at least. */
+  runPayloadBytes?: number;
 }
 
 export class IngestWorker {
@@ -75,6 +84,9 @@ export class IngestWorker {
   private confirmer: RunConfirmer;
   private takeWriteLock;
   private batchesPerRun: number;
+  private runPayloadBytes: number;
+  /** The last run took all it could: more is likely waiting, so the next starts at once. */
+  private runFull = false;
   /** Pause before the next run after a failure; 0 while runs succeed. */
   private retryMs = 0;
   /** Batches per staged run: halved after each failed run (a slow server times out on smaller inserts less), doubled back after each good one. */
@@ -91,6 +103,7 @@ export class IngestWorker {
     options: WorkerOptions = {},
   ) {
     this.batchesPerRun = options.batchesPerRun ?? 50;
+    this.runPayloadBytes = options.runPayloadBytes ?? RUN_PAYLOAD_BYTES;
     const sqlite: Database = ctx.store.sqlite;
     const queue: Database = ctx.store.queue;
     this.processor = new BatchProcessor(sqlite, (ip) => ctx.geo.lookup(ip));
@@ -154,7 +167,7 @@ export class IngestWorker {
       const n = this.staged ? await this.runOnceAsync() : this.runOnce();
       // More may be waiting: go on after giving the event loop a turn; else idle-poll.
       if (this.retryMs) this.schedule(this.retryMs);
-      else this.schedule(n >= this.batchesPerRun || (this.staged && this.backlog) ? 0 : n > 0 ? this.gatherMs : 1000);
+      else this.schedule((n > 0 && this.runFull) || (this.staged && this.backlog) ? 0 : n > 0 ? this.gatherMs : 1000);
     }, delayMs);
   }
 
@@ -181,7 +194,7 @@ export class IngestWorker {
       try {
         const limit = this.stagedRunSize;
         const n = await runStagedBatches(this.stagedRunner());
-        this.backlog = n >= limit; // more waits: no gathering pause before the next run
+        this.backlog = n >= limit || (n > 0 && this.runFull); // more waits: no gathering pause before the next run
         this.stagedRunSize = Math.min(this.batchesPerRun, this.stagedRunSize * 2);
         return this.succeeded(n);
       } catch (e) {
@@ -218,7 +231,7 @@ export class IngestWorker {
     return {
       sqlite: this.ctx.store.sqlite,
       staged: this.staged!,
-      claim: () => this.claim.all(this.lastClaimed, this.stagedRunSize),
+      claim: () => this.claimRun(this.stagedRunSize),
       prepare: (batch) => this.processor.prepare(batch),
       takeWriteLock: (lastBatchId) => this.takeWriteLock.run(lastBatchId),
       write: (prepared, tally) => this.write(prepared, tally),
@@ -227,6 +240,19 @@ export class IngestWorker {
       idle: () => this.confirmer.idle(),
       finish: (batches, parked, tally, started) => this.finishRun(batches, parked, tally, started),
     };
+  }
+
+  /** The next pending batches: at most `limit`, and no more once their payloads (characters, about bytes) reach runPayloadBytes. */
+  private claimRun(limit: number): ClaimedBatch[] {
+    const batches: ClaimedBatch[] = [];
+    let bytes = 0;
+    for (const b of this.claim.iterate(this.lastClaimed, limit)) {
+      batches.push(b);
+      bytes += b.payload.length;
+      if (bytes >= this.runPayloadBytes) break;
+    }
+    this.runFull = batches.length >= limit || bytes >= this.runPayloadBytes;
+    return batches;
   }
 
   /** Between two runs, the only moment this writer can let its WAL start over (wal-reset.ts). */
@@ -264,7 +290,7 @@ export class IngestWorker {
   }
 
   private runBatches(): number {
-    const batches = this.claim.all(this.lastClaimed, this.batchesPerRun);
+    const batches = this.claimRun(this.batchesPerRun);
     if (!batches.length) {
       // Idle: nothing will trigger a later sync, so confirm what is waiting now.
       this.confirmer.idle();

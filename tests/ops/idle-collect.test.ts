@@ -44,6 +44,25 @@ describe("IdleCollector's rule", () => {
     c.stop();
   });
 
+  test("releases once per quiet period that follows work, grown heap or not", () => {
+    let released = 0;
+    const c = new IdleCollector({ idleMs: 3_600_000, heapUsed: () => MiB, collect: () => {}, release: () => released++ });
+    c.tick(); // quiet from the start: nothing to give back
+    expect(released).toBe(0);
+    c.active();
+    c.tick(); // work in the period
+    expect(released).toBe(0);
+    c.tick();
+    expect(released).toBe(1);
+    c.tick(); // still quiet: given back already
+    expect(released).toBe(1);
+    c.active();
+    c.tick();
+    c.tick();
+    expect(released).toBe(2);
+    c.stop();
+  });
+
   test("not for growth under the threshold", () => {
     const { c, state } = fake();
     state.heap = 13 * MiB;

@@ -3,7 +3,7 @@
 // connection when reads and processing have connections of their own.
 import { afterEach, expect, test } from "bun:test";
 import { join } from "node:path";
-import { DATABASE_FILE, openReaderConnection } from "../../src/db/open";
+import { DATABASE_FILE, openReaderConnection, READER_CACHE_KIB } from "../../src/db/open";
 import { startTestServer, type TestServer } from "../helpers/server";
 
 let server: TestServer | null = null;
@@ -14,7 +14,7 @@ afterEach(async () => {
 
 const pragma = (s: TestServer, name: string) => (s.ctx.store.sqlite.query(`PRAGMA ${name}`).get() as Record<string, number>)[name];
 
-test("with reader and processing threads: no mmap, an 8 MiB page cache on the HTTP thread, and locations still found", async () => {
+test("with reader and processing threads: no mmap, an 8 MiB page cache on the HTTP thread, 16 MiB on the reader's, and locations still found", async () => {
   server = await startTestServer({ processingThread: true, readerThreads: 1 });
   expect(pragma(server, "mmap_size")).toBe(0);
   expect(pragma(server, "cache_size")).toBe(-8192);
@@ -23,7 +23,7 @@ test("with reader and processing threads: no mmap, an 8 MiB page cache on the HT
   const reader = openReaderConnection(join(server.dataDir, DATABASE_FILE), { autocheckpoint: false });
   try {
     expect(reader.query("PRAGMA mmap_size").get()).toEqual({ mmap_size: 0 });
-    expect(reader.query("PRAGMA cache_size").get()).toEqual({ cache_size: -65536 });
+    expect(reader.query("PRAGMA cache_size").get()).toEqual({ cache_size: -READER_CACHE_KIB });
   } finally {
     reader.close();
   }

@@ -73,7 +73,7 @@ function batches(): Batch[] {
   ];
 }
 
-async function processed(batchesPerRun: number, times = 1): Promise<Store> {
+async function processed(batchesPerRun: number, times = 1, runPayloadBytes?: number, runs: number[] = []): Promise<Store> {
   const dir = mkdtempSync(join(tmpdir(), "aurea-run-parity-"));
   dirs.push(dir);
   const store = openStore(dir);
@@ -92,8 +92,9 @@ async function processed(batchesPerRun: number, times = 1): Promise<Store> {
     const { events } = validateEvents(b.events!, b.key, receivedAt, undefined);
     return { funnelId: "f-parity", keyKind: b.key, receivedAt, ip: b.ip ?? null, userAgent: b.ua ?? null, payload: JSON.stringify(events) };
   });
-  const worker = new IngestWorker(ctx, { batchesPerRun });
+  const worker = new IngestWorker(ctx, { batchesPerRun, runPayloadBytes });
   worker.stop(); // no timer: drain() alone processes
+  worker.onProcessed = (count) => runs.push(count);
   for (let i = 0; i < times; i++) {
     for (const row of rows) await committer.enqueue(row);
     worker.drain();
@@ -143,4 +144,15 @@ test("a run processed again (after a crash, a retry) changes nothing", async () 
   expect(twice.funnel[0].bots_dropped).toBe(2);
   expect({ ...twice, funnel: null }).toEqual({ ...once, funnel: null });
   expect(twice.funnel[0].first_event_at).toBe(once.funnel[0].first_event_at);
+});
+
+test("runs bounded by payload bytes take batches until the bound, and give the same rows", async () => {
+  const whole = snapshot((await processed(500)).sqlite);
+  const runs: number[] = [];
+  // 400 characters: a batch or a few per run, each run ending with the batch that reached the bound.
+  const bounded = snapshot((await processed(500, 1, 400, runs)).sqlite);
+  expect(runs.length).toBeGreaterThan(3);
+  expect(runs.reduce((a, b) => a + b, 0)).toBe(batches().length);
+  expect(Math.max(...runs)).toBeLessThan(batches().length);
+  expect(bounded).toEqual(whole);
 });
