@@ -44,5 +44,5 @@ export const migrations: EmbeddedMigration[] = [
   { tag: "0015_compact_layout", when: 1796215368202, sql: m15 },
   { tag: "0016_rollup_visitors", when: 1796228053273, sql: m16 },
   { tag: "0017_events_revenue_index", when: 1796229714742, sql: m17 },
-  { tag: "0018_rollup_page_visits", when: 1796236738032, sql: m18 },
+  { tag: "0018_rollup_page_visits", when: 1796242186538, sql: m18 },
 ];

@@ -63,6 +63,22 @@ export const rollupVisitors = sqliteTable(
   (t) => [primaryKey({ columns: [t.funnelId, t.hour] })],
 );
 
+/**
+ * The same per page: the visitors of the visits that started in the hour and viewed the
+ * page, so a view filtered by that page counts its visitors from the rollups too.
+ */
+export const rollupPageVisitors = sqliteTable(
+  "rollup_page_visitors",
+  {
+    funnelId: text("funnel_id").notNull(),
+    path: text("path").notNull(),
+    hour: integer("hour").notNull(),
+    visitors: blob("visitors", { mode: "buffer" }).notNull(),
+  },
+  // Hour before path: rebuilding or expiring days deletes by hour.
+  (t) => [primaryKey({ columns: [t.funnelId, t.hour, t.path] })],
+);
+
 /** Hours (since the epoch, UTC) whose rollups new events changed: their days are rebuilt before the next read. */
 export const rollupDirtyHours = sqliteTable(
   "rollup_dirty_hours",

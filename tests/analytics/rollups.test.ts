@@ -105,6 +105,24 @@ describe.each(RANGES)("filtered by one visit attribute or page, %s", (_name, que
     }
     expect(checked).toBeGreaterThan(10);
   });
+
+  test("filtered by a page: every chart bucket's visitors (the page's visitor sets) equal the live query", () => {
+    const reader = analyticsReader(store.sqlite, () => NOW);
+    const all: Scope = { funnelId, from: period.from, to: period.to, filters: [] };
+    let counted = 0;
+    for (const g of liveGroups(store.sqlite, all, "page", 3).groups) {
+      const s: Scope = { ...all, filters: [{ key: "page", value: g.value }] };
+      const series = timeseries(reader, s, period.bucket, tz, "visitors", null);
+      series.points.forEach((p, i) => {
+        const end = series.points[i + 1]?.at ?? s.to;
+        const live = liveTotals(store.sqlite, { ...s, from: p.at, to: end }).visitors;
+        expect(p.value).toBe(live);
+        counted += live;
+      });
+      expect(series.totalVisitors).toBe(liveTotals(store.sqlite, s).visitors);
+    }
+    expect(counted).toBeGreaterThan(0);
+  });
 });
 
 test("days that close later are rolled up on the next read, and still agree", () => {

@@ -1,6 +1,7 @@
 // Distinct visitors (visitor keys) among the visits of a scope: not additive over
-// hours, so unfiltered ranges take the union of each rolled-up hour's visitors
-// (../rollups/visitor-sets.ts) and the rest live; filtered scopes count from sessions.
+// hours, so unfiltered ranges (and ranges filtered by one page) take the union of each
+// rolled-up hour's visitors (../rollups/visitor-sets.ts) and the rest live; other
+// filtered scopes count from sessions.
 import type { Database } from "bun:sqlite";
 import type { Scope } from "../../../analytics/filters";
 import { splitRange } from "../rollups/read";
@@ -15,17 +16,28 @@ import { keyed, type KeyedScope, type Param, sessionWhere } from "./scope-sql";
  * nothing is rolled up (a short or recent range, or rollups that cannot be written).
  */
 function rolledVisitors(reader: AnalyticsReader, scope: KeyedScope, keyOf: (ms: number) => number): { perKey: Map<number, number>; total: number } | null {
-  if (scope.filters.length) return null;
+  const page = rolledPage(scope);
+  if (scope.filters.length && page === null) return null;
   const split = splitRange(scope.from, scope.to, "hour", freshRollups(reader, scope.funnelId));
   if (!split.rolled) return null;
   const buckets = new BucketedVisitors();
   const bag = (at: number) => buckets.bag(keyOf(at));
-  rolledVisitorHours(reader.sqlite, scope.funnelId, split.rolled, (at, blob) => bag(at).addBlob(blob));
-  const live = reader.sqlite.query<{ v: number; startedAt: number }, Param[]>(
-    "SELECT visitor AS v, started_at AS startedAt FROM sessions INDEXED BY sessions_funnel_started WHERE funnel = ? AND started_at >= ? AND started_at < ?",
-  );
-  for (const span of split.live) for (const { v, startedAt } of live.iterate(scope.key, span.from, span.to)) bag(startedAt).add(v);
+  rolledVisitorHours(reader.sqlite, scope.funnelId, split.rolled, page, (at, blob) => bag(at).addBlob(blob));
+  for (const span of split.live) {
+    const where = sessionWhere({ ...scope, ...span });
+    const live = reader.sqlite.query<{ v: number; startedAt: number }, Param[]>(
+      `SELECT s.visitor AS v, s.started_at AS startedAt FROM sessions s INDEXED BY sessions_funnel_started WHERE ${where.sql}`,
+    );
+    for (const { v, startedAt } of live.iterate(...where.params)) bag(startedAt).add(v);
+  }
   return buckets.counts();
+}
+
+/** The page of a scope filtered by one page only (its visitors are rolled up per page), else null. */
+function rolledPage(scope: Scope): string | null {
+  if (scope.filters.length !== 1) return null;
+  const [f] = scope.filters;
+  return f.key === "page" && f.value !== "" ? f.value : null;
 }
 
 /**

@@ -2,7 +2,8 @@
 // deletes the days' rows, aggregates the visits that started in them again, writes
 // dimension "all" per hour (charts) and every other dimension per day (panels), and
 // each hour's distinct visitors (./visitor-sets.ts). A page's "page_visits" row sums
-// the visits that viewed it, with their revenue: the dashboard filtered by that page.
+// the visits that viewed it, with their revenue, and each hour keeps those visits'
+// visitors per page: the dashboard filtered by that page.
 // One pass over the visits and one over their events (all dimensions at once) is
 // several times faster than a GROUP BY per dimension. The definitions match the live
 // queries (./sql.ts); tests/analytics/rollups.test.ts checks that both agree.
@@ -23,6 +24,7 @@ interface Visit {
   converted: boolean;
   values: string[];
   metrics: Acc;
+  visitor: number;
   /** The paths it viewed, each once. */
   pages: string[];
 }
@@ -48,6 +50,8 @@ export class RollupBuilder {
   private deleteRevenue;
   private insertVisitors;
   private deleteVisitors;
+  private insertPageVisitors;
+  private deletePageVisitors;
 
   constructor(private sqlite: Database) {
     const range = "s.funnel = ? AND s.started_at >= ? AND s.started_at < ?";
@@ -80,6 +84,8 @@ export class RollupBuilder {
     this.deleteRevenue = sqlite.prepare("DELETE FROM rollup_revenue WHERE funnel_id = ? AND dim = ? AND hour >= ? AND hour < ?");
     this.insertVisitors = sqlite.prepare("INSERT INTO rollup_visitors (funnel_id, hour, visitors) VALUES (?, ?, ?)");
     this.deleteVisitors = sqlite.prepare("DELETE FROM rollup_visitors WHERE funnel_id = ? AND hour >= ? AND hour < ?");
+    this.insertPageVisitors = sqlite.prepare("INSERT INTO rollup_page_visitors (funnel_id, path, hour, visitors) VALUES (?, ?, ?, ?)");
+    this.deletePageVisitors = sqlite.prepare("DELETE FROM rollup_page_visitors WHERE funnel_id = ? AND hour >= ? AND hour < ?");
   }
 
   /** Rebuilds UTC days [fromDay, toDay) of one funnel. */
@@ -89,6 +95,7 @@ export class RollupBuilder {
       this.deleteRevenue.run(funnelId, dim, fromDay * 24, toDay * 24);
     }
     this.deleteVisitors.run(funnelId, fromDay * 24, toDay * 24);
+    this.deletePageVisitors.run(funnelId, fromDay * 24, toDay * 24);
     const funnel = funnelKey(this.sqlite, funnelId);
     if (funnel === null) return; // nothing stored for this funnel
     const from = fromDay * DAY_MS;
@@ -120,7 +127,7 @@ export class RollupBuilder {
       const values = SESSION_DIMENSIONS.map((d) => sessionValue(d, s));
       add("all", hour, "", a);
       SESSION_DIMENSIONS.forEach((d, i) => add(d, day, values[i], a));
-      visits.set(s.sid, { hour, day, converted: s.converted === 1, values, metrics: a, pages: [] });
+      visits.set(s.sid, { hour, day, converted: s.converted === 1, values, metrics: a, visitor: s.visitor, pages: [] });
       const who = visitorsByHour.get(hour);
       if (who) who.push(s.visitor);
       else visitorsByHour.set(hour, [s.visitor]);
@@ -128,6 +135,7 @@ export class RollupBuilder {
     const kinds = new Map(this.kinds.all().map((k) => [k.id, k]));
     let current = -1;
     const seen = new Set<string>();
+    const pageVisitors = new Map<string, { hour: number; path: string; keys: number[] }>();
     for (const e of this.events.iterate(funnel, from, to)) {
       const v = visits.get(e.sid);
       if (!v) continue;
@@ -146,6 +154,10 @@ export class RollupBuilder {
       if (first && isPage) {
         add("page_visits", v.day, value, v.metrics);
         v.pages.push(value);
+        const key = `${v.hour}\u0000${value}`;
+        const who = pageVisitors.get(key);
+        if (who) who.keys.push(v.visitor);
+        else pageVisitors.set(key, { hour: v.hour, path: value, keys: [v.visitor] });
       }
     }
     const revenue = new Map<string, { dim: RollupDim; hour: number; value: string; currency: string; verified: number; minor: number }>();
@@ -165,11 +177,12 @@ export class RollupBuilder {
     for (const { dim, hour, value, a } of acc.values()) this.insertRow.run(funnelId, dim, hour, value, ...a);
     for (const r of revenue.values()) this.insertRevenue.run(funnelId, r.dim, r.hour, r.value, r.currency, r.verified, r.minor);
     for (const [hour, keys] of visitorsByHour) this.insertVisitors.run(funnelId, hour, encodeVisitors(keys));
+    for (const p of pageVisitors.values()) this.insertPageVisitors.run(funnelId, p.path, p.hour, encodeVisitors(p.keys));
   }
 
   /** Forgets everything of one funnel (before a full rebuild, or when it is deleted). */
   clear(funnelId: string): void {
-    for (const table of ["rollup_hours", "rollup_revenue", "rollup_visitors", "rollup_dirty_hours", "rollup_built"]) {
+    for (const table of ["rollup_hours", "rollup_revenue", "rollup_visitors", "rollup_page_visitors", "rollup_dirty_hours", "rollup_built"]) {
       this.sqlite.prepare(`DELETE FROM ${table} WHERE funnel_id = ?`).run(funnelId);
     }
   }

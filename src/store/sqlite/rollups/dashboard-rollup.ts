@@ -21,7 +21,7 @@ export class DashboardRollup implements Rollup {
     this.markHours = hourMarker(sqlite);
     this.markVisit = visitDirtier(sqlite);
     // A few rows per hour: one statement each is short enough.
-    this.deletes = ["rollup_hours", "rollup_revenue", "rollup_visitors"].map((t) => sqlite.prepare(`DELETE FROM ${t} WHERE funnel_id = ? AND hour < ?`));
+    this.deletes = ["rollup_hours", "rollup_revenue", "rollup_visitors", "rollup_page_visitors"].map((t) => sqlite.prepare(`DELETE FROM ${t} WHERE funnel_id = ? AND hour < ?`));
   }
 
   markDirty(change: RollupChange): void {

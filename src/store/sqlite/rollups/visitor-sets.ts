@@ -84,12 +84,29 @@ export class BucketedVisitors {
   }
 }
 
-/** Calls `each(hourStartMs, blob)` for every rolled-up hour of the span that had visits. */
-export function rolledVisitorHours(sqlite: Database, funnelId: string, span: Span, each: (at: number, blob: Uint8Array) => void): void {
-  const rows = sqlite
-    .query<{ hour: number; visitors: Uint8Array }, [string, number, number]>(
-      "SELECT hour, visitors FROM rollup_visitors WHERE funnel_id = ? AND hour >= ? AND hour < ?",
-    )
-    .iterate(funnelId, span.from / HOUR_MS, span.to / HOUR_MS);
+/**
+ * Calls `each(hourStartMs, blob)` for every rolled-up hour of the span that had visits;
+ * with `page`, only for the visits that viewed that page (rollup_page_visitors).
+ */
+export function rolledVisitorHours(
+  sqlite: Database,
+  funnelId: string,
+  span: Span,
+  page: string | null,
+  each: (at: number, blob: Uint8Array) => void,
+): void {
+  const hours = [funnelId, span.from / HOUR_MS, span.to / HOUR_MS] as const;
+  const rows =
+    page === null
+      ? sqlite
+          .query<{ hour: number; visitors: Uint8Array }, [string, number, number]>(
+            "SELECT hour, visitors FROM rollup_visitors WHERE funnel_id = ? AND hour >= ? AND hour < ?",
+          )
+          .iterate(...hours)
+      : sqlite
+          .query<{ hour: number; visitors: Uint8Array }, [string, number, number, string]>(
+            "SELECT hour, visitors FROM rollup_page_visitors WHERE funnel_id = ? AND hour >= ? AND hour < ? AND path = ?",
+          )
+          .iterate(...hours, page);
   for (const r of rows) each(r.hour * HOUR_MS, r.visitors);
 }
