@@ -3,9 +3,7 @@ import type { Scope } from "../../../analytics/filters";
 import { keyed } from "./scope-sql";
 import { liveTotals } from "./live-queries";
 import { freshRollups, type AnalyticsReader } from "./reader";
-import { rollupTotals, rollupTotalsOf, splitRange } from "../rollups/read";
-import { DIMENSIONS } from "../../../analytics/dimensions";
-import type { RollupDim } from "../rollups/sql";
+import { rolledFilter, rollupTotals, rollupTotalsOf, splitRange } from "../rollups/read";
 import { addRevenue, addTally, type Revenue, type Tally } from "../../../analytics/tally";
 import { countVisitors } from "./visitors";
 import type { Overview, Totals } from "../../dashboard-views";
@@ -37,21 +35,6 @@ export function totals(reader: AnalyticsReader, unkeyed: Scope, historyStart: nu
     return { ...liveTotals(reader.sqlite, scope, false), visitors: knownVisitors };
   }
   return { visitors: knownVisitors ?? countVisitors(reader, scope, historyStart), ...sums(reader, scope) };
-}
-
-/**
- * The one filter of a scope when the day rollups hold its visits under the same value:
- * a session dimension whose rolled-up value is the dictionary's column itself (not the
- * composite region and city), or a page (the visits that viewed it); and a value (the
- * filter's "" means no value at all, which the rollups do not tell from an empty one).
- */
-function rolledFilter(scope: Scope): { dim: RollupDim; value: string } | null {
-  if (scope.filters.length !== 1) return null;
-  const [f] = scope.filters;
-  if (f.value === "") return null;
-  if (f.key === "page") return { dim: "page_visits", value: f.value };
-  if (DIMENSIONS[f.key].kind !== "session" || f.key === "region" || f.key === "city") return null;
-  return { dim: f.key, value: f.value };
 }
 
 /** Everything but distinct visitors (which cannot come from rollups): whole hours (or days, filtered) from rollups, the rest live. */

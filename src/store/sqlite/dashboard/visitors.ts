@@ -4,7 +4,7 @@
 // filtered scopes count from sessions.
 import type { Database } from "bun:sqlite";
 import type { Scope } from "../../../analytics/filters";
-import { splitRange } from "../rollups/read";
+import { rolledFilter, splitRange } from "../rollups/read";
 import { BucketedVisitors, rolledVisitorHours } from "../rollups/visitor-sets";
 import { freshRollups, type AnalyticsReader } from "./reader";
 import { keyed, type KeyedScope, type Param, sessionWhere } from "./scope-sql";
@@ -16,7 +16,8 @@ import { keyed, type KeyedScope, type Param, sessionWhere } from "./scope-sql";
  * nothing is rolled up (a short or recent range, or rollups that cannot be written).
  */
 function rolledVisitors(reader: AnalyticsReader, scope: KeyedScope, keyOf: (ms: number) => number): { perKey: Map<number, number>; total: number } | null {
-  const page = rolledPage(scope);
+  const filter = rolledFilter(scope);
+  const page = filter?.dim === "page_visits" ? filter.value : null;
   if (scope.filters.length && page === null) return null;
   const split = splitRange(scope.from, scope.to, "hour", freshRollups(reader, scope.funnelId));
   if (!split.rolled) return null;
@@ -31,13 +32,6 @@ function rolledVisitors(reader: AnalyticsReader, scope: KeyedScope, keyOf: (ms: 
     for (const { v, startedAt } of live.iterate(...where.params)) bag(startedAt).add(v);
   }
   return buckets.counts();
-}
-
-/** The page of a scope filtered by one page only (its visitors are rolled up per page), else null. */
-function rolledPage(scope: Scope): string | null {
-  if (scope.filters.length !== 1) return null;
-  const [f] = scope.filters;
-  return f.key === "page" && f.value !== "" ? f.value : null;
 }
 
 /**

@@ -21,7 +21,6 @@ type Acc = [number, number, number, number, number, number, number, number];
 interface Visit {
   hour: number;
   day: number;
-  converted: boolean;
   values: string[];
   metrics: Acc;
   visitor: number;
@@ -127,7 +126,7 @@ export class RollupBuilder {
       const values = SESSION_DIMENSIONS.map((d) => sessionValue(d, s));
       add("all", hour, "", a);
       SESSION_DIMENSIONS.forEach((d, i) => add(d, day, values[i], a));
-      visits.set(s.sid, { hour, day, converted: s.converted === 1, values, metrics: a, visitor: s.visitor, pages: [] });
+      visits.set(s.sid, { hour, day, values, metrics: a, visitor: s.visitor, pages: [] });
       const who = visitorsByHour.get(hour);
       if (who) who.push(s.visitor);
       else visitorsByHour.set(hour, [s.visitor]);
@@ -150,7 +149,7 @@ export class RollupBuilder {
       const key = `${dim}\u0000${value}`;
       const first = !seen.has(key);
       if (first) seen.add(key);
-      add(dim, v.day, value, [first ? 1 : 0, first && v.converted ? 1 : 0, 0, 0, 0, 0, 0, 1]);
+      add(dim, v.day, value, [first ? 1 : 0, first ? v.metrics[1] : 0, 0, 0, 0, 0, 0, 1]);
       if (first && isPage) {
         add("page_visits", v.day, value, v.metrics);
         v.pages.push(value);

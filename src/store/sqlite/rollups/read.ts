@@ -1,12 +1,13 @@
 // Reads of the rollup tables, and how a range splits between rollups and live
 // queries: rollups hold whole UTC hours ("all") or days (other dimensions) before the
 // horizon; the ragged start of a local-time range and everything from the horizon on
-// (today) are read live. Filtered scopes are always read live.
+// (today) are read live, and so are scopes with other filters than rolledFilter's.
 import type { Database } from "bun:sqlite";
 import type { Scope } from "../../../analytics/filters";
 import { addRevenue, revenueByValue, toTally, type Revenue, type Tally, type TallyRow } from "../../../analytics/tally";
 import { DAY_MS, HOUR_MS } from "../../../analytics/timezone";
 import type { RollupDim } from "./sql";
+import { DIMENSIONS } from "../../../analytics/dimensions";
 
 export interface Span {
   from: number;
@@ -27,6 +28,21 @@ export function splitRange(from: number, to: number, unit: "hour" | "day", horiz
   if (from < a) live.push({ from, to: a });
   if (b < to) live.push({ from: b, to });
   return { rolled: { from: a, to: b }, live };
+}
+
+/**
+ * The one filter of a scope when the day rollups hold its visits under the same value:
+ * a session dimension whose rolled-up value is the dictionary's column itself (not the
+ * composite region and city), or a page (the visits that viewed it); and a value (the
+ * filter's "" means no value at all, which the rollups do not tell from an empty one).
+ */
+export function rolledFilter(scope: Scope): { dim: RollupDim; value: string } | null {
+  if (scope.filters.length !== 1) return null;
+  const [f] = scope.filters;
+  if (f.value === "") return null;
+  if (f.key === "page") return { dim: "page_visits", value: f.value };
+  if (DIMENSIONS[f.key].kind !== "session" || f.key === "region" || f.key === "city") return null;
+  return { dim: f.key, value: f.value };
 }
 
 const SUMS = `sum(visits) AS visits, sum(converted) AS converted, sum(conversions) AS conversions, sum(pageviews) AS pageviews,
