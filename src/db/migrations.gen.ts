@@ -18,6 +18,7 @@ import m15 from "../../drizzle/0015_compact_layout.sql" with { type: "text" };
 import m16 from "../../drizzle/0016_rollup_visitors.sql" with { type: "text" };
 import m17 from "../../drizzle/0017_events_revenue_index.sql" with { type: "text" };
 import m18 from "../../drizzle/0018_rollup_page_visits.sql" with { type: "text" };
+import m19 from "../../drizzle/0019_sessions_contact_index.sql" with { type: "text" };
 
 export interface EmbeddedMigration {
   tag: string;
@@ -45,4 +46,5 @@ export const migrations: EmbeddedMigration[] = [
   { tag: "0016_rollup_visitors", when: 1796228053273, sql: m16 },
   { tag: "0017_events_revenue_index", when: 1796229714742, sql: m17 },
   { tag: "0018_rollup_page_visits", when: 1796242186538, sql: m18 },
+  { tag: "0019_sessions_contact_index", when: 1796265897773, sql: m19 },
 ];

@@ -130,6 +130,8 @@ export const sessions = sqliteTable(
     // Distinct visitors over a range, a visitor's visits (continuing one, a contact's),
     // and through them a visitor's events (events has no visitor index).
     index("sessions_funnel_visitor").on(t.funnel, t.visitor, t.startedAt),
+    // A contact's visits in a range: the contacts list checks the most recent contacts one by one.
+    index("sessions_funnel_contact").on(t.funnel, t.contactId, t.startedAt).where(sql`contact_id IS NOT NULL`),
   ],
 );
 

@@ -5,7 +5,7 @@ import { revenueMapToMajor } from "../../../pipeline/money";
 import { eventViewJoinedColumns, eventViewJoins, type EventRowRaw, toEventView } from "./event-list";
 import type { ContactDetail, ContactRow, Journey } from "../../dashboard-views";
 import type { Scope } from "../../../analytics/filters";
-import { keyed, type Param, sessionWhere } from "./scope-sql";
+import { keyed, type KeyedScope, type Param, sessionWhere } from "./scope-sql";
 import { type SessionRaw, sessionViewColumns, sessionViewJoins, toSessionView } from "./session-list";
 import { decodePublicId, decodePublicIdSql, NO_VISIT } from "../layout";
 
@@ -16,10 +16,10 @@ interface Raw {
 
 // A contact's visits are those of every visitor linked to them (contact_visitors),
 // found through the (funnel, visitor, started_at) session index. Bind the funnel key first.
-const SELECT = `SELECT c.id, c.email, c.name, c.user_id, c.traits, c.first_seen, c.last_seen, c.first_channel, c.first_source,
+const COLUMNS = `SELECT c.id, c.email, c.name, c.user_id, c.traits, c.first_seen, c.last_seen, c.first_channel, c.first_source,
   c.conversions, c.revenue,
-  (SELECT count(*) FROM sessions x WHERE x.funnel = ? AND x.visitor IN (SELECT v.visitor FROM contact_visitors v WHERE v.contact_id = c.id)) AS sessions
-  FROM contacts c`;
+  (SELECT count(*) FROM sessions x WHERE x.funnel = ? AND x.visitor IN (SELECT v.visitor FROM contact_visitors v WHERE v.contact_id = c.id)) AS sessions`;
+const SELECT = `${COLUMNS} FROM contacts c`;
 
 /** The visitor keys linked to a contact. */
 const VISITORS_OF = "SELECT visitor FROM contact_visitors WHERE contact_id = ?";
@@ -38,19 +38,54 @@ function toRow(r: Raw): ContactRow {
   };
 }
 
+/** How many of the most recently seen contacts the quick walk looks at before the general query. */
+const RECENT_CANDIDATES = 5000;
+
 /** Contacts with a visit in the scope, most recently seen first. */
-export function browseContacts(sqlite: Database, unkeyed: Scope, limit: number, before: { lastSeen: number; id: number } | null): { contacts: ContactRow[]; next: string | null } {
+export function browseContacts(
+  sqlite: Database, unkeyed: Scope, limit: number, before: { lastSeen: number; id: number } | null, candidates = RECENT_CANDIDATES,
+): { contacts: ContactRow[]; next: string | null } {
   const scope = keyed(sqlite, unkeyed);
-  const where = sessionWhere(scope);
   const keyset = before ? " AND c.last_seen <= ? AND (c.last_seen < ? OR c.id < ?)" : "";
+  const keysetParams = before ? [before.lastSeen, before.lastSeen, before.id] : [];
+  const rows = recentContacts(sqlite, scope, limit, keyset, keysetParams, candidates) ?? contactsOfVisits(sqlite, scope, limit, keyset, keysetParams);
+  const last = rows.at(-1);
+  return { contacts: rows.map(toRow), next: rows.length === limit && last ? `${last.last_seen}.${last.id}` : null };
+}
+
+/**
+ * The usual case, a range up to now: walks the contacts seen since the range began,
+ * newest first, and keeps those with a visit in the scope, so a page reads about
+ * `limit` contacts. A contact seen last before the range began has no visit in it.
+ * Null when the newest `cap` did not fill the page and there are more (an old range,
+ * a rare filter).
+ */
+function recentContacts(sqlite: Database, scope: KeyedScope, limit: number, keyset: string, keysetParams: Param[], cap: number): Raw[] | null {
+  const where = sessionWhere(scope);
+  const candidates = `SELECT c.id, c.last_seen FROM contacts c INDEXED BY contacts_funnel_last WHERE c.funnel_id = ? AND c.last_seen >= ?${keyset}
+    ORDER BY c.last_seen DESC, c.id DESC LIMIT ${cap}`;
+  const candidateParams = [scope.funnelId, scope.from, ...keysetParams];
   const rows = sqlite
+    .query<Raw, Param[]>(
+      `${COLUMNS} FROM (${candidates}) n CROSS JOIN contacts c ON c.id = n.id
+       WHERE EXISTS (SELECT 1 FROM sessions s INDEXED BY sessions_funnel_contact WHERE s.contact_id = c.id AND ${where.sql})
+       ORDER BY n.last_seen DESC, n.id DESC LIMIT ?`,
+    )
+    .all(scope.key, ...candidateParams, ...where.params, limit);
+  if (rows.length === limit) return rows;
+  const walked = sqlite.query<{ n: number }, Param[]>(`SELECT count(*) AS n FROM (${candidates})`).get(...candidateParams)!.n;
+  return walked < cap ? rows : null;
+}
+
+/** Any range and filter: the contacts of the scope's visits, sorted. Reads every visit in the scope. */
+function contactsOfVisits(sqlite: Database, scope: KeyedScope, limit: number, keyset: string, keysetParams: Param[]): Raw[] {
+  const where = sessionWhere(scope);
+  return sqlite
     .query<Raw, Param[]>(
       `${SELECT} WHERE c.funnel_id = ? AND c.id IN (SELECT s.contact_id FROM sessions s WHERE ${where.sql} AND s.contact_id IS NOT NULL)${keyset}
        ORDER BY c.last_seen DESC, c.id DESC LIMIT ?`,
     )
-    .all(scope.key, scope.funnelId, ...where.params, ...(before ? [before.lastSeen, before.lastSeen, before.id] : []), limit);
-  const last = rows.at(-1);
-  return { contacts: rows.map(toRow), next: rows.length === limit && last ? `${last.last_seen}.${last.id}` : null };
+    .all(scope.key, scope.funnelId, ...where.params, ...keysetParams, limit);
 }
 
 export function getContact(sqlite: Database, funnelId: string, funnel: number | null, contactId: number): ContactDetail | null {

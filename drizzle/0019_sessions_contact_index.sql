@@ -1,0 +1,1 @@
+CREATE INDEX `sessions_funnel_contact` ON `sessions` (`funnel`,`contact_id`,`started_at`) WHERE contact_id IS NOT NULL;
