@@ -19,6 +19,7 @@ import m16 from "../../drizzle/0016_rollup_visitors.sql" with { type: "text" };
 import m17 from "../../drizzle/0017_events_revenue_index.sql" with { type: "text" };
 import m18 from "../../drizzle/0018_rollup_page_visits.sql" with { type: "text" };
 import m19 from "../../drizzle/0019_sessions_contact_index.sql" with { type: "text" };
+import m20 from "../../drizzle/0020_journey_days_on_delete.sql" with { type: "text" };
 
 export interface EmbeddedMigration {
   tag: string;
@@ -47,4 +48,5 @@ export const migrations: EmbeddedMigration[] = [
   { tag: "0017_events_revenue_index", when: 1796229714742, sql: m17 },
   { tag: "0018_rollup_page_visits", when: 1796242186538, sql: m18 },
   { tag: "0019_sessions_contact_index", when: 1796265897773, sql: m19 },
+  { tag: "0020_journey_days_on_delete", when: 1796266158339, sql: m20 },
 ];

@@ -2,12 +2,19 @@
 // narrow and ordered by (funnel key, day, kind, path, ts), so step hits are read from a few
 // contiguous ranges instead of scattered event rows.
 //
-// Exact, not approximate: before a read, each day's events count and highest row id
-// (from the (funnel_id, ts) index alone) are compared with those the day was built
-// from. Row ids only grow (AUTOINCREMENT), so a new event, even a late one, raises the
-// highest; a deleted one (retention) lowers the count. New events are appended;
-// anything else rebuilds the day. Triggers on events (drizzle/0015_*.sql) copy contact
-// ids that identify back-fills and drop the day on any other change to a copied column.
+// Exact, not approximate: a day's events count and highest row id (from the
+// (funnel, ts) index alone) are compared with those the day was built from. Row ids
+// only grow (AUTOINCREMENT) and writes commit one at a time, so a new event, even a
+// late one, raises the highest. New events are appended; anything else rebuilds the
+// day. Triggers on events (drizzle/0015_*.sql, 0020_*.sql) copy contact ids that
+// identify back-fills and drop the day on a deletion or any other change to a copied
+// column.
+//
+// Counting a day reads its whole index range (a month of a 10M-event funnel: ~150 ms),
+// so each connection remembers the days it found exact and the highest row id then;
+// the next read looks only at the events added since (by row id) and counts again only
+// the days they fall on, the days it has not checked, and days whose row a trigger
+// dropped.
 import type { Database } from "bun:sqlite";
 import { DAY_MS } from "../../../analytics/timezone";
 import { funnelKey } from "../layout";
@@ -26,6 +33,12 @@ interface DayState {
   maxRowId: number;
 }
 
+/** What this connection knows of a funnel: days exact for every event up to row id `through`. */
+interface Checked {
+  through: number;
+  days: Set<number>;
+}
+
 // path: a page view's path id, 0 when it has none (has_path says which) and for other events.
 const COPY = `INSERT INTO journey_events (funnel, day, kind, path, ts, row_id, has_path, visitor, contact_id, revenue_minor, currency)
   SELECT funnel, ?, kind, CASE WHEN kind IN (SELECT id FROM kinds WHERE type = 'page_view') THEN coalesce(path, 0) ELSE 0 END, ts, row_id,
@@ -39,6 +52,9 @@ export class JourneysRollup {
   private copy;
   private clear;
   private save;
+  private newest;
+  private touched;
+  private checked = new Map<number, Checked>();
 
   constructor(private sqlite: Database) {
     this.live = sqlite.prepare<{ events: number; maxRowId: number | null }, [number, number, number]>(
@@ -50,6 +66,10 @@ export class JourneysRollup {
     // Two subqueries: each is one index seek, a min and a max together scan the funnel.
     this.extent = sqlite.prepare<{ first: number | null; last: number | null }, [number, number]>(
       "SELECT (SELECT min(ts) FROM events WHERE funnel = ?) AS first, (SELECT max(ts) FROM events WHERE funnel = ?) AS last",
+    );
+    this.newest = sqlite.prepare<{ rowId: number | null }, []>("SELECT max(row_id) AS rowId FROM events");
+    this.touched = sqlite.prepare<{ day: number }, [number, number, number]>(
+      `SELECT DISTINCT ts / ${DAY_MS} AS day FROM events WHERE row_id > ? AND row_id <= ? AND funnel = ?`,
     );
     this.copy = sqlite.prepare(COPY);
     this.clear = sqlite.prepare("DELETE FROM journey_events WHERE funnel = ? AND day = ?");
@@ -83,14 +103,30 @@ export class JourneysRollup {
   }
 
   private staleDays(f: FunnelRef, fromDay: number, toDay: number): number[] {
+    const checked = this.checkedOf(f.key);
     const built = new Map(this.stored.all(f.id, fromDay, toDay).map((d) => [d.day, d]));
     const stale: number[] = [];
     for (let day = fromDay; day < toDay; day++) {
-      const live = this.liveState(f.key, day);
       const b = built.get(day);
+      if (b && checked.days.has(day)) continue;
+      const live = this.liveState(f.key, day);
       if (b ? b.events !== live.events || b.maxRowId !== live.maxRowId : live.events > 0) stale.push(day);
+      else checked.days.add(day);
     }
     return stale;
+  }
+
+  /** The funnel's checked days, less those that events added since the last look fall on. */
+  private checkedOf(funnel: number): Checked {
+    // Read first: a day counted after this has every event up to it.
+    const through = this.newest.get()?.rowId ?? 0;
+    let c = this.checked.get(funnel);
+    if (!c) this.checked.set(funnel, (c = { through, days: new Set() }));
+    if (through > c.through) {
+      if (c.days.size) for (const { day } of this.touched.all(c.through, through, funnel)) c.days.delete(day);
+      c.through = through;
+    }
+    return c;
   }
 
   private liveState(funnel: number, day: number): DayState {
@@ -113,5 +149,6 @@ export class JourneysRollup {
       this.copy.run(day, f.key, start, end, -1);
     }
     this.save.run(f.id, day, live.events, live.maxRowId);
+    this.checked.get(f.key)?.days.add(day);
   }
 }
