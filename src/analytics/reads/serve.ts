@@ -8,6 +8,7 @@ import type { ClickHouseTarget } from "../../store/clickhouse/connection";
 import { readContext, type Registry } from "./context";
 import { describeFailure, executeRead, type ReadFailure } from "./run";
 import { niceThisThread } from "../../ops/thread-priority";
+import { releaseSpareRows } from "../../store/sqlite/journeys/journey-rows";
 
 // Reports wait for the CPU the thread accepting events leaves over (ingest's acks first).
 const READER_NICENESS = 10;
@@ -30,8 +31,9 @@ export function serveReads(registry: Registry): void {
   reportHeap("reader");
   let state: { close(): void; run(name: string, args: unknown): unknown } | null = null;
   const send = (m: FromReader) => postMessage(m);
-  // A report's rows and its result are garbage once sent: given back when the thread is quiet.
-  const idle = new IdleCollector();
+  // A report's rows and its result are garbage once sent: given back when the thread is quiet,
+  // with the arrays kept for the next funnel report.
+  const idle = new IdleCollector({ release: releaseSpareRows });
 
   // A read may answer with a promise (the ClickHouse store); the pool sends one at a time.
   const answer = async (id: number, name: string, args: unknown) => {

@@ -97,23 +97,35 @@ export function loadJourneys(sqlite: Database, funnelId: string, query: JourneyQ
   }
   const wheres = q.def.steps.flatMap((s, i) => (s.where ? [{ bit: 1 << i, where: s.where }] : []));
   const { order, starts } = rows.grouped();
+  let read = false;
   return {
     *[Symbol.iterator]() {
-      for (let g = 0; g < starts.length - 1; ) {
-        const batch: [number, JourneyEvent[]][] = [];
-        for (; g < starts.length - 1 && batch.length < BATCH; g++) {
-          const events = journeyEvents(rows, order, starts[g], starts[g + 1], wheres, q);
-          if (events) batch.push([rows.key[order[starts[g]]], events]);
-        }
-        if (query.visitorIds === false) {
-          for (const [k, events] of batch) yield { visitor: String(k), events };
-          continue;
-        }
-        const anonymous = publicIds(sqlite, batch.flatMap(([k]) => (k < 0 ? [-k] : [])));
-        for (const [k, events] of batch) yield { visitor: k > 0 ? `c${k}` : `a${anonymous.get(-k)}`, events };
+      // Read once: the arrays go to the thread's next load when this is done.
+      if (read) throw new Error("a journeys iterable is read once");
+      read = true;
+      try {
+        yield* visitorJourneys();
+      } finally {
+        rows.recycle();
       }
     },
   };
+
+  function* visitorJourneys(): Generator<VisitorJourney> {
+    for (let g = 0; g < starts.length - 1; ) {
+      const batch: [number, JourneyEvent[]][] = [];
+      for (; g < starts.length - 1 && batch.length < BATCH; g++) {
+        const events = journeyEvents(rows, order, starts[g], starts[g + 1], wheres, q);
+        if (events) batch.push([rows.key[order[starts[g]]], events]);
+      }
+      if (query.visitorIds === false) {
+        for (const [k, events] of batch) yield { visitor: String(k), events };
+        continue;
+      }
+      const anonymous = publicIds(sqlite, batch.flatMap(([k]) => (k < 0 ? [-k] : [])));
+      for (const [k, events] of batch) yield { visitor: k > 0 ? `c${k}` : `a${anonymous.get(-k)}`, events };
+    }
+  }
 }
 
 /** One visitor's rows (indexes in time order, ties by row id) as events; null when they never entered. */
