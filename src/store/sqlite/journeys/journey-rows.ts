@@ -1,8 +1,8 @@
 // The funnel report's journey rows, held column by column in typed arrays while they
 // are read, then walked one visitor at a time in (visitor, ts, row id) order. A row
-// costs ~50 bytes here, against a JavaScript array of cells in a Map of every
+// costs ~30 bytes here, against a JavaScript array of cells in a Map of every
 // visitor's rows (hundreds of MiB for a month of a 10M-event funnel), and the
-// grouping is one native sort of numbers.
+// grouping is two native sorts of numbers.
 
 /** One row as the journey SQL names its columns (journey-sql.ts, rollup-sql.ts). */
 export interface JourneyRow {
@@ -47,33 +47,40 @@ class Interned {
   }
 }
 
-/** The column arrays, grown together. */
+/** The column arrays, grown together. `dim` is empty unless the query reads a breakdown. */
 interface Columns {
   key: Float64Array;
   ts: Float64Array;
   rowId: Float64Array;
   mask: Int32Array;
-  revenue: Float64Array;
-  currency: Int32Array;
+  /** BREAKS | PAID */
+  flags: Uint8Array;
   dim: Int32Array;
-  brk: Uint8Array;
 }
 
-function columns(size: number): Columns {
+const BREAKS = 1;
+const PAID = 2;
+
+function columns(size: number, dim: boolean): Columns {
   return {
     key: new Float64Array(size), ts: new Float64Array(size), rowId: new Float64Array(size), mask: new Int32Array(size),
-    revenue: new Float64Array(size), currency: new Int32Array(size), dim: new Int32Array(size), brk: new Uint8Array(size),
+    flags: new Uint8Array(size), dim: new Int32Array(dim ? size : 0),
   };
 }
 
 /**
- * The arrays of this thread's last finished load, taken by the next: a month of a
- * 10M-event funnel is ~400k rows (~28 MiB), and allocating and growing them again
- * cost ~40 ms a load, mostly the system zeroing fresh pages.
+ * Fresh memory is what a load costs most on a small VM: the first write to each page
+ * faults (measured here: ~3 ms per MiB, so ~400k rows of a month at 10M events cost
+ * more to place than to sort). So a row is 29 bytes (37 with a breakdown); the arrays
+ * start at the size of this thread's last load (allocated, not yet touched, they cost
+ * nothing); and the next load on this thread (a report's previous period, the next
+ * funnel report) takes the arrays of the last, until the thread does something else
+ * (src/analytics/reads/serve.ts).
  */
 let spare: Columns | null = null;
+let lastRows = 0;
 
-/** Drops the spare arrays (the thread is quiet). */
+/** Drops the spare arrays. */
 export function releaseSpareRows(): void {
   spare = null;
 }
@@ -84,34 +91,34 @@ export class JourneyRows implements Columns {
   ts: Float64Array;
   rowId: Float64Array;
   mask: Int32Array;
-  /** NaN: none. */
-  revenue: Float64Array;
-  currency: Int32Array;
+  flags: Uint8Array;
   dim: Int32Array;
-  brk: Uint8Array;
   /** Props are only read for rows that may hit a step with `where`: few, kept by row. */
   props = new Map<number, string>();
+  /** Revenue (minor units, NaN: none) and currency of the few rows that carry either (flag PAID). */
+  private paid = new Map<number, { minor: number; currency: number }>();
   readonly currencies = new Interned();
   readonly dims = new Interned();
 
   constructor(readonly shape: RowShape) {
-    const c = spare ?? columns(1024);
+    let c = spare;
     spare = null;
+    if (!c) c = columns(Math.max(1024, 2 ** Math.ceil(Math.log2(lastRows + 1))), shape.dim);
+    else if (shape.dim && c.dim.length < c.key.length) c = { ...c, dim: new Int32Array(c.key.length) };
     this.key = c.key;
     this.ts = c.ts;
     this.rowId = c.rowId;
     this.mask = c.mask;
-    this.revenue = c.revenue;
-    this.currency = c.currency;
+    this.flags = c.flags;
     this.dim = c.dim;
-    this.brk = c.brk;
   }
 
   /** The rows are no longer read: the next load on this thread may take the arrays. */
   recycle(): void {
+    lastRows = this.n;
     if (spare && spare.key.length >= this.key.length) return;
-    const { key, ts, rowId, mask, revenue, currency, dim, brk } = this;
-    spare = { key, ts, rowId, mask, revenue, currency, dim, brk };
+    const { key, ts, rowId, mask, flags, dim } = this;
+    spare = { key, ts, rowId, mask, flags, dim };
   }
 
   push(r: JourneyRow): void {
@@ -121,16 +128,39 @@ export class JourneyRows implements Columns {
     this.ts[i] = r.ts;
     this.rowId[i] = r.r;
     this.mask[i] = r.m;
-    this.revenue[i] = r.rv ?? Number.NaN;
-    this.currency[i] = this.currencies.id(r.cur);
-    this.dim[i] = this.shape.dim ? this.dims.id(r.dim) : NONE;
-    this.brk[i] = this.shape.brk && r.brk === 1 ? 1 : 0;
+    let flags = this.shape.brk && r.brk === 1 ? BREAKS : 0;
+    if (r.rv !== null || r.cur !== null) {
+      flags |= PAID;
+      this.paid.set(i, { minor: r.rv ?? Number.NaN, currency: this.currencies.id(r.cur) });
+    }
+    this.flags[i] = flags;
+    if (this.shape.dim) this.dim[i] = this.dims.id(r.dim);
     if (this.shape.props && r.props) this.props.set(i, r.props);
+  }
+
+  breaks(i: number): boolean {
+    return (this.flags[i] & BREAKS) !== 0;
+  }
+
+  /** Minor units; NaN: none. */
+  revenue(i: number): number {
+    return this.flags[i] & PAID ? this.paid.get(i)!.minor : Number.NaN;
+  }
+
+  /** An index into `currencies`; -1: none. */
+  currency(i: number): number {
+    return this.flags[i] & PAID ? this.paid.get(i)!.currency : NONE;
+  }
+
+  /** An index into `dims`; -1: none or no breakdown. */
+  dimOf(i: number): number {
+    return this.shape.dim ? this.dim[i] : NONE;
   }
 
   private grow(): void {
     const size = this.key.length * 2;
     const bigger = <T extends Float64Array | Int32Array | Uint8Array>(a: T): T => {
+      if (!a.length) return a;
       const b = new (a.constructor as new (n: number) => T)(size);
       // Copied as bytes: a Float64Array's own set() goes value by value, ~10 times slower.
       new Uint8Array(b.buffer).set(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
@@ -140,14 +170,42 @@ export class JourneyRows implements Columns {
     this.ts = bigger(this.ts);
     this.rowId = bigger(this.rowId);
     this.mask = bigger(this.mask);
-    this.revenue = bigger(this.revenue);
-    this.currency = bigger(this.currency);
+    this.flags = bigger(this.flags);
     this.dim = bigger(this.dim);
-    this.brk = bigger(this.brk);
   }
 
-  /** Row indexes by visitor key, ties in arrival order: each visitor's rows are one run. */
-  private byVisitor(): Int32Array {
+  /**
+   * The rows in (ts, index) order: the row at each position, and each row's position.
+   * Null when (ts, index) would not pack into an exact double (years of millions of rows).
+   */
+  private timeOrder(): { rows: Int32Array; rank: Int32Array } | null {
+    const n = this.n;
+    let min = Infinity;
+    let max = -Infinity;
+    for (let i = 0; i < n; i++) {
+      if (this.ts[i] < min) min = this.ts[i];
+      if (this.ts[i] > max) max = this.ts[i];
+    }
+    const scale = 2 ** Math.max(1, Math.ceil(Math.log2(n + 1)));
+    if (!n || (max - min + 1) * scale > Number.MAX_SAFE_INTEGER) return null;
+    const packed = new Float64Array(n);
+    for (let i = 0; i < n; i++) packed[i] = (this.ts[i] - min) * scale + i;
+    packed.sort();
+    const rows = new Int32Array(n);
+    const rank = new Int32Array(n);
+    for (let p = 0; p < n; p++) {
+      const i = packed[p] % scale;
+      rows[p] = i;
+      rank[i] = p;
+    }
+    return { rows, rank };
+  }
+
+  /**
+   * Row indexes by visitor key, each visitor's rows one run; within it in time order when
+   * `time` is given (ties of ts in arrival order), else in arrival order.
+   */
+  private byVisitor(time: { rows: Int32Array; rank: Int32Array } | null): Int32Array {
     const n = this.n;
     const order = new Int32Array(n);
     if (!n) return order;
@@ -159,16 +217,20 @@ export class JourneyRows implements Columns {
     }
     const bits = Math.max(1, Math.ceil(Math.log2(n + 1)));
     const scale = 2 ** bits;
+    const tie = time ? time.rank : null;
     if ((max - min + 1) * scale <= Number.MAX_SAFE_INTEGER) {
-      // (key, index) packed into one exact double: a native numeric sort.
+      // (key, position) packed into one exact double: a native numeric sort.
       const packed = new Float64Array(n);
-      for (let i = 0; i < n; i++) packed[i] = (this.key[i] - min) * scale + i;
+      for (let i = 0; i < n; i++) packed[i] = (this.key[i] - min) * scale + (tie ? tie[i] : i);
       packed.sort();
-      for (let i = 0; i < n; i++) order[i] = packed[i] % scale;
+      for (let p = 0; p < n; p++) {
+        const v = packed[p] % scale;
+        order[p] = time ? time.rows[v] : v;
+      }
       return order;
     }
     const idx = Array.from({ length: n }, (_, i) => i);
-    idx.sort((a, b) => this.key[a] - this.key[b] || a - b);
+    idx.sort((a, b) => this.key[a] - this.key[b] || (tie ? tie[a] - tie[b] : a - b));
     order.set(idx);
     return order;
   }
@@ -178,7 +240,8 @@ export class JourneyRows implements Columns {
    * order[starts[g]] … order[starts[g + 1] - 1], in (ts, row id) order.
    */
   grouped(): { order: Int32Array; starts: Int32Array } {
-    const order = this.byVisitor();
+    // Two native sorts, by time then by visitor, leave only ties of ts to put in row id order.
+    const order = this.byVisitor(this.timeOrder());
     const starts: number[] = [];
     const { key, ts, rowId } = this;
     const later = (a: number, b: number) => ts[a] > ts[b] || (ts[a] === ts[b] && rowId[a] > rowId[b]);

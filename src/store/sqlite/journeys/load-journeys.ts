@@ -155,19 +155,19 @@ function journeyEvents(
   for (let j = start; j < end; ) {
     const i = byVisitor[j];
     let matches = rows.mask[i];
-    let breaks = rows.brk[i] === 1;
-    let revenue = rows.revenue[i];
-    let currency = rows.currency[i];
-    let dim = matches & 1 && rows.shape.dim ? rows.dim[i] : -1;
+    let breaks = rows.breaks(i);
+    let revenue = rows.revenue(i);
+    let currency = rows.currency(i);
+    let dim = matches & 1 ? rows.dimOf(i) : -1;
     // The same event found by several lookups: one event with all their bits.
     for (j++; j < end && rows.rowId[byVisitor[j]] === rows.rowId[i]; j++) {
       const d = byVisitor[j];
       const m = rows.mask[d];
-      if (m & 1 && !(matches & 1) && rows.shape.dim) dim = rows.dim[d];
+      if (m & 1 && !(matches & 1)) dim = rows.dimOf(d);
       matches |= m;
-      breaks ||= rows.brk[d] === 1;
-      if (Number.isNaN(revenue)) revenue = rows.revenue[d];
-      if (currency < 0) currency = rows.currency[d];
+      breaks ||= rows.breaks(d);
+      if (Number.isNaN(revenue)) revenue = rows.revenue(d);
+      if (currency < 0) currency = rows.currency(d);
     }
     if (breaks) order++;
     const hasRevenue = !Number.isNaN(revenue);
