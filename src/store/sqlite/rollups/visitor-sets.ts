@@ -1,7 +1,9 @@
 // The visitors of each rolled-up UTC hour (rollup_visitors): distinct visitors keys,
 // ascending, as 4-byte little-endian integers. Distinct counts are not additive, so a
 // range's count is the size of the union of its hours' sets (plus what is read live):
-// the keys are gathered into one typed array, sorted natively and counted once each.
+// the keys are gathered into typed arrays and counted once each, in a bitmap over the
+// keys' range (visitors keys are dense: a year of a 10M-event funnel, 3M keys, is a
+// 300 KB bitmap instead of a 12 MB array to sort).
 import type { Database } from "bun:sqlite";
 import { HOUR_MS } from "../../../analytics/timezone";
 import type { Span } from "./read";
@@ -45,6 +47,19 @@ export class VisitorBag {
     return this.keys[i];
   }
 
+  /** How many distinct keys there are (the bag may be left sorted, without repeats). */
+  count(): number {
+    const union = new KeyUnion([this]);
+    if (union.sorting) return this.distinct();
+    union.add(this);
+    return union.size();
+  }
+
+  /** Keys in order of addition (repeats allowed). */
+  added(): Int32Array {
+    return this.keys.subarray(0, this.n);
+  }
+
   /** Sorts the keys in place and drops repeats; returns how many distinct there are. */
   distinct(): number {
     const keys = this.keys.subarray(0, this.n).sort();
@@ -75,12 +90,70 @@ export class BucketedVisitors {
 
   counts(): { perKey: Map<number, number>; total: number } {
     const perKey = new Map<number, number>();
-    const all = new VisitorBag();
+    const bags = [...this.bags.values()];
+    const all = new KeyUnion(bags);
     for (const [k, b] of this.bags) {
-      perKey.set(k, b.distinct());
-      all.addBag(b);
+      perKey.set(k, b.count());
+      all.add(b);
     }
-    return { perKey, total: all.distinct() };
+    return { perKey, total: all.size() };
+  }
+}
+
+/** Never a bitmap over more keys than this (16 MiB). */
+const MAX_BITMAP_KEYS = 2 ** 27;
+
+/**
+ * The distinct keys of several bags: a bitmap over their range when it is no larger than
+ * the keys themselves (32 bits a key), else one bag of them all, sorted.
+ */
+class KeyUnion {
+  private min = 0;
+  private bits: Uint32Array | null = null;
+  private sorted: VisitorBag | null = null;
+
+  constructor(bags: VisitorBag[]) {
+    let min = Infinity;
+    let max = -Infinity;
+    let n = 0;
+    for (const b of bags) {
+      const keys = b.added();
+      n += keys.length;
+      for (const k of keys) {
+        if (k < min) min = k;
+        if (k > max) max = k;
+      }
+    }
+    if (min > max) return;
+    this.min = min;
+    if (max - min < Math.min(MAX_BITMAP_KEYS, 32 * n)) this.bits = new Uint32Array(((max - min) >>> 5) + 1);
+    else this.sorted = new VisitorBag();
+  }
+
+  get sorting(): boolean {
+    return this.sorted !== null;
+  }
+
+  add(bag: VisitorBag): void {
+    if (this.sorted) return this.sorted.addBag(bag);
+    const bits = this.bits;
+    if (!bits) return;
+    for (const k of bag.added()) {
+      const d = k - this.min;
+      bits[d >>> 5] |= 1 << (d & 31);
+    }
+  }
+
+  size(): number {
+    if (this.sorted) return this.sorted.distinct();
+    let n = 0;
+    for (let w of this.bits ?? []) {
+      // Bits set in a word (SWAR popcount).
+      w -= (w >>> 1) & 0x55555555;
+      w = (w & 0x33333333) + ((w >>> 2) & 0x33333333);
+      n += Math.imul((w + (w >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24;
+    }
+    return n;
   }
 }
 

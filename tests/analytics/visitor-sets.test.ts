@@ -1,0 +1,40 @@
+// Distinct visitors of several hours' sets: each bucket's count and the union's, whether
+// the union goes through a bitmap (dense keys) or a sort (keys spread too far for one).
+import { expect, test } from "bun:test";
+import { BucketedVisitors, encodeVisitors, VisitorBag } from "../../src/store/sqlite/rollups/visitor-sets";
+import { rng } from "../steps/journey-helpers";
+
+test.each([
+  ["dense keys (bitmap)", 5_000],
+  ["keys spread over 2^30 (sorted)", 2 ** 30],
+])("%s: per bucket and in all, each key once", (_name, spread) => {
+  for (let seed = 1; seed <= 10; seed++) {
+    const r = rng(seed);
+    const buckets = new BucketedVisitors();
+    const want = new Map<number, Set<number>>();
+    const all = new Set<number>();
+    for (let i = 0; i < 3000; i++) {
+      const bucket = r.int(12);
+      const key = 1 + Math.floor(r.next() * spread);
+      // Half the keys from blobs (the hours' sets), half one by one (read live).
+      if (r.next() < 0.5) buckets.bag(bucket).add(key);
+      else buckets.bag(bucket).addBlob(encodeVisitors([key, key]));
+      if (!want.has(bucket)) want.set(bucket, new Set());
+      want.get(bucket)!.add(key);
+      all.add(key);
+    }
+    const { perKey, total } = buckets.counts();
+    expect(total).toBe(all.size);
+    expect(Object.fromEntries(perKey)).toEqual(Object.fromEntries([...want].map(([k, v]) => [k, v.size])));
+  }
+});
+
+test("a dense bag counts through a bitmap and keeps its keys; distinct() sorts them", () => {
+  const bag = new VisitorBag();
+  for (const k of [9, 3, 9, 31, 32, 33, 3]) bag.add(k);
+  expect(bag.count()).toBe(5);
+  expect(Array.from(bag.added())).toEqual([9, 3, 9, 31, 32, 33, 3]);
+  expect(bag.distinct()).toBe(5);
+  expect([0, 1, 2, 3, 4].map((i) => bag.at(i))).toEqual([3, 9, 31, 32, 33]);
+  expect(new BucketedVisitors().counts()).toEqual({ perKey: new Map(), total: 0 });
+});
