@@ -60,6 +60,23 @@ describeBrowser("split tests in Chromium", () => {
 
   const freshVisitor = () => browser.newContext({ userAgent: DESKTOP_CHROME_UA, viewport: { width: 1000, height: 700 } });
 
+  /**
+   * One tab that takes in visitor after visitor: opening a tab starts a renderer (about
+   * 0.4 s of CPU each, which made this file the suite's longest on a loaded machine).
+   * `next()` leaves the site (the SDK's pagehide runs and writes its storage), then
+   * wipes the site's storage: the next visitor arrives as new as in a fresh profile.
+   */
+  async function visitorTab() {
+    const context = await freshVisitor();
+    const page = await context.newPage();
+    const storage = await context.newCDPSession(page);
+    const next = async () => {
+      await page.goto(site.url + "/away", { waitUntil: "commit" });
+      await storage.send("Storage.clearDataForOrigin", { origin: site.url, storageTypes: "all" });
+    };
+    return { context, page, next };
+  }
+
   /** The page once the SDK marked it ready: which variants of `key` show, and what aurea.variant says. */
   async function seen(page: Page, key: string, ask = true) {
     await page.waitForSelector("html[data-aurea-ready]", { state: "attached", timeout: 30_000 });
@@ -127,22 +144,21 @@ describeBrowser("split tests in Chromium", () => {
     const problems: string[] = [];
     let next = 0;
     let loads = 0;
-    // Each worker keeps one tab: opening a tab starts a renderer (about 0.4 s of CPU each,
-    // which made this test the suite's longest on a loaded machine). Between visitors the
-    // tab leaves the site (the SDK's pagehide runs and writes its storage), then the
-    // site's storage is wiped: the next visitor arrives as new as in a fresh profile.
     async function worker() {
       const context = await freshVisitor();
+      // A new visitor arrives at /?new-visitor=N: the site's storage is wiped before the
+      // page's own scripts run, after the previous page's pagehide wrote to it. The same
+      // tab takes in visitor after visitor (see visitorTab) without leaving the site.
+      await context.addInitScript(() => {
+        if (new URLSearchParams(location.search).has("new-visitor")) localStorage.clear();
+      });
       const page = await context.newPage();
-      const storage = await context.newCDPSession(page);
       while (next < VISITORS) {
         const i = next++;
-        await page.goto(site.url + "/away", { waitUntil: "commit" });
-        await storage.send("Storage.clearDataForOrigin", { origin: site.url, storageTypes: "all" });
         // The visitor leaves only once their exposure was accepted.
         const exposed = page.waitForResponse((r) => r.request().method() === "POST" && (r.request().postData() ?? "").includes("$exposure") && r.ok(), { timeout: 120_000 });
         // No waiting for "load": the page counts once the SDK has marked it ready.
-        await page.goto(site.url + "/", { waitUntil: "commit" });
+        await page.goto(`${site.url}/?new-visitor=${i}`, { waitUntil: "commit" });
         const first = await observe(page, "headline");
         if (first.visitor === undefined || assigned.has(first.visitor)) problems.push(`visitor ${i} is not new: ${first.visitor}`);
         await exposed;
@@ -194,10 +210,11 @@ describeBrowser("split tests in Chromium", () => {
   }, 1_800_000);
 
   /** Red (variant a), blue (variant b) and green (the page's header) pixels of a screenshot, counted by the browser itself. */
+  let counter: Page | null = null;
   async function colours(png: Buffer): Promise<{ red: number; blue: number; green: number }> {
-    const context = await freshVisitor();
-    const page = await context.newPage();
-    const counts = await page.evaluate(async (b64) => {
+    // One blank tab counts for every screenshot: it loads nothing of the site.
+    counter ??= await (await freshVisitor()).newPage();
+    return counter.evaluate(async (b64) => {
       const img = new Image();
       img.src = `data:image/png;base64,${b64}`;
       await img.decode();
@@ -213,8 +230,6 @@ describeBrowser("split tests in Chromium", () => {
       }
       return { red, blue, green };
     }, png.toString("base64"));
-    await context.close();
-    return counts;
   }
 
   test("no flash: at first paint neither variant shows; after, only the visitor's", async () => {
@@ -263,9 +278,9 @@ describeBrowser("split tests in Chromium", () => {
   test("split URL: the visitor lands on their variant's URL with the UTM query intact, also on return; one exposure", async () => {
     const query = "?utm_source=newsletter&utm_campaign=spring";
     const landed = new Map<string, string>();
+    const { context, page, next } = await visitorTab();
     for (let i = 0; i < 20; i++) {
-      const context = await freshVisitor();
-      const page = await context.newPage();
+      await next();
       await page.goto(site.url + "/offer" + query);
       const s = await seen(page, "offer");
       const url = new URL(page.url());
@@ -277,9 +292,10 @@ describeBrowser("split tests in Chromium", () => {
       await seen(page, "offer");
       expect(new URL(page.url()).pathname).toBe(url.pathname);
       await page.evaluate(() => (window as any).aurea.flush());
-      await context.close();
       landed.set(s.visitor, s.variant);
     }
+    await context.close();
+    expect(landed.size).toBe(20);
     expect(new Set(landed.values()).size).toBe(2);
     const rows = await waitFor(() => exposures("offer"), (r) => r.length >= 20);
     expect(rows.map((r) => [r.n, r.variants]).sort()).toEqual(rows.map((r) => [1, landed.get(r.visitor)!]).sort());
