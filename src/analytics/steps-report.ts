@@ -3,7 +3,7 @@
 // journeys come from the event store's journey reader; the maths here is pure.
 import type { StepsDefinition } from "../funnels/steps-definition";
 import { fromMinorUnits } from "../pipeline/money";
-import type { BreakdownDimension, JourneyReader, LastEvent, VisitorEntry } from "../store/journey-reader";
+import type { BreakdownDimension, JourneyQuery, JourneyReader, LastEvent, VisitorEntry } from "../store/journey-reader";
 import type { Filter } from "./filters";
 import { visitorProgress, type Progress, type ProgressRules, type ProgressStatus } from "./funnel-progress";
 import { progressAll, ReportFold, visitorsAtStep, type DrillStatus, type FunnelReport, type ReportTotals } from "./funnel-report";
@@ -45,9 +45,34 @@ async function progressFor(reader: JourneyReader, funnelId: string, def: StepsDe
   return progressAll(journeys, rulesOf(def, o));
 }
 
+/**
+ * Reports over past days kept by this thread, with the stamp of the journeys they were
+ * computed from (JourneyReader.journeysStamp): the page's previous period, the same
+ * range opened again. Exact: a report is used only while its stamp is unchanged.
+ */
+const kept = new Map<string, { stamp: string; report: FunnelReport }>();
+const KEPT_REPORTS = 16;
+
 /** The report's numbers, folded visitor by visitor as the journeys come: no list of everyone's progress. */
 async function reportFor(reader: JourneyReader, funnelId: string, def: StepsDefinition, o: StepsReportOptions): Promise<FunnelReport> {
-  const journeys = await reader.journeys(funnelId, { def, from: o.from, to: o.to, breakdown: o.breakdown, filters: o.filters, visitorIds: false });
+  const q = { def, from: o.from, to: o.to, breakdown: o.breakdown, filters: o.filters, visitorIds: false };
+  const stamp = (await reader.journeysStamp?.(funnelId, q, o.now)) ?? null;
+  const key = stamp === null ? null : JSON.stringify([funnelId, def, o.from, o.to]);
+  if (key !== null) {
+    const hit = kept.get(key);
+    if (hit?.stamp === stamp) return hit.report;
+  }
+  const report = await foldReport(reader, funnelId, def, o, q);
+  if (key !== null) {
+    kept.delete(key);
+    kept.set(key, { stamp: stamp!, report });
+    if (kept.size > KEPT_REPORTS) kept.delete(kept.keys().next().value!);
+  }
+  return report;
+}
+
+async function foldReport(reader: JourneyReader, funnelId: string, def: StepsDefinition, o: StepsReportOptions, q: JourneyQuery): Promise<FunnelReport> {
+  const journeys = await reader.journeys(funnelId, q);
   const rules = rulesOf(def, o);
   const fold = new ReportFold(def.steps.map((s) => s.name), Boolean(o.breakdown));
   for (const j of journeys) {

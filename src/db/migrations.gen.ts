@@ -20,6 +20,7 @@ import m17 from "../../drizzle/0017_events_revenue_index.sql" with { type: "text
 import m18 from "../../drizzle/0018_rollup_page_visits.sql" with { type: "text" };
 import m19 from "../../drizzle/0019_sessions_contact_index.sql" with { type: "text" };
 import m20 from "../../drizzle/0020_journey_days_on_delete.sql" with { type: "text" };
+import m21 from "../../drizzle/0021_journey_changes.sql" with { type: "text" };
 
 export interface EmbeddedMigration {
   tag: string;
@@ -49,4 +50,5 @@ export const migrations: EmbeddedMigration[] = [
   { tag: "0018_rollup_page_visits", when: 1796242186538, sql: m18 },
   { tag: "0019_sessions_contact_index", when: 1796265897773, sql: m19 },
   { tag: "0020_journey_days_on_delete", when: 1796266158339, sql: m20 },
+  { tag: "0021_journey_changes", when: 1796269432315, sql: m21 },
 ];

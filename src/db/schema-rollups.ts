@@ -134,3 +134,15 @@ export const journeyDays = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.funnelId, t.day] })],
 );
+
+/**
+ * Changes to a funnel's journey copies that journey_days does not show: a day rebuilt or
+ * appended to, copies deleted, a contact id back-filled in place (trigger, migration
+ * 0021). A funnel report cached for past days is valid while this and its days' rows
+ * are unchanged (src/store/sqlite/journeys/journeys-stamp.ts).
+ */
+export const journeyChanges = sqliteTable("journey_changes", {
+  /** funnel_keys.key */
+  funnel: integer("funnel").primaryKey(),
+  n: integer("n").notNull().default(0),
+});

@@ -170,6 +170,11 @@ export interface VisitorReads {
 export interface JourneyReader extends VisitorReads {
   /** Per visitor who entered in [from, to), their possible step hits (and conversions) in time order (may be made as they are iterated). */
   journeys(funnelId: string, q: JourneyQuery): Awaitable<Iterable<VisitorJourney>>;
+  /**
+   * A string that changes whenever the journeys of `q` could: the same stamp, the same
+   * journeys (so a report over them may be kept). Null when that cannot be told cheaply.
+   */
+  journeysStamp?(funnelId: string, q: JourneyQuery, now: number): Awaitable<string | null>;
   /** For drill-down lists: who each visitor is and their latest event. */
   visitorIdentities(funnelId: string, keys: string[]): Awaitable<VisitorIdentity[]>;
   /** For drill-down lists: the visit each entered the funnel in, and when they were first seen. */

@@ -50,7 +50,7 @@ function seeded(name: string): string {
 
 /** Rows of a funnel in a table: by its public id, or its key in the compact layout's tables. */
 const rows = (table: string, funnelId: string) => {
-  const where = ["events", "sessions", "visitors", "journey_events"].includes(table) ? "funnel = (SELECT key FROM funnel_keys WHERE funnel_id = ?)" : "funnel_id = ?";
+  const where = ["events", "sessions", "visitors", "journey_events", "journey_changes"].includes(table) ? "funnel = (SELECT key FROM funnel_keys WHERE funnel_id = ?)" : "funnel_id = ?";
   return (store.sqlite.query(`SELECT count(*) AS n FROM ${table} WHERE ${where}`).get(funnelId) as { n: number }).n;
 };
 
@@ -61,7 +61,7 @@ test("the registry names the dashboard rollup and the journey copies", () => {
 test("forgetting a funnel empties every derived table of it, and only of it", () => {
   const gone = seeded("gone");
   const kept = seeded("kept");
-  for (const t of ["rollup_hours", "rollup_revenue", "rollup_visitors", "rollup_built", "journey_events", "journey_days"]) expect(rows(t, gone)).toBeGreaterThan(0);
+  for (const t of ["rollup_hours", "rollup_revenue", "rollup_visitors", "rollup_built", "journey_events", "journey_days", "journey_changes"]) expect(rows(t, gone)).toBeGreaterThan(0);
   store.sqlite.transaction(() => store.events.retention.forgetFunnel(gone))();
   for (const t of [...TABLES, "events", "sessions", "visitors", "contacts"]) expect(rows(t, gone)).toBe(0);
   expect(rows("rollup_hours", kept)).toBeGreaterThan(0);

@@ -11,6 +11,7 @@ import type {
 import type { RollupRegistry } from "../../rollup-registry";
 import { eventsAfterExposure, exposedVisitors, ordersAfterExposure } from "./experiment-data";
 import { loadJourneys } from "./load-journeys";
+import { journeysStamp } from "./journeys-stamp";
 import { checkSteps } from "./steps-check";
 import { suggestSteps } from "./steps-suggestion";
 import { visitorEntries } from "./visitor-entry";
@@ -27,6 +28,10 @@ export class SqliteJourneyReader implements JourneyReader {
 
   journeys(funnelId: string, q: JourneyQuery): Iterable<VisitorJourney> {
     return loadJourneys(this.sqlite, funnelId, q, this.rollups.journeys);
+  }
+
+  journeysStamp(funnelId: string, q: JourneyQuery, now: number): string | null {
+    return journeysStamp(this.sqlite, this.rollups.journeys, funnelId, q, now);
   }
 
   visitorIdentities(funnelId: string, keys: string[]): VisitorIdentity[] {

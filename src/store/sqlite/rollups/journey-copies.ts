@@ -6,7 +6,7 @@ import type { Database } from "bun:sqlite";
 import { DAY_MS } from "../../../analytics/timezone";
 import type { ChunkOptions, Rollup } from "../../rollup-registry";
 import { funnelKey } from "../layout";
-import { JourneysRollup } from "./journeys-rollup";
+import { journeyChange, JourneysRollup } from "./journeys-rollup";
 
 export class JourneyCopies implements Rollup {
   readonly name = "journey copies";
@@ -15,6 +15,7 @@ export class JourneyCopies implements Rollup {
   private deleteDay;
   private forgetDays;
   private forget;
+  private changed;
 
   constructor(private sqlite: Database) {
     this.rollup = new JourneysRollup(sqlite);
@@ -24,7 +25,10 @@ export class JourneyCopies implements Rollup {
     this.forget = [
       sqlite.prepare("DELETE FROM journey_events WHERE funnel = (SELECT key FROM funnel_keys WHERE funnel_id = ?)"),
       sqlite.prepare("DELETE FROM journey_days WHERE funnel_id = ?"),
+      // Funnel keys are never given again: nothing can mistake a new funnel's count for this one's.
+      sqlite.prepare("DELETE FROM journey_changes WHERE funnel = (SELECT key FROM funnel_keys WHERE funnel_id = ?)"),
     ];
+    this.changed = journeyChange(sqlite);
   }
 
   markDirty(): void {}
@@ -48,6 +52,7 @@ export class JourneyCopies implements Rollup {
     }
     // The day the cutoff falls in is rebuilt from what is left before it is read again.
     this.forgetDays.run(funnelId, lastDay);
+    if (funnel !== null) this.changed.run(funnel);
   }
 
   forgetFunnel(funnelId: string): void {

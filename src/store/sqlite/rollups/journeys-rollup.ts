@@ -45,6 +45,13 @@ const COPY = `INSERT INTO journey_events (funnel, day, kind, path, ts, row_id, h
     path IS NOT NULL, visitor, contact_id, revenue_minor, currency
   FROM events WHERE funnel = ? AND ts >= ? AND ts < ? AND row_id > ?`;
 
+/** Counts a change to a funnel's copies (journey_changes), by its key. */
+export function journeyChange(sqlite: Database) {
+  return sqlite.prepare<unknown, [number | null]>(
+    "INSERT INTO journey_changes (funnel, n) VALUES (?, 1) ON CONFLICT (funnel) DO UPDATE SET n = n + 1",
+  );
+}
+
 export class JourneysRollup {
   private live;
   private stored;
@@ -52,6 +59,7 @@ export class JourneysRollup {
   private copy;
   private clear;
   private save;
+  private changed;
   private newest;
   private touched;
   private checked = new Map<number, Checked>();
@@ -77,6 +85,7 @@ export class JourneysRollup {
       `INSERT INTO journey_days (funnel_id, day, events, max_row_id) VALUES (?, ?, ?, ?)
        ON CONFLICT (funnel_id, day) DO UPDATE SET events = excluded.events, max_row_id = excluded.max_row_id`,
     );
+    this.changed = journeyChange(sqlite);
   }
 
   /** Makes the days of [from, to) (UTC ms, whole days, from ≥ 0) match events. */
@@ -149,6 +158,7 @@ export class JourneysRollup {
       this.copy.run(day, f.key, start, end, -1);
     }
     this.save.run(f.id, day, live.events, live.maxRowId);
+    this.changed.run(f.key);
     this.checked.get(f.key)?.days.add(day);
   }
 }
