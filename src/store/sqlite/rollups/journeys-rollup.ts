@@ -103,11 +103,17 @@ export class JourneysRollup {
     // day is checked again inside it, since another connection may have moved on.
     for (let i = 0; i < stale.length; i += DAYS_PER_TRANSACTION) {
       const days = stale.slice(i, i + DAYS_PER_TRANSACTION);
+      const fixed: number[] = [];
       this.sqlite
         .transaction(() => {
-          for (const day of this.staleDays(f, days[0], days.at(-1)! + 1)) this.fix(f, day);
+          for (const day of this.staleDays(f, days[0], days.at(-1)! + 1)) {
+            this.fix(f, day);
+            fixed.push(day);
+          }
         })
         .immediate();
+      // Known exact once committed: a transaction that failed (a full disk) rolled them back.
+      for (const day of fixed) this.checked.get(f.key)?.days.add(day);
     }
   }
 
@@ -159,6 +165,5 @@ export class JourneysRollup {
     }
     this.save.run(f.id, day, live.events, live.maxRowId);
     this.changed.run(f.key);
-    this.checked.get(f.key)?.days.add(day);
   }
 }
