@@ -49,10 +49,10 @@ export class VisitorBag {
 
   /** How many distinct keys there are (the bag may be left sorted, without repeats). */
   count(): number {
-    const union = new KeyUnion([this]);
-    if (union.sorting) return this.distinct();
-    union.add(this);
-    return union.size();
+    const map = bitmapOver([this]);
+    if (!map) return this.distinct();
+    map.mark(this);
+    return map.size();
   }
 
   /** Keys in order of addition (repeats allowed). */
@@ -91,12 +91,14 @@ export class BucketedVisitors {
   counts(): { perKey: Map<number, number>; total: number } {
     const perKey = new Map<number, number>();
     const bags = [...this.bags.values()];
-    const all = new KeyUnion(bags);
+    const map = bitmapOver(bags);
+    const all = map ? null : new VisitorBag();
     for (const [k, b] of this.bags) {
       perKey.set(k, b.count());
-      all.add(b);
+      if (map) map.mark(b);
+      else all!.addBag(b);
     }
-    return { perKey, total: all.size() };
+    return { perKey, total: map ? map.size() : all!.distinct() };
   }
 }
 
@@ -104,51 +106,46 @@ export class BucketedVisitors {
 const MAX_BITMAP_KEYS = 2 ** 27;
 
 /**
- * The distinct keys of several bags: a bitmap over their range when it is no larger than
- * the keys themselves (32 bits a key), else one bag of them all, sorted.
+ * A bitmap over the range of the bags' keys, when that range is no larger than the keys
+ * themselves (32 bits a key); null when they are too spread (then they are sorted).
  */
-class KeyUnion {
-  private min = 0;
-  private bits: Uint32Array | null = null;
-  private sorted: VisitorBag | null = null;
-
-  constructor(bags: VisitorBag[]) {
-    let min = Infinity;
-    let max = -Infinity;
-    let n = 0;
-    for (const b of bags) {
-      const keys = b.added();
-      n += keys.length;
-      for (const k of keys) {
-        if (k < min) min = k;
-        if (k > max) max = k;
-      }
+function bitmapOver(bags: VisitorBag[]): KeyBitmap | null {
+  let min = Infinity;
+  let max = -Infinity;
+  let n = 0;
+  for (const b of bags) {
+    const keys = b.added();
+    n += keys.length;
+    for (const k of keys) {
+      if (k < min) min = k;
+      if (k > max) max = k;
     }
-    if (min > max) return;
-    this.min = min;
-    if (max - min < Math.min(MAX_BITMAP_KEYS, 32 * n)) this.bits = new Uint32Array(((max - min) >>> 5) + 1);
-    else this.sorted = new VisitorBag();
+  }
+  if (min > max) return new KeyBitmap(0, 0);
+  return max - min < Math.min(MAX_BITMAP_KEYS, 32 * n) ? new KeyBitmap(min, max - min + 1) : null;
+}
+
+class KeyBitmap {
+  private bits: Uint32Array;
+
+  constructor(
+    private min: number,
+    size: number,
+  ) {
+    this.bits = new Uint32Array((size + 31) >>> 5);
   }
 
-  get sorting(): boolean {
-    return this.sorted !== null;
-  }
-
-  add(bag: VisitorBag): void {
-    if (this.sorted) return this.sorted.addBag(bag);
-    const bits = this.bits;
-    if (!bits) return;
+  mark(bag: VisitorBag): void {
     for (const k of bag.added()) {
       const d = k - this.min;
-      bits[d >>> 5] |= 1 << (d & 31);
+      this.bits[d >>> 5] |= 1 << (d & 31);
     }
   }
 
+  /** Bits set (SWAR popcount, word by word). */
   size(): number {
-    if (this.sorted) return this.sorted.distinct();
     let n = 0;
-    for (let w of this.bits ?? []) {
-      // Bits set in a word (SWAR popcount).
+    for (let w of this.bits) {
       w -= (w >>> 1) & 0x55555555;
       w = (w & 0x33333333) + ((w >>> 2) & 0x33333333);
       n += Math.imul((w + (w >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24;
