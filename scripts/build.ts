@@ -11,6 +11,10 @@ await $`bun ${join(root, "scripts/build-sdk.ts")}`;
 await $`bun ${join(root, "scripts/embed-migrations.ts")} --check`;
 // The threads' entries are more entrypoints, so the executable contains them (src/thread-url.ts).
 const threads = ["src/pipeline/thread-entry.ts", "src/db/checkpoint-entry.ts", "src/backup/backup-entry.ts", "src/analytics/reads/thread-entry.ts"].map((p) => join(root, p));
-await $`bun build --compile --minify --sourcemap=none ${join(root, "src/main.ts")} ${threads} --outfile ${outfile}`.quiet();
+// --bytecode: each thread loads compiled bytecode from the executable (mapped from the
+// file) instead of parsing and compiling its bundle into its own heap: a launch-day
+// burst's peak went from 424 to 305 MiB with it alone (docs/performance.md, "The burst's
+// memory"). Top-level await in the entry needs --format=esm for that.
+await $`bun build --compile --bytecode --format=esm --minify --sourcemap=none ${join(root, "src/main.ts")} ${threads} --outfile ${outfile}`.quiet();
 const mb = (statSync(outfile).size / 1024 / 1024).toFixed(1);
 console.log(`built ${outfile} (${mb} MB)`);
