@@ -156,7 +156,8 @@ export async function startServer(config: ServeConfig, options: StartOptions = {
   processing.onLive = (ids) => live.notify(ids);
   reportHeap("http");
   // The HTTP thread's heap after a burst of requests or a large page, and its page caches (./ops/idle-collect.ts).
-  const idle = new IdleCollector({ release: () => releasePageCaches(store) });
+  // While events keep coming, their requests' garbage is collected as they come (at most every 100 ms).
+  const idle = new IdleCollector({ release: () => releasePageCaches(store), busyCollectMs: 100 });
   committer.onCommitted = (n) => {
     idle.active();
     processing!.notify(n);

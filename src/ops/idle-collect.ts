@@ -6,6 +6,13 @@
 // back at once). So each thread that may grow its heap calls `active()` when it works,
 // and a timer collects fully once no work came for a whole period and the heap has
 // grown since the last collection. A collection never runs in the middle of work.
+//
+// A thread that never goes quiet (processing a backlog, accepting a launch-day spike)
+// has the opposite problem: the collector lets its heap grow to about twice what is
+// live before it collects, and a run's garbage comes at tens of MB a second. With
+// `busyCollectMs`, work also starts an asynchronous collection (it runs beside the
+// thread, which does not wait) at most that often (docs/performance.md, "The burst's
+// memory").
 export interface IdleCollectorOptions {
   /** Quiet time before a collection. */
   idleMs?: number;
@@ -20,6 +27,11 @@ export interface IdleCollectorOptions {
    * once per quiet period that follows work, whether or not the heap grew.
    */
   release?: () => void;
+  /** While work keeps coming: an asynchronous collection at most this often (ms; 0: never). */
+  busyCollectMs?: number;
+  /** That collection (a request the thread does not wait for). */
+  nudge?: () => void;
+  now?: () => number;
 }
 
 export class IdleCollector {
@@ -35,12 +47,21 @@ export class IdleCollector {
   private release: (() => void) | null;
   /** The work count at the last release. */
   private released = 0;
+  private busyMs: number;
+  private nudge: () => void;
+  private now: () => number;
+  private nudgedAt = -Infinity;
+  /** Asynchronous collections started during work (for tests and the bench). */
+  nudges = 0;
 
   constructor(opts: IdleCollectorOptions = {}) {
     this.heapUsed = opts.heapUsed ?? (() => process.memoryUsage().heapUsed);
     this.collect = opts.collect ?? (() => Bun.gc(true));
     this.growth = opts.growthBytes ?? 4 * 2 ** 20;
     this.release = opts.release ?? null;
+    this.busyMs = opts.busyCollectMs ?? 0;
+    this.nudge = opts.nudge ?? (() => Bun.gc(false));
+    this.now = opts.now ?? (() => performance.now());
     this.baseline = this.heapUsed();
     this.timer = setInterval(() => this.tick(), opts.idleMs ?? 1000);
     // Never the reason a thread or the process stays alive.
@@ -50,6 +71,12 @@ export class IdleCollector {
   /** The thread did some work: no collection until a whole quiet period has passed. */
   active(): void {
     this.work++;
+    if (this.busyMs <= 0) return;
+    const now = this.now();
+    if (now - this.nudgedAt < this.busyMs) return;
+    this.nudgedAt = now;
+    this.nudges++;
+    this.nudge();
   }
 
   stop(): void {

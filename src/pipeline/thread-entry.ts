@@ -32,6 +32,25 @@ type Incoming =
  */
 const CLICKHOUSE_REQUEST_TIMEOUT_MS = 4000;
 
+/** While runs keep coming: an asynchronous collection at most this often (ms). */
+const BUSY_COLLECT_MS = 100;
+
+/**
+ * This thread's page cache (KiB), not the 64 MiB a store opens with: runs write the
+ * newest pages of each index, and the rest comes from the kernel's file cache. At 10M
+ * events, 16 MiB instead of 64 took a burst's peak from 432 to 380 MiB, and 8 MiB
+ * processed as fast (docs/performance.md, "The burst's memory").
+ */
+const PROCESSING_CACHE_KIB = 8192;
+
+/**
+ * A run's batches, parsed and enriched, are live until it commits, and the collector
+ * lets the heap grow to about twice what is live: with runs of 250 SDK batches (2,500
+ * events) instead of 1,000, the heap's peak during a burst was 84 MiB instead of 109,
+ * at the same CPU per event (bench-processing).
+ */
+const BATCHES_PER_RUN = 250;
+
 /** How often the thread sends its counters and its state to the HTTP thread. */
 const STATS_MS = 1000;
 
@@ -43,8 +62,9 @@ let clickhouse: ClickHouseLink | null = null;
 const watched = new Set<string>();
 const send = (m: ThreadMessage) => postMessage(m);
 // A run's batches and enrichment are garbage once committed, and the page cache the runs
-// filled (up to 64 MiB) is idle: both given back when the queue is quiet.
-const idle = new IdleCollector({ release: () => releasePageCaches(ctx?.store) });
+// filled is idle: both given back when the queue is quiet. While a backlog lasts, each
+// run's garbage is collected as the next run starts (./ops/idle-collect.ts).
+const idle = new IdleCollector({ release: () => releasePageCaches(ctx?.store), busyCollectMs: BUSY_COLLECT_MS });
 reportHeap("processing");
 
 self.onmessage = async (e: MessageEvent<Incoming>) => {
@@ -71,6 +91,7 @@ self.onmessage = async (e: MessageEvent<Incoming>) => {
     };
     // The checkpoint thread (src/db/checkpointer.ts) copies the WALs this thread fills.
     ctx.store.sqlite.exec("PRAGMA wal_autocheckpoint = 0");
+    ctx.store.sqlite.exec(`PRAGMA cache_size = -${PROCESSING_CACHE_KIB}`);
     ctx.store.queue.exec("PRAGMA wal_autocheckpoint = 0");
     installEventListeners(ctx);
     // The job runner lives on the HTTP thread: tell it, once the run that enqueued due
@@ -88,7 +109,7 @@ self.onmessage = async (e: MessageEvent<Incoming>) => {
       rt.lookups = automationLookups(store.sqlite, staged.visitorLookups);
     }
     worker = new IngestWorker(ctx, {
-      batchesPerRun: 1000,
+      batchesPerRun: BATCHES_PER_RUN,
       staged,
       gatherMs: clickhouse ? 1000 : undefined,
       checkpointQueue: false,

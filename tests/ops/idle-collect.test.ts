@@ -75,6 +75,50 @@ describe("IdleCollector's rule", () => {
   });
 });
 
+test("while work keeps coming, an asynchronous collection at most every busyCollectMs", () => {
+  let now = 0;
+  let nudged = 0;
+  let collected = 0;
+  let heap = 10 * MiB;
+  const c = new IdleCollector({
+    idleMs: 3_600_000,
+    heapUsed: () => heap,
+    collect: () => collected++,
+    busyCollectMs: 100,
+    nudge: () => nudged++,
+    now: () => now,
+  });
+  c.active(); // the first work
+  expect(nudged).toBe(1);
+  for (now = 10; now < 100; now += 10) c.active();
+  expect(nudged).toBe(1); // not again within 100 ms
+  now = 100;
+  c.active();
+  expect(nudged).toBe(2);
+  now = 150;
+  c.active();
+  expect(nudged).toBe(2);
+  now = 260;
+  c.active();
+  expect(nudged).toBe(3);
+  expect(c.nudges).toBe(3);
+  // The busy nudge never stands in for the full collection once quiet.
+  heap = 60 * MiB;
+  c.tick();
+  expect(collected).toBe(0);
+  c.tick();
+  expect(collected).toBe(1);
+  c.stop();
+});
+
+test("without busyCollectMs, work never starts a collection", () => {
+  let nudged = 0;
+  const c = new IdleCollector({ idleMs: 3_600_000, heapUsed: () => MiB, collect: () => {}, nudge: () => nudged++, now: () => performance.now() });
+  for (let i = 0; i < 100; i++) c.active();
+  expect(nudged).toBe(0);
+  c.stop();
+});
+
 test("on a real heap: the garbage of finished work is given back once the thread is quiet", async () => {
   Bun.gc(true);
   const base = process.memoryUsage().heapUsed;
