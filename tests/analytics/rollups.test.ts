@@ -11,6 +11,7 @@ import { totals } from "../../src/store/sqlite/dashboard/overview";
 import { parsePeriod } from "../../src/analytics/period";
 import { analyticsReader } from "../../src/store/sqlite/dashboard/dashboard-reader";
 import { timeseries } from "../../src/store/sqlite/dashboard/timeseries";
+import { visitorsPerKey } from "../../src/store/sqlite/dashboard/visitors";
 import { openStore, type Store } from "../../src/db/open";
 import { seedDemo } from "../../src/store/sqlite/demo-seed";
 import { createFunnel } from "../../src/funnels/store";
@@ -123,6 +124,20 @@ describe.each(RANGES)("filtered by one visit attribute or page, %s", (_name, que
     }
     expect(counted).toBeGreaterThan(0);
   });
+});
+
+test("a range that starts inside an hour: its ragged start, the rolled hours and today counted in time order, each UTC day's visitors as the live query", () => {
+  const reader = analyticsReader(store.sqlite, () => NOW);
+  const DAY = 86_400_000;
+  const from = NOW - 9 * DAY - 37 * 60_000; // 37 minutes past an hour
+  const s: Scope = { funnelId, from, to: NOW, filters: [] };
+  const day = (ms: number) => Math.floor(ms / DAY);
+  const { perKey, total } = visitorsPerKey(reader, s, null, day, { sql: `s.started_at / ${DAY}`, params: [] }, true);
+  expect(perKey.size).toBe(10);
+  for (const [k, n] of perKey) {
+    expect(n).toBe(liveTotals(store.sqlite, { ...s, from: Math.max(from, k * DAY), to: Math.min(NOW, (k + 1) * DAY) }).visitors);
+  }
+  expect(total).toBe(liveTotals(store.sqlite, s).visitors);
 });
 
 test("days that close later are rolled up on the next read, and still agree", () => {

@@ -4,8 +4,8 @@
 // filtered scopes count from sessions.
 import type { Database } from "bun:sqlite";
 import type { Scope } from "../../../analytics/filters";
-import { rolledFilter, splitRange } from "../rollups/read";
-import { BucketedVisitors, rolledVisitorHours } from "../rollups/visitor-sets";
+import { rolledFilter, type Span, splitRange } from "../rollups/read";
+import { BucketedVisitors, OrderedBucketVisitors, rolledVisitorHours } from "../rollups/visitor-sets";
 import { freshRollups, type AnalyticsReader } from "./reader";
 import { keyed, type KeyedScope, type Param, sessionWhere } from "./scope-sql";
 
@@ -21,16 +21,21 @@ function rolledVisitors(reader: AnalyticsReader, scope: KeyedScope, keyOf: (ms: 
   if (scope.filters.length && page === null) return null;
   const split = splitRange(scope.from, scope.to, "hour", freshRollups(reader, scope.funnelId));
   if (!split.rolled) return null;
-  const buckets = new BucketedVisitors();
+  // In time order (the ragged start, the rolled hours, the ragged end and today), so that
+  // only one bucket's visitors are held at a time.
+  const buckets = new OrderedBucketVisitors();
   const bag = (at: number) => buckets.bag(keyOf(at));
-  rolledVisitorHours(reader.sqlite, scope.funnelId, split.rolled, page, (at, blob) => bag(at).addBlob(blob));
-  for (const span of split.live) {
+  const rolled = split.rolled;
+  const live = (span: Span) => {
     const where = sessionWhere({ ...scope, ...span });
-    const live = reader.sqlite.query<{ v: number; startedAt: number }, Param[]>(
-      `SELECT s.visitor AS v, s.started_at AS startedAt FROM sessions s INDEXED BY sessions_funnel_started WHERE ${where.sql}`,
+    const rows = reader.sqlite.query<{ v: number; startedAt: number }, Param[]>(
+      `SELECT s.visitor AS v, s.started_at AS startedAt FROM sessions s INDEXED BY sessions_funnel_started WHERE ${where.sql} ORDER BY s.started_at`,
     );
-    for (const { v, startedAt } of live.iterate(...where.params)) bag(startedAt).add(v);
-  }
+    for (const { v, startedAt } of rows.iterate(...where.params)) bag(startedAt).add(v);
+  };
+  for (const span of split.live) if (span.to <= rolled.from) live(span);
+  rolledVisitorHours(reader.sqlite, scope.funnelId, rolled, page, (at, blob) => bag(at).addBlob(blob));
+  for (const span of split.live) if (span.to > rolled.from) live(span);
   return buckets.counts();
 }
 
