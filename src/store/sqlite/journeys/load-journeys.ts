@@ -11,6 +11,7 @@ import type { Filter } from "../../../analytics/filters";
 import type { JourneyEvent, VisitorJourney } from "../../../analytics/funnel-progress";
 import { DAY_MS } from "../../../analytics/timezone";
 import { isTransient } from "../../../db/storage-errors";
+import { gcPace } from "../../../ops/gc-pace";
 import { propsMatch, type Step } from "../../../funnels/steps-definition";
 import type { JourneyQuery } from "../../journey-reader";
 import type { Rollup } from "../../rollup-registry";
@@ -91,9 +92,14 @@ export function loadJourneys(sqlite: Database, funnelId: string, query: JourneyQ
   const q: SqlJourneyQuery = { ...query, entryVisits: entryVisitsFor(funnelId, key, query.filters ?? [], query.from, query.to), kinds: kindsOf(sqlite) };
   const c = journeyColumns(q);
   const rows = new JourneyRows({ props: c.props >= 0, dim: c.dim >= 0, brk: c.brk >= 0 });
+  // Each row is read as an object, garbage once pushed into the columns.
+  const pace = gcPace();
   for (const part of journeyParts(copies, funnelId, q)) {
     const { sql, params } = part.rollup ? rollupJourneySql(key, q, part) : eventsJourneySql(key, q, part);
-    for (const r of sqlite.query<JourneyRow, SQLQueryBindings[]>(sql).iterate(...params)) rows.push(r);
+    for (const r of sqlite.query<JourneyRow, SQLQueryBindings[]>(sql).iterate(...params)) {
+      rows.push(r);
+      pace();
+    }
   }
   const wheres = q.def.steps.flatMap((s, i) => (s.where ? [{ bit: 1 << i, where: s.where }] : []));
   const { order, starts } = rows.grouped();
