@@ -44,12 +44,12 @@ const BUSY_COLLECT_MS = 100;
 const PROCESSING_CACHE_KIB = 8192;
 
 /**
- * A run's batches, parsed and enriched, are live until it commits, and the collector
- * lets the heap grow to about twice what is live: with runs of 250 SDK batches (2,500
- * events) instead of 1,000, the heap's peak during a burst was 84 MiB instead of 109,
- * at the same CPU per event (bench-processing).
+ * Runs of 1,000 SDK batches (10,000 events). Runs of 250 held the processing heap's peak
+ * during a burst at 84 MiB instead of 109, but a backlog then drained at 32–36k events/s
+ * instead of 41–57k (bench-drain, same run): each run has its fixed costs
+ * (docs/performance.md, "The burst's memory").
  */
-const BATCHES_PER_RUN = 250;
+const BATCHES_PER_RUN = 1000;
 
 /** How often the thread sends its counters and its state to the HTTP thread. */
 const STATS_MS = 1000;
