@@ -4,29 +4,39 @@ import { expect, test } from "bun:test";
 import { BucketedVisitors, encodeVisitors, KeySet, OrderedBucketVisitors, VisitorBag } from "../../src/store/sqlite/rollups/visitor-sets";
 import { rng } from "../steps/journey-helpers";
 
-test.each([
-  ["dense keys (bitmap)", 5_000],
-  ["keys spread over 2^30 (sorted)", 2 ** 30],
-])("%s: per bucket and in all, each key once", (_name, spread) => {
+type Buckets = { bag(key: number): VisitorBag; counts(): { perKey: Map<number, number>; total: number } };
+
+/**
+ * 3,000 keys into buckets, half from blobs (the hours' sets), half one by one (read live),
+ * each count checked against Sets. `next(bucket, r)` picks each key's bucket, `key(bucket, r)` its key.
+ */
+function checkCounts(make: () => Buckets, next: (bucket: number, r: ReturnType<typeof rng>) => number, key: (bucket: number, r: ReturnType<typeof rng>) => number) {
   for (let seed = 1; seed <= 10; seed++) {
     const r = rng(seed);
-    const buckets = new BucketedVisitors();
+    const buckets = make();
     const want = new Map<number, Set<number>>();
     const all = new Set<number>();
+    let bucket = 0;
     for (let i = 0; i < 3000; i++) {
-      const bucket = r.int(12);
-      const key = 1 + Math.floor(r.next() * spread);
-      // Half the keys from blobs (the hours' sets), half one by one (read live).
-      if (r.next() < 0.5) buckets.bag(bucket).add(key);
-      else buckets.bag(bucket).addBlob(encodeVisitors([key, key]));
+      bucket = next(bucket, r);
+      const k = key(bucket, r);
+      if (r.next() < 0.5) buckets.bag(bucket).add(k);
+      else buckets.bag(bucket).addBlob(encodeVisitors([k, k]));
       if (!want.has(bucket)) want.set(bucket, new Set());
-      want.get(bucket)!.add(key);
-      all.add(key);
+      want.get(bucket)!.add(k);
+      all.add(k);
     }
     const { perKey, total } = buckets.counts();
     expect(total).toBe(all.size);
     expect(Object.fromEntries(perKey)).toEqual(Object.fromEntries([...want].map(([k, v]) => [k, v.size])));
   }
+}
+
+test.each([
+  ["dense keys (bitmap)", 5_000],
+  ["keys spread over 2^30 (sorted)", 2 ** 30],
+])("%s: per bucket and in all, each key once", (_name, spread) => {
+  checkCounts(() => new BucketedVisitors(), (_b, r) => r.int(12), (_b, r) => 1 + Math.floor(r.next() * spread));
 });
 
 test("a dense bag counts through a bitmap and keeps its keys; distinct() sorts them", () => {
@@ -43,26 +53,13 @@ test.each([
   ["dense keys", 5_000],
   ["keys spread over 2^30 (the range's set spills into a sort)", 2 ** 30],
 ])("buckets fed in time order, %s: per bucket and in all, each key once", (_name, spread) => {
-  for (let seed = 1; seed <= 10; seed++) {
-    const r = rng(seed);
-    const buckets = new OrderedBucketVisitors();
-    const want = new Map<number, Set<number>>();
-    const all = new Set<number>();
-    let bucket = r.int(3);
-    for (let i = 0; i < 3000; i++) {
-      if (r.next() < 0.02) bucket += 1 + r.int(3); // buckets only move forward, some stay empty
-      // Drifting keys: later buckets reach both older and newer visitors, so the set grows both ways.
-      const key = Math.floor((r.next() - 0.5) * spread * (1 + bucket / 20));
-      if (r.next() < 0.5) buckets.bag(bucket).add(key);
-      else buckets.bag(bucket).addBlob(encodeVisitors([key, key]));
-      if (!want.has(bucket)) want.set(bucket, new Set());
-      want.get(bucket)!.add(key);
-      all.add(key);
-    }
-    const { perKey, total } = buckets.counts();
-    expect(total).toBe(all.size);
-    expect(Object.fromEntries(perKey)).toEqual(Object.fromEntries([...want].map(([k, v]) => [k, v.size])));
-  }
+  checkCounts(
+    () => new OrderedBucketVisitors(),
+    // Buckets only move forward, some stay empty.
+    (b, r) => (r.next() < 0.02 ? b + 1 + r.int(3) : b),
+    // Drifting keys: later buckets reach both older and newer visitors, so the set grows both ways.
+    (b, r) => Math.floor((r.next() - 0.5) * spread * (1 + b / 20)),
+  );
 });
 
 test("a bucket that comes back after the next started is refused, not miscounted", () => {
