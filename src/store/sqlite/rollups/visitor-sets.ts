@@ -51,7 +51,7 @@ export class VisitorBag {
   count(): number {
     const map = bitmapOver([this]);
     if (!map) return this.distinct();
-    map.mark(this);
+    map.mark(this.added());
     return map.size();
   }
 
@@ -100,7 +100,7 @@ export class BucketedVisitors {
     const all = map ? null : new VisitorBag();
     for (const [k, b] of this.bags) {
       perKey.set(k, b.count());
-      if (map) map.mark(b);
+      if (map) map.mark(b.added());
       else all!.addBag(b);
     }
     return { perKey, total: map ? map.size() : all!.distinct() };
@@ -149,65 +149,56 @@ export class OrderedBucketVisitors {
  * range passes MAX_BITMAP_KEYS, in a bag sorted once at the end.
  */
 export class KeySet {
-  private words = new Uint32Array(0);
-  /** The key of the first bit (a multiple of 32). */
-  private base = 0;
+  /** Starts on a multiple of 32, so that a grown bitmap takes the words of the last as they are. */
+  private map: KeyBitmap | null = null;
   private spill: VisitorBag | null = null;
 
   addAll(keys: Int32Array): void {
     if (!keys.length) return;
-    if (this.spill) {
-      for (const k of keys) this.spill.add(k);
-      return;
-    }
-    let min = keys[0];
-    let max = keys[0];
-    for (const k of keys) {
-      if (k < min) min = k;
-      if (k > max) max = k;
-    }
-    if (!this.cover(min, max)) {
+    if (!this.spill) {
+      let min = keys[0];
+      let max = keys[0];
+      for (const k of keys) {
+        if (k < min) min = k;
+        if (k > max) max = k;
+      }
+      if (this.cover(min, max)) return this.map!.mark(keys);
       this.spillOut();
-      for (const k of keys) this.spill!.add(k);
-      return;
     }
-    const { words, base } = this;
-    for (const k of keys) {
-      const d = k - base;
-      words[d >>> 5] |= 1 << (d & 31);
-    }
+    for (const k of keys) this.spill!.add(k);
   }
 
   size(): number {
     if (this.spill) return this.spill.distinct();
-    return popcount(this.words);
+    return this.map ? this.map.size() : 0;
   }
 
   /** Grows the bitmap to cover min..max; false when that would be too many keys. */
   private cover(min: number, max: number): boolean {
-    const has = this.words.length > 0;
-    const end = this.base + this.words.length * 32;
-    if (has && min >= this.base && max < end) return true;
-    const lo = floor32(has ? Math.min(min, this.base) : min);
-    const hi = has ? Math.max(max + 1, end) : max + 1;
+    const map = this.map;
+    if (map && min >= map.min && max < map.end) return true;
+    const lo = floor32(map ? Math.min(min, map.min) : min);
+    const hi = map ? Math.max(max + 1, map.end) : max + 1;
     if (hi - lo > MAX_BITMAP_KEYS) return false;
     // Twice what is needed (capped), the spare room on the side that grew: a range built
     // up bucket by bucket is copied a few times, not once a bucket.
     const span = Math.min(MAX_BITMAP_KEYS, 2 * (hi - lo));
-    const start = has && min < this.base ? floor32(hi - span) : lo;
-    const words = new Uint32Array(Math.ceil((Math.max(hi, start + span) - start) / 32));
-    if (has) words.set(this.words, (this.base - start) / 32);
-    this.words = words;
-    this.base = start;
+    const start = map && min < map.min ? floor32(hi - span) : lo;
+    const grown = new KeyBitmap(start, Math.max(hi, start + span) - start);
+    if (map) grown.bits.set(map.bits, (map.min - start) / 32);
+    this.map = grown;
     return true;
   }
 
   private spillOut(): void {
     const bag = new VisitorBag();
-    for (let w = 0; w < this.words.length; w++) {
-      for (let bits = this.words[w]; bits !== 0; bits &= bits - 1) bag.add(this.base + w * 32 + (31 - Math.clz32(bits & -bits)));
+    const map = this.map;
+    if (map) {
+      for (let w = 0; w < map.bits.length; w++) {
+        for (let bits = map.bits[w]; bits !== 0; bits &= bits - 1) bag.add(map.min + w * 32 + (31 - Math.clz32(bits & -bits)));
+      }
     }
-    this.words = new Uint32Array(0);
+    this.map = null;
     this.spill = bag;
   }
 }
@@ -238,36 +229,38 @@ function bitmapOver(bags: VisitorBag[]): KeyBitmap | null {
 }
 
 class KeyBitmap {
-  private bits: Uint32Array;
+  readonly bits: Uint32Array;
 
   constructor(
-    private min: number,
+    readonly min: number,
     size: number,
   ) {
     this.bits = new Uint32Array((size + 31) >>> 5);
   }
 
-  mark(bag: VisitorBag): void {
-    for (const k of bag.added()) {
-      const d = k - this.min;
-      this.bits[d >>> 5] |= 1 << (d & 31);
+  /** The first key past the bitmap. */
+  get end(): number {
+    return this.min + this.bits.length * 32;
+  }
+
+  mark(keys: Int32Array): void {
+    const { bits, min } = this;
+    for (const k of keys) {
+      const d = k - min;
+      bits[d >>> 5] |= 1 << (d & 31);
     }
   }
 
+  /** Bits set (SWAR popcount, word by word). */
   size(): number {
-    return popcount(this.bits);
+    let n = 0;
+    for (let w of this.bits) {
+      w -= (w >>> 1) & 0x55555555;
+      w = (w & 0x33333333) + ((w >>> 2) & 0x33333333);
+      n += Math.imul((w + (w >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24;
+    }
+    return n;
   }
-}
-
-/** Bits set (SWAR popcount, word by word). */
-function popcount(words: Uint32Array): number {
-  let n = 0;
-  for (let w of words) {
-    w -= (w >>> 1) & 0x55555555;
-    w = (w & 0x33333333) + ((w >>> 2) & 0x33333333);
-    n += Math.imul((w + (w >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24;
-  }
-  return n;
 }
 
 /**
