@@ -13,6 +13,9 @@
 // `busyCollectMs`, work also starts an asynchronous collection (it runs beside the
 // thread, which does not wait) at most that often (docs/performance.md, "The burst's
 // memory").
+/** The HTTP and processing threads' `busyCollectMs`: a burst's garbage taken as it comes. */
+export const BUSY_COLLECT_MS = 100;
+
 export interface IdleCollectorOptions {
   /** Quiet time before a collection. */
   idleMs?: number;
@@ -31,6 +34,7 @@ export interface IdleCollectorOptions {
   busyCollectMs?: number;
   /** That collection (a request the thread does not wait for). */
   nudge?: () => void;
+  /** The clock busyCollectMs is measured on (ms). */
   now?: () => number;
 }
 
@@ -51,8 +55,6 @@ export class IdleCollector {
   private nudge: () => void;
   private now: () => number;
   private nudgedAt = -Infinity;
-  /** Asynchronous collections started during work (for tests and the bench). */
-  nudges = 0;
 
   constructor(opts: IdleCollectorOptions = {}) {
     this.heapUsed = opts.heapUsed ?? (() => process.memoryUsage().heapUsed);
@@ -75,7 +77,6 @@ export class IdleCollector {
     const now = this.now();
     if (now - this.nudgedAt < this.busyMs) return;
     this.nudgedAt = now;
-    this.nudges++;
     this.nudge();
   }
 

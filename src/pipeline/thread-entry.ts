@@ -9,7 +9,7 @@ import { timelineNeeds } from "../automations/needs";
 import { automationRuntime } from "../automations/runtime";
 import { automationLookups } from "../automations/runtime-lookups";
 import { reportHeap } from "../ops/heap-report";
-import { IdleCollector } from "../ops/idle-collect";
+import { BUSY_COLLECT_MS, IdleCollector } from "../ops/idle-collect";
 import { createOps } from "../ops/ops";
 import { ClickHouseLink } from "../store/clickhouse/link";
 import { ClickHouseEventWriter } from "../store/clickhouse/writer/event-writer";
@@ -31,9 +31,6 @@ type Incoming =
  * well before other writers' busy timeout (5 s) runs out.
  */
 const CLICKHOUSE_REQUEST_TIMEOUT_MS = 4000;
-
-/** While runs keep coming: an asynchronous collection at most this often (ms). */
-const BUSY_COLLECT_MS = 100;
 
 /**
  * This thread's page cache (KiB), not the 64 MiB a store opens with: runs write the
