@@ -10,11 +10,16 @@
 // A thread that never goes quiet (processing a backlog, accepting a launch-day spike)
 // has the opposite problem: the collector lets its heap grow to about twice what is
 // live before it collects, and a run's garbage comes at tens of MB a second. With
-// `busyCollectMs`, work also starts an asynchronous collection (it runs beside the
-// thread, which does not wait) at most that often (docs/performance.md, "The burst's
-// memory").
+// `busyCollectMs`, work also collects fully, at most that often. The collection is
+// bun:jsc's `fullGC()`, synchronous, which keeps the compiled code: `Bun.gc(true)`
+// also throws it away, and at every 500 ms the threads spent 16–18 % of a core
+// compiling it again; the asynchronous `Bun.gc(false)` left the garbage that had
+// outlived a young collection (a request waiting on its commit) for the heap's own
+// full collections (docs/performance.md, "The burst's memory (stop 23)").
+import { fullGC } from "bun:jsc";
+
 /** The HTTP and processing threads' `busyCollectMs`: a burst's garbage taken as it comes. */
-export const BUSY_COLLECT_MS = 100;
+export const BUSY_COLLECT_MS = 250;
 
 export interface IdleCollectorOptions {
   /** Quiet time before a collection. */
@@ -30,10 +35,10 @@ export interface IdleCollectorOptions {
    * once per quiet period that follows work, whether or not the heap grew.
    */
   release?: () => void;
-  /** While work keeps coming: an asynchronous collection at most this often (ms; 0: never). */
+  /** While work keeps coming: a full collection at most this often (ms; 0: never). */
   busyCollectMs?: number;
-  /** That collection (a request the thread does not wait for). */
-  nudge?: () => void;
+  /** That collection (default: a full one that keeps the compiled code). */
+  busyCollect?: () => void;
   /** The clock busyCollectMs is measured on (ms). */
   now?: () => number;
 }
@@ -52,9 +57,12 @@ export class IdleCollector {
   /** The work count at the last release. */
   private released = 0;
   private busyMs: number;
-  private nudge: () => void;
+  private busyCollect: () => void;
   private now: () => number;
-  private nudgedAt = -Infinity;
+  /** When the last busy collection ran, or work began after a quiet period: a busy collection needs busyCollectMs of work. */
+  private busyCollectedAt = 0;
+  /** No work since the last quiet period: the next work starts the wait. */
+  private rested = true;
 
   constructor(opts: IdleCollectorOptions = {}) {
     this.heapUsed = opts.heapUsed ?? (() => process.memoryUsage().heapUsed);
@@ -62,7 +70,7 @@ export class IdleCollector {
     this.growth = opts.growthBytes ?? 4 * 2 ** 20;
     this.release = opts.release ?? null;
     this.busyMs = opts.busyCollectMs ?? 0;
-    this.nudge = opts.nudge ?? (() => Bun.gc(false));
+    this.busyCollect = opts.busyCollect ?? (() => fullGC());
     this.now = opts.now ?? (() => performance.now());
     this.baseline = this.heapUsed();
     this.timer = setInterval(() => this.tick(), opts.idleMs ?? 1000);
@@ -75,9 +83,13 @@ export class IdleCollector {
     this.work++;
     if (this.busyMs <= 0) return;
     const now = this.now();
-    if (now - this.nudgedAt < this.busyMs) return;
-    this.nudgedAt = now;
-    this.nudge();
+    if (this.rested) {
+      this.rested = false;
+      this.busyCollectedAt = now;
+    }
+    if (now - this.busyCollectedAt < this.busyMs) return;
+    this.busyCollectedAt = now;
+    this.busyCollect();
   }
 
   stop(): void {
@@ -88,6 +100,7 @@ export class IdleCollector {
   tick(): void {
     const quiet = this.work === this.seenWork;
     this.seenWork = this.work;
+    if (quiet) this.rested = true;
     if (quiet && this.release && this.released !== this.work) {
       this.released = this.work;
       try {
