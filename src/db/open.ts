@@ -67,8 +67,14 @@ export function withoutFsync<T>(sqlite: Database, fn: () => T): T {
  * kernel's file cache.
  */
 export function releasePageCaches(store: Pick<Store, "sqlite" | "queue"> | null | undefined): void {
-  store?.sqlite.exec("PRAGMA shrink_memory");
-  store?.queue.exec("PRAGMA shrink_memory");
+  if (!store) return;
+  releasePageCache(store.sqlite);
+  releasePageCache(store.queue);
+}
+
+/** One connection's part of releasePageCaches (a reader thread's own connection). */
+export function releasePageCache(sqlite: Database): void {
+  sqlite.exec("PRAGMA shrink_memory");
 }
 
 /**

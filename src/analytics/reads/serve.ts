@@ -1,8 +1,9 @@
 // The reader thread's side: opens its own connection, then answers "run" messages
 // one at a time from a registry. Entry modules (./thread-entry.ts) pass the registry.
+import type { Database } from "bun:sqlite";
 import { reportHeap } from "../../ops/heap-report";
 import { IdleCollector } from "../../ops/idle-collect";
-import { openReaderConnection } from "../../db/open";
+import { openReaderConnection, releasePageCache } from "../../db/open";
 import { Statistics } from "../../store/sqlite/statistics";
 import type { ClickHouseTarget } from "../../store/clickhouse/connection";
 import { readContext, type Registry } from "./context";
@@ -31,9 +32,15 @@ export function serveReads(registry: Registry): void {
   reportHeap("reader");
   let state: { close(): void; run(name: string, args: unknown): unknown } | null = null;
   const send = (m: FromReader) => postMessage(m);
+  let connection: Database | null = null;
   // A report's rows and its result are garbage once sent: given back when the thread is quiet,
-  // with the funnel reports' row arrays.
-  const idle = new IdleCollector({ release: releaseSpareRows });
+  // with the funnel reports' row arrays and the pages the reports read (READER_CACHE_KIB).
+  const idle = new IdleCollector({
+    release: () => {
+      releaseSpareRows();
+      if (connection) releasePageCache(connection);
+    },
+  });
 
   // A read may answer with a promise (the ClickHouse store); the pool sends one at a time.
   const answer = async (id: number, name: string, args: unknown) => {
@@ -56,6 +63,7 @@ export function serveReads(registry: Registry): void {
     const m = e.data;
     if (m.type === "open") {
       const sqlite = openReaderConnection(m.path, { autocheckpoint: m.autocheckpoint });
+      connection = sqlite;
       const rc = readContext(sqlite, m.clickhouse);
       const stats = new Statistics(sqlite);
       state = {
@@ -71,6 +79,7 @@ export function serveReads(registry: Registry): void {
     } else if (m.type === "close") {
       state?.close();
       state = null;
+      connection = null;
       idle.stop();
       send({ type: "closed" });
     }
