@@ -82,7 +82,9 @@ export function readRss(pid: number): { rss: number; hwm: number; anon: number; 
 }
 
 /** Samples a process's RSS every `ms` until stopped; returns the peak seen and the kernel's VmHWM. */
-export function sampleRss(pid: number, ms = 100): { stop(): { peak: number; hwm: number; last: number; peakAnon: number; peakFile: number } } {
+export function sampleRss(pid: number, ms = 100): { stop(): { peak: number; hwm: number; last: number; peakAnon: number; peakFile: number; peakAfterMs: number } } {
+  const started = performance.now();
+  let peakAfterMs = 0;
   let peak = 0;
   let last = 0;
   let hwm = 0;
@@ -93,6 +95,7 @@ export function sampleRss(pid: number, ms = 100): { stop(): { peak: number; hwm:
       const r = readRss(pid);
       last = r.rss;
       hwm = r.hwm;
+      if (r.rss > peak) peakAfterMs = performance.now() - started;
       peak = Math.max(peak, r.rss);
       peakAnon = Math.max(peakAnon, r.anon);
       peakFile = Math.max(peakFile, r.file);
@@ -106,7 +109,7 @@ export function sampleRss(pid: number, ms = 100): { stop(): { peak: number; hwm:
     stop() {
       take();
       clearInterval(timer);
-      return { peak, hwm, last, peakAnon, peakFile };
+      return { peak, hwm, last, peakAnon, peakFile, peakAfterMs };
     },
   };
 }

@@ -158,7 +158,7 @@ async function runOne(bin: string, label: string): Promise<Summary> {
       sum.burstPeak = r.peak;
       sum.burstEvents = accepted;
       await Bun.sleep(300);
-      console.log(`${`burst ${BURST} s (${(accepted / 1000).toFixed(0)}k events)`.padEnd(34)} ${fmt(readRss(pid))}   ${mib(r.peak).padStart(8)} (anon ${mib(r.peakAnon)})${threads(heapDir)}`);
+      console.log(`${`burst ${BURST} s (${(accepted / 1000).toFixed(0)}k events)`.padEnd(34)} ${fmt(readRss(pid))}   ${mib(r.peak).padStart(8)} (anon ${mib(r.peakAnon)}, ${(r.peakAfterMs / 1000).toFixed(1)} s in)${threads(heapDir)}`);
       const drain = sampleRss(pid, 20);
       const drainEnd = performance.now() + 120_000;
       while ((await pending(server.url)) > 0 && performance.now() < drainEnd) await Bun.sleep(100);
