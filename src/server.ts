@@ -1,7 +1,7 @@
 // Wires the running server: database, enrichment, ingest, processing and routes.
 import { Elysia } from "elysia";
 import { reportHeap } from "./ops/heap-report";
-import { BUSY_COLLECT_MS, IdleCollector } from "./ops/idle-collect";
+import { BUSY_COLLECT_MS, HTTP_BUSY_COLLECT_WORK, IdleCollector } from "./ops/idle-collect";
 import type { ServeConfig } from "./config";
 import type { AppContext } from "./context";
 import { Checkpointer } from "./db/checkpointer";
@@ -157,7 +157,7 @@ export async function startServer(config: ServeConfig, options: StartOptions = {
   reportHeap("http");
   // The HTTP thread's heap after a burst of requests or a large page, and its page caches (./ops/idle-collect.ts).
   // While events keep coming, their requests' garbage is collected as they come.
-  const idle = new IdleCollector({ release: () => releasePageCaches(store), busyCollectMs: BUSY_COLLECT_MS });
+  const idle = new IdleCollector({ release: () => releasePageCaches(store), busyCollectMs: BUSY_COLLECT_MS, busyCollectWork: HTTP_BUSY_COLLECT_WORK });
   committer.onCommitted = (n) => {
     idle.active();
     processing!.notify(n);

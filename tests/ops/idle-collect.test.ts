@@ -115,6 +115,21 @@ test("while work keeps coming, a collection at most every busyCollectMs, the fir
   c.stop();
 });
 
+test("with busyCollectWork, a busy collection also waits for that much work", () => {
+  let now = 0;
+  let busy = 0;
+  const c = new IdleCollector({ idleMs: 3_600_000, heapUsed: () => MiB, collect: () => {}, busyCollectMs: 100, busyCollectWork: 50, busyCollect: () => busy++, now: () => now });
+  // Slow, steady work: the time passes long before the work adds up.
+  for (let i = 0; i < 49; i++, now += 100) c.active();
+  expect(busy).toBe(0);
+  c.active();
+  expect(busy).toBe(1);
+  // A burst: the work adds up at once, and time alone holds it back.
+  for (let i = 0; i < 500; i++, now += 1) c.active();
+  expect(busy).toBe(5);
+  c.stop();
+});
+
 test("without busyCollectMs, work never starts a collection", () => {
   let busy = 0;
   let now = 0;
