@@ -189,14 +189,14 @@ try {
   const t = await template();
   console.log(`${SECONDS} s each: ${RATE} ingest requests/s open loop (10 events each), filtered panels in a loop (${PANELS.join(", ")}), /healthz every 100 ms; sqlite_stat1 deleted\n`);
   const b = await measure(before, t, "before");
-  console.log(line(`before (${BASE})`, b));
+  console.log(line(`before (${flags.before ?? BASE})`, b));
   console.log(`  load average now ${loadavg().map((l) => l.toFixed(2)).join(" ")}`);
   const a = await measure(after, t, "after");
-  console.log(line("after (this tree)", a));
+  console.log(line(`after (${flags.after ?? "this tree"})`, a));
   console.log(`  load average now ${loadavg().map((l) => l.toFixed(2)).join(" ")}`);
   // The same ingest with no dashboard at all: what this machine gives right now.
   const c = await measure(after, t, "control", false);
-  console.log(line("control: this tree, no panels", c));
+  console.log(line(`control: ${flags.after ?? "this tree"}, no panels`, c));
   console.log(`  load average now ${loadavg().map((l) => l.toFixed(2)).join(" ")}`);
 } finally {
   if (existsSync(join(work, "base"))) await $`git -C ${root} worktree remove --force ${join(work, "base")}`.quiet().nothrow();
