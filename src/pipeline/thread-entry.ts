@@ -59,8 +59,8 @@ let clickhouse: ClickHouseLink | null = null;
 const watched = new Set<string>();
 const send = (m: ThreadMessage) => postMessage(m);
 // A run's batches and enrichment are garbage once committed, and the page cache the runs
-// filled is idle: both given back when the queue is quiet. While a backlog lasts, each
-// run's garbage is collected as the next run starts (./ops/idle-collect.ts).
+// filled is idle: both given back when the queue is quiet. While a backlog lasts, the
+// runs' garbage is collected as they go, at most every BUSY_COLLECT_MS (./ops/idle-collect.ts).
 const idle = new IdleCollector({ release: () => releasePageCaches(ctx?.store), busyCollectMs: BUSY_COLLECT_MS });
 reportHeap("processing");
 
