@@ -86,6 +86,13 @@ export function dashboardLink(base: string | null, funnelId: string, period: Dig
   return `${base}/funnels/${encodeURIComponent(funnelId)}?${q}`;
 }
 
+/** The other currencies' verified net, largest first: the same digest whatever order the event store grouped them in. */
+export function largestFirst(totals: Record<string, { verifiedNet: number }>): { currency: string; verifiedNet: number }[] {
+  return Object.entries(totals)
+    .map(([currency, t]) => ({ currency, verifiedNet: t.verifiedNet }))
+    .sort((a, b) => b.verifiedNet - a.verifiedNet || a.currency.localeCompare(b.currency));
+}
+
 export async function digestData(reader: ClockedReader, db: Db, funnel: Funnel, period: DigestPeriod, publicUrl: string | null): Promise<DigestData> {
   const scope = { funnelId: funnel.id, from: period.from, to: period.to, filters: [] };
   const prevScope = { ...scope, ...period.previous };
@@ -111,7 +118,7 @@ export async function digestData(reader: ClockedReader, db: Db, funnel: Funnel, 
     visitors: { current: cur.visitors, previous: prev.visitors },
     conversions: { current: cur.tally.conversions, previous: prev.tally.conversions },
     verifiedNet: { current: bySource.verifiedNet, previous: prevRevenue.verifiedNet },
-    otherCurrencies: Object.entries(bySource.otherCurrencies).map(([currency, t]) => ({ currency, verifiedNet: t.verifiedNet })),
+    otherCurrencies: largestFirst(bySource.otherCurrencies),
     revenuePerVisitor: { current: perVisitor(bySource.verifiedNet, cur.visitors), previous: perVisitor(prevRevenue.verifiedNet, prev.visitors) },
     drops: steps ? dropsOf(await stepsReport(reader.journeys, funnel.id, steps, { from: period.from, to: period.to, now: reader.now() })) : null,
     sources: bySource.rows
