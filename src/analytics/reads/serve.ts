@@ -30,15 +30,14 @@ export type FromReader =
 
 export function serveReads(registry: Registry): void {
   reportHeap("reader");
-  let state: { close(): void; run(name: string, args: unknown): unknown } | null = null;
+  let state: { close(): void; run(name: string, args: unknown): unknown; sqlite: Database } | null = null;
   const send = (m: FromReader) => postMessage(m);
-  let connection: Database | null = null;
   // A report's rows and its result are garbage once sent: given back when the thread is quiet,
   // with the funnel reports' row arrays and the pages the reports read (READER_CACHE_KIB).
   const idle = new IdleCollector({
     release: () => {
       releaseSpareRows();
-      if (connection) releasePageCache(connection);
+      if (state) releasePageCache(state.sqlite);
     },
   });
 
@@ -63,7 +62,6 @@ export function serveReads(registry: Registry): void {
     const m = e.data;
     if (m.type === "open") {
       const sqlite = openReaderConnection(m.path, { autocheckpoint: m.autocheckpoint });
-      connection = sqlite;
       const rc = readContext(sqlite, m.clickhouse);
       const stats = new Statistics(sqlite);
       state = {
@@ -72,6 +70,7 @@ export function serveReads(registry: Registry): void {
           sqlite.close();
         },
         run: (name, args) => executeRead(registry, rc, stats, name, args),
+        sqlite,
       };
       send({ type: "ready", unprioritised: niceThisThread(READER_NICENESS) });
     } else if (m.type === "run") {
@@ -79,7 +78,6 @@ export function serveReads(registry: Registry): void {
     } else if (m.type === "close") {
       state?.close();
       state = null;
-      connection = null;
       idle.stop();
       send({ type: "closed" });
     }
