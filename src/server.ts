@@ -14,7 +14,8 @@ import { setSiteNotice } from "../views/layout";
 import { InlineReads, type Reads } from "./analytics/reads/run";
 import { READS } from "./analytics/reads/registry";
 import { ThreadReads } from "./analytics/reads/thread-reads";
-import { openGeo } from "./enrich/geo";
+import { geoSourceFile, openGeo } from "./enrich/geo";
+import { placeGeoCopy } from "./enrich/geo-copy";
 import { GroupCommitter } from "./ingest/group-commit";
 import { ingestRoutes } from "./ingest/routes";
 import { recordPayments } from "./payments/record";
@@ -106,11 +107,13 @@ export function createApp(ctx: AppContext, committer: GroupCommitter, processing
 }
 
 export async function startServer(config: ServeConfig, options: StartOptions = {}): Promise<RunningServer> {
-  // With a processing thread, that thread does the lookups: this one only names the database.
-  const geo = await openGeo(config.geoipPath, { lazy: config.processingThread });
   const store = openStore(config.dataDir);
   const now = options.now ?? Date.now;
   const log = options.log ?? ((line: string) => console.log(line));
+  // With a processing thread, that thread does the lookups: this one only names the
+  // database. Lookups read the server's copy of it, mapped (./enrich/geo-copy.ts).
+  const geoCopy = await placeGeoCopy(config.dataDir, geoSourceFile(config.geoipPath), log);
+  const geo = await openGeo(config.geoipPath, { lazy: config.processingThread, mapped: geoCopy });
   const ops = createOps(config, log, now);
   const reads: Reads =
     config.readerThreads > 0

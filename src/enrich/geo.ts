@@ -25,6 +25,9 @@ export interface GeoLookup {
 export const GEO_ATTRIBUTION = { text: "IP Geolocation by DB-IP", href: "https://db-ip.com" } as const;
 
 const DEFAULT_DB_PATH: string = defaultDb;
+
+/** The file openGeo(path) reads: the given one, or the embedded database. */
+export const geoSourceFile = (path: string | null): string => path ?? DEFAULT_DB_PATH;
 const EMBEDDED_SOURCE = "DB-IP IP to Country Lite (embedded)";
 
 const NO_GEO: GeoInfo = Object.freeze({ country: null, region: null, city: null });
@@ -109,6 +112,16 @@ async function readDatabase(path: string): Promise<Buffer> {
   return buffer;
 }
 
+/** A private mapping of the server's copy, or null (the file read instead) when it cannot be mapped. */
+function mapDatabase(copy: string): Buffer | null {
+  try {
+    const bytes = Bun.mmap(copy, { shared: false });
+    return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  } catch {
+    return null;
+  }
+}
+
 function makeReader(buffer: Buffer, file: string): Reader<Record<string, unknown>> {
   try {
     return new Reader<Record<string, unknown>>(buffer, { cache: new Lru<string | number, unknown>(5_000) });
@@ -122,13 +135,17 @@ function makeReader(buffer: Buffer, file: string): Reader<Record<string, unknown
  * GeoLite2-City.mmdb kept fresh by geoipupdate; read once, not watched), or
  * with null the embedded DB-IP country database. Lookups never throw.
  *
- * lazy: the file is checked now, but kept in memory only from the first lookup
- * (the HTTP thread of a server whose processing thread does the lookups: 8 MiB
- * for the embedded database, more for a city database, never used there).
+ * mapped: the server's own copy of that file (geo-copy.ts), mapped instead of read: the
+ * process then holds only the pages lookups touched.
+ *
+ * lazy: the file is checked now, but mapped or read only at the first lookup (the HTTP
+ * thread of a server whose processing thread does the lookups: 8 MiB read for the
+ * embedded database, more for a city database, never used there).
  */
-export async function openGeo(path: string | null, opts: { lazy?: boolean } = {}): Promise<GeoLookup> {
-  const file = path ?? DEFAULT_DB_PATH;
-  let reader: Reader<Record<string, unknown>> | null = makeReader(await readDatabase(file), file);
+export async function openGeo(path: string | null, opts: { lazy?: boolean; mapped?: string | null } = {}): Promise<GeoLookup> {
+  const file = geoSourceFile(path);
+  const load = () => (opts.mapped && mapDatabase(opts.mapped)) || readFileSync(file);
+  let reader: Reader<Record<string, unknown>> | null = makeReader((opts.mapped && mapDatabase(opts.mapped)) || (await readDatabase(file)), file);
   const source = path === null ? EMBEDDED_SOURCE : `${path} (${reader.metadata.databaseType})`;
   const results = new Lru<string, GeoInfo>(10_000);
   let closed = false;
@@ -136,7 +153,7 @@ export async function openGeo(path: string | null, opts: { lazy?: boolean } = {}
   const open = () => {
     if (reader === null && !closed) {
       try {
-        reader = makeReader(readFileSync(file), file);
+        reader = makeReader(load(), file);
       } catch {
         closed = true; // gone or changed since the check: no locations, as for private addresses
       }

@@ -4,7 +4,8 @@ import type { ServeConfig } from "../config";
 import type { AppContext } from "../context";
 import { InlineReads } from "../analytics/reads/run";
 import { openStore, releasePageCaches } from "../db/open";
-import { openGeo } from "../enrich/geo";
+import { geoSourceFile, openGeo } from "../enrich/geo";
+import { existingGeoCopy } from "../enrich/geo-copy";
 import { timelineNeeds } from "../automations/needs";
 import { automationRuntime } from "../automations/runtime";
 import { automationLookups } from "../automations/runtime-lookups";
@@ -67,9 +68,10 @@ reportHeap("processing");
 self.onmessage = async (e: MessageEvent<Incoming>) => {
   const m = e.data;
   if (m.type === "start") {
-    // Read at the first address to locate (a browser event): a server with no traffic yet
-    // holds none of it (8 MiB for the embedded database).
-    const geo = await openGeo(m.config.geoipPath, { lazy: true });
+    // Mapped or read at the first address to locate: a server with no traffic yet holds
+    // none of it. The server's copy (placed by startServer) is mapped.
+    const mapped = existingGeoCopy(m.config.dataDir, geoSourceFile(m.config.geoipPath));
+    const geo = await openGeo(m.config.geoipPath, { lazy: true, mapped });
     const log = (line: string) => send({ type: "log", line });
     const ops = createOps(m.config, log, Date.now);
     const store = openStore(m.config.dataDir, { checkFiles: false });

@@ -1,8 +1,10 @@
 // What keeps the server's memory bounded, as settings a server actually runs with:
-// no memory-mapped database pages, and a small page cache on the HTTP thread's
-// connection when reads and processing have connections of their own.
+// no memory-mapped database pages, a small page cache on the HTTP thread's connection
+// when reads and processing have connections of their own, and a mapped GeoIP copy.
 import { afterEach, expect, test } from "bun:test";
+import { readdirSync } from "node:fs";
 import { join } from "node:path";
+import { GEO_COPY_DIR } from "../../src/enrich/geo-copy";
 import { DATABASE_FILE, openReaderConnection, READER_CACHE_KIB } from "../../src/db/open";
 import { startTestServer, type TestServer } from "../helpers/server";
 
@@ -18,7 +20,8 @@ test("with reader and processing threads: no mmap, an 8 MiB page cache on the HT
   server = await startTestServer({ processingThread: true, readerThreads: 1 });
   expect(pragma(server, "mmap_size")).toBe(0);
   expect(pragma(server, "cache_size")).toBe(-8192);
-  // The HTTP thread's database is read at its first lookup.
+  // The threads map the server's copy of the GeoIP database, at their first lookup.
+  expect(readdirSync(join(server.dataDir, GEO_COPY_DIR))).toHaveLength(1);
   expect(server.ctx.geo.lookup("8.8.8.8").country).toBe("US");
   const reader = openReaderConnection(join(server.dataDir, DATABASE_FILE), { autocheckpoint: false });
   try {
