@@ -1,7 +1,7 @@
 // Wires the running server: database, enrichment, ingest, processing and routes.
 import { Elysia } from "elysia";
 import { reportHeap } from "./ops/heap-report";
-import { BUSY_COLLECT_MS, HTTP_BUSY_COLLECT_WORK, IdleCollector } from "./ops/idle-collect";
+import { BUSY_COLLECT_MS, HTTP_BUSY_COLLECT_GROWTH, IdleCollector } from "./ops/idle-collect";
 import type { ServeConfig } from "./config";
 import type { AppContext } from "./context";
 import { Checkpointer } from "./db/checkpointer";
@@ -129,7 +129,7 @@ export async function startServer(config: ServeConfig, options: StartOptions = {
       : new InlineReads(store.sqlite, READS, config.eventStore ?? null);
   // Reads and processing have connections of their own: this one serves logins,
   // settings and the live push, which need a small page cache, not 64 MiB.
-  if (config.readerThreads > 0 && config.processingThread) store.sqlite.exec("PRAGMA cache_size = -8192");
+  if (config.readerThreads > 0 && config.processingThread) store.sqlite.exec("PRAGMA cache_size = -2048");
   const ctx: AppContext = { store, config, geo, now, log, ops, reads, eventListeners: [], stopping: false };
   const clickhouse = config.eventStore ? attachClickHouse(ctx, config.eventStore) : null;
   // The readers need the schema from the first page on; when ClickHouse is down now,
@@ -160,7 +160,7 @@ export async function startServer(config: ServeConfig, options: StartOptions = {
   reportHeap("http");
   // The HTTP thread's heap after a burst of requests or a large page, and its page caches (./ops/idle-collect.ts).
   // While events keep coming, their requests' garbage is collected as they come.
-  const idle = new IdleCollector({ release: () => releasePageCaches(store), busyCollectMs: BUSY_COLLECT_MS, busyCollectWork: HTTP_BUSY_COLLECT_WORK });
+  const idle = new IdleCollector({ release: () => releasePageCaches(store), busyCollectMs: BUSY_COLLECT_MS, busyCollectGrowth: HTTP_BUSY_COLLECT_GROWTH });
   committer.onCommitted = (n) => {
     idle.active();
     processing!.notify(n);

@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { WAL_BOUND_BYTES } from "./wal-bound";
 
 export const QUEUE_FILE = "queue.db";
+const QUEUE_CACHE_KIB = 512;
 
 export function openQueue(dataDir: string): Database {
   const sqlite = new Database(join(dataDir, QUEUE_FILE), { create: true, strict: true });
@@ -16,6 +17,9 @@ export function openQueue(dataDir: string): Database {
   sqlite.exec("PRAGMA synchronous = NORMAL");
   sqlite.exec("PRAGMA busy_timeout = 5000");
   sqlite.exec(`PRAGMA journal_size_limit = ${WAL_BOUND_BYTES}`);
+  // A batch's pages are written once and read once, seconds later: no use for the
+  // 2 MiB page cache a connection keeps by default (each thread has one).
+  sqlite.exec(`PRAGMA cache_size = -${QUEUE_CACHE_KIB}`);
   sqlite.exec(`CREATE TABLE IF NOT EXISTS ingest_batches (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     funnel_id TEXT NOT NULL,

@@ -22,13 +22,13 @@ import { fullGC } from "bun:jsc";
 export const BUSY_COLLECT_MS = 250;
 
 /**
- * The HTTP thread's `busyCollectWork` (it calls `active()` for each request and each group
- * commit: a few thousand ingest requests). A full collection stops its event loop for some
+ * The HTTP thread's `busyCollectGrowth`. A full collection stops its event loop for some
  * milliseconds: at every 250 ms under a steady 1,000 requests/s beside the dashboard, the
- * ack p99 went from 35–43 to 71–74 ms (bench-isolation). This keeps it to one every few
- * seconds there, and still one every 250 ms in a launch-day burst (4,000 requests/s).
+ * ack p99 went from 35–43 to 71–74 ms (bench-isolation). Waiting for the heap to grow
+ * this much keeps collections rare there, and still one every 250 ms in a launch-day
+ * burst. (Waiting for 4,000 requests instead let the heap reach 40 MiB in a burst.)
  */
-export const HTTP_BUSY_COLLECT_WORK = 4000;
+export const HTTP_BUSY_COLLECT_GROWTH = 8 * 2 ** 20;
 
 export interface IdleCollectorOptions {
   /** Quiet time before a collection. */
@@ -46,8 +46,11 @@ export interface IdleCollectorOptions {
   release?: () => void;
   /** While work keeps coming: a full collection at most this often (ms; 0: never). */
   busyCollectMs?: number;
-  /** And only after this many calls of `active()` since the last one (default 0: time alone). */
-  busyCollectWork?: number;
+  /**
+   * And only once the heap grew this much (bytes) since the last one (default 0: time
+   * alone). The heap is read at most once per busyCollectMs.
+   */
+  busyCollectGrowth?: number;
   /** That collection (default: a full one that keeps the compiled code). */
   busyCollect?: () => void;
   /** The clock busyCollectMs is measured on (ms). */
@@ -68,13 +71,13 @@ export class IdleCollector {
   /** The work count at the last release. */
   private released = 0;
   private busyMs: number;
-  private busyWork: number;
+  private busyGrowth: number;
   private busyCollect: () => void;
   private now: () => number;
   /** When the last busy collection ran, or work began after a quiet period: a busy collection needs busyCollectMs of work. */
   private busyCollectedAt = 0;
-  /** The work count at the last busy collection. */
-  private busyCollectedWork = 0;
+  /** The heap in use after the last busy collection. */
+  private busyBaseline = 0;
   /** No work since the last quiet period: the next work starts the wait. */
   private rested = true;
 
@@ -84,7 +87,7 @@ export class IdleCollector {
     this.growth = opts.growthBytes ?? 4 * 2 ** 20;
     this.release = opts.release ?? null;
     this.busyMs = opts.busyCollectMs ?? 0;
-    this.busyWork = opts.busyCollectWork ?? 0;
+    this.busyGrowth = opts.busyCollectGrowth ?? 0;
     this.busyCollect = opts.busyCollect ?? (() => fullGC());
     this.now = opts.now ?? (() => performance.now());
     this.baseline = this.heapUsed();
@@ -103,10 +106,10 @@ export class IdleCollector {
       this.busyCollectedAt = now;
     }
     if (now - this.busyCollectedAt < this.busyMs) return;
-    if (this.work - this.busyCollectedWork < this.busyWork) return;
-    this.busyCollectedWork = this.work;
     this.busyCollectedAt = now;
+    if (this.busyGrowth > 0 && this.heapUsed() - this.busyBaseline < this.busyGrowth) return;
     this.busyCollect();
+    if (this.busyGrowth > 0) this.busyBaseline = this.heapUsed();
   }
 
   stop(): void {

@@ -37,9 +37,10 @@ const CLICKHOUSE_REQUEST_TIMEOUT_MS = 4000;
  * This thread's page cache (KiB), not the 64 MiB a store opens with: runs write the
  * newest pages of each index, and the rest comes from the kernel's file cache. At 10M
  * events, 16 MiB instead of 64 took a burst's peak from 432 to 380 MiB, and 8 MiB
- * processed as fast (docs/performance.md, "The burst's memory").
+ * processed as fast (docs/performance.md, "The burst's memory"); 4 MiB too, with
+ * smaller runs (docs/performance.md, "The burst's memory (stop 24)").
  */
-const PROCESSING_CACHE_KIB = 8192;
+const PROCESSING_CACHE_KIB = 4096;
 
 /**
  * Runs of 1,000 SDK batches (10,000 events). Runs of 250 held the processing heap's peak

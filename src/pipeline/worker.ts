@@ -25,11 +25,13 @@ export const MAX_ATTEMPTS = 5;
 const GATHER_MS = 20;
 /**
  * A run stops taking batches once their payloads reach this: a run's batches, parsed and
- * enriched, stay in memory until it commits. 1,000 SDK batches of 10 events are about
- * 4 MB; 1,000 server-side batches of 500 events were 200 MB of payload and a processing
- * heap of 130–190 MiB (docs/performance.md, "Memory").
+ * enriched, stay in memory until it commits. 1,000 server-side batches of 500 events were
+ * 200 MB of payload and a processing heap of 130–190 MiB (docs/performance.md, "Memory").
+ * 500 SDK batches of 10 events are about 2 MB: a commit of 5,000 events still costs
+ * little per event, and 2 MB instead of 4 took about 15 MiB off a burst's peak at the
+ * same CPU per event ("The burst's memory (stop 24)").
  */
-export const RUN_PAYLOAD_BYTES = 4 * 2 ** 20;
+export const RUN_PAYLOAD_BYTES = 2 * 2 ** 20;
 /** Pause after a failed run: doubles from the first to the last. */
 const RETRY_FIRST_MS = 100;
 const RETRY_MAX_MS = 5000;

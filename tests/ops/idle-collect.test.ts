@@ -115,17 +115,39 @@ test("while work keeps coming, a collection at most every busyCollectMs, the fir
   c.stop();
 });
 
-test("with busyCollectWork, a busy collection also waits for that much work", () => {
+test("with busyCollectGrowth, a busy collection also waits for the heap to grow that much, reading it once per period", () => {
   let now = 0;
   let busy = 0;
-  const c = new IdleCollector({ idleMs: 3_600_000, heapUsed: () => MiB, collect: () => {}, busyCollectMs: 100, busyCollectWork: 50, busyCollect: () => busy++, now: () => now });
-  // Slow, steady work: the time passes long before the work adds up.
-  for (let i = 0; i < 49; i++, now += 100) c.active();
-  expect(busy).toBe(0);
-  c.active();
-  expect(busy).toBe(1);
-  // A burst: the work adds up at once, and time alone holds it back.
-  for (let i = 0; i < 500; i++, now += 1) c.active();
+  let reads = 0;
+  let heap = 10 * MiB;
+  const c = new IdleCollector({
+    idleMs: 3_600_000,
+    heapUsed: () => (reads++, heap),
+    collect: () => {},
+    busyCollectMs: 100,
+    busyCollectGrowth: 8 * MiB,
+    busyCollect: () => {
+      busy++;
+      heap = 10 * MiB; // what the collection left
+    },
+    now: () => now,
+  });
+  const readsBefore = reads;
+  // Steady work whose garbage comes slowly: the time passes long before the heap grows.
+  for (let i = 0; i < 100; i++, now += 10) c.active();
+  expect(busy).toBe(1); // the first check finds 10 MiB over no baseline yet
+  for (let i = 0; i < 50; i++, now += 10) {
+    heap += MiB / 10;
+    c.active();
+  }
+  expect(busy).toBe(1); // 5 MiB of growth: none
+  expect(reads - readsBefore).toBeLessThanOrEqual(16); // once per 100 ms, not per call
+  // A burst, 1 MiB per 5 ms for 500 ms: the first check finds 6 MiB, then time alone
+  // holds the collections back, one per 100 ms.
+  for (let i = 0; i < 100; i++, now += 5) {
+    heap += MiB;
+    c.active();
+  }
   expect(busy).toBe(5);
   c.stop();
 });

@@ -1,5 +1,5 @@
 // What keeps the server's memory bounded, as settings a server actually runs with:
-// no memory-mapped database pages, a small page cache on the HTTP thread's connection
+// no memory-mapped database pages, small page caches on the HTTP thread's connections
 // when reads and processing have connections of their own, and a mapped GeoIP copy.
 import { afterEach, expect, test } from "bun:test";
 import { readdirSync } from "node:fs";
@@ -16,10 +16,11 @@ afterEach(async () => {
 
 const pragma = (s: TestServer, name: string) => (s.ctx.store.sqlite.query(`PRAGMA ${name}`).get() as Record<string, number>)[name];
 
-test("with reader and processing threads: no mmap, an 8 MiB page cache on the HTTP thread, 16 MiB on the reader's, and locations still found", async () => {
+test("with reader and processing threads: no mmap, a 2 MiB page cache on the HTTP thread, 16 MiB on the reader's, 512 KiB on the queue's, and locations still found", async () => {
   server = await startTestServer({ processingThread: true, readerThreads: 1 });
   expect(pragma(server, "mmap_size")).toBe(0);
-  expect(pragma(server, "cache_size")).toBe(-8192);
+  expect(pragma(server, "cache_size")).toBe(-2048);
+  expect(server.ctx.store.queue.query("PRAGMA cache_size").get()).toEqual({ cache_size: -512 });
   // The threads map the server's copy of the GeoIP database, at their first lookup.
   expect(readdirSync(join(server.dataDir, GEO_COPY_DIR))).toHaveLength(1);
   expect(server.ctx.geo.lookup("8.8.8.8").country).toBe("US");
