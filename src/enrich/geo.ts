@@ -138,15 +138,18 @@ function makeReader(buffer: Buffer, file: string): Reader<Record<string, unknown
  * mapped: the server's own copy of that file (geo-copy.ts), mapped instead of read: the
  * process then holds only the pages lookups touched.
  *
- * lazy: the file is checked now, but mapped or read only at the first lookup (the HTTP
- * thread of a server whose processing thread does the lookups: 8 MiB read for the
- * embedded database, more for a city database, never used there).
+ * lazy: the file is checked now (the embedded one needs no check), but mapped or read
+ * only at the first lookup (the HTTP thread of a server whose processing thread does the
+ * lookups: 8 MiB for the embedded database, more for a city database, never used there).
  */
 export async function openGeo(path: string | null, opts: { lazy?: boolean; mapped?: string | null } = {}): Promise<GeoLookup> {
   const file = geoSourceFile(path);
   const load = () => (opts.mapped && mapDatabase(opts.mapped)) || readFileSync(file);
-  let reader: Reader<Record<string, unknown>> | null = makeReader((opts.mapped && mapDatabase(opts.mapped)) || (await readDatabase(file)), file);
-  const source = path === null ? EMBEDDED_SOURCE : `${path} (${reader.metadata.databaseType})`;
+  // The embedded database is part of the executable, checked by its tests: opened lazily,
+  // it is not even mapped before the first lookup.
+  let reader: Reader<Record<string, unknown>> | null =
+    path === null && opts.lazy ? null : makeReader((opts.mapped && mapDatabase(opts.mapped)) || (await readDatabase(file)), file);
+  const source = path === null ? EMBEDDED_SOURCE : `${path} (${reader!.metadata.databaseType})`;
   const results = new Lru<string, GeoInfo>(10_000);
   let closed = false;
   if (opts.lazy) reader = null;
