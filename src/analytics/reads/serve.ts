@@ -1,5 +1,6 @@
 // The reader thread's side: opens its own connection, then answers "run" messages
 // one at a time from a registry. Entry modules (./thread-entry.ts) pass the registry.
+import { fullGC } from "bun:jsc";
 import type { Database } from "bun:sqlite";
 import { reportHeap } from "../../ops/heap-report";
 import { IdleCollector } from "../../ops/idle-collect";
@@ -28,13 +29,24 @@ export type FromReader =
   | { type: "error"; id: number; failure: ReadFailure }
   | { type: "closed" };
 
+/**
+ * The reader thread's quiet period before it gives back its heap and page cache. At 1 s,
+ * a burst of events that began right after the 365-day overview peaked at 286–289 MiB
+ * (0.9 s into it); at 300 ms, 246–249 MiB (docs/performance.md, "The burst's memory (stop 24)").
+ */
+const READER_QUIET_MS = 300;
+
 export function serveReads(registry: Registry): void {
   reportHeap("reader");
   let state: { close(): void; run(name: string, args: unknown): unknown; sqlite: Database } | null = null;
   const send = (m: FromReader) => postMessage(m);
   // A report's rows and its result are garbage once sent: given back when the thread is quiet,
   // with the funnel reports' row arrays and the pages the reports read (READER_CACHE_KIB).
+  // Quiet is 300 ms without a read, so that a burst of events right after a page does not
+  // meet the page's garbage; the collection keeps the compiled code for the next page.
   const idle = new IdleCollector({
+    idleMs: READER_QUIET_MS,
+    collect: () => fullGC(),
     release: () => {
       releaseSpareRows();
       if (state) releasePageCache(state.sqlite);
