@@ -25,10 +25,10 @@ export interface GeoLookup {
 export const GEO_ATTRIBUTION = { text: "IP Geolocation by DB-IP", href: "https://db-ip.com" } as const;
 
 const DEFAULT_DB_PATH: string = defaultDb;
+const EMBEDDED_SOURCE = "DB-IP IP to Country Lite (embedded)";
 
 /** The file openGeo(path) reads: the given one, or the embedded database. */
 export const geoSourceFile = (path: string | null): string => path ?? DEFAULT_DB_PATH;
-const EMBEDDED_SOURCE = "DB-IP IP to Country Lite (embedded)";
 
 const NO_GEO: GeoInfo = Object.freeze({ country: null, region: null, city: null });
 const MAX_NAME_LENGTH = 100;
@@ -144,11 +144,11 @@ function makeReader(buffer: Buffer, file: string): Reader<Record<string, unknown
  */
 export async function openGeo(path: string | null, opts: { lazy?: boolean; mapped?: string | null } = {}): Promise<GeoLookup> {
   const file = geoSourceFile(path);
-  const load = () => (opts.mapped && mapDatabase(opts.mapped)) || readFileSync(file);
+  const mapped = () => (opts.mapped ? mapDatabase(opts.mapped) : null);
   // The embedded database is part of the executable, checked by its tests: opened lazily,
   // it is not even mapped before the first lookup.
   let reader: Reader<Record<string, unknown>> | null =
-    path === null && opts.lazy ? null : makeReader((opts.mapped && mapDatabase(opts.mapped)) || (await readDatabase(file)), file);
+    path === null && opts.lazy ? null : makeReader(mapped() ?? (await readDatabase(file)), file);
   const source = path === null ? EMBEDDED_SOURCE : `${path} (${reader!.metadata.databaseType})`;
   const results = new Lru<string, GeoInfo>(10_000);
   let closed = false;
@@ -156,7 +156,7 @@ export async function openGeo(path: string | null, opts: { lazy?: boolean; mappe
   const open = () => {
     if (reader === null && !closed) {
       try {
-        reader = makeReader(load(), file);
+        reader = makeReader(mapped() ?? readFileSync(file), file);
       } catch {
         closed = true; // gone or changed since the check: no locations, as for private addresses
       }

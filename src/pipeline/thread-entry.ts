@@ -43,7 +43,8 @@ const CLICKHOUSE_REQUEST_TIMEOUT_MS = 4000;
 const PROCESSING_CACHE_KIB = 4096;
 
 /**
- * Runs of 1,000 SDK batches (10,000 events). Runs of 250 held the processing heap's peak
+ * Runs of at most 1,000 SDK batches (10,000 events); RUN_PAYLOAD_BYTES (2 MB) ends the
+ * launch-day spike's runs at about 600 (./worker.ts). Runs of 250 held the processing heap's peak
  * during a burst at 84 MiB instead of 109, but a backlog then drained at 32–36k events/s
  * instead of 41–57k (bench-drain, same run): each run has its fixed costs
  * (docs/performance.md, "The burst's memory").
