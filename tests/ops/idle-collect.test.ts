@@ -183,8 +183,11 @@ test("on a real heap: the garbage of finished work is given back once the thread
   const base = process.memoryUsage().heapUsed;
   // The rows stay reachable until the quiet period's release drops them (as the reader's
   // spare rows are), so the runtime cannot collect them first and leave nothing to do.
-  const held: { rows: unknown[] | null } = { rows: Array.from({ length: 400_000 }, (_, i) => [`visitor-${i}`, i]) };
+  const held: { rows: unknown[] | null } = { rows: null };
+  // Made before the work, as a thread makes it at its start: its baseline is the heap
+  // without the rows. (Made after them, it took them for the baseline and never collected.)
   const c = new IdleCollector({ idleMs: 50, growthBytes: 8 * MiB, release: () => (held.rows = null) });
+  held.rows = Array.from({ length: 400_000 }, (_, i) => [`visitor-${i}`, i]);
   c.active();
   const grown = process.memoryUsage().heapUsed;
   expect(grown - base).toBeGreaterThan(12 * MiB);
