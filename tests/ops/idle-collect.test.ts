@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { IdleCollector } from "../../src/ops/idle-collect";
+import { IdleCollector, type IdleCollectorOptions } from "../../src/ops/idle-collect";
 
 const MiB = 2 ** 20;
 
@@ -75,89 +75,79 @@ describe("IdleCollector's rule", () => {
   });
 });
 
-test("while work keeps coming, a collection at most every busyCollectMs, the first after that much work", () => {
-  let now = 0;
-  let busy = 0;
-  let collected = 0;
-  let heap = 10 * MiB;
+/** A collector whose clock and heap the test drives: busy collections every 100 ms of work, each leaving 10 MiB. */
+function busyFake(opts: IdleCollectorOptions = {}) {
+  const s = { now: 0, heap: 10 * MiB, busy: 0, collected: 0, reads: 0 };
   const c = new IdleCollector({
-    idleMs: 3_600_000,
-    heapUsed: () => heap,
-    collect: () => collected++,
+    idleMs: 3_600_000, // ticks are driven by hand
+    heapUsed: () => (s.reads++, s.heap),
+    collect: () => s.collected++,
     busyCollectMs: 100,
-    busyCollect: () => busy++,
-    now: () => now,
+    busyCollect: () => {
+      s.busy++;
+      s.heap = 10 * MiB; // what the collection left
+    },
+    now: () => s.now,
+    ...opts,
   });
-  for (now = 0; now < 100; now += 10) c.active();
-  expect(busy).toBe(0); // one request, or a short run, pays no collection
-  now = 100;
+  return { c, s };
+}
+
+test("while work keeps coming, a collection at most every busyCollectMs, the first after that much work", () => {
+  const { c, s } = busyFake();
+  for (s.now = 0; s.now < 100; s.now += 10) c.active();
+  expect(s.busy).toBe(0); // one request, or a short run, pays no collection
+  s.now = 100;
   c.active();
-  expect(busy).toBe(1);
-  now = 150;
+  expect(s.busy).toBe(1);
+  s.now = 150;
   c.active();
-  expect(busy).toBe(1); // not again within 100 ms
-  now = 260;
+  expect(s.busy).toBe(1); // not again within 100 ms
+  s.now = 260;
   c.active();
-  expect(busy).toBe(2);
+  expect(s.busy).toBe(2);
   // The busy collection never stands in for the full collection once quiet.
-  heap = 60 * MiB;
+  s.heap = 60 * MiB;
   c.tick();
-  expect(collected).toBe(0);
+  expect(s.collected).toBe(0);
   c.tick();
-  expect(collected).toBe(1);
+  expect(s.collected).toBe(1);
   // After a quiet period, work starts a new wait: none at its first call.
-  now = 10_000;
+  s.now = 10_000;
   c.active();
-  expect(busy).toBe(2);
-  now = 10_100;
+  expect(s.busy).toBe(2);
+  s.now = 10_100;
   c.active();
-  expect(busy).toBe(3);
+  expect(s.busy).toBe(3);
   c.stop();
 });
 
 test("with busyCollectGrowth, a busy collection also waits for the heap to grow that much, reading it once per period", () => {
-  let now = 0;
-  let busy = 0;
-  let reads = 0;
-  let heap = 10 * MiB;
-  const c = new IdleCollector({
-    idleMs: 3_600_000,
-    heapUsed: () => (reads++, heap),
-    collect: () => {},
-    busyCollectMs: 100,
-    busyCollectGrowth: 8 * MiB,
-    busyCollect: () => {
-      busy++;
-      heap = 10 * MiB; // what the collection left
-    },
-    now: () => now,
-  });
-  const readsBefore = reads;
+  const { c, s } = busyFake({ busyCollectGrowth: 8 * MiB });
+  const readsBefore = s.reads;
   // Steady work whose garbage comes slowly: the time passes long before the heap grows.
-  for (let i = 0; i < 100; i++, now += 10) c.active();
-  expect(busy).toBe(1); // the first check finds 10 MiB over no baseline yet
-  for (let i = 0; i < 50; i++, now += 10) {
-    heap += MiB / 10;
+  for (let i = 0; i < 100; i++, s.now += 10) c.active();
+  expect(s.busy).toBe(1); // the first check finds 10 MiB over no baseline yet
+  for (let i = 0; i < 50; i++, s.now += 10) {
+    s.heap += MiB / 10;
     c.active();
   }
-  expect(busy).toBe(1); // 5 MiB of growth: none
-  expect(reads - readsBefore).toBeLessThanOrEqual(16); // once per 100 ms, not per call
+  expect(s.busy).toBe(1); // 5 MiB of growth: none
+  expect(s.reads - readsBefore).toBeLessThanOrEqual(16); // once per 100 ms, not per call
   // A burst, 1 MiB per 5 ms for 500 ms: the first check finds 6 MiB, then time alone
   // holds the collections back, one per 100 ms.
-  for (let i = 0; i < 100; i++, now += 5) {
-    heap += MiB;
+  for (let i = 0; i < 100; i++, s.now += 5) {
+    s.heap += MiB;
     c.active();
   }
-  expect(busy).toBe(5);
+  expect(s.busy).toBe(5);
   c.stop();
 });
 
 test("without busyCollectMs, work never starts a collection", () => {
-  let busy = 0;
-  let now = 0;
-  const c = new IdleCollector({ idleMs: 3_600_000, heapUsed: () => MiB, collect: () => {}, busyCollect: () => busy++, now: () => now });
-  for (; now < 100_000; now += 100) c.active();
-  expect(busy).toBe(0);
+  const { c, s } = busyFake({ busyCollectMs: undefined });
+  for (; s.now < 100_000; s.now += 100) c.active();
+  expect(s.busy).toBe(0);
   c.stop();
 });
 
