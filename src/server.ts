@@ -149,7 +149,7 @@ export async function startServer(config: ServeConfig, options: StartOptions = {
     store.sqlite.exec("PRAGMA wal_autocheckpoint = 0");
     checkpointer = new Checkpointer([store.path, store.queue.filename], ctx.log);
     const marks = retryingMarks(localQueueMarks(store.queue), ops.faults, "queue");
-    processing = await ThreadProcessing.start(config, ctx.log, marks, ops);
+    processing = await ThreadProcessing.start(config, ctx.log, marks, ops, geoCopy);
   }
   else {
     ctx.live = { funnels: live.funnels, emit: (ids) => live.notify(ids) };

@@ -48,16 +48,6 @@ export async function placeGeoCopy(dataDir: string, source: string, log: (line: 
   }
 }
 
-/** The copy placeGeoCopy made for this version of `source`, or null when there is none. */
-export function existingGeoCopy(dataDir: string, source: string): string | null {
-  try {
-    const copy = geoCopyPath(dataDir, source);
-    return isWhole(copy, source) ? copy : null;
-  } catch {
-    return null;
-  }
-}
-
 function removeQuietly(path: string): void {
   try {
     rmSync(path, { force: true });

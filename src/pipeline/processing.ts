@@ -98,11 +98,15 @@ export class ThreadProcessing implements Processing {
     private log: (line: string) => void,
     private marks: QueueMarks,
     private ops: Ops,
+    private geoCopy: string | null,
   ) {}
 
-  /** marks: records on the HTTP thread's queue connection what the thread reports. */
-  static async start(config: ServeConfig, log: (line: string) => void, marks: QueueMarks, ops: Ops): Promise<ThreadProcessing> {
-    const p = new ThreadProcessing(config, log, marks, ops);
+  /**
+   * marks: records on the HTTP thread's queue connection what the thread reports.
+   * geoCopy: the server's copy of the GeoIP database for the thread to map (../enrich/geo-copy.ts).
+   */
+  static async start(config: ServeConfig, log: (line: string) => void, marks: QueueMarks, ops: Ops, geoCopy: string | null): Promise<ThreadProcessing> {
+    const p = new ThreadProcessing(config, log, marks, ops, geoCopy);
     await p.spawn();
     return p;
   }
@@ -148,7 +152,7 @@ export class ThreadProcessing implements Processing {
       });
       thread.addEventListener("error", (e) => died((e as ErrorEvent).message || "uncaught error"));
       thread.addEventListener("close", () => died("the thread exited"));
-      thread.postMessage({ type: "start", config: this.config });
+      thread.postMessage({ type: "start", config: this.config, geoCopy: this.geoCopy });
       if (this.watched.length) thread.postMessage({ type: "watch", funnels: this.watched });
     });
   }

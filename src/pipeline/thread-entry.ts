@@ -4,8 +4,7 @@ import type { ServeConfig } from "../config";
 import type { AppContext } from "../context";
 import { InlineReads } from "../analytics/reads/run";
 import { openStore, releasePageCaches } from "../db/open";
-import { geoSourceFile, openGeo } from "../enrich/geo";
-import { existingGeoCopy } from "../enrich/geo-copy";
+import { openGeo } from "../enrich/geo";
 import { timelineNeeds } from "../automations/needs";
 import { automationRuntime } from "../automations/runtime";
 import { automationLookups } from "../automations/runtime-lookups";
@@ -21,7 +20,7 @@ import { IngestWorker } from "./worker";
 declare const self: Worker;
 
 type Incoming =
-  | { type: "start"; config: ServeConfig }
+  | { type: "start"; config: ServeConfig; geoCopy: string | null }
   | { type: "notify"; count: number }
   | { type: "watch"; funnels: string[] }
   | { type: "stop"; drainMs: number };
@@ -70,10 +69,9 @@ reportHeap("processing");
 self.onmessage = async (e: MessageEvent<Incoming>) => {
   const m = e.data;
   if (m.type === "start") {
-    // Mapped or read at the first address to locate: a server with no traffic yet holds
-    // none of it. The server's copy (placed by startServer) is mapped.
-    const mapped = existingGeoCopy(m.config.dataDir, geoSourceFile(m.config.geoipPath));
-    const geo = await openGeo(m.config.geoipPath, { lazy: true, mapped });
+    // Mapped (the copy startServer placed) or read at the first address to locate: a server
+    // with no traffic yet holds none of it.
+    const geo = await openGeo(m.config.geoipPath, { lazy: true, mapped: m.geoCopy });
     const log = (line: string) => send({ type: "log", line });
     const ops = createOps(m.config, log, Date.now);
     const store = openStore(m.config.dataDir, { checkFiles: false });

@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { geoSourceFile, openGeo } from "../../src/enrich/geo.ts";
-import { existingGeoCopy, GEO_COPY_DIR, placeGeoCopy } from "../../src/enrich/geo-copy.ts";
+import { GEO_COPY_DIR, geoCopyPath, placeGeoCopy } from "../../src/enrich/geo-copy.ts";
 import { writeMmdb } from "../helpers/mmdb-writer.ts";
 
 const root = mkdtempSync(join(tmpdir(), "aurea-geo-copy-"));
@@ -18,13 +18,13 @@ test("placed once per version of the source, in the data dir; older copies remov
   const dataDir = join(root, "data-1");
   const source = join(root, "city-1.mmdb");
   writeFileSync(source, country("GB"));
-  expect(existingGeoCopy(dataDir, source)).toBeNull();
+  expect(existsSync(geoCopyPath(dataDir, source))).toBe(false);
 
   const copy = await placeGeoCopy(dataDir, source, noLog);
   expect(copy).not.toBeNull();
   expect(copy!.startsWith(join(dataDir, GEO_COPY_DIR))).toBe(true);
   expect(readFileSync(copy!)).toEqual(readFileSync(source));
-  expect(existingGeoCopy(dataDir, source)).toBe(copy);
+  expect(copy).toBe(geoCopyPath(dataDir, source));
 
   // Again with the same source: the same file, not written again.
   const { ino, mtimeMs } = statSync(copy!);
