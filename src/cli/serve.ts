@@ -1,5 +1,6 @@
 import { ConfigError, parseFlags, SERVE_FLAGS, serveConfig } from "../config";
 import { writePidFile } from "../backup/server-pid";
+import { reluctantJit } from "../ops/jit-policy";
 import { startServer } from "../server";
 import type { Command } from "./commands";
 import { VERSION } from "./version";
@@ -13,6 +14,8 @@ export const serveCommand: Command = {
     if (flags._.length) throw new ConfigError(`serve takes no arguments, got "${flags._[0]}"`);
     const config = serveConfig(flags);
     const running = await startServer(config);
+    // With events processed on a thread of their own, this thread accepts, routes and renders.
+    if (config.processingThread) reluctantJit();
     const removePidFile = writePidFile(config.dataDir);
     console.log(`aurea ${VERSION} listening on ${running.url} (data: ${config.dataDir}, geo: ${running.ctx.geo.source})`);
     const shutdown = (signal: string) => {

@@ -9,6 +9,7 @@ import { Statistics } from "../../store/sqlite/statistics";
 import type { ClickHouseTarget } from "../../store/clickhouse/connection";
 import { readContext, type Registry } from "./context";
 import { describeFailure, executeRead, type ReadFailure } from "./run";
+import { reluctantJit } from "../../ops/jit-policy";
 import { niceThisThread } from "../../ops/thread-priority";
 import { releaseSpareRows } from "../../store/sqlite/journeys/journey-rows";
 
@@ -38,6 +39,7 @@ const READER_QUIET_MS = 300;
 
 export function serveReads(registry: Registry): void {
   reportHeap("reader");
+  reluctantJit();
   let state: { close(): void; run(name: string, args: unknown): unknown; sqlite: Database } | null = null;
   const send = (m: FromReader) => postMessage(m);
   // A report's rows and its result are garbage once sent: given back when the thread is quiet,
