@@ -3,7 +3,7 @@
 import { fullGC } from "bun:jsc";
 import type { Database } from "bun:sqlite";
 import { reportHeap } from "../../ops/heap-report";
-import { IdleCollector } from "../../ops/idle-collect";
+import { IdleCollector, type IdleCollectorOptions } from "../../ops/idle-collect";
 import { openReaderConnection, releasePageCache } from "../../db/open";
 import { Statistics } from "../../store/sqlite/statistics";
 import type { ClickHouseTarget } from "../../store/clickhouse/connection";
@@ -37,6 +37,32 @@ export type FromReader =
  */
 const READER_QUIET_MS = 300;
 
+/**
+ * Reads that follow each other never leave the thread quiet: a read that left the heap
+ * this much larger is followed by a full collection at once, so the next read (the funnel
+ * report after the 365-day overview) does not add its peak to the garbage of the last.
+ * Round after round of the dashboard's pages back to back peaked at 294–296 MiB without
+ * it (bench-scale at 10M events; docs/performance.md, "The burst's memory (stop 25)").
+ */
+export const READER_COLLECT_GROWTH = 16 * 2 ** 20;
+
+/**
+ * The reader thread's collector: a full collection once quiet, or at once after a read that
+ * grew the heap by READER_COLLECT_GROWTH; `release` gives back its page cache and row arrays.
+ * `fake` stands in for the heap and the clock in tests.
+ */
+export function readerCollector(release: () => void, fake: Pick<IdleCollectorOptions, "heapUsed" | "collect" | "busyCollect" | "now" | "idleMs"> = {}): IdleCollector {
+  return new IdleCollector({
+    idleMs: READER_QUIET_MS,
+    collect: () => fullGC(),
+    // Read the heap after every read (at most once a millisecond).
+    busyCollectMs: 1,
+    busyCollectGrowth: READER_COLLECT_GROWTH,
+    release,
+    ...fake,
+  });
+}
+
 export function serveReads(registry: Registry): void {
   reportHeap("reader");
   reluctantJit();
@@ -46,13 +72,9 @@ export function serveReads(registry: Registry): void {
   // with the funnel reports' row arrays and the pages the reports read (READER_CACHE_KIB).
   // Quiet is 300 ms without a read, so that a burst of events right after a page does not
   // meet the page's garbage; the collection keeps the compiled code for the next page.
-  const idle = new IdleCollector({
-    idleMs: READER_QUIET_MS,
-    collect: () => fullGC(),
-    release: () => {
-      releaseSpareRows();
-      if (state) releasePageCache(state.sqlite);
-    },
+  const idle = readerCollector(() => {
+    releaseSpareRows();
+    if (state) releasePageCache(state.sqlite);
   });
 
   // A read may answer with a promise (the ClickHouse store); the pool sends one at a time.
