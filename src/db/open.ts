@@ -40,9 +40,11 @@ const MMAP_SIZE = 0;
 /**
  * A reader thread's page cache (KiB). The dashboard pages read rollups, a few MiB each:
  * at 1M events 16 MiB instead of 64 took the server's peak over the dashboard pages from
- * 212 to 173 MiB at the same CPU (docs/performance.md, "Memory").
+ * 212 to 173 MiB at the same CPU (docs/performance.md, "Memory"); at 10M events 8 MiB
+ * instead of 16 took it from 239–240 to 224–227 MiB, and the funnel report (the page that
+ * peaks) from 510–536 to 572–573 ms of CPU ("The burst's memory (stop 25)").
  */
-export const READER_CACHE_KIB = 16384;
+export const READER_CACHE_KIB = 8192;
 
 /**
  * Runs fn with synchronous=NORMAL: its commit is not fsynced
