@@ -4,9 +4,10 @@
 // compilers allocated stayed in the process after the pages, and a launch-day burst then
 // began on top of them. Eight times the thresholds leaves that code in the lower tiers,
 // while the paths that run thousands of times a second (accepting events, a report's
-// loop over its rows) still reach the optimizing tiers within the first second. The
-// processing thread keeps the normal thresholds: all of its code is hot, and the backlog's
-// drain rate rests on it (docs/performance.md, "The burst's memory (stop 25)").
+// loop over its rows) still reach the optimizing tiers, later: a burst's accept rate and
+// the pages' CPU stayed as they were. The processing thread keeps the normal thresholds:
+// all of its code is hot, and the backlog's drain rate rests on it (docs/performance.md,
+// "The burst's memory (stop 25)").
 export const DASHBOARD_JIT_SCALE = 8;
 
 /** Applies to the calling thread's VM only (Bun gives each thread its own). */

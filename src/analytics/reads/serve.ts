@@ -69,9 +69,10 @@ export function serveReads(registry: Registry): void {
   let state: { close(): void; run(name: string, args: unknown): unknown; sqlite: Database } | null = null;
   const send = (m: FromReader) => postMessage(m);
   // A report's rows and its result are garbage once sent: given back when the thread is quiet,
-  // with the funnel reports' row arrays and the pages the reports read (READER_CACHE_KIB).
-  // Quiet is 300 ms without a read, so that a burst of events right after a page does not
-  // meet the page's garbage; the collection keeps the compiled code for the next page.
+  // with the funnel reports' row arrays and the pages the reports read (READER_CACHE_KIB), or
+  // at once after a read that grew the heap by READER_COLLECT_GROWTH. Quiet is 300 ms without
+  // a read, so that a burst of events right after a page does not meet the page's garbage;
+  // the collections keep the compiled code for the next page.
   const idle = readerCollector(() => {
     releaseSpareRows();
     if (state) releasePageCache(state.sqlite);
