@@ -10,7 +10,7 @@
 // "The burst's memory (stop 25)").
 export const DASHBOARD_JIT_SCALE = 8;
 
-/** Applies to the calling thread's VM only (Bun gives each thread its own). */
+/** Applies to the calling thread's VM only (Bun gives each thread its own); a runtime without it runs as before. */
 export function reluctantJit(scale = DASHBOARD_JIT_SCALE): void {
-  Bun.unsafe.setJITPolicy(scale);
+  Bun.unsafe.setJITPolicy?.(scale);
 }
