@@ -57,13 +57,32 @@ export function headerProblem(path: string): string | null {
   return null;
 }
 
+/**
+ * How long a start reads a file again while its WAL is being copied into it. The connection
+ * that closes last copies the WAL into the database, page 1 (the header, with the new page
+ * count) first: read in the middle of that copy, a whole database looks truncated. Seen
+ * once, in a test run beside the ingest bench, from a reader thread's connection closed
+ * late in a process that then started a server on the same data.
+ */
+export const HEADER_SETTLE_MS = 3000;
+
 /** Throws DamagedFileError for a file whose header shows damage. */
 export function checkHeaders(dataDir: string, files: string[]): void {
   for (const name of files) {
     const path = join(dataDir, name);
-    const problem = headerProblem(path);
+    let problem = headerProblem(path);
+    const until = Date.now() + HEADER_SETTLE_MS;
+    while (problem && walInUse(path) && Date.now() < until) {
+      Bun.sleepSync(20);
+      problem = headerProblem(path);
+    }
     if (problem) throw new DamagedFileError(`${path} is damaged: ${problem}. ${capitalise(restoreAdvice(dataDir))}.`);
   }
+}
+
+/** The file has a WAL with frames beside it (a copy into the file may be under way). */
+function walInUse(path: string): boolean {
+  return (statSync(`${path}-wal`, { throwIfNoEntry: false })?.size ?? 0) > 32;
 }
 
 /** Runs `fn` (opening a database); turns SQLite's damage errors into one line naming the file. */
