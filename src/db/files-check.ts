@@ -64,7 +64,7 @@ export function headerProblem(path: string): string | null {
  * once, in a test run beside the ingest bench, from a reader thread's connection closed
  * late in a process that then started a server on the same data.
  */
-export const HEADER_SETTLE_MS = 3000;
+const HEADER_SETTLE_MS = 3000;
 
 /** Throws DamagedFileError for a file whose header shows damage. */
 export function checkHeaders(dataDir: string, files: string[]): void {

@@ -17,9 +17,8 @@ export const GEO_COPY_DIR = "geoip";
  * that a replaced file gets a new copy. (The embedded database has no modification time,
  * but its name carries a hash of its content.)
  */
-export function geoCopyPath(dataDir: string, source: string): string {
-  const { size, mtimeMs } = statSync(source);
-  return join(dataDir, GEO_COPY_DIR, `${basename(source, ".mmdb")}-${size}-${Math.trunc(mtimeMs)}.mmdb`);
+export function geoCopyPath(dataDir: string, source: string, stat = statSync(source)): string {
+  return join(dataDir, GEO_COPY_DIR, `${basename(source, ".mmdb")}-${stat.size}-${Math.trunc(stat.mtimeMs)}.mmdb`);
 }
 
 /**
@@ -30,13 +29,14 @@ export function geoCopyPath(dataDir: string, source: string): string {
 export async function placeGeoCopy(dataDir: string, source: string, log: (line: string) => void): Promise<string | null> {
   let copy: string | null = null;
   try {
-    copy = geoCopyPath(dataDir, source);
+    const stat = statSync(source);
+    copy = geoCopyPath(dataDir, source, stat);
     const dir = join(dataDir, GEO_COPY_DIR);
     mkdirSync(dir, { recursive: true });
-    if (!isWhole(copy, source)) {
+    if (!isWhole(copy, stat.size)) {
       const part = `${copy}.part`;
       await Bun.write(part, Bun.file(source));
-      if (!isWhole(part, source)) throw new Error("the copy came out short");
+      if (!isWhole(part, stat.size)) throw new Error("the copy came out short");
       renameSync(part, copy);
     }
     for (const name of readdirSync(dir)) if (join(dir, name) !== copy) rmSync(join(dir, name), { force: true });
@@ -56,10 +56,6 @@ function removeQuietly(path: string): void {
   }
 }
 
-function isWhole(path: string, source: string): boolean {
-  try {
-    return statSync(path).size === statSync(source).size;
-  } catch {
-    return false;
-  }
+function isWhole(path: string, size: number): boolean {
+  return statSync(path, { throwIfNoEntry: false })?.size === size;
 }

@@ -147,12 +147,11 @@ export async function openGeo(path: string | null, opts: { lazy?: boolean; mappe
   const mapped = () => (opts.mapped ? mapDatabase(opts.mapped) : null);
   // The embedded database is part of the executable, checked by its tests: opened lazily,
   // it is not even mapped before the first lookup.
-  let reader: Reader<Record<string, unknown>> | null =
-    path === null && opts.lazy ? null : makeReader(mapped() ?? (await readDatabase(file)), file);
-  const source = path === null ? EMBEDDED_SOURCE : `${path} (${reader!.metadata.databaseType})`;
+  const checked = path === null && opts.lazy ? null : makeReader(mapped() ?? (await readDatabase(file)), file);
+  const source = path === null ? EMBEDDED_SOURCE : `${path} (${checked!.metadata.databaseType})`;
   const results = new Lru<string, GeoInfo>(10_000);
   let closed = false;
-  if (opts.lazy) reader = null;
+  let reader = opts.lazy ? null : checked;
   const open = () => {
     if (reader === null && !closed) {
       try {
