@@ -16,7 +16,7 @@ afterEach(async () => {
 
 const pragma = (s: TestServer, name: string) => (s.ctx.store.sqlite.query(`PRAGMA ${name}`).get() as Record<string, number>)[name];
 
-test("with reader and processing threads: no mmap, a 2 MiB page cache on the HTTP thread, 16 MiB on the reader's, 512 KiB on the queue's, and locations still found", async () => {
+test("with reader and processing threads: no mmap, a 2 MiB page cache on the HTTP thread, 8 MiB on the reader's, 512 KiB on the queue's, and locations still found", async () => {
   server = await startTestServer({ processingThread: true, readerThreads: 1 });
   expect(pragma(server, "mmap_size")).toBe(0);
   expect(pragma(server, "cache_size")).toBe(-2048);
